@@ -1,0 +1,535 @@
+//! Commands and `decide`: the rules of each change, pure. The store loads the [`Facts`] a
+//! command needs inside its write transaction, calls [`decide`], and commits the events.
+
+use std::collections::{HashMap, HashSet};
+
+use uuid::Uuid;
+
+use crate::access::{Action, Actor, Grant, Resource, Role, Scope, ScopeKind, authorize};
+use crate::error::{DomainError, Entity, Errors, Rule, check_text};
+use crate::event::Event;
+use crate::region::{Region, RegionCode, RegionLevel};
+
+pub const NAME_MAX: usize = 100;
+pub const USERNAME_MAX: usize = 32;
+pub const USERNAME_MIN: usize = 3;
+pub const OPD_CODE_MAX: usize = 40;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    CreatePemda(CreatePemda),
+    AddLingkungan(AddLingkungan),
+    /// Several lingkungan at once (a CSV upload): all of them or none.
+    AddLingkunganBatch(Vec<AddLingkungan>),
+    CreateUser(CreateUser),
+    SetUserGrants { user_id: Uuid, grants: Vec<GrantInput> },
+    SetUserDisabled { user_id: Uuid, disabled: bool },
+    SetPassword { user_id: Uuid, password_hash: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatePemda {
+    pub code: RegionCode,
+    pub name: String,
+    pub source: String,
+    /// Every kecamatan and kelurahan/desa of the pemda in the official list.
+    pub regions: Vec<Region>,
+}
+
+/// A lingkungan as typed by a person: the kelurahan's code, a local number, a name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddLingkungan {
+    pub kelurahan: String,
+    pub number: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrantInput {
+    pub role: String,
+    pub scope: String,
+}
+
+/// A new account. The password was checked with [`crate::password::check_new_password`] and
+/// hashed before the command was built: hashing is slow and must not hold the write lock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreateUser {
+    pub pemda: RegionCode,
+    pub user_id: Uuid,
+    pub username: String,
+    pub name: String,
+    pub password_hash: String,
+    pub grants: Vec<GrantInput>,
+}
+
+/// A user as the rules need to see them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserFacts {
+    pub id: Uuid,
+    pub pemda: RegionCode,
+    pub username: String,
+    pub disabled: bool,
+}
+
+/// What the store read, inside the write transaction, for one command.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    /// The pemda the command acts in, if it exists.
+    pub pemda_exists: bool,
+    /// Every region the command names (see [`Command::regions_named`]) that exists.
+    pub regions: HashMap<RegionCode, Region>,
+    /// Names already used by lingkungan under the kelurahan the command names.
+    pub lingkungan_names: HashMap<RegionCode, HashSet<String>>,
+    pub username_taken: bool,
+    pub user: Option<UserFacts>,
+}
+
+impl Command {
+    /// The pemda this command acts in; the store locks its chain head.
+    pub fn pemda(&self, facts_user: Option<&UserFacts>) -> Option<RegionCode> {
+        match self {
+            Command::CreatePemda(c) => Some(c.code.clone()),
+            Command::AddLingkungan(c) => RegionCode::parse(&c.kelurahan).ok()?.pemda(),
+            Command::AddLingkunganBatch(rows) => {
+                rows.iter().find_map(|r| RegionCode::parse(&r.kelurahan).ok()?.pemda())
+            }
+            Command::CreateUser(c) => Some(c.pemda.clone()),
+            Command::SetUserGrants { .. }
+            | Command::SetUserDisabled { .. }
+            | Command::SetPassword { .. } => facts_user.map(|u| u.pemda.clone()),
+        }
+    }
+
+    /// Region codes whose existence the rules check: lingkungan parents and their new codes,
+    /// grant scopes.
+    pub fn regions_named(&self) -> Vec<RegionCode> {
+        let mut codes = Vec::new();
+        let mut lingkungan = |row: &AddLingkungan| {
+            if let Ok(kelurahan) = RegionCode::parse(&row.kelurahan) {
+                if let Ok(code) = kelurahan.child_lingkungan(&row.number) {
+                    codes.push(code);
+                }
+                codes.push(kelurahan);
+            }
+        };
+        match self {
+            Command::AddLingkungan(row) => lingkungan(row),
+            Command::AddLingkunganBatch(rows) => rows.iter().for_each(lingkungan),
+            Command::CreateUser(CreateUser { grants, .. }) | Command::SetUserGrants { grants, .. } => {
+                codes.extend(grants.iter().filter_map(|g| RegionCode::parse(&g.scope).ok()))
+            }
+            _ => {}
+        }
+        codes
+    }
+
+    pub fn username_named(&self) -> Option<&str> {
+        match self {
+            Command::CreateUser(c) => Some(c.username.trim()),
+            _ => None,
+        }
+    }
+
+    pub fn user_named(&self) -> Option<Uuid> {
+        match self {
+            Command::SetUserGrants { user_id, .. }
+            | Command::SetUserDisabled { user_id, .. }
+            | Command::SetPassword { user_id, .. } => Some(*user_id),
+            _ => None,
+        }
+    }
+}
+
+/// Decides a command: the events it causes, or why it cannot be done.
+pub fn decide(facts: &Facts, command: &Command, actor: &Actor) -> Result<Vec<Event>, DomainError> {
+    match command {
+        Command::CreatePemda(c) => create_pemda(facts, c, actor),
+        Command::AddLingkungan(row) => add_lingkungan(facts, std::slice::from_ref(row), actor, ""),
+        Command::AddLingkunganBatch(rows) => add_lingkungan(facts, rows, actor, "rows"),
+        Command::CreateUser(c) => create_user(facts, c, actor),
+        Command::SetUserGrants { user_id, grants } => {
+            let user = known_user(facts, *user_id)?;
+            authorize(actor, Action::ManageUsers, &Resource::pemda(user.pemda.clone()))?;
+            let grants = check_grants(facts, &user.pemda, grants)?;
+            Ok(vec![Event::UserGrantsChanged { user_id: user.id, grants }])
+        }
+        Command::SetUserDisabled { user_id, disabled } => {
+            let user = known_user(facts, *user_id)?;
+            authorize(actor, Action::ManageUsers, &Resource::pemda(user.pemda.clone()))?;
+            Ok(match (user.disabled, disabled) {
+                (false, true) => vec![Event::UserDisabled { user_id: user.id }],
+                (true, false) => vec![Event::UserEnabled { user_id: user.id }],
+                // Asking again for the state the account is in changes nothing and says so.
+                _ => vec![],
+            })
+        }
+        Command::SetPassword { user_id, password_hash } => {
+            let user = known_user(facts, *user_id)?;
+            let own = matches!(actor, Actor::User(me) if me.id == user.id);
+            if !own {
+                authorize(actor, Action::ManageUsers, &Resource::pemda(user.pemda.clone()))?;
+            }
+            Ok(vec![Event::PasswordChanged { user_id: user.id, password_hash: password_hash.clone() }])
+        }
+    }
+}
+
+fn known_user(facts: &Facts, user_id: Uuid) -> Result<&UserFacts, DomainError> {
+    facts
+        .user
+        .as_ref()
+        .filter(|u| u.id == user_id)
+        .ok_or_else(|| DomainError::NotFound(Entity::User, user_id.to_string()))
+}
+
+fn create_pemda(facts: &Facts, c: &CreatePemda, actor: &Actor) -> Result<Vec<Event>, DomainError> {
+    authorize(actor, Action::CreatePemda, &Resource::pemda(c.code.clone()))?;
+    let level = c.code.level();
+    if !level.is_pemda() {
+        return Err(DomainError::field("code", Rule::WrongLevel { expected: "kabupaten_kota" }));
+    }
+    if facts.pemda_exists {
+        return Err(DomainError::AlreadyExists(Entity::Pemda, c.code.to_string()));
+    }
+    let mut errors = Errors::default();
+    let name = check_text(&mut errors, "name", &c.name, NAME_MAX);
+    for (i, region) in c.regions.iter().enumerate() {
+        let fits = region.code.pemda().as_ref() == Some(&c.code)
+            && matches!(region.level, RegionLevel::Kecamatan | RegionLevel::Kelurahan | RegionLevel::Desa)
+            && region.code.level() == region.level;
+        if !fits {
+            errors.push(format!("regions[{i}].code"), Rule::WrongLevel { expected: "kecamatan_kelurahan_desa" });
+        }
+    }
+    errors.into_result()?;
+    Ok(vec![Event::PemdaCreated {
+        code: c.code.clone(),
+        name,
+        level,
+        source: c.source.clone(),
+        regions: c.regions.clone(),
+    }])
+}
+
+fn add_lingkungan(
+    facts: &Facts,
+    rows: &[AddLingkungan],
+    actor: &Actor,
+    prefix: &str,
+) -> Result<Vec<Event>, DomainError> {
+    let field = |i: usize, name: &str| {
+        if prefix.is_empty() { name.to_string() } else { format!("{prefix}[{i}].{name}") }
+    };
+    if rows.is_empty() {
+        return Err(DomainError::field(prefix, Rule::Required));
+    }
+    let mut errors = Errors::default();
+    let mut events = Vec::with_capacity(rows.len());
+    let mut seen_codes = HashSet::new();
+    let mut seen_names = HashSet::new();
+    for (i, row) in rows.iter().enumerate() {
+        let name = check_text(&mut errors, &field(i, "name"), &row.name, NAME_MAX);
+        let kelurahan = match RegionCode::parse(&row.kelurahan) {
+            Ok(code) => code,
+            Err(e) => {
+                errors.push(field(i, "kelurahan"), e.into());
+                continue;
+            }
+        };
+        let resource = Resource::region(kelurahan.clone())
+            .ok_or_else(|| DomainError::field(field(i, "kelurahan"), Rule::WrongLevel { expected: "kelurahan_desa" }))?;
+        authorize(actor, Action::AddLingkungan, &resource)?;
+        match facts.regions.get(&kelurahan) {
+            None => {
+                errors.push(field(i, "kelurahan"), Rule::UnknownRegion);
+                continue;
+            }
+            Some(region) if !region.level.is_village() => {
+                errors.push(field(i, "kelurahan"), Rule::WrongLevel { expected: "kelurahan_desa" });
+                continue;
+            }
+            Some(_) => {}
+        }
+        let number = row.number.trim();
+        let valid_number = (1..=3).contains(&number.len()) && number.bytes().all(|b| b.is_ascii_digit());
+        if !valid_number {
+            errors.push(field(i, "number"), Rule::Format { expected: "digits_1_3" });
+            continue;
+        }
+        let code = match kelurahan.child_lingkungan(number) {
+            Ok(code) => code,
+            Err(e) => {
+                errors.push(field(i, "number"), e.into());
+                continue;
+            }
+        };
+        if facts.regions.contains_key(&code) {
+            errors.push(field(i, "number"), Rule::Taken);
+        } else if !seen_codes.insert(code.clone()) {
+            errors.push(field(i, "number"), Rule::DuplicateInUpload);
+        }
+        let folded = name.to_lowercase();
+        let name_used = facts.lingkungan_names.get(&kelurahan).is_some_and(|names| names.contains(&folded));
+        if !name.is_empty() && name_used {
+            errors.push(field(i, "name"), Rule::Taken);
+        } else if !name.is_empty() && !seen_names.insert((kelurahan.clone(), folded)) {
+            errors.push(field(i, "name"), Rule::DuplicateInUpload);
+        }
+        events.push(Event::LingkunganAdded { code, name });
+    }
+    errors.into_result()?;
+    Ok(events)
+}
+
+fn create_user(facts: &Facts, c: &CreateUser, actor: &Actor) -> Result<Vec<Event>, DomainError> {
+    authorize(actor, Action::ManageUsers, &Resource::pemda(c.pemda.clone()))?;
+    if !facts.pemda_exists {
+        return Err(DomainError::NotFound(Entity::Pemda, c.pemda.to_string()));
+    }
+    let mut errors = Errors::default();
+    let username = check_username(&mut errors, &c.username);
+    if errors.is_empty() && facts.username_taken {
+        errors.push("username", Rule::Taken);
+    }
+    let name = check_text(&mut errors, "name", &c.name, NAME_MAX);
+    let grants = match check_grants(facts, &c.pemda, &c.grants) {
+        Ok(grants) => Some(grants),
+        Err(DomainError::Invalid(list)) => {
+            list.into_iter().for_each(|e| errors.push(e.field, e.rule));
+            None
+        }
+        Err(other) => return Err(other),
+    };
+    errors.into_result()?;
+    Ok(vec![Event::UserCreated {
+        user_id: c.user_id,
+        username,
+        name,
+        grants: grants.unwrap_or_default(),
+        password_hash: c.password_hash.clone(),
+    }])
+}
+
+/// Usernames are short, lower-case and safe to show in URLs and logs.
+pub fn check_username(errors: &mut Errors, username: &str) -> String {
+    let username = username.trim().to_string();
+    let length = username.chars().count();
+    if username.is_empty() {
+        errors.push("username", Rule::Required);
+    } else if length < USERNAME_MIN {
+        errors.push("username", Rule::TooShort { min: USERNAME_MIN });
+    } else if length > USERNAME_MAX {
+        errors.push("username", Rule::TooLong { max: USERNAME_MAX });
+    } else {
+        let allowed = username.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+        let starts_well = username.bytes().next().is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+        if !allowed || !starts_well {
+            errors.push("username", Rule::Format { expected: "username" });
+        }
+    }
+    username
+}
+
+fn check_grants(facts: &Facts, pemda: &RegionCode, inputs: &[GrantInput]) -> Result<Vec<Grant>, DomainError> {
+    let mut errors = Errors::default();
+    if inputs.is_empty() {
+        errors.push("grants", Rule::Required);
+    }
+    let mut grants = Vec::with_capacity(inputs.len());
+    for (i, input) in inputs.iter().enumerate() {
+        let Some(role) = Role::parse(input.role.trim()) else {
+            errors.push(format!("grants[{i}].role"), Rule::UnknownRole);
+            continue;
+        };
+        let scope_field = format!("grants[{i}].scope");
+        let scope_text = input.scope.trim();
+        let scope = match role.scope_kind() {
+            ScopeKind::Pemda if scope_text.is_empty() || scope_text == pemda.as_str() => Scope::Pemda,
+            ScopeKind::Pemda => {
+                errors.push(scope_field, Rule::WrongLevel { expected: "pemda" });
+                continue;
+            }
+            ScopeKind::Opd => {
+                let valid = !scope_text.is_empty()
+                    && scope_text.len() <= OPD_CODE_MAX
+                    && scope_text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+                if !valid {
+                    errors.push(scope_field, Rule::Format { expected: "opd_code" });
+                    continue;
+                }
+                Scope::Opd(scope_text.to_string())
+            }
+            ScopeKind::Region(levels) => {
+                let code = match RegionCode::parse(scope_text) {
+                    Ok(code) => code,
+                    Err(e) => {
+                        errors.push(scope_field, e.into());
+                        continue;
+                    }
+                };
+                let expected = match role {
+                    Role::OperatorKelurahan => "kelurahan_desa",
+                    Role::OperatorKecamatan => "kecamatan",
+                    _ => "lingkungan",
+                };
+                match facts.regions.get(&code) {
+                    Some(_) if !code.is_within(pemda) => errors.push(scope_field, Rule::UnknownRegion),
+                    Some(region) if levels.contains(&region.level) => grants.push(Grant { role, scope: Scope::Region(code) }),
+                    Some(_) => errors.push(scope_field, Rule::WrongLevel { expected }),
+                    None => errors.push(scope_field, Rule::UnknownRegion),
+                }
+                continue;
+            }
+        };
+        grants.push(Grant { role, scope });
+    }
+    errors.into_result()?;
+    grants.dedup();
+    Ok(grants)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access::UserActor;
+    use crate::error::FieldError;
+
+    fn code(s: &str) -> RegionCode {
+        RegionCode::parse(s).unwrap()
+    }
+
+    fn admin(pemda: &str) -> Actor {
+        Actor::User(UserActor {
+            id: Uuid::nil(),
+            username: "admin".into(),
+            pemda: code(pemda),
+            grants: vec![Grant { role: Role::BappedaAdmin, scope: Scope::Pemda }],
+        })
+    }
+
+    fn facts() -> Facts {
+        let mut facts = Facts { pemda_exists: true, ..Facts::default() };
+        for (c, level) in [
+            ("12.71.01", RegionLevel::Kecamatan),
+            ("12.71.01.1001", RegionLevel::Kelurahan),
+            ("12.71.01.1001.001", RegionLevel::Lingkungan),
+        ] {
+            facts.regions.insert(code(c), Region { code: code(c), name: c.into(), level });
+        }
+        facts.lingkungan_names.insert(code("12.71.01.1001"), HashSet::from(["lingkungan i".to_string()]));
+        facts
+    }
+
+    fn row(kelurahan: &str, number: &str, name: &str) -> AddLingkungan {
+        AddLingkungan { kelurahan: kelurahan.into(), number: number.into(), name: name.into() }
+    }
+
+    fn field_errors(result: Result<Vec<Event>, DomainError>) -> Vec<FieldError> {
+        match result {
+            Err(DomainError::Invalid(list)) => list,
+            other => panic!("expected field errors, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_lingkungan_gets_a_code_below_its_kelurahan() {
+        let events = decide(&facts(), &Command::AddLingkungan(row("12.71.01.1001", "2", "Lingkungan II")), &admin("12.71")).unwrap();
+        assert_eq!(events, vec![Event::LingkunganAdded { code: code("12.71.01.1001.002"), name: "Lingkungan II".into() }]);
+    }
+
+    #[test]
+    fn lingkungan_rules_name_the_field() {
+        let cases = [
+            (row("12.71.01.1001", "abc", "X"), "number", Rule::Format { expected: "digits_1_3" }),
+            (row("12.71.01.1001", "1", "Y"), "number", Rule::Taken),
+            (row("12.71.01.1001", "5", "Lingkungan I"), "name", Rule::Taken),
+            (row("12.71.01.1001", "5", " "), "name", Rule::Required),
+            (row("12.71.01", "5", "Z"), "kelurahan", Rule::WrongLevel { expected: "kelurahan_desa" }),
+            (row("12.71.01.1999", "5", "Z"), "kelurahan", Rule::UnknownRegion),
+        ];
+        for (input, field, rule) in cases {
+            let errors = field_errors(decide(&facts(), &Command::AddLingkungan(input.clone()), &admin("12.71")));
+            assert_eq!(errors, vec![FieldError::new(field, rule)], "{input:?}");
+        }
+    }
+
+    #[test]
+    fn a_batch_is_refused_whole_with_every_row_reported() {
+        let rows = vec![
+            row("12.71.01.1001", "7", "Tujuh"),
+            row("12.71.01.1001", "7", "Tujuh lagi"),
+            row("12.71.01.1001", "x", "Salah"),
+        ];
+        let errors = field_errors(decide(&facts(), &Command::AddLingkunganBatch(rows), &admin("12.71")));
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["rows[1].number", "rows[2].number"]);
+    }
+
+    #[test]
+    fn only_bappeda_of_the_same_pemda_adds_lingkungan() {
+        let command = Command::AddLingkungan(row("12.71.01.1001", "2", "Lingkungan II"));
+        assert!(matches!(decide(&facts(), &command, &admin("33.74")), Err(DomainError::Denied(_))));
+        assert!(matches!(decide(&facts(), &command, &Actor::Public), Err(DomainError::Denied(_))));
+    }
+
+    fn new_user(username: &str, grants: Vec<GrantInput>) -> Command {
+        Command::CreateUser(CreateUser {
+            pemda: code("12.71"),
+            user_id: Uuid::nil(),
+            username: username.into(),
+            name: "Nama".into(),
+            password_hash: "hash".into(),
+            grants,
+        })
+    }
+
+    fn grant(role: &str, scope: &str) -> GrantInput {
+        GrantInput { role: role.into(), scope: scope.into() }
+    }
+
+    #[test]
+    fn grants_must_fit_their_role() {
+        let ok = decide(&facts(), &new_user("op.kel", vec![grant("operator_kelurahan", "12.71.01.1001")]), &admin("12.71"));
+        assert!(ok.is_ok());
+        let cases = [
+            (grant("operator_kelurahan", "12.71.01"), Rule::WrongLevel { expected: "kelurahan_desa" }),
+            (grant("operator_kecamatan", "12.71.09"), Rule::UnknownRegion),
+            (grant("kepala_lingkungan", "12.71.1"), Rule::RegionCode { detail: "part 3 of the region code must have 2 digits".into() }),
+            (grant("bappeda_admin", "33.74"), Rule::WrongLevel { expected: "pemda" }),
+            (grant("operator_opd", ""), Rule::Format { expected: "opd_code" }),
+        ];
+        for (input, rule) in cases {
+            let errors = field_errors(decide(&facts(), &new_user("op.kel", vec![input.clone()]), &admin("12.71")));
+            assert_eq!(errors, vec![FieldError::new("grants[0].scope", rule)], "{input:?}");
+        }
+        let errors = field_errors(decide(&facts(), &new_user("op.kel", vec![grant("raja", "")]), &admin("12.71")));
+        assert_eq!(errors, vec![FieldError::new("grants[0].role", Rule::UnknownRole)]);
+    }
+
+    #[test]
+    fn usernames_are_checked_and_unique() {
+        let errors = field_errors(decide(&facts(), &new_user("Ab", vec![grant("auditor", "")]), &admin("12.71")));
+        assert_eq!(errors, vec![FieldError::new("username", Rule::TooShort { min: 3 })]);
+        let errors = field_errors(decide(&facts(), &new_user("Budi Santoso", vec![grant("auditor", "")]), &admin("12.71")));
+        assert_eq!(errors, vec![FieldError::new("username", Rule::Format { expected: "username" })]);
+        let taken = Facts { username_taken: true, ..facts() };
+        let errors = field_errors(decide(&taken, &new_user("budi", vec![grant("auditor", "")]), &admin("12.71")));
+        assert_eq!(errors, vec![FieldError::new("username", Rule::Taken)]);
+    }
+
+    #[test]
+    fn disabling_twice_changes_nothing() {
+        let user = UserFacts { id: Uuid::nil(), pemda: code("12.71"), username: "x".into(), disabled: true };
+        let facts = Facts { user: Some(user), ..facts() };
+        let command = Command::SetUserDisabled { user_id: Uuid::nil(), disabled: true };
+        assert_eq!(decide(&facts, &command, &admin("12.71")).unwrap(), vec![]);
+        let command = Command::SetUserDisabled { user_id: Uuid::nil(), disabled: false };
+        assert_eq!(decide(&facts, &command, &admin("12.71")).unwrap(), vec![Event::UserEnabled { user_id: Uuid::nil() }]);
+    }
+
+    #[test]
+    fn the_password_hash_never_enters_the_journal() {
+        let events = decide(&facts(), &new_user("op.kel", vec![grant("auditor", "")]), &admin("12.71")).unwrap();
+        assert!(!events[0].payload().contains("hash"));
+    }
+}

@@ -1,0 +1,108 @@
+//! The errors a command can meet. Each names the field and the rule, never a sentence: the web
+//! layer turns them into words in the user's language.
+
+use serde::Serialize;
+
+use crate::access::AccessDenied;
+use crate::region::CodeError;
+
+/// A rule that an input broke.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum Rule {
+    Required,
+    TooLong { max: usize },
+    TooShort { min: usize },
+    /// The text has characters or a shape the field does not take; `expected` says which.
+    Format { expected: &'static str },
+    /// A region code that does not parse.
+    RegionCode { detail: String },
+    /// No such region in this pemda.
+    UnknownRegion,
+    /// A region of the wrong level for this use.
+    WrongLevel { expected: &'static str },
+    /// Already used by another record.
+    Taken,
+    /// A password among the most common ones.
+    CommonPassword,
+    /// A password that repeats the username.
+    PasswordContainsUsername,
+    UnknownRole,
+    /// A row of an upload repeats an earlier row.
+    DuplicateInUpload,
+}
+
+impl From<CodeError> for Rule {
+    fn from(error: CodeError) -> Self {
+        Rule::RegionCode { detail: error.to_string() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    #[serde(flatten)]
+    pub rule: Rule,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, rule: Rule) -> Self {
+        FieldError { field: field.into(), rule }
+    }
+}
+
+/// What kind of thing was not found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Entity {
+    Pemda,
+    Region,
+    User,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    #[error("access denied: {0}")]
+    Denied(#[from] AccessDenied),
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldError>),
+    #[error("{0:?} not found: {1}")]
+    NotFound(Entity, String),
+    #[error("{0:?} already exists: {1}")]
+    AlreadyExists(Entity, String),
+}
+
+impl DomainError {
+    pub fn field(field: impl Into<String>, rule: Rule) -> Self {
+        DomainError::Invalid(vec![FieldError::new(field, rule)])
+    }
+}
+
+/// Collects every field error of one input, so the user can fix them all in one go.
+#[derive(Debug, Default)]
+pub struct Errors(Vec<FieldError>);
+
+impl Errors {
+    pub fn push(&mut self, field: impl Into<String>, rule: Rule) {
+        self.0.push(FieldError::new(field, rule));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn into_result(self) -> Result<(), DomainError> {
+        if self.0.is_empty() { Ok(()) } else { Err(DomainError::Invalid(self.0)) }
+    }
+}
+
+/// Checks a required free-text field: trimmed, not empty, at most `max` characters.
+pub fn check_text(errors: &mut Errors, field: &str, value: &str, max: usize) -> String {
+    let value = value.trim();
+    if value.is_empty() {
+        errors.push(field, Rule::Required);
+    } else if value.chars().count() > max {
+        errors.push(field, Rule::TooLong { max });
+    }
+    value.to_string()
+}
