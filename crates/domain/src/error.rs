@@ -11,16 +11,26 @@ use crate::region::CodeError;
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum Rule {
     Required,
-    TooLong { max: usize },
-    TooShort { min: usize },
+    TooLong {
+        max: usize,
+    },
+    TooShort {
+        min: usize,
+    },
     /// The text has characters or a shape the field does not take; `expected` says which.
-    Format { expected: &'static str },
+    Format {
+        expected: &'static str,
+    },
     /// A region code that does not parse.
-    RegionCode { detail: String },
+    RegionCode {
+        detail: String,
+    },
     /// No such region in this pemda.
     UnknownRegion,
     /// A region of the wrong level for this use.
-    WrongLevel { expected: &'static str },
+    WrongLevel {
+        expected: &'static str,
+    },
     /// Already used by another record.
     Taken,
     /// A password among the most common ones.
@@ -34,7 +44,9 @@ pub enum Rule {
 
 impl From<CodeError> for Rule {
     fn from(error: CodeError) -> Self {
-        Rule::RegionCode { detail: error.to_string() }
+        Rule::RegionCode {
+            detail: error.to_string(),
+        }
     }
 }
 
@@ -47,7 +59,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, rule: Rule) -> Self {
-        FieldError { field: field.into(), rule }
+        FieldError {
+            field: field.into(),
+            rule,
+        }
     }
 }
 
@@ -92,7 +107,11 @@ impl Errors {
     }
 
     pub fn into_result(self) -> Result<(), DomainError> {
-        if self.0.is_empty() { Ok(()) } else { Err(DomainError::Invalid(self.0)) }
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(DomainError::Invalid(self.0))
+        }
     }
 }
 

@@ -70,7 +70,11 @@ pub struct ChainVerifier {
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        ChainVerifier { expected_seq: 1, prev_hash: GENESIS_HASH.to_string(), first_broken: None }
+        ChainVerifier {
+            expected_seq: 1,
+            prev_hash: GENESIS_HASH.to_string(),
+            first_broken: None,
+        }
     }
 }
 
@@ -99,7 +103,12 @@ impl ChainVerifier {
         {
             first_broken = Some(events.min(head_seq) + 1);
         }
-        ChainReport { valid: first_broken.is_none(), events, head: self.prev_hash, first_broken }
+        ChainReport {
+            valid: first_broken.is_none(),
+            events,
+            head: self.prev_hash,
+            first_broken,
+        }
     }
 }
 
@@ -167,7 +176,10 @@ mod tests {
     fn a_truncated_tail_is_caught_by_the_head() {
         let entries = chain(5);
         let head = entries[4].hash.clone();
-        assert_eq!(verify(&entries[..3], Some((5, &head))).first_broken, Some(4));
+        assert_eq!(
+            verify(&entries[..3], Some((5, &head))).first_broken,
+            Some(4)
+        );
     }
 
     #[test]

@@ -1,0 +1,51 @@
+# Rencana — developer entry points.
+#   make run    build and start the app with the Kota Medan demo on http://127.0.0.1:8080
+#   make test   formatting, lints, unit/integration tests on SQLite and on
+#               PostgreSQL, then the browser journey in headless Chromium
+# Respects CARGO_TARGET_DIR (the binary is $(CARGO_TARGET_DIR)/debug/rencana).
+
+SHELL := /bin/bash
+CARGO ?= cargo
+NODE ?= node
+TARGET_DIR := $(if $(CARGO_TARGET_DIR),$(CARGO_TARGET_DIR),target)
+RENCANA := $(TARGET_DIR)/debug/rencana
+
+# The SQLite test run must not pick up a PostgreSQL URL from the caller's shell;
+# scripts/with-postgres.sh sets its own.
+unexport RENCANA_TEST_DATABASE_URL
+
+.PHONY: run test npm build lint test-sqlite test-postgres e2e
+
+run: npm build
+	$(RENCANA) demo
+	$(RENCANA) serve
+
+test: npm
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) test --workspace
+	bash scripts/with-postgres.sh $(CARGO) test --workspace
+	bash scripts/ensure-chromium.sh
+	$(CARGO) build -p rencana
+	$(NODE) --test tests/e2e/*.test.mjs
+
+# Pieces of `test`, runnable on their own.
+npm:
+	bash scripts/ensure-npm.sh
+
+build: npm
+	$(CARGO) build -p rencana
+
+lint: npm
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+test-sqlite: npm
+	$(CARGO) test --workspace
+
+test-postgres: npm
+	bash scripts/with-postgres.sh $(CARGO) test --workspace
+
+e2e: build
+	bash scripts/ensure-chromium.sh
+	$(NODE) --test tests/e2e/*.test.mjs

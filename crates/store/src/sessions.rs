@@ -1,0 +1,171 @@
+//! Sessions in the database, so that any number of app servers can stand behind a load balancer.
+//! Rows are keyed by the SHA-256 of the session id: someone who reads the table cannot use what
+//! they read. A bearer token for the API is a session too, and ends the same way.
+
+use std::collections::HashMap;
+
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, SessionStore};
+use uuid::Uuid;
+
+use crate::entity::web_session;
+use crate::{Result, Store};
+
+/// The key under which a logged-in session keeps its user's id.
+pub const USER_ID_KEY: &str = "user_id";
+
+fn id_hash(id: &Id) -> String {
+    hex::encode(Sha256::digest(id.to_string().as_bytes()))
+}
+
+fn backend_error(error: impl std::fmt::Display) -> session_store::Error {
+    session_store::Error::Backend(error.to_string())
+}
+
+#[derive(Debug, Clone)]
+pub struct DbSessionStore {
+    store: Store,
+}
+
+impl DbSessionStore {
+    pub fn new(store: Store) -> Self {
+        DbSessionStore { store }
+    }
+}
+
+impl Store {
+    async fn save_record(&self, record: &Record) -> Result<(), session_store::Error> {
+        let data = rmp_serde::to_vec(&record.data)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let user_id = record
+            .data
+            .get(USER_ID_KEY)
+            .and_then(|v| v.as_str())
+            .and_then(|s| Uuid::parse_str(s).ok());
+        web_session::Entity::insert(web_session::ActiveModel {
+            id_hash: Set(id_hash(&record.id)),
+            user_id: Set(user_id),
+            data: Set(data),
+            expires_at: Set(record.expiry_date),
+        })
+        .on_conflict(
+            OnConflict::column(web_session::Column::IdHash)
+                .update_columns([
+                    web_session::Column::UserId,
+                    web_session::Column::Data,
+                    web_session::Column::ExpiresAt,
+                ])
+                .to_owned(),
+        )
+        .exec(&self.write)
+        .await
+        .map_err(backend_error)?;
+        Ok(())
+    }
+
+    async fn load_record(&self, id: &Id) -> Result<Option<Record>, session_store::Error> {
+        let row = web_session::Entity::find_by_id(id_hash(id))
+            .filter(web_session::Column::ExpiresAt.gt(OffsetDateTime::now_utc()))
+            .one(&self.read)
+            .await
+            .map_err(backend_error)?;
+        let Some(row) = row else { return Ok(None) };
+        let data: HashMap<String, serde_json::Value> = rmp_serde::from_slice(&row.data)
+            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        Ok(Some(Record {
+            id: *id,
+            data,
+            expiry_date: row.expires_at,
+        }))
+    }
+
+    /// Starts a session for `user_id` outside the cookie layer (an API token), returning the token.
+    pub async fn create_token(
+        &self,
+        user_id: Uuid,
+        now: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> Result<String> {
+        let mut data = HashMap::new();
+        data.insert(
+            USER_ID_KEY.to_string(),
+            serde_json::Value::String(user_id.to_string()),
+        );
+        data.insert(
+            LOGIN_AT_KEY.to_string(),
+            serde_json::Value::from(now.unix_timestamp()),
+        );
+        let record = Record {
+            id: Id::default(),
+            data,
+            expiry_date: expires_at,
+        };
+        self.save_record(&record)
+            .await
+            .map_err(|e| crate::StoreError::Session(e.to_string()))?;
+        Ok(record.id.to_string())
+    }
+
+    /// The session behind a token, if it is live.
+    pub async fn token_session(&self, token: &str) -> Result<Option<Record>> {
+        let Ok(id) = token.parse::<Id>() else {
+            return Ok(None);
+        };
+        self.load_record(&id)
+            .await
+            .map_err(|e| crate::StoreError::Session(e.to_string()))
+    }
+
+    pub async fn end_token(&self, token: &str) -> Result<()> {
+        if let Ok(id) = token.parse::<Id>() {
+            web_session::Entity::delete_by_id(id_hash(&id))
+                .exec(&self.write)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Removes sessions past their expiry; run now and then.
+    pub async fn delete_expired_sessions(&self, now: OffsetDateTime) -> Result<u64> {
+        let result = web_session::Entity::delete_many()
+            .filter(web_session::Column::ExpiresAt.lte(now))
+            .exec(&self.write)
+            .await?;
+        Ok(result.rows_affected)
+    }
+}
+
+/// The key under which a session keeps the time its user logged in, for the absolute timeout.
+pub const LOGIN_AT_KEY: &str = "login_at";
+
+#[async_trait::async_trait]
+impl SessionStore for DbSessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        // 128 random bits make a collision practically impossible; check anyway, as the
+        // trait asks, since a collision would hand one user another's session.
+        while self.store.load_record(&record.id).await?.is_some() {
+            record.id = Id::default();
+        }
+        self.store.save_record(record).await
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        self.store.save_record(record).await
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        self.store.load_record(id).await
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        web_session::Entity::delete_by_id(id_hash(id))
+            .exec(&self.store.write)
+            .await
+            .map_err(backend_error)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,57 @@
+//! Fresh databases for tests: SQLite in a temporary file by default, or a new PostgreSQL
+//! database per test when `RENCANA_TEST_DATABASE_URL` names a server (as `make test` does).
+
+use std::path::PathBuf;
+
+use sea_orm::{ConnectionTrait, Database};
+
+use crate::{Result, Store};
+
+/// A store on an empty database of its own. Keep the guard alive for the test's length.
+pub struct TestDatabase {
+    pub store: Store,
+    pub url: String,
+    _dir: Option<TempDir>,
+}
+
+/// A temporary directory removed on drop.
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub async fn database() -> Result<TestDatabase> {
+    match std::env::var("RENCANA_TEST_DATABASE_URL") {
+        Ok(server) if !server.is_empty() => {
+            let name = format!("t_{}", uuid::Uuid::now_v7().simple());
+            let admin = Database::connect(server.as_str()).await?;
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await?;
+            admin.close().await?;
+            let url = match server.rsplit_once('/') {
+                Some((base, _)) => format!("{base}/{name}"),
+                None => format!("{server}/{name}"),
+            };
+            Ok(TestDatabase {
+                store: Store::open(&url).await?,
+                url,
+                _dir: None,
+            })
+        }
+        _ => {
+            let dir = std::env::temp_dir()
+                .join(format!("rencana-test-{}", uuid::Uuid::now_v7().simple()));
+            std::fs::create_dir_all(&dir).map_err(|e| crate::StoreError::Backup(e.to_string()))?;
+            let url = Store::sqlite_url(&dir);
+            Ok(TestDatabase {
+                store: Store::open(&url).await?,
+                url,
+                _dir: Some(TempDir(dir)),
+            })
+        }
+    }
+}
