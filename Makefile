@@ -18,7 +18,7 @@ unexport RENCANA_TEST_DATABASE_URL
 
 run: npm build
 	$(RENCANA) demo
-	$(RENCANA) serve
+	$(RENCANA) serve --demo
 
 test: npm
 	$(CARGO) fmt --all -- --check

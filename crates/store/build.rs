@@ -2,8 +2,7 @@
 //! them instead of failing on a missing file deep inside `include_str!`.
 
 fn main() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../node_modules/idn-area-data/data");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules/idn-area-data/data");
     for file in ["regencies.csv", "districts.csv", "villages.csv"] {
         let path = dir.join(file);
         println!("cargo:rerun-if-changed={}", path.display());

@@ -171,19 +171,11 @@ pub struct Resource {
 
 impl Resource {
     pub fn pemda(pemda: RegionCode) -> Self {
-        Resource {
-            pemda,
-            region: None,
-            opd: None,
-        }
+        Resource { pemda, region: None, opd: None }
     }
 
     pub fn region(region: RegionCode) -> Option<Self> {
-        Some(Resource {
-            pemda: region.pemda()?,
-            region: Some(region),
-            opd: None,
-        })
+        Some(Resource { pemda: region.pemda()?, region: Some(region), opd: None })
     }
 }
 
@@ -209,15 +201,8 @@ pub fn authorize(actor: &Actor, action: Action, resource: &Resource) -> Result<(
     if user.pemda != resource.pemda {
         return Err(AccessDenied::Forbidden);
     }
-    let allowed = user
-        .grants
-        .iter()
-        .any(|grant| grant_allows(grant, action, resource));
-    if allowed {
-        Ok(())
-    } else {
-        Err(AccessDenied::Forbidden)
-    }
+    let allowed = user.grants.iter().any(|grant| grant_allows(grant, action, resource));
+    if allowed { Ok(()) } else { Err(AccessDenied::Forbidden) }
 }
 
 fn grant_allows(grant: &Grant, action: Action, _resource: &Resource) -> bool {
@@ -272,19 +257,11 @@ mod tests {
         for role in Role::ALL {
             rows.push((Action::ViewRegions, role, [true, true, true]));
         }
-        rows.push((
-            Action::AddLingkungan,
-            Role::BappedaAdmin,
-            [true, true, false],
-        ));
+        rows.push((Action::AddLingkungan, Role::BappedaAdmin, [true, true, false]));
         rows.push((Action::ManageUsers, Role::BappedaAdmin, [true, true, false]));
         rows.push((Action::ViewUsers, Role::BappedaAdmin, [true, true, false]));
         rows.push((Action::ViewUsers, Role::Auditor, [true, true, false]));
-        rows.push((
-            Action::ViewAuditTrail,
-            Role::BappedaAdmin,
-            [true, true, false],
-        ));
+        rows.push((Action::ViewAuditTrail, Role::BappedaAdmin, [true, true, false]));
         rows.push((Action::ViewAuditTrail, Role::Auditor, [true, true, false]));
         rows
     }
@@ -292,21 +269,14 @@ mod tests {
     #[test]
     fn access_matrix() {
         let table = expected();
-        let places = [
-            Place::OwnScope,
-            Place::OtherScopeSamePemda,
-            Place::OtherPemda,
-        ];
+        let places = [Place::OwnScope, Place::OtherScopeSamePemda, Place::OtherPemda];
         for action in Action::ALL {
             for role in Role::ALL {
                 let actor = Actor::User(UserActor {
                     id: Uuid::nil(),
                     username: "u".into(),
                     pemda: code("12.71"),
-                    grants: vec![Grant {
-                        role,
-                        scope: own_scope(role),
-                    }],
+                    grants: vec![Grant { role, scope: own_scope(role) }],
                 });
                 let want = table
                     .iter()

@@ -99,13 +99,13 @@ impl Command {
         match self {
             Command::CreatePemda(c) => Some(c.code.clone()),
             Command::AddLingkungan(c) => RegionCode::parse(&c.kelurahan).ok()?.pemda(),
-            Command::AddLingkunganBatch(rows) => rows
-                .iter()
-                .find_map(|r| RegionCode::parse(&r.kelurahan).ok()?.pemda()),
+            Command::AddLingkunganBatch(rows) => {
+                rows.iter().find_map(|r| RegionCode::parse(&r.kelurahan).ok()?.pemda())
+            }
             Command::CreateUser(c) => Some(c.pemda.clone()),
-            Command::SetUserGrants { .. }
-            | Command::SetUserDisabled { .. }
-            | Command::SetPassword { .. } => facts_user.map(|u| u.pemda.clone()),
+            Command::SetUserGrants { .. } | Command::SetUserDisabled { .. } | Command::SetPassword { .. } => {
+                facts_user.map(|u| u.pemda.clone())
+            }
         }
     }
 
@@ -124,12 +124,9 @@ impl Command {
         match self {
             Command::AddLingkungan(row) => lingkungan(row),
             Command::AddLingkunganBatch(rows) => rows.iter().for_each(lingkungan),
-            Command::CreateUser(CreateUser { grants, .. })
-            | Command::SetUserGrants { grants, .. } => codes.extend(
-                grants
-                    .iter()
-                    .filter_map(|g| RegionCode::parse(&g.scope).ok()),
-            ),
+            Command::CreateUser(CreateUser { grants, .. }) | Command::SetUserGrants { grants, .. } => {
+                codes.extend(grants.iter().filter_map(|g| RegionCode::parse(&g.scope).ok()))
+            }
             _ => {}
         }
         codes
@@ -161,24 +158,13 @@ pub fn decide(facts: &Facts, command: &Command, actor: &Actor) -> Result<Vec<Eve
         Command::CreateUser(c) => create_user(facts, c, actor),
         Command::SetUserGrants { user_id, grants } => {
             let user = known_user(facts, *user_id)?;
-            authorize(
-                actor,
-                Action::ManageUsers,
-                &Resource::pemda(user.pemda.clone()),
-            )?;
+            authorize(actor, Action::ManageUsers, &Resource::pemda(user.pemda.clone()))?;
             let grants = check_grants(facts, &user.pemda, grants)?;
-            Ok(vec![Event::UserGrantsChanged {
-                user_id: user.id,
-                grants,
-            }])
+            Ok(vec![Event::UserGrantsChanged { user_id: user.id, grants }])
         }
         Command::SetUserDisabled { user_id, disabled } => {
             let user = known_user(facts, *user_id)?;
-            authorize(
-                actor,
-                Action::ManageUsers,
-                &Resource::pemda(user.pemda.clone()),
-            )?;
+            authorize(actor, Action::ManageUsers, &Resource::pemda(user.pemda.clone()))?;
             Ok(match (user.disabled, disabled) {
                 (false, true) => vec![Event::UserDisabled { user_id: user.id }],
                 (true, false) => vec![Event::UserEnabled { user_id: user.id }],
@@ -186,23 +172,13 @@ pub fn decide(facts: &Facts, command: &Command, actor: &Actor) -> Result<Vec<Eve
                 _ => vec![],
             })
         }
-        Command::SetPassword {
-            user_id,
-            password_hash,
-        } => {
+        Command::SetPassword { user_id, password_hash } => {
             let user = known_user(facts, *user_id)?;
             let own = matches!(actor, Actor::User(me) if me.id == user.id);
             if !own {
-                authorize(
-                    actor,
-                    Action::ManageUsers,
-                    &Resource::pemda(user.pemda.clone()),
-                )?;
+                authorize(actor, Action::ManageUsers, &Resource::pemda(user.pemda.clone()))?;
             }
-            Ok(vec![Event::PasswordChanged {
-                user_id: user.id,
-                password_hash: password_hash.clone(),
-            }])
+            Ok(vec![Event::PasswordChanged { user_id: user.id, password_hash: password_hash.clone() }])
         }
     }
 }
@@ -219,35 +195,19 @@ fn create_pemda(facts: &Facts, c: &CreatePemda, actor: &Actor) -> Result<Vec<Eve
     authorize(actor, Action::CreatePemda, &Resource::pemda(c.code.clone()))?;
     let level = c.code.level();
     if !level.is_pemda() {
-        return Err(DomainError::field(
-            "code",
-            Rule::WrongLevel {
-                expected: "kabupaten_kota",
-            },
-        ));
+        return Err(DomainError::field("code", Rule::WrongLevel { expected: "kabupaten_kota" }));
     }
     if facts.pemda_exists {
-        return Err(DomainError::AlreadyExists(
-            Entity::Pemda,
-            c.code.to_string(),
-        ));
+        return Err(DomainError::AlreadyExists(Entity::Pemda, c.code.to_string()));
     }
     let mut errors = Errors::default();
     let name = check_text(&mut errors, "name", &c.name, NAME_MAX);
     for (i, region) in c.regions.iter().enumerate() {
         let fits = region.code.pemda().as_ref() == Some(&c.code)
-            && matches!(
-                region.level,
-                RegionLevel::Kecamatan | RegionLevel::Kelurahan | RegionLevel::Desa
-            )
+            && matches!(region.level, RegionLevel::Kecamatan | RegionLevel::Kelurahan | RegionLevel::Desa)
             && region.code.level() == region.level;
         if !fits {
-            errors.push(
-                format!("regions[{i}].code"),
-                Rule::WrongLevel {
-                    expected: "kecamatan_kelurahan_desa",
-                },
-            );
+            errors.push(format!("regions[{i}].code"), Rule::WrongLevel { expected: "kecamatan_kelurahan_desa" });
         }
     }
     errors.into_result()?;
@@ -267,11 +227,7 @@ fn add_lingkungan(
     prefix: &str,
 ) -> Result<Vec<Event>, DomainError> {
     let field = |i: usize, name: &str| {
-        if prefix.is_empty() {
-            name.to_string()
-        } else {
-            format!("{prefix}[{i}].{name}")
-        }
+        if prefix.is_empty() { name.to_string() } else { format!("{prefix}[{i}].{name}") }
     };
     if rows.is_empty() {
         return Err(DomainError::field(prefix, Rule::Required));
@@ -290,12 +246,7 @@ fn add_lingkungan(
             }
         };
         let resource = Resource::region(kelurahan.clone()).ok_or_else(|| {
-            DomainError::field(
-                field(i, "kelurahan"),
-                Rule::WrongLevel {
-                    expected: "kelurahan_desa",
-                },
-            )
+            DomainError::field(field(i, "kelurahan"), Rule::WrongLevel { expected: "kelurahan_desa" })
         })?;
         authorize(actor, Action::AddLingkungan, &resource)?;
         match facts.regions.get(&kelurahan) {
@@ -304,26 +255,15 @@ fn add_lingkungan(
                 continue;
             }
             Some(region) if !region.level.is_village() => {
-                errors.push(
-                    field(i, "kelurahan"),
-                    Rule::WrongLevel {
-                        expected: "kelurahan_desa",
-                    },
-                );
+                errors.push(field(i, "kelurahan"), Rule::WrongLevel { expected: "kelurahan_desa" });
                 continue;
             }
             Some(_) => {}
         }
         let number = row.number.trim();
-        let valid_number =
-            (1..=3).contains(&number.len()) && number.bytes().all(|b| b.is_ascii_digit());
+        let valid_number = (1..=3).contains(&number.len()) && number.bytes().all(|b| b.is_ascii_digit());
         if !valid_number {
-            errors.push(
-                field(i, "number"),
-                Rule::Format {
-                    expected: "digits_1_3",
-                },
-            );
+            errors.push(field(i, "number"), Rule::Format { expected: "digits_1_3" });
             continue;
         }
         let code = match kelurahan.child_lingkungan(number) {
@@ -339,10 +279,7 @@ fn add_lingkungan(
             errors.push(field(i, "number"), Rule::DuplicateInUpload);
         }
         let folded = name.to_lowercase();
-        let name_used = facts
-            .lingkungan_names
-            .get(&kelurahan)
-            .is_some_and(|names| names.contains(&folded));
+        let name_used = facts.lingkungan_names.get(&kelurahan).is_some_and(|names| names.contains(&folded));
         if !name.is_empty() && name_used {
             errors.push(field(i, "name"), Rule::Taken);
         } else if !name.is_empty() && !seen_names.insert((kelurahan.clone(), folded)) {
@@ -355,11 +292,7 @@ fn add_lingkungan(
 }
 
 fn create_user(facts: &Facts, c: &CreateUser, actor: &Actor) -> Result<Vec<Event>, DomainError> {
-    authorize(
-        actor,
-        Action::ManageUsers,
-        &Resource::pemda(c.pemda.clone()),
-    )?;
+    authorize(actor, Action::ManageUsers, &Resource::pemda(c.pemda.clone()))?;
     if !facts.pemda_exists {
         return Err(DomainError::NotFound(Entity::Pemda, c.pemda.to_string()));
     }
@@ -398,30 +331,16 @@ pub fn check_username(errors: &mut Errors, username: &str) -> String {
     } else if length > USERNAME_MAX {
         errors.push("username", Rule::TooLong { max: USERNAME_MAX });
     } else {
-        let allowed = username
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
-        let starts_well = username
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+        let allowed = username.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+        let starts_well = username.bytes().next().is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
         if !allowed || !starts_well {
-            errors.push(
-                "username",
-                Rule::Format {
-                    expected: "username",
-                },
-            );
+            errors.push("username", Rule::Format { expected: "username" });
         }
     }
     username
 }
 
-fn check_grants(
-    facts: &Facts,
-    pemda: &RegionCode,
-    inputs: &[GrantInput],
-) -> Result<Vec<Grant>, DomainError> {
+fn check_grants(facts: &Facts, pemda: &RegionCode, inputs: &[GrantInput]) -> Result<Vec<Grant>, DomainError> {
     let mut errors = Errors::default();
     if inputs.is_empty() {
         errors.push("grants", Rule::Required);
@@ -435,9 +354,7 @@ fn check_grants(
         let scope_field = format!("grants[{i}].scope");
         let scope_text = input.scope.trim();
         let scope = match role.scope_kind() {
-            ScopeKind::Pemda if scope_text.is_empty() || scope_text == pemda.as_str() => {
-                Scope::Pemda
-            }
+            ScopeKind::Pemda if scope_text.is_empty() || scope_text == pemda.as_str() => Scope::Pemda,
             ScopeKind::Pemda => {
                 errors.push(scope_field, Rule::WrongLevel { expected: "pemda" });
                 continue;
@@ -445,16 +362,9 @@ fn check_grants(
             ScopeKind::Opd => {
                 let valid = !scope_text.is_empty()
                     && scope_text.len() <= OPD_CODE_MAX
-                    && scope_text
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+                    && scope_text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
                 if !valid {
-                    errors.push(
-                        scope_field,
-                        Rule::Format {
-                            expected: "opd_code",
-                        },
-                    );
+                    errors.push(scope_field, Rule::Format { expected: "opd_code" });
                     continue;
                 }
                 Scope::Opd(scope_text.to_string())
@@ -473,13 +383,10 @@ fn check_grants(
                     _ => "lingkungan",
                 };
                 match facts.regions.get(&code) {
-                    Some(_) if !code.is_within(pemda) => {
-                        errors.push(scope_field, Rule::UnknownRegion)
+                    Some(_) if !code.is_within(pemda) => errors.push(scope_field, Rule::UnknownRegion),
+                    Some(region) if levels.contains(&region.level) => {
+                        grants.push(Grant { role, scope: Scope::Region(code) })
                     }
-                    Some(region) if levels.contains(&region.level) => grants.push(Grant {
-                        role,
-                        scope: Scope::Region(code),
-                    }),
                     Some(_) => errors.push(scope_field, Rule::WrongLevel { expected }),
                     None => errors.push(scope_field, Rule::UnknownRegion),
                 }
@@ -508,45 +415,25 @@ mod tests {
             id: Uuid::nil(),
             username: "admin".into(),
             pemda: code(pemda),
-            grants: vec![Grant {
-                role: Role::BappedaAdmin,
-                scope: Scope::Pemda,
-            }],
+            grants: vec![Grant { role: Role::BappedaAdmin, scope: Scope::Pemda }],
         })
     }
 
     fn facts() -> Facts {
-        let mut facts = Facts {
-            pemda_exists: true,
-            ..Facts::default()
-        };
+        let mut facts = Facts { pemda_exists: true, ..Facts::default() };
         for (c, level) in [
             ("12.71.01", RegionLevel::Kecamatan),
             ("12.71.01.1001", RegionLevel::Kelurahan),
             ("12.71.01.1001.001", RegionLevel::Lingkungan),
         ] {
-            facts.regions.insert(
-                code(c),
-                Region {
-                    code: code(c),
-                    name: c.into(),
-                    level,
-                },
-            );
+            facts.regions.insert(code(c), Region { code: code(c), name: c.into(), level });
         }
-        facts.lingkungan_names.insert(
-            code("12.71.01.1001"),
-            HashSet::from(["lingkungan i".to_string()]),
-        );
+        facts.lingkungan_names.insert(code("12.71.01.1001"), HashSet::from(["lingkungan i".to_string()]));
         facts
     }
 
     fn row(kelurahan: &str, number: &str, name: &str) -> AddLingkungan {
-        AddLingkungan {
-            kelurahan: kelurahan.into(),
-            number: number.into(),
-            name: name.into(),
-        }
+        AddLingkungan { kelurahan: kelurahan.into(), number: number.into(), name: name.into() }
     }
 
     fn field_errors(result: Result<Vec<Event>, DomainError>) -> Vec<FieldError> {
@@ -558,57 +445,27 @@ mod tests {
 
     #[test]
     fn a_lingkungan_gets_a_code_below_its_kelurahan() {
-        let events = decide(
-            &facts(),
-            &Command::AddLingkungan(row("12.71.01.1001", "2", "Lingkungan II")),
-            &admin("12.71"),
-        )
-        .unwrap();
+        let events =
+            decide(&facts(), &Command::AddLingkungan(row("12.71.01.1001", "2", "Lingkungan II")), &admin("12.71"))
+                .unwrap();
         assert_eq!(
             events,
-            vec![Event::LingkunganAdded {
-                code: code("12.71.01.1001.002"),
-                name: "Lingkungan II".into()
-            }]
+            vec![Event::LingkunganAdded { code: code("12.71.01.1001.002"), name: "Lingkungan II".into() }]
         );
     }
 
     #[test]
     fn lingkungan_rules_name_the_field() {
         let cases = [
-            (
-                row("12.71.01.1001", "abc", "X"),
-                "number",
-                Rule::Format {
-                    expected: "digits_1_3",
-                },
-            ),
+            (row("12.71.01.1001", "abc", "X"), "number", Rule::Format { expected: "digits_1_3" }),
             (row("12.71.01.1001", "1", "Y"), "number", Rule::Taken),
-            (
-                row("12.71.01.1001", "5", "Lingkungan I"),
-                "name",
-                Rule::Taken,
-            ),
+            (row("12.71.01.1001", "5", "Lingkungan I"), "name", Rule::Taken),
             (row("12.71.01.1001", "5", " "), "name", Rule::Required),
-            (
-                row("12.71.01", "5", "Z"),
-                "kelurahan",
-                Rule::WrongLevel {
-                    expected: "kelurahan_desa",
-                },
-            ),
-            (
-                row("12.71.01.1999", "5", "Z"),
-                "kelurahan",
-                Rule::UnknownRegion,
-            ),
+            (row("12.71.01", "5", "Z"), "kelurahan", Rule::WrongLevel { expected: "kelurahan_desa" }),
+            (row("12.71.01.1999", "5", "Z"), "kelurahan", Rule::UnknownRegion),
         ];
         for (input, field, rule) in cases {
-            let errors = field_errors(decide(
-                &facts(),
-                &Command::AddLingkungan(input.clone()),
-                &admin("12.71"),
-            ));
+            let errors = field_errors(decide(&facts(), &Command::AddLingkungan(input.clone()), &admin("12.71")));
             assert_eq!(errors, vec![FieldError::new(field, rule)], "{input:?}");
         }
     }
@@ -620,11 +477,7 @@ mod tests {
             row("12.71.01.1001", "7", "Tujuh lagi"),
             row("12.71.01.1001", "x", "Salah"),
         ];
-        let errors = field_errors(decide(
-            &facts(),
-            &Command::AddLingkunganBatch(rows),
-            &admin("12.71"),
-        ));
+        let errors = field_errors(decide(&facts(), &Command::AddLingkunganBatch(rows), &admin("12.71")));
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["rows[1].number", "rows[2].number"]);
     }
@@ -632,14 +485,8 @@ mod tests {
     #[test]
     fn only_bappeda_of_the_same_pemda_adds_lingkungan() {
         let command = Command::AddLingkungan(row("12.71.01.1001", "2", "Lingkungan II"));
-        assert!(matches!(
-            decide(&facts(), &command, &admin("33.74")),
-            Err(DomainError::Denied(_))
-        ));
-        assert!(matches!(
-            decide(&facts(), &command, &Actor::Public),
-            Err(DomainError::Denied(_))
-        ));
+        assert!(matches!(decide(&facts(), &command, &admin("33.74")), Err(DomainError::Denied(_))));
+        assert!(matches!(decide(&facts(), &command, &Actor::Public), Err(DomainError::Denied(_))));
     }
 
     fn new_user(username: &str, grants: Vec<GrantInput>) -> Command {
@@ -654,142 +501,57 @@ mod tests {
     }
 
     fn grant(role: &str, scope: &str) -> GrantInput {
-        GrantInput {
-            role: role.into(),
-            scope: scope.into(),
-        }
+        GrantInput { role: role.into(), scope: scope.into() }
     }
 
     #[test]
     fn grants_must_fit_their_role() {
-        let ok = decide(
-            &facts(),
-            &new_user("op.kel", vec![grant("operator_kelurahan", "12.71.01.1001")]),
-            &admin("12.71"),
-        );
+        let ok =
+            decide(&facts(), &new_user("op.kel", vec![grant("operator_kelurahan", "12.71.01.1001")]), &admin("12.71"));
         assert!(ok.is_ok());
         let cases = [
-            (
-                grant("operator_kelurahan", "12.71.01"),
-                Rule::WrongLevel {
-                    expected: "kelurahan_desa",
-                },
-            ),
+            (grant("operator_kelurahan", "12.71.01"), Rule::WrongLevel { expected: "kelurahan_desa" }),
             (grant("operator_kecamatan", "12.71.09"), Rule::UnknownRegion),
-            (
-                grant("kepala_lingkungan", "12.71.1"),
-                Rule::RegionCode {
-                    detail: "part 3 of the region code must have 2 digits".into(),
-                },
-            ),
-            (
-                grant("bappeda_admin", "33.74"),
-                Rule::WrongLevel { expected: "pemda" },
-            ),
-            (
-                grant("operator_opd", ""),
-                Rule::Format {
-                    expected: "opd_code",
-                },
-            ),
+            (grant("kepala_lingkungan", "12.71.1"), Rule::RegionCodePart { position: 3, expected: "2" }),
+            (grant("bappeda_admin", "33.74"), Rule::WrongLevel { expected: "pemda" }),
+            (grant("operator_opd", ""), Rule::Format { expected: "opd_code" }),
         ];
         for (input, rule) in cases {
-            let errors = field_errors(decide(
-                &facts(),
-                &new_user("op.kel", vec![input.clone()]),
-                &admin("12.71"),
-            ));
-            assert_eq!(
-                errors,
-                vec![FieldError::new("grants[0].scope", rule)],
-                "{input:?}"
-            );
+            let errors = field_errors(decide(&facts(), &new_user("op.kel", vec![input.clone()]), &admin("12.71")));
+            assert_eq!(errors, vec![FieldError::new("grants[0].scope", rule)], "{input:?}");
         }
-        let errors = field_errors(decide(
-            &facts(),
-            &new_user("op.kel", vec![grant("raja", "")]),
-            &admin("12.71"),
-        ));
-        assert_eq!(
-            errors,
-            vec![FieldError::new("grants[0].role", Rule::UnknownRole)]
-        );
+        let errors = field_errors(decide(&facts(), &new_user("op.kel", vec![grant("raja", "")]), &admin("12.71")));
+        assert_eq!(errors, vec![FieldError::new("grants[0].role", Rule::UnknownRole)]);
     }
 
     #[test]
     fn usernames_are_checked_and_unique() {
-        let errors = field_errors(decide(
-            &facts(),
-            &new_user("Ab", vec![grant("auditor", "")]),
-            &admin("12.71"),
-        ));
-        assert_eq!(
-            errors,
-            vec![FieldError::new("username", Rule::TooShort { min: 3 })]
-        );
-        let errors = field_errors(decide(
-            &facts(),
-            &new_user("Budi Santoso", vec![grant("auditor", "")]),
-            &admin("12.71"),
-        ));
-        assert_eq!(
-            errors,
-            vec![FieldError::new(
-                "username",
-                Rule::Format {
-                    expected: "username"
-                }
-            )]
-        );
-        let taken = Facts {
-            username_taken: true,
-            ..facts()
-        };
-        let errors = field_errors(decide(
-            &taken,
-            &new_user("budi", vec![grant("auditor", "")]),
-            &admin("12.71"),
-        ));
+        let errors = field_errors(decide(&facts(), &new_user("Ab", vec![grant("auditor", "")]), &admin("12.71")));
+        assert_eq!(errors, vec![FieldError::new("username", Rule::TooShort { min: 3 })]);
+        let errors =
+            field_errors(decide(&facts(), &new_user("Budi Santoso", vec![grant("auditor", "")]), &admin("12.71")));
+        assert_eq!(errors, vec![FieldError::new("username", Rule::Format { expected: "username" })]);
+        let taken = Facts { username_taken: true, ..facts() };
+        let errors = field_errors(decide(&taken, &new_user("budi", vec![grant("auditor", "")]), &admin("12.71")));
         assert_eq!(errors, vec![FieldError::new("username", Rule::Taken)]);
     }
 
     #[test]
     fn disabling_twice_changes_nothing() {
-        let user = UserFacts {
-            id: Uuid::nil(),
-            pemda: code("12.71"),
-            username: "x".into(),
-            disabled: true,
-        };
-        let facts = Facts {
-            user: Some(user),
-            ..facts()
-        };
-        let command = Command::SetUserDisabled {
-            user_id: Uuid::nil(),
-            disabled: true,
-        };
+        let user = UserFacts { id: Uuid::nil(), pemda: code("12.71"), username: "x".into(), disabled: true };
+        let facts = Facts { user: Some(user), ..facts() };
+        let command = Command::SetUserDisabled { user_id: Uuid::nil(), disabled: true };
         assert_eq!(decide(&facts, &command, &admin("12.71")).unwrap(), vec![]);
-        let command = Command::SetUserDisabled {
-            user_id: Uuid::nil(),
-            disabled: false,
-        };
+        let command = Command::SetUserDisabled { user_id: Uuid::nil(), disabled: false };
         assert_eq!(
             decide(&facts, &command, &admin("12.71")).unwrap(),
-            vec![Event::UserEnabled {
-                user_id: Uuid::nil()
-            }]
+            vec![Event::UserEnabled { user_id: Uuid::nil() }]
         );
     }
 
     #[test]
     fn the_password_hash_never_enters_the_journal() {
-        let events = decide(
-            &facts(),
-            &new_user("op.kel", vec![grant("auditor", "")]),
-            &admin("12.71"),
-        )
-        .unwrap();
+        let events = decide(&facts(), &new_user("op.kel", vec![grant("auditor", "")]), &admin("12.71")).unwrap();
         assert!(!events[0].payload().contains("hash"));
     }
 }

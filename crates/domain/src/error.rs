@@ -21,10 +21,13 @@ pub enum Rule {
     Format {
         expected: &'static str,
     },
-    /// A region code that does not parse.
-    RegionCode {
-        detail: String,
+    /// A part of a region code with the wrong number of digits (parts count from 1).
+    RegionCodePart {
+        position: usize,
+        expected: &'static str,
     },
+    /// A region code with more parts than a lingkungan code has.
+    RegionCodeTooDeep,
     /// No such region in this pemda.
     UnknownRegion,
     /// A region of the wrong level for this use.
@@ -44,8 +47,10 @@ pub enum Rule {
 
 impl From<CodeError> for Rule {
     fn from(error: CodeError) -> Self {
-        Rule::RegionCode {
-            detail: error.to_string(),
+        match error {
+            CodeError::Empty => Rule::Required,
+            CodeError::TooDeep => Rule::RegionCodeTooDeep,
+            CodeError::BadPart { position, expected } => Rule::RegionCodePart { position, expected },
         }
     }
 }
@@ -59,10 +64,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, rule: Rule) -> Self {
-        FieldError {
-            field: field.into(),
-            rule,
-        }
+        FieldError { field: field.into(), rule }
     }
 }
 
@@ -107,11 +109,7 @@ impl Errors {
     }
 
     pub fn into_result(self) -> Result<(), DomainError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(DomainError::Invalid(self.0))
-        }
+        if self.0.is_empty() { Ok(()) } else { Err(DomainError::Invalid(self.0)) }
     }
 }
 

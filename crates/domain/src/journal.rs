@@ -30,16 +30,8 @@ impl JournalEntry {
     pub fn recompute_hash(&self) -> String {
         let mut hasher = Sha256::new();
         let seq = self.seq.to_string();
-        let fields = [
-            &self.prev_hash,
-            &self.pemda,
-            &seq,
-            &self.event_id,
-            &self.kind,
-            &self.actor,
-            &self.at,
-            &self.payload,
-        ];
+        let fields =
+            [&self.prev_hash, &self.pemda, &seq, &self.event_id, &self.kind, &self.actor, &self.at, &self.payload];
         for field in fields {
             hasher.update(field.len().to_string().as_bytes());
             hasher.update(b":");
@@ -70,11 +62,7 @@ pub struct ChainVerifier {
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        ChainVerifier {
-            expected_seq: 1,
-            prev_hash: GENESIS_HASH.to_string(),
-            first_broken: None,
-        }
+        ChainVerifier { expected_seq: 1, prev_hash: GENESIS_HASH.to_string(), first_broken: None }
     }
 }
 
@@ -103,12 +91,7 @@ impl ChainVerifier {
         {
             first_broken = Some(events.min(head_seq) + 1);
         }
-        ChainReport {
-            valid: first_broken.is_none(),
-            events,
-            head: self.prev_hash,
-            first_broken,
-        }
+        ChainReport { valid: first_broken.is_none(), events, head: self.prev_hash, first_broken }
     }
 }
 
@@ -176,10 +159,7 @@ mod tests {
     fn a_truncated_tail_is_caught_by_the_head() {
         let entries = chain(5);
         let head = entries[4].hash.clone();
-        assert_eq!(
-            verify(&entries[..3], Some((5, &head))).first_broken,
-            Some(4)
-        );
+        assert_eq!(verify(&entries[..3], Some((5, &head))).first_broken, Some(4));
     }
 
     #[test]

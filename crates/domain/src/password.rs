@@ -63,23 +63,14 @@ mod tests {
 
     #[test]
     fn common_passwords_are_refused() {
-        for common in [
-            "password123",
-            "1234567890",
-            "qwertyuiop",
-            "iloveyou12",
-            "Password1234",
-        ] {
+        for common in ["password123", "1234567890", "qwertyuiop", "iloveyou12", "Password1234"] {
             assert_eq!(rules(common, "ani"), vec![Rule::CommonPassword], "{common}");
         }
     }
 
     #[test]
     fn passwords_containing_the_username_are_refused() {
-        assert_eq!(
-            rules("budiman-sekali-2027", "budiman"),
-            vec![Rule::PasswordContainsUsername]
-        );
+        assert_eq!(rules("budiman-sekali-2027", "budiman"), vec![Rule::PasswordContainsUsername]);
     }
 
     #[test]

@@ -63,10 +63,7 @@ pub enum CodeError {
     #[error("region code has too many parts")]
     TooDeep,
     #[error("part {position} of the region code must have {expected} digits")]
-    BadPart {
-        position: usize,
-        expected: &'static str,
-    },
+    BadPart { position: usize, expected: &'static str },
 }
 
 /// A dotted Kemendagri region code, validated and normalised (lingkungan numbers padded to three
@@ -76,13 +73,7 @@ pub enum CodeError {
 pub struct RegionCode(String);
 
 /// Digits allowed in each part: province, regency, district, village, lingkungan.
-const PART_WIDTHS: [(usize, usize, &str); 5] = [
-    (2, 2, "2"),
-    (2, 2, "2"),
-    (2, 2, "2"),
-    (4, 4, "4"),
-    (1, 3, "1–3"),
-];
+const PART_WIDTHS: [(usize, usize, &str); 5] = [(2, 2, "2"), (2, 2, "2"), (2, 2, "2"), (4, 4, "4"), (1, 3, "1–3")];
 
 impl RegionCode {
     pub fn parse(text: &str) -> Result<Self, CodeError> {
@@ -97,13 +88,9 @@ impl RegionCode {
         let mut normalised = Vec::with_capacity(parts.len());
         for (index, part) in parts.iter().enumerate() {
             let (min, max, expected) = PART_WIDTHS[index];
-            let valid =
-                (min..=max).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit());
+            let valid = (min..=max).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit());
             if !valid {
-                return Err(CodeError::BadPart {
-                    position: index + 1,
-                    expected,
-                });
+                return Err(CodeError::BadPart { position: index + 1, expected });
             }
             if index == 4 {
                 normalised.push(format!("{:0>3}", part));
@@ -142,9 +129,7 @@ impl RegionCode {
     }
 
     pub fn parent(&self) -> Option<RegionCode> {
-        self.0
-            .rfind('.')
-            .map(|i| RegionCode(self.0[..i].to_string()))
+        self.0.rfind('.').map(|i| RegionCode(self.0[..i].to_string()))
     }
 
     /// The pemda (kabupaten/kota) this region belongs to, if it lies at or below that level.
@@ -156,8 +141,7 @@ impl RegionCode {
     /// True when `self` is `ancestor` or lies below it.
     pub fn is_within(&self, ancestor: &RegionCode) -> bool {
         self.0 == ancestor.0
-            || (self.0.starts_with(&ancestor.0)
-                && self.0.as_bytes().get(ancestor.0.len()) == Some(&b'.'))
+            || (self.0.starts_with(&ancestor.0) && self.0.as_bytes().get(ancestor.0.len()) == Some(&b'.'))
     }
 
     /// The code of a lingkungan with local number `number` under this kelurahan or desa.
@@ -215,50 +199,17 @@ mod tests {
     #[test]
     fn lingkungan_numbers_are_padded() {
         assert_eq!(code("12.71.01.1001.7").as_str(), "12.71.01.1001.007");
-        assert_eq!(
-            code("12.71.01.1001")
-                .child_lingkungan("12")
-                .unwrap()
-                .as_str(),
-            "12.71.01.1001.012"
-        );
+        assert_eq!(code("12.71.01.1001").child_lingkungan("12").unwrap().as_str(), "12.71.01.1001.012");
     }
 
     #[test]
     fn malformed_codes_name_the_part() {
         assert_eq!(RegionCode::parse(""), Err(CodeError::Empty));
-        assert_eq!(
-            RegionCode::parse("1271"),
-            Err(CodeError::BadPart {
-                position: 1,
-                expected: "2"
-            })
-        );
-        assert_eq!(
-            RegionCode::parse("12.7a"),
-            Err(CodeError::BadPart {
-                position: 2,
-                expected: "2"
-            })
-        );
-        assert_eq!(
-            RegionCode::parse("12.71.01.101"),
-            Err(CodeError::BadPart {
-                position: 4,
-                expected: "4"
-            })
-        );
-        assert_eq!(
-            RegionCode::parse("12.71.01.1001.1234"),
-            Err(CodeError::BadPart {
-                position: 5,
-                expected: "1–3"
-            })
-        );
-        assert_eq!(
-            RegionCode::parse("12.71.01.1001.001.1"),
-            Err(CodeError::TooDeep)
-        );
+        assert_eq!(RegionCode::parse("1271"), Err(CodeError::BadPart { position: 1, expected: "2" }));
+        assert_eq!(RegionCode::parse("12.7a"), Err(CodeError::BadPart { position: 2, expected: "2" }));
+        assert_eq!(RegionCode::parse("12.71.01.101"), Err(CodeError::BadPart { position: 4, expected: "4" }));
+        assert_eq!(RegionCode::parse("12.71.01.1001.1234"), Err(CodeError::BadPart { position: 5, expected: "1–3" }));
+        assert_eq!(RegionCode::parse("12.71.01.1001.001.1"), Err(CodeError::TooDeep));
     }
 
     #[test]

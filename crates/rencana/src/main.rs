@@ -1,1 +1,304 @@
-fn main() {}
+//! `rencana`: the one binary. Serves the web application, and carries the operator's commands:
+//! migrations, pemda from the official codes, the first admin, the demo, the audit check, backups.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use domain::command::{CreateUser, GrantInput};
+use domain::{Actor, Command, DomainError, RegionCode};
+use store::{Store, StoreError};
+use time::OffsetDateTime;
+
+#[derive(Parser)]
+#[command(
+    name = "rencana",
+    version,
+    about = "Rencana: e-perencanaan pembangunan daerah (regional development e-planning)."
+)]
+struct Cli {
+    /// Database URL: `sqlite://FILE?mode=rwc` or `postgres://USER@HOST/DB`. Default: SQLite in the data directory.
+    #[arg(long, env = "RENCANA_DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    /// Directory for the embedded database and attachments.
+    #[arg(long, env = "RENCANA_DATA_DIR", default_value = "./data", global = true)]
+    data_dir: PathBuf,
+    /// Log format: `text` for people, `json` for log collectors.
+    #[arg(long, env = "RENCANA_LOG_FORMAT", default_value = "text", global = true)]
+    log_format: String,
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Serve the web application and the API until SIGTERM or Ctrl-C.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "RENCANA_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// List the demo accounts on the login page (for demonstrations only).
+        #[arg(long, env = "RENCANA_DEMO")]
+        demo: bool,
+        /// Mark cookies Secure: set this whenever Rencana is served over HTTPS.
+        #[arg(long, env = "RENCANA_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Create or update the database schema (serve does this too).
+    Migrate,
+    /// Seed the Kota Medan demo (regions, about 2,000 lingkungan, one user per role); does nothing if present.
+    Demo,
+    /// Regional governments (pemda), from the official Kemendagri codes.
+    Pemda {
+        #[command(subcommand)]
+        command: PemdaCmd,
+    },
+    /// Accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCmd,
+    },
+    /// The hash-chained journal.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCmd,
+    },
+    /// Copy the SQLite database, online, to a new file (on PostgreSQL: use pg_dump).
+    Backup {
+        /// The file to write; it must not exist.
+        #[arg(long)]
+        to: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum PemdaCmd {
+    /// Create a kabupaten/kota with all its kecamatan and kelurahan/desa, e.g. `rencana pemda add 12.71`.
+    Add { code: String },
+    /// List the pemda in this database.
+    List,
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Create a user, e.g. the first Bappeda admin. The password is read from standard input.
+    Add {
+        #[arg(long)]
+        pemda: String,
+        #[arg(long)]
+        username: String,
+        /// Full name (defaults to the username).
+        #[arg(long)]
+        name: Option<String>,
+        /// Role id: warga, kepala_lingkungan, operator_kelurahan, operator_kecamatan, anggota_dprd, operator_opd, bappeda_admin, auditor.
+        #[arg(long)]
+        role: String,
+        /// Region or OPD code the role applies to (empty for pemda-wide roles).
+        #[arg(long, default_value = "")]
+        scope: String,
+        /// Read the password from standard input (required: passwords never go on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Recompute the journal's hash chain; exit 1 naming the first broken event.
+    Verify {
+        /// Only this pemda (default: all).
+        #[arg(long)]
+        pemda: Option<String>,
+    },
+}
+
+fn init_logs(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RENCANA_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logs(&cli.log_format);
+    match run(cli).await {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("rencana: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn open_store(cli: &Cli) -> anyhow::Result<Store> {
+    let url = match &cli.database_url {
+        Some(url) if !url.is_empty() => url.clone(),
+        _ => {
+            std::fs::create_dir_all(&cli.data_dir)
+                .with_context(|| format!("cannot create the data directory {}", cli.data_dir.display()))?;
+            Store::sqlite_url(&cli.data_dir)
+        }
+    };
+    Store::open(&url).await.context("cannot open the database")
+}
+
+fn operator() -> Actor {
+    let who = std::env::var("SUDO_USER").or_else(|_| std::env::var("USER")).unwrap_or_else(|_| "cli".into());
+    Actor::System { label: format!("cli:{who}") }
+}
+
+/// A command's refusal in the words an operator at a terminal needs.
+fn explain(error: StoreError) -> anyhow::Error {
+    match error {
+        StoreError::Domain(DomainError::Invalid(errors)) => {
+            let lines: Vec<String> = errors.iter().map(|e| format!("{}: {:?}", e.field, e.rule)).collect();
+            anyhow::anyhow!("refused:\n  {}", lines.join("\n  "))
+        }
+        other => anyhow::Error::new(other),
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let now = OffsetDateTime::now_utc();
+    match &cli.command {
+        Cmd::Serve { listen, demo, secure_cookies } => {
+            let store = open_store(&cli).await?;
+            serve(store, *listen, *demo, *secure_cookies).await?;
+        }
+        Cmd::Migrate => {
+            open_store(&cli).await?;
+            println!("schema up to date");
+        }
+        Cmd::Demo => {
+            let store = open_store(&cli).await?;
+            let seeded = store::seed::seed_demo(&store, now).await?;
+            if seeded {
+                println!("Demo created: Kota Medan (12.71) with its kecamatan, kelurahan and lingkungan.");
+            } else {
+                println!("Demo already present.");
+            }
+            println!("Demo accounts (password for all: {}):", store::seed::DEMO_PASSWORD);
+            for (username, name, role, scope) in store::seed::DEMO_USERS {
+                println!("  {username:<20} {role:<20} {scope:<18} {name}");
+            }
+        }
+        Cmd::Pemda { command: PemdaCmd::Add { code } } => {
+            let store = open_store(&cli).await?;
+            let code = store.add_official_pemda(code, &operator(), now).await.map_err(|e| match e {
+                store::seed::AddPemdaError::Store(inner) => explain(inner),
+                other => anyhow::Error::new(other),
+            })?;
+            let counts = store.region_counts(&code).await?;
+            let name = store.pemda(&code).await?.map(|p| p.name).unwrap_or_default();
+            println!(
+                "{name} ({code}): {} kecamatan, {} kelurahan, {} desa",
+                counts.kecamatan, counts.kelurahan, counts.desa
+            );
+        }
+        Cmd::Pemda { command: PemdaCmd::List } => {
+            let store = open_store(&cli).await?;
+            for pemda in store.all_pemda().await? {
+                println!("{}\t{}", pemda.code, pemda.name);
+            }
+        }
+        Cmd::User { command: UserCmd::Add { pemda, username, name, role, scope, password_stdin: _ } } => {
+            let store = open_store(&cli).await?;
+            let pemda = RegionCode::parse(pemda).map_err(|e| anyhow::anyhow!("--pemda: {e}"))?;
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password).context("cannot read the password from standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            let mut errors = domain::error::Errors::default();
+            domain::password::check_new_password(&mut errors, "password", password, username);
+            errors.into_result().map_err(|e| explain(e.into()))?;
+            let password_hash = store::passwords::hash(password).await?;
+            let command = Command::CreateUser(CreateUser {
+                pemda,
+                user_id: uuid::Uuid::now_v7(),
+                username: username.clone(),
+                name: name.clone().unwrap_or_else(|| username.clone()),
+                password_hash,
+                grants: vec![GrantInput { role: role.clone(), scope: scope.clone() }],
+            });
+            store.execute(&operator(), &command, now).await.map_err(explain)?;
+            println!("user {username} created");
+        }
+        Cmd::Audit { command: AuditCmd::Verify { pemda } } => {
+            let store = open_store(&cli).await?;
+            let codes = match pemda {
+                Some(code) => vec![RegionCode::parse(code).map_err(|e| anyhow::anyhow!("--pemda: {e}"))?],
+                None => store.all_pemda().await?.into_iter().map(|p| p.code).collect(),
+            };
+            if codes.is_empty() {
+                bail!("no pemda in this database");
+            }
+            let mut whole = true;
+            for code in codes {
+                let report = store.verify_chain(&code).await?;
+                match report.first_broken {
+                    None => println!("{code}: valid, {} events, head {}", report.events, report.head),
+                    Some(seq) => {
+                        whole = false;
+                        println!("{code}: BROKEN at event {seq} ({} events read)", report.events);
+                    }
+                }
+            }
+            return Ok(if whole { ExitCode::SUCCESS } else { ExitCode::from(1) });
+        }
+        Cmd::Backup { to } => {
+            let store = open_store(&cli).await?;
+            store.backup_to(to).await?;
+            println!("backup written to {}", to.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(store: Store, listen: SocketAddr, demo: bool, secure_cookies: bool) -> anyhow::Result<()> {
+    let sweeper = store.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Err(error) = sweeper.delete_expired_sessions(OffsetDateTime::now_utc()).await {
+                tracing::warn!(%error, "could not delete expired sessions");
+            }
+        }
+    });
+    let backend = store.backend().name();
+    let app = web::app(store, web::Config { demo, secure_cookies });
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    tracing::info!(%listen, database = backend, demo, "serving on http://{listen}");
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -4,13 +4,9 @@ use std::collections::{HashMap, HashSet};
 
 use domain::command::UserFacts;
 use domain::journal::{GENESIS_HASH, JournalEntry};
-use domain::{
-    Actor, Command, DomainError, Entity, Event, Facts, Grant, Region, RegionCode, RegionLevel,
-    Scope,
-};
+use domain::{Actor, Command, DomainError, Entity, Event, Facts, Grant, Region, RegionCode, RegionLevel, Scope};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
 };
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -22,21 +18,14 @@ use crate::{Result, Store, StoreError};
 /// The journal's timestamps: UTC, microseconds, as text (see [`JournalEntry::at`]).
 pub(crate) fn journal_time(now: OffsetDateTime) -> String {
     let now = now.to_offset(time::UtcOffset::UTC);
-    let micros = now
-        .replace_nanosecond(now.microsecond() * 1_000)
-        .unwrap_or(now);
+    let micros = now.replace_nanosecond(now.microsecond() * 1_000).unwrap_or(now);
     micros.format(&Rfc3339).unwrap_or_default()
 }
 
 impl Store {
     /// Decides `command` for `actor` at `now` and commits what it causes. Returns the events,
     /// which are empty when the command changed nothing.
-    pub async fn execute(
-        &self,
-        actor: &Actor,
-        command: &Command,
-        now: OffsetDateTime,
-    ) -> Result<Vec<Event>> {
+    pub async fn execute(&self, actor: &Actor, command: &Command, now: OffsetDateTime) -> Result<Vec<Event>> {
         let txn = self.write.begin().await?;
         let user = match command.user_named() {
             Some(id) => load_user_facts(&txn, id).await?,
@@ -59,10 +48,7 @@ impl Store {
             .await?;
         }
         // Every writer of this pemda queues here, so decisions see the state they change.
-        let head = chain_head::Entity::find_by_id(pemda.to_string())
-            .lock_exclusive()
-            .one(&txn)
-            .await?;
+        let head = chain_head::Entity::find_by_id(pemda.to_string()).lock_exclusive().one(&txn).await?;
         let facts = load_facts(&txn, command, &pemda, user).await?;
         let events = domain::decide(&facts, command, actor)?;
         if events.is_empty() {
@@ -104,9 +90,7 @@ impl Store {
             });
         }
         for chunk in rows.chunks(500) {
-            journal::Entity::insert_many(chunk.to_vec())
-                .exec(&txn)
-                .await?;
+            journal::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
         }
         chain_head::Entity::update(chain_head::ActiveModel {
             pemda_code: Set(pemda.to_string()),
@@ -125,14 +109,9 @@ async fn load_user_facts(txn: &DatabaseTransaction, id: Uuid) -> Result<Option<U
     let Some(user) = app_user::Entity::find_by_id(id).one(txn).await? else {
         return Ok(None);
     };
-    let pemda = RegionCode::parse(&user.pemda_code)
-        .map_err(|e| StoreError::Database(sea_orm::DbErr::Custom(e.to_string())))?;
-    Ok(Some(UserFacts {
-        id: user.id,
-        pemda,
-        username: user.username,
-        disabled: user.disabled,
-    }))
+    let pemda =
+        RegionCode::parse(&user.pemda_code).map_err(|e| StoreError::Database(sea_orm::DbErr::Custom(e.to_string())))?;
+    Ok(Some(UserFacts { id: user.id, pemda, username: user.username, disabled: user.disabled }))
 }
 
 async fn load_facts(
@@ -141,62 +120,32 @@ async fn load_facts(
     pemda: &RegionCode,
     user: Option<UserFacts>,
 ) -> Result<Facts> {
-    let pemda_exists = pemda::Entity::find_by_id(pemda.to_string())
-        .one(txn)
-        .await?
-        .is_some();
-    let named: Vec<String> = command
-        .regions_named()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
+    let pemda_exists = pemda::Entity::find_by_id(pemda.to_string()).one(txn).await?.is_some();
+    let named: Vec<String> = command.regions_named().iter().map(|c| c.to_string()).collect();
     let mut regions = HashMap::new();
     for chunk in named.chunks(500) {
-        for row in region::Entity::find()
-            .filter(region::Column::Code.is_in(chunk.to_vec()))
-            .all(txn)
-            .await?
-        {
+        for row in region::Entity::find().filter(region::Column::Code.is_in(chunk.to_vec())).all(txn).await? {
             if let Some(region) = to_region(&row) {
                 regions.insert(region.code.clone(), region);
             }
         }
     }
-    let villages: Vec<String> = regions
-        .values()
-        .filter(|r| r.level.is_village())
-        .map(|r| r.code.to_string())
-        .collect();
+    let villages: Vec<String> = regions.values().filter(|r| r.level.is_village()).map(|r| r.code.to_string()).collect();
     let mut lingkungan_names: HashMap<RegionCode, HashSet<String>> = HashMap::new();
     for chunk in villages.chunks(500) {
-        for row in region::Entity::find()
-            .filter(region::Column::ParentCode.is_in(chunk.to_vec()))
-            .all(txn)
-            .await?
-        {
+        for row in region::Entity::find().filter(region::Column::ParentCode.is_in(chunk.to_vec())).all(txn).await? {
             if let Ok(parent) = RegionCode::parse(&row.parent_code) {
-                lingkungan_names
-                    .entry(parent)
-                    .or_default()
-                    .insert(row.name.to_lowercase());
+                lingkungan_names.entry(parent).or_default().insert(row.name.to_lowercase());
             }
         }
     }
     let username_taken = match command.username_named() {
-        Some(username) => app_user::Entity::find()
-            .filter(app_user::Column::Username.eq(username))
-            .one(txn)
-            .await?
-            .is_some(),
+        Some(username) => {
+            app_user::Entity::find().filter(app_user::Column::Username.eq(username)).one(txn).await?.is_some()
+        }
         None => false,
     };
-    Ok(Facts {
-        pemda_exists,
-        regions,
-        lingkungan_names,
-        username_taken,
-        user,
-    })
+    Ok(Facts { pemda_exists, regions, lingkungan_names, username_taken, user })
 }
 
 pub(crate) fn to_region(row: &region::Model) -> Option<Region> {
@@ -211,11 +160,7 @@ fn region_row(pemda: &RegionCode, region: &Region) -> region::ActiveModel {
     region::ActiveModel {
         code: Set(region.code.to_string()),
         pemda_code: Set(pemda.to_string()),
-        parent_code: Set(region
-            .code
-            .parent()
-            .map(|p| p.to_string())
-            .unwrap_or_default()),
+        parent_code: Set(region.code.parent().map(|p| p.to_string()).unwrap_or_default()),
         name: Set(region.name.clone()),
         level: Set(region.level.as_str().to_string()),
     }
@@ -242,21 +187,10 @@ fn grant_rows(user_id: Uuid, grants: &[Grant]) -> Vec<user_grant::ActiveModel> {
 }
 
 /// Brings the current-state tables up to date with `events`.
-async fn apply(
-    txn: &DatabaseTransaction,
-    pemda: &RegionCode,
-    events: &[Event],
-    now: OffsetDateTime,
-) -> Result<()> {
+async fn apply(txn: &DatabaseTransaction, pemda: &RegionCode, events: &[Event], now: OffsetDateTime) -> Result<()> {
     for event in events {
         match event {
-            Event::PemdaCreated {
-                code,
-                name,
-                level,
-                regions,
-                ..
-            } => {
+            Event::PemdaCreated { code, name, level, regions, .. } => {
                 pemda::Entity::insert(pemda::ActiveModel {
                     code: Set(code.to_string()),
                     name: Set(name.clone()),
@@ -267,28 +201,14 @@ async fn apply(
                 .await?;
                 let rows: Vec<_> = regions.iter().map(|r| region_row(code, r)).collect();
                 for chunk in rows.chunks(500) {
-                    region::Entity::insert_many(chunk.to_vec())
-                        .exec(txn)
-                        .await?;
+                    region::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
                 }
             }
             Event::LingkunganAdded { code, name } => {
-                let region = Region {
-                    code: code.clone(),
-                    name: name.clone(),
-                    level: RegionLevel::Lingkungan,
-                };
-                region::Entity::insert(region_row(pemda, &region))
-                    .exec(txn)
-                    .await?;
+                let region = Region { code: code.clone(), name: name.clone(), level: RegionLevel::Lingkungan };
+                region::Entity::insert(region_row(pemda, &region)).exec(txn).await?;
             }
-            Event::UserCreated {
-                user_id,
-                username,
-                name,
-                grants,
-                password_hash,
-            } => {
+            Event::UserCreated { user_id, username, name, grants, password_hash } => {
                 app_user::Entity::insert(app_user::ActiveModel {
                     id: Set(*user_id),
                     pemda_code: Set(pemda.to_string()),
@@ -305,10 +225,7 @@ async fn apply(
                     user_grant::Entity::insert_many(rows).exec(txn).await?;
                 }
             }
-            Event::PasswordChanged {
-                user_id,
-                password_hash,
-            } => {
+            Event::PasswordChanged { user_id, password_hash } => {
                 app_user::Entity::update_many()
                     .col_expr(app_user::Column::PasswordHash, password_hash.clone().into())
                     .filter(app_user::Column::Id.eq(*user_id))
@@ -317,10 +234,7 @@ async fn apply(
                 end_sessions(txn, *user_id).await?;
             }
             Event::UserGrantsChanged { user_id, grants } => {
-                user_grant::Entity::delete_many()
-                    .filter(user_grant::Column::UserId.eq(*user_id))
-                    .exec(txn)
-                    .await?;
+                user_grant::Entity::delete_many().filter(user_grant::Column::UserId.eq(*user_id)).exec(txn).await?;
                 let rows = grant_rows(*user_id, grants);
                 if !rows.is_empty() {
                     user_grant::Entity::insert_many(rows).exec(txn).await?;
@@ -344,9 +258,6 @@ async fn apply(
 }
 
 async fn end_sessions(txn: &DatabaseTransaction, user_id: Uuid) -> Result<()> {
-    web_session::Entity::delete_many()
-        .filter(web_session::Column::UserId.eq(user_id))
-        .exec(txn)
-        .await?;
+    web_session::Entity::delete_many().filter(web_session::Column::UserId.eq(user_id)).exec(txn).await?;
     Ok(())
 }

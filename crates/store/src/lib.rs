@@ -17,12 +17,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement,
-};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement};
 use sea_orm_migration::MigratorTrait;
 
-pub use queries::{PemdaSummary, RegionCounts, UserRecord};
+pub use queries::{PAGE_MAX, PemdaSummary, RegionCounts, UserRecord};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -75,23 +73,12 @@ impl Store {
         let store = if url.starts_with("sqlite:") {
             let read = Database::connect(sqlite_options(url, 8)).await?;
             let write = Database::connect(sqlite_options(url, 1)).await?;
-            Store {
-                read,
-                write,
-                backend: Backend::Sqlite,
-            }
+            Store { read, write, backend: Backend::Sqlite }
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let mut options = ConnectOptions::new(url.to_string());
-            options
-                .max_connections(16)
-                .acquire_timeout(Duration::from_secs(30))
-                .sqlx_logging(false);
+            options.max_connections(16).acquire_timeout(Duration::from_secs(30)).sqlx_logging(false);
             let pool = Database::connect(options).await?;
-            Store {
-                read: pool.clone(),
-                write: pool,
-                backend: Backend::Postgres,
-            }
+            Store { read: pool.clone(), write: pool, backend: Backend::Postgres }
         } else {
             return Err(StoreError::UnsupportedUrl);
         };
@@ -101,10 +88,7 @@ impl Store {
 
     /// The default SQLite database in a data directory, created when missing.
     pub fn sqlite_url(data_dir: &Path) -> String {
-        format!(
-            "sqlite://{}?mode=rwc",
-            data_dir.join("rencana.db").display()
-        )
+        format!("sqlite://{}?mode=rwc", data_dir.join("rencana.db").display())
     }
 
     pub fn backend(&self) -> Backend {
@@ -125,19 +109,12 @@ impl Store {
             ));
         }
         if target.exists() {
-            return Err(StoreError::Backup(format!(
-                "{} already exists; choose a new file",
-                target.display()
-            )));
+            return Err(StoreError::Backup(format!("{} already exists; choose a new file", target.display())));
         }
         let path = target.to_string_lossy().to_string();
         // VACUUM INTO writes a consistent snapshot while the server keeps serving.
         self.write
-            .execute_raw(Statement::from_sql_and_values(
-                DbBackend::Sqlite,
-                "VACUUM INTO ?",
-                [path.into()],
-            ))
+            .execute_raw(Statement::from_sql_and_values(DbBackend::Sqlite, "VACUUM INTO ?", [path.into()]))
             .await?;
         Ok(())
     }

@@ -200,11 +200,7 @@ impl MigrationTrait for Foundation {
             .await?;
         manager
             .create_index(
-                Index::create()
-                    .name("ix_grant_user")
-                    .table(UserGrant::Table)
-                    .col(UserGrant::UserId)
-                    .to_owned(),
+                Index::create().name("ix_grant_user").table(UserGrant::Table).col(UserGrant::UserId).to_owned(),
             )
             .await?;
         manager
@@ -247,11 +243,7 @@ impl MigrationTrait for Foundation {
             .await?;
         manager
             .create_index(
-                Index::create()
-                    .name("ix_session_user")
-                    .table(WebSession::Table)
-                    .col(WebSession::UserId)
-                    .to_owned(),
+                Index::create().name("ix_session_user").table(WebSession::Table).col(WebSession::UserId).to_owned(),
             )
             .await?;
         manager
@@ -292,8 +284,6 @@ impl MigrationTrait for Foundation {
 
     async fn down(&self, _manager: &SchemaManager) -> Result<(), DbErr> {
         // The journal is the record of a public process: no migration drops it.
-        Err(DbErr::Migration(
-            "the foundation schema is not reversible".into(),
-        ))
+        Err(DbErr::Migration("the foundation schema is not reversible".into()))
     }
 }

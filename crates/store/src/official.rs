@@ -24,10 +24,7 @@ fn parse(csv_text: &'static str) -> Vec<Row> {
         .filter_map(Result::ok)
         .filter_map(|record| {
             let code = RegionCode::parse(record.get(0)?).ok()?;
-            Some(Row {
-                code,
-                name: record.get(2)?.to_string(),
-            })
+            Some(Row { code, name: record.get(2)?.to_string() })
         })
         .collect()
 }
@@ -63,28 +60,18 @@ pub fn pemda(code: &RegionCode) -> Option<OfficialPemda> {
             .filter_map(|record| {
                 let code = RegionCode::parse(record.get(0)?).ok()?;
                 let level = code.level();
-                Some(Region {
-                    code,
-                    name: record.get(2)?.to_string(),
-                    level,
-                })
+                Some(Region { code, name: record.get(2)?.to_string(), level })
             })
             .collect::<Vec<_>>()
     };
     let mut regions = within(DISTRICTS);
     regions.extend(within(VILLAGES));
-    Some(OfficialPemda {
-        code: regency.code.clone(),
-        name: regency.name.clone(),
-        regions,
-    })
+    Some(OfficialPemda { code: regency.code.clone(), name: regency.name.clone(), regions })
 }
 
 /// Every kabupaten/kota code and name, for listings and checks.
 pub fn all_pemda() -> impl Iterator<Item = (&'static RegionCode, &'static str)> {
-    REGENCY_ROWS
-        .iter()
-        .map(|row| (&row.code, row.name.as_str()))
+    REGENCY_ROWS.iter().map(|row| (&row.code, row.name.as_str()))
 }
 
 #[cfg(test)]
@@ -108,10 +95,7 @@ mod tests {
     fn semarang_has_its_own_counts() {
         let semarang = pemda(&RegionCode::parse("33.74").unwrap()).unwrap();
         assert_eq!(count(&semarang, RegionLevel::Kecamatan), 16);
-        assert_eq!(
-            count(&semarang, RegionLevel::Kelurahan) + count(&semarang, RegionLevel::Desa),
-            177
-        );
+        assert_eq!(count(&semarang, RegionLevel::Kelurahan) + count(&semarang, RegionLevel::Desa), 177);
     }
 
     #[test]

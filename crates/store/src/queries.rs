@@ -64,9 +64,7 @@ fn to_grant(row: &user_grant::Model) -> Option<Grant> {
 
 impl Store {
     pub async fn pemda(&self, code: &RegionCode) -> Result<Option<PemdaSummary>> {
-        let row = pemda::Entity::find_by_id(code.to_string())
-            .one(&self.read)
-            .await?;
+        let row = pemda::Entity::find_by_id(code.to_string()).one(&self.read).await?;
         Ok(row.and_then(|row| {
             Some(PemdaSummary {
                 code: RegionCode::parse(&row.code).ok()?,
@@ -77,10 +75,7 @@ impl Store {
     }
 
     pub async fn all_pemda(&self) -> Result<Vec<PemdaSummary>> {
-        let rows = pemda::Entity::find()
-            .order_by_asc(pemda::Column::Code)
-            .all(&self.read)
-            .await?;
+        let rows = pemda::Entity::find().order_by_asc(pemda::Column::Code).all(&self.read).await?;
         Ok(rows
             .into_iter()
             .filter_map(|row| {
@@ -96,30 +91,19 @@ impl Store {
     /// A region of any level, pemda included.
     pub async fn region(&self, code: &RegionCode) -> Result<Option<Region>> {
         if code.level().is_pemda() {
-            return Ok(self.pemda(code).await?.map(|p| Region {
-                code: p.code,
-                name: p.name,
-                level: p.level,
-            }));
+            return Ok(self.pemda(code).await?.map(|p| Region { code: p.code, name: p.name, level: p.level }));
         }
-        let row = region::Entity::find_by_id(code.to_string())
-            .one(&self.read)
-            .await?;
+        let row = region::Entity::find_by_id(code.to_string()).one(&self.read).await?;
         Ok(row.as_ref().and_then(to_region))
     }
 
     /// The regions directly below `code`, in code order, at most [`PAGE_MAX`] after `after`.
     pub async fn children(&self, code: &RegionCode, after: Option<&str>) -> Result<Vec<Region>> {
-        let mut query =
-            region::Entity::find().filter(region::Column::ParentCode.eq(code.to_string()));
+        let mut query = region::Entity::find().filter(region::Column::ParentCode.eq(code.to_string()));
         if let Some(after) = after {
             query = query.filter(region::Column::Code.gt(after.to_string()));
         }
-        let rows = query
-            .order_by_asc(region::Column::Code)
-            .limit(PAGE_MAX)
-            .all(&self.read)
-            .await?;
+        let rows = query.order_by_asc(region::Column::Code).limit(PAGE_MAX).all(&self.read).await?;
         Ok(rows.iter().filter_map(to_region).collect())
     }
 
@@ -155,11 +139,7 @@ impl Store {
                 Some(UserRecord {
                     id: user.id,
                     pemda: RegionCode::parse(&user.pemda_code).ok()?,
-                    grants: grants
-                        .iter()
-                        .filter(|g| g.user_id == user.id)
-                        .filter_map(to_grant)
-                        .collect(),
+                    grants: grants.iter().filter(|g| g.user_id == user.id).filter_map(to_grant).collect(),
                     username: user.username,
                     name: user.name,
                     disabled: user.disabled,
@@ -176,10 +156,8 @@ impl Store {
 
     /// The user and their password hash, for logging in.
     pub async fn credentials(&self, username: &str) -> Result<Option<(UserRecord, String)>> {
-        let Some(user) = app_user::Entity::find()
-            .filter(app_user::Column::Username.eq(username))
-            .one(&self.read)
-            .await?
+        let Some(user) =
+            app_user::Entity::find().filter(app_user::Column::Username.eq(username)).one(&self.read).await?
         else {
             return Ok(None);
         };
@@ -189,16 +167,11 @@ impl Store {
 
     /// The users of a pemda in username order, at most [`PAGE_MAX`] after `after`.
     pub async fn users(&self, pemda: &RegionCode, after: Option<&str>) -> Result<Vec<UserRecord>> {
-        let mut query =
-            app_user::Entity::find().filter(app_user::Column::PemdaCode.eq(pemda.to_string()));
+        let mut query = app_user::Entity::find().filter(app_user::Column::PemdaCode.eq(pemda.to_string()));
         if let Some(after) = after {
             query = query.filter(app_user::Column::Username.gt(after.to_string()));
         }
-        let users = query
-            .order_by_asc(app_user::Column::Username)
-            .limit(PAGE_MAX)
-            .all(&self.read)
-            .await?;
+        let users = query.order_by_asc(app_user::Column::Username).limit(PAGE_MAX).all(&self.read).await?;
         self.with_grants(users).await
     }
 
@@ -220,29 +193,17 @@ impl Store {
                 verifier.push(&to_entry(row));
             }
         }
-        let head = chain_head::Entity::find_by_id(pemda.to_string())
-            .one(&self.read)
-            .await?;
+        let head = chain_head::Entity::find_by_id(pemda.to_string()).one(&self.read).await?;
         Ok(verifier.finish(head.as_ref().map(|h| (h.seq, h.hash.as_str()))))
     }
 
     /// The journal of a pemda, newest first, at most `limit` entries before `before`.
-    pub async fn journal(
-        &self,
-        pemda: &RegionCode,
-        before: Option<i64>,
-        limit: u64,
-    ) -> Result<Vec<JournalEntry>> {
-        let mut query =
-            journal::Entity::find().filter(journal::Column::PemdaCode.eq(pemda.to_string()));
+    pub async fn journal(&self, pemda: &RegionCode, before: Option<i64>, limit: u64) -> Result<Vec<JournalEntry>> {
+        let mut query = journal::Entity::find().filter(journal::Column::PemdaCode.eq(pemda.to_string()));
         if let Some(before) = before {
             query = query.filter(journal::Column::Seq.lt(before));
         }
-        let rows = query
-            .order_by_desc(journal::Column::Seq)
-            .limit(limit.min(PAGE_MAX))
-            .all(&self.read)
-            .await?;
+        let rows = query.order_by_desc(journal::Column::Seq).limit(limit.min(PAGE_MAX)).all(&self.read).await?;
         Ok(rows.into_iter().map(to_entry).collect())
     }
 }

@@ -1,10 +1,7 @@
 //! The security log: logins, failed logins, refusals. Append-only and kept apart from the
 //! planning journal, so that a flood of failed logins cannot swell the journal.
 
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use time::{Duration, OffsetDateTime};
 
 use crate::entity::security_log;
@@ -77,11 +74,7 @@ impl Store {
             .filter(security_log::Column::Kind.eq(SecurityEvent::LoginFailed.as_str()))
             .filter(security_log::Column::At.gte(since));
         let count = query.clone().count(&self.read).await?;
-        let oldest = query
-            .order_by_asc(security_log::Column::At)
-            .one(&self.read)
-            .await?
-            .map(|row| row.at);
+        let oldest = query.order_by_asc(security_log::Column::At).one(&self.read).await?.map(|row| row.at);
         Ok((count, oldest))
     }
 
@@ -95,12 +88,7 @@ impl Store {
             .await?;
         Ok(rows
             .into_iter()
-            .map(|row| SecurityRecord {
-                at: row.at,
-                kind: row.kind,
-                username: row.username,
-                detail: row.detail,
-            })
+            .map(|row| SecurityRecord { at: row.at, kind: row.kind, username: row.username, detail: row.detail })
             .collect())
     }
 }

@@ -28,13 +28,11 @@ impl Store {
         actor: &Actor,
         now: OffsetDateTime,
     ) -> Result<RegionCode, AddPemdaError> {
-        let code =
-            RegionCode::parse(code).map_err(|e| AddPemdaError::Malformed(code.to_string(), e))?;
+        let code = RegionCode::parse(code).map_err(|e| AddPemdaError::Malformed(code.to_string(), e))?;
         if !code.level().is_pemda() {
             return Err(AddPemdaError::NotPemda(code.to_string()));
         }
-        let official =
-            official::pemda(&code).ok_or_else(|| AddPemdaError::Unknown(code.to_string()))?;
+        let official = official::pemda(&code).ok_or_else(|| AddPemdaError::Unknown(code.to_string()))?;
         let command = Command::CreatePemda(CreatePemda {
             code: official.code.clone(),
             name: official.name,
@@ -55,30 +53,10 @@ pub const DEMO_PEMDA: &str = "12.71";
 pub const DEMO_USERS: [(&str, &str, &str, &str); 8] = [
     ("bappeda", "Admin Bappeda Kota Medan", "bappeda_admin", ""),
     ("auditor", "Auditor Inspektorat", "auditor", ""),
-    (
-        "kec.medantuntungan",
-        "Operator Kecamatan Medan Tuntungan",
-        "operator_kecamatan",
-        "12.71.01",
-    ),
-    (
-        "kel.pasarbaru",
-        "Operator Kelurahan Pasar Baru",
-        "operator_kelurahan",
-        "12.71.01.1001",
-    ),
-    (
-        "kepling.pasarbaru1",
-        "Kepala Lingkungan I Pasar Baru",
-        "kepala_lingkungan",
-        "12.71.01.1001.001",
-    ),
-    (
-        "warga.demo",
-        "Warga Pasar Baru",
-        "warga",
-        "12.71.01.1001.001",
-    ),
+    ("kec.medantuntungan", "Operator Kecamatan Medan Tuntungan", "operator_kecamatan", "12.71.01"),
+    ("kel.pasarbaru", "Operator Kelurahan Pasar Baru", "operator_kelurahan", "12.71.01.1001"),
+    ("kepling.pasarbaru1", "Kepala Lingkungan I Pasar Baru", "kepala_lingkungan", "12.71.01.1001.001"),
+    ("warga.demo", "Warga Pasar Baru", "warga", "12.71.01.1001.001"),
     ("dprd.demo", "Anggota DPRD (demo)", "anggota_dprd", ""),
     ("opd.pupr", "Operator Dinas PUPR", "operator_opd", "1.03.01"),
 ];
@@ -86,12 +64,7 @@ pub const DEMO_USERS: [(&str, &str, &str, &str); 8] = [
 /// How many lingkungan the demo gives a kelurahan: 8 to 18 depending on its code, about 2,000
 /// across Medan's 151 kelurahan, as in the real city.
 fn demo_lingkungan_count(code: &RegionCode) -> usize {
-    let digits: usize = code
-        .as_str()
-        .bytes()
-        .filter(u8::is_ascii_digit)
-        .map(|b| (b - b'0') as usize)
-        .sum();
+    let digits: usize = code.as_str().bytes().filter(u8::is_ascii_digit).map(|b| (b - b'0') as usize).sum();
     8 + (digits * 7 + code.as_str().len()) % 11
 }
 
@@ -106,18 +79,11 @@ pub async fn seed_demo(store: &Store, now: OffsetDateTime) -> Result<bool, AddPe
     if demo_present(store).await? {
         return Ok(false);
     }
-    let actor = Actor::System {
-        label: "demo".into(),
-    };
+    let actor = Actor::System { label: "demo".into() };
     let pemda = store.add_official_pemda(DEMO_PEMDA, &actor, now).await?;
-    let official =
-        official::pemda(&pemda).ok_or_else(|| AddPemdaError::Unknown(pemda.to_string()))?;
+    let official = official::pemda(&pemda).ok_or_else(|| AddPemdaError::Unknown(pemda.to_string()))?;
     let mut rows = Vec::new();
-    for kelurahan in official
-        .regions
-        .iter()
-        .filter(|r| r.level == RegionLevel::Kelurahan)
-    {
+    for kelurahan in official.regions.iter().filter(|r| r.level == RegionLevel::Kelurahan) {
         for number in 1..=demo_lingkungan_count(&kelurahan.code) {
             rows.push(AddLingkungan {
                 kelurahan: kelurahan.code.to_string(),
@@ -126,9 +92,7 @@ pub async fn seed_demo(store: &Store, now: OffsetDateTime) -> Result<bool, AddPe
             });
         }
     }
-    store
-        .execute(&actor, &Command::AddLingkunganBatch(rows), now)
-        .await?;
+    store.execute(&actor, &Command::AddLingkunganBatch(rows), now).await?;
     let password_hash = passwords::hash(DEMO_PASSWORD).await?;
     for (username, name, role, scope) in DEMO_USERS {
         let command = Command::CreateUser(CreateUser {
@@ -137,10 +101,7 @@ pub async fn seed_demo(store: &Store, now: OffsetDateTime) -> Result<bool, AddPe
             username: username.into(),
             name: name.into(),
             password_hash: password_hash.clone(),
-            grants: vec![GrantInput {
-                role: role.into(),
-                scope: scope.into(),
-            }],
+            grants: vec![GrantInput { role: role.into(), scope: scope.into() }],
         });
         store.execute(&actor, &command, now).await?;
     }
@@ -149,17 +110,8 @@ pub async fn seed_demo(store: &Store, now: OffsetDateTime) -> Result<bool, AddPe
 
 /// Lingkungan in Medan are numbered in Roman numerals (Lingkungan I, II, …).
 fn roman(mut n: usize) -> String {
-    const NUMERALS: [(usize, &str); 9] = [
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-        (0, ""),
-        (0, ""),
-    ];
+    const NUMERALS: [(usize, &str); 9] =
+        [(50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"), (0, ""), (0, "")];
     let mut out = String::new();
     for (value, numeral) in NUMERALS.iter().filter(|(v, _)| *v > 0) {
         while n >= *value {

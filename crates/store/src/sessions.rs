@@ -39,13 +39,8 @@ impl DbSessionStore {
 
 impl Store {
     async fn save_record(&self, record: &Record) -> Result<(), session_store::Error> {
-        let data = rmp_serde::to_vec(&record.data)
-            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        let user_id = record
-            .data
-            .get(USER_ID_KEY)
-            .and_then(|v| v.as_str())
-            .and_then(|s| Uuid::parse_str(s).ok());
+        let data = rmp_serde::to_vec(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let user_id = record.data.get(USER_ID_KEY).and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok());
         web_session::Entity::insert(web_session::ActiveModel {
             id_hash: Set(id_hash(&record.id)),
             user_id: Set(user_id),
@@ -74,39 +69,18 @@ impl Store {
             .await
             .map_err(backend_error)?;
         let Some(row) = row else { return Ok(None) };
-        let data: HashMap<String, serde_json::Value> = rmp_serde::from_slice(&row.data)
-            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        Ok(Some(Record {
-            id: *id,
-            data,
-            expiry_date: row.expires_at,
-        }))
+        let data: HashMap<String, serde_json::Value> =
+            rmp_serde::from_slice(&row.data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        Ok(Some(Record { id: *id, data, expiry_date: row.expires_at }))
     }
 
     /// Starts a session for `user_id` outside the cookie layer (an API token), returning the token.
-    pub async fn create_token(
-        &self,
-        user_id: Uuid,
-        now: OffsetDateTime,
-        expires_at: OffsetDateTime,
-    ) -> Result<String> {
+    pub async fn create_token(&self, user_id: Uuid, now: OffsetDateTime, expires_at: OffsetDateTime) -> Result<String> {
         let mut data = HashMap::new();
-        data.insert(
-            USER_ID_KEY.to_string(),
-            serde_json::Value::String(user_id.to_string()),
-        );
-        data.insert(
-            LOGIN_AT_KEY.to_string(),
-            serde_json::Value::from(now.unix_timestamp()),
-        );
-        let record = Record {
-            id: Id::default(),
-            data,
-            expiry_date: expires_at,
-        };
-        self.save_record(&record)
-            .await
-            .map_err(|e| crate::StoreError::Session(e.to_string()))?;
+        data.insert(USER_ID_KEY.to_string(), serde_json::Value::String(user_id.to_string()));
+        data.insert(LOGIN_AT_KEY.to_string(), serde_json::Value::from(now.unix_timestamp()));
+        let record = Record { id: Id::default(), data, expiry_date: expires_at };
+        self.save_record(&record).await.map_err(|e| crate::StoreError::Session(e.to_string()))?;
         Ok(record.id.to_string())
     }
 
@@ -115,16 +89,12 @@ impl Store {
         let Ok(id) = token.parse::<Id>() else {
             return Ok(None);
         };
-        self.load_record(&id)
-            .await
-            .map_err(|e| crate::StoreError::Session(e.to_string()))
+        self.load_record(&id).await.map_err(|e| crate::StoreError::Session(e.to_string()))
     }
 
     pub async fn end_token(&self, token: &str) -> Result<()> {
         if let Ok(id) = token.parse::<Id>() {
-            web_session::Entity::delete_by_id(id_hash(&id))
-                .exec(&self.write)
-                .await?;
+            web_session::Entity::delete_by_id(id_hash(&id)).exec(&self.write).await?;
         }
         Ok(())
     }
@@ -162,10 +132,7 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        web_session::Entity::delete_by_id(id_hash(id))
-            .exec(&self.store.write)
-            .await
-            .map_err(backend_error)?;
+        web_session::Entity::delete_by_id(id_hash(id)).exec(&self.store.write).await.map_err(backend_error)?;
         Ok(())
     }
 }

@@ -28,30 +28,19 @@ pub async fn database() -> Result<TestDatabase> {
         Ok(server) if !server.is_empty() => {
             let name = format!("t_{}", uuid::Uuid::now_v7().simple());
             let admin = Database::connect(server.as_str()).await?;
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await?;
+            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
             admin.close().await?;
             let url = match server.rsplit_once('/') {
                 Some((base, _)) => format!("{base}/{name}"),
                 None => format!("{server}/{name}"),
             };
-            Ok(TestDatabase {
-                store: Store::open(&url).await?,
-                url,
-                _dir: None,
-            })
+            Ok(TestDatabase { store: Store::open(&url).await?, url, _dir: None })
         }
         _ => {
-            let dir = std::env::temp_dir()
-                .join(format!("rencana-test-{}", uuid::Uuid::now_v7().simple()));
+            let dir = std::env::temp_dir().join(format!("rencana-test-{}", uuid::Uuid::now_v7().simple()));
             std::fs::create_dir_all(&dir).map_err(|e| crate::StoreError::Backup(e.to_string()))?;
             let url = Store::sqlite_url(&dir);
-            Ok(TestDatabase {
-                store: Store::open(&url).await?,
-                url,
-                _dir: Some(TempDir(dir)),
-            })
+            Ok(TestDatabase { store: Store::open(&url).await?, url, _dir: Some(TempDir(dir)) })
         }
     }
 }

@@ -14,27 +14,18 @@ fn code(s: &str) -> RegionCode {
 }
 
 fn system() -> Actor {
-    Actor::System {
-        label: "test".into(),
-    }
+    Actor::System { label: "test".into() }
 }
 
 fn lingkungan(kelurahan: &str, number: &str, name: &str) -> Command {
-    Command::AddLingkungan(AddLingkungan {
-        kelurahan: kelurahan.into(),
-        number: number.into(),
-        name: name.into(),
-    })
+    Command::AddLingkungan(AddLingkungan { kelurahan: kelurahan.into(), number: number.into(), name: name.into() })
 }
 
 #[tokio::test]
 async fn a_pemda_comes_with_its_official_tree() {
     let db = database().await.unwrap();
     let now = OffsetDateTime::now_utc();
-    db.store
-        .add_official_pemda("12.71", &system(), now)
-        .await
-        .unwrap();
+    db.store.add_official_pemda("12.71", &system(), now).await.unwrap();
     let counts = db.store.region_counts(&code("12.71")).await.unwrap();
     assert_eq!((counts.kecamatan, counts.kelurahan), (21, 151));
     let kecamatan = db.store.children(&code("12.71"), None).await.unwrap();
@@ -42,37 +33,23 @@ async fn a_pemda_comes_with_its_official_tree() {
     assert!(kecamatan.iter().all(|r| r.level == RegionLevel::Kecamatan));
     let kelurahan = db.store.children(&code("12.71.01"), None).await.unwrap();
     assert!(!kelurahan.is_empty());
-    assert!(
-        kelurahan
-            .iter()
-            .all(|r| r.code.parent() == Some(code("12.71.01")))
-    );
+    assert!(kelurahan.iter().all(|r| r.code.parent() == Some(code("12.71.01"))));
 
-    db.store
-        .add_official_pemda("33.74", &system(), now)
-        .await
-        .unwrap();
+    db.store.add_official_pemda("33.74", &system(), now).await.unwrap();
     let semarang = db.store.region_counts(&code("33.74")).await.unwrap();
-    assert_eq!(
-        (semarang.kecamatan, semarang.kelurahan + semarang.desa),
-        (16, 177)
-    );
+    assert_eq!((semarang.kecamatan, semarang.kelurahan + semarang.desa), (16, 177));
 
     let again = db.store.add_official_pemda("12.71", &system(), now).await;
     assert!(matches!(
         again,
-        Err(store::seed::AddPemdaError::Store(StoreError::Domain(
-            DomainError::AlreadyExists(..)
-        )))
+        Err(store::seed::AddPemdaError::Store(StoreError::Domain(DomainError::AlreadyExists(..))))
     ));
     assert!(matches!(
         db.store.add_official_pemda("12.99", &system(), now).await,
         Err(store::seed::AddPemdaError::Unknown(_))
     ));
     assert!(matches!(
-        db.store
-            .add_official_pemda("12.71.01", &system(), now)
-            .await,
+        db.store.add_official_pemda("12.71.01", &system(), now).await,
         Err(store::seed::AddPemdaError::NotPemda(_))
     ));
     assert!(matches!(
@@ -86,30 +63,11 @@ async fn a_pemda_comes_with_its_official_tree() {
 async fn lingkungan_and_users_are_journaled_and_refusals_write_nothing() {
     let db = database().await.unwrap();
     let now = OffsetDateTime::now_utc();
-    db.store
-        .add_official_pemda("12.71", &system(), now)
-        .await
-        .unwrap();
-    db.store
-        .execute(
-            &system(),
-            &lingkungan("12.71.01.1001", "1", "Lingkungan I"),
-            now,
-        )
-        .await
-        .unwrap();
-    let refused = db
-        .store
-        .execute(&system(), &lingkungan("12.71.01.1001", "1", "Lagi"), now)
-        .await;
-    assert!(
-        matches!(refused, Err(StoreError::Domain(DomainError::Invalid(ref e))) if e[0].rule == Rule::Taken)
-    );
-    let children = db
-        .store
-        .children(&code("12.71.01.1001"), None)
-        .await
-        .unwrap();
+    db.store.add_official_pemda("12.71", &system(), now).await.unwrap();
+    db.store.execute(&system(), &lingkungan("12.71.01.1001", "1", "Lingkungan I"), now).await.unwrap();
+    let refused = db.store.execute(&system(), &lingkungan("12.71.01.1001", "1", "Lagi"), now).await;
+    assert!(matches!(refused, Err(StoreError::Domain(DomainError::Invalid(ref e))) if e[0].rule == Rule::Taken));
+    let children = db.store.children(&code("12.71.01.1001"), None).await.unwrap();
     assert_eq!(children.len(), 1);
     assert_eq!(children[0].code, code("12.71.01.1001.001"));
 
@@ -121,10 +79,7 @@ async fn lingkungan_and_users_are_journaled_and_refusals_write_nothing() {
         username: "op.uji".into(),
         name: "Operator Uji".into(),
         password_hash: hash,
-        grants: vec![GrantInput {
-            role: "operator_kelurahan".into(),
-            scope: "12.71.01.1001".into(),
-        }],
+        grants: vec![GrantInput { role: "operator_kelurahan".into(), scope: "12.71.01.1001".into() }],
     });
     db.store.execute(&system(), &create, now).await.unwrap();
     let (user, stored_hash) = db.store.credentials("op.uji").await.unwrap().unwrap();
@@ -134,33 +89,13 @@ async fn lingkungan_and_users_are_journaled_and_refusals_write_nothing() {
 
     let journal = db.store.journal(&code("12.71"), None, 10).await.unwrap();
     let kinds: Vec<&str> = journal.iter().map(|e| e.kind.as_str()).collect();
-    assert_eq!(
-        kinds,
-        vec!["user_created", "lingkungan_added", "pemda_created"]
-    );
-    assert!(
-        journal.iter().all(|e| !e.payload.contains("argon2")),
-        "no password hash in the journal"
-    );
+    assert_eq!(kinds, vec!["user_created", "lingkungan_added", "pemda_created"]);
+    assert!(journal.iter().all(|e| !e.payload.contains("argon2")), "no password hash in the journal");
 
     // Disabling ends every session of the user in the same transaction.
-    let token = db
-        .store
-        .create_token(user_id, now, now + time::Duration::hours(1))
-        .await
-        .unwrap();
+    let token = db.store.create_token(user_id, now, now + time::Duration::hours(1)).await.unwrap();
     assert!(db.store.token_session(&token).await.unwrap().is_some());
-    db.store
-        .execute(
-            &system(),
-            &Command::SetUserDisabled {
-                user_id,
-                disabled: true,
-            },
-            now,
-        )
-        .await
-        .unwrap();
+    db.store.execute(&system(), &Command::SetUserDisabled { user_id, disabled: true }, now).await.unwrap();
     assert!(db.store.token_session(&token).await.unwrap().is_none());
     assert!(db.store.user(user_id).await.unwrap().unwrap().disabled);
     assert!(db.store.verify_chain(&code("12.71")).await.unwrap().valid);
@@ -170,25 +105,15 @@ async fn lingkungan_and_users_are_journaled_and_refusals_write_nothing() {
 async fn verification_names_the_one_edited_event() {
     let db = database().await.unwrap();
     let now = OffsetDateTime::now_utc();
-    db.store
-        .add_official_pemda("12.71", &system(), now)
-        .await
-        .unwrap();
+    db.store.add_official_pemda("12.71", &system(), now).await.unwrap();
     for n in 1..=5 {
         db.store
-            .execute(
-                &system(),
-                &lingkungan("12.71.01.1001", &n.to_string(), &format!("L {n}")),
-                now,
-            )
+            .execute(&system(), &lingkungan("12.71.01.1001", &n.to_string(), &format!("L {n}")), now)
             .await
             .unwrap();
     }
     let report = db.store.verify_chain(&code("12.71")).await.unwrap();
-    assert_eq!(
-        (report.valid, report.events, report.first_broken),
-        (true, 6, None)
-    );
+    assert_eq!((report.valid, report.events, report.first_broken), (true, 6, None));
 
     let raw = Database::connect(db.url.as_str()).await.unwrap();
     raw.execute_unprepared(
@@ -204,30 +129,15 @@ async fn verification_names_the_one_edited_event() {
 async fn concurrent_writers_never_fork_the_chain() {
     let db = database().await.unwrap();
     let now = OffsetDateTime::now_utc();
-    db.store
-        .add_official_pemda("12.71", &system(), now)
-        .await
-        .unwrap();
+    db.store.add_official_pemda("12.71", &system(), now).await.unwrap();
     let mut tasks = Vec::new();
     for n in 1..=40u32 {
         let store = db.store.clone();
         tasks.push(tokio::spawn(async move {
             // Every fourth writer races another for the same number: exactly one may win.
             let number = if n % 4 == 0 { n - 1 } else { n };
-            let command = lingkungan(
-                "12.71.01.1001",
-                &number.to_string(),
-                &format!("Lingkungan {n}"),
-            );
-            store
-                .execute(
-                    &Actor::System {
-                        label: format!("w{n}"),
-                    },
-                    &command,
-                    OffsetDateTime::now_utc(),
-                )
-                .await
+            let command = lingkungan("12.71.01.1001", &number.to_string(), &format!("Lingkungan {n}"));
+            store.execute(&Actor::System { label: format!("w{n}") }, &command, OffsetDateTime::now_utc()).await
         }));
     }
     let mut accepted = 0;
@@ -237,11 +147,7 @@ async fn concurrent_writers_never_fork_the_chain() {
         }
     }
     assert_eq!(accepted, 30);
-    let children = db
-        .store
-        .children(&code("12.71.01.1001"), None)
-        .await
-        .unwrap();
+    let children = db.store.children(&code("12.71.01.1001"), None).await.unwrap();
     assert_eq!(children.len(), 30);
     let report = db.store.verify_chain(&code("12.71")).await.unwrap();
     assert!(report.valid, "{report:?}");
@@ -264,24 +170,15 @@ async fn the_demo_seeds_medan_once() {
 #[tokio::test]
 async fn backup_copies_sqlite_and_explains_postgres() {
     let db = database().await.unwrap();
-    db.store
-        .add_official_pemda("12.71", &system(), OffsetDateTime::now_utc())
-        .await
-        .unwrap();
-    let target =
-        std::env::temp_dir().join(format!("rencana-backup-{}.db", Uuid::now_v7().simple()));
+    db.store.add_official_pemda("12.71", &system(), OffsetDateTime::now_utc()).await.unwrap();
+    let target = std::env::temp_dir().join(format!("rencana-backup-{}.db", Uuid::now_v7().simple()));
     let result = db.store.backup_to(&target).await;
     match db.store.backend() {
         store::Backend::Sqlite => {
             result.unwrap();
-            let copy = store::Store::open(&format!("sqlite://{}", target.display()))
-                .await
-                .unwrap();
+            let copy = store::Store::open(&format!("sqlite://{}", target.display())).await.unwrap();
             assert!(copy.verify_chain(&code("12.71")).await.unwrap().valid);
-            assert!(
-                db.store.backup_to(&target).await.is_err(),
-                "never overwrites"
-            );
+            assert!(db.store.backup_to(&target).await.is_err(), "never overwrites");
             let _ = std::fs::remove_file(&target);
         }
         store::Backend::Postgres => {

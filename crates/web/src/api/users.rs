@@ -1,0 +1,150 @@
+//! Users and their grants, for Bappeda admins (and, read-only, auditors).
+
+use axum::Json;
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use domain::command::{CreateUser, GrantInput};
+use domain::{Action, Command, Resource};
+use serde::Deserialize;
+use time::OffsetDateTime;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::session::UserJson;
+use super::{ApiJson, Problem};
+use crate::AppState;
+use crate::ctx::ApiCtx;
+use crate::error::{AppError, AppResult};
+use crate::pages::hash_new_password;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get_user))
+        .routes(routes!(set_grants))
+        .routes(routes!(disable))
+        .routes(routes!(enable))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct GrantInputJson {
+    role: String,
+    /// A region code, an OPD code, or empty (or the pemda code) for pemda-wide roles.
+    #[serde(default)]
+    scope: String,
+}
+
+impl From<GrantInputJson> for GrantInput {
+    fn from(input: GrantInputJson) -> Self {
+        GrantInput { role: input.role, scope: input.scope }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewUser {
+    username: String,
+    name: String,
+    /// At least 10 characters, not among the most common passwords.
+    password: String,
+    grants: Vec<GrantInputJson>,
+}
+
+#[derive(Deserialize, IntoParams)]
+struct Cursor {
+    /// Continue after this username.
+    after: Option<String>,
+}
+
+/// The users of the caller's pemda, in username order, 500 at a time.
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", security(("bearer" = [])), params(Cursor),
+    responses((status = 200, body = Vec<UserJson>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+async fn list(ctx: ApiCtx, Query(cursor): Query<Cursor>) -> AppResult<Json<Vec<UserJson>>> {
+    let me = ctx.require_user()?;
+    ctx.authorize(Action::ViewUsers, &Resource::pemda(me.pemda.clone())).await?;
+    let users = ctx.state.store.users(&me.pemda, cursor.after.as_deref()).await?;
+    Ok(Json(users.iter().map(UserJson::from).collect()))
+}
+
+/// Creates a user in the caller's pemda.
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", security(("bearer" = [])), request_body = NewUser,
+    responses((status = 201, body = UserJson), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn create(ctx: ApiCtx, ApiJson(input): ApiJson<NewUser>) -> AppResult<Response> {
+    let me = ctx.require_user()?;
+    ctx.authorize(Action::ManageUsers, &Resource::pemda(me.pemda.clone())).await?;
+    let password_hash = hash_new_password(&input.password, &input.username).await?;
+    let user_id = Uuid::now_v7();
+    let command = Command::CreateUser(CreateUser {
+        pemda: me.pemda.clone(),
+        user_id,
+        username: input.username,
+        name: input.name,
+        password_hash,
+        grants: input.grants.into_iter().map(GrantInput::from).collect(),
+    });
+    ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
+    let user = ctx.state.store.user(user_id).await?.ok_or(AppError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(UserJson::from(&user))).into_response())
+}
+
+async fn visible_user(ctx: &ApiCtx, id: &str, action: Action) -> AppResult<store::UserRecord> {
+    let me = ctx.require_user()?;
+    ctx.authorize(action, &Resource::pemda(me.pemda.clone())).await?;
+    let id = Uuid::parse_str(id).map_err(|_| AppError::NotFound)?;
+    let user = ctx.state.store.user(id).await?.ok_or(AppError::NotFound)?;
+    if user.pemda != me.pemda {
+        return Err(AppError::NotFound);
+    }
+    Ok(user)
+}
+
+/// One user of the caller's pemda.
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid)),
+    responses((status = 200, body = UserJson), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn get_user(ctx: ApiCtx, Path(id): Path<String>) -> AppResult<Json<UserJson>> {
+    Ok(Json(UserJson::from(&visible_user(&ctx, &id, Action::ViewUsers).await?)))
+}
+
+/// Replaces a user's roles and scopes.
+#[utoipa::path(put, path = "/api/v1/users/{id}/grants", tag = "users", security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid)), request_body = Vec<GrantInputJson>,
+    responses((status = 200, body = UserJson), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn set_grants(
+    ctx: ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(grants): ApiJson<Vec<GrantInputJson>>,
+) -> AppResult<Json<UserJson>> {
+    let user = visible_user(&ctx, &id, Action::ManageUsers).await?;
+    let command =
+        Command::SetUserGrants { user_id: user.id, grants: grants.into_iter().map(GrantInput::from).collect() };
+    ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
+    let user = ctx.state.store.user(user.id).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(UserJson::from(&user)))
+}
+
+async fn set_disabled(ctx: ApiCtx, id: String, disabled: bool) -> AppResult<Json<UserJson>> {
+    let user = visible_user(&ctx, &id, Action::ManageUsers).await?;
+    let command = Command::SetUserDisabled { user_id: user.id, disabled };
+    ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
+    let user = ctx.state.store.user(user.id).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(UserJson::from(&user)))
+}
+
+/// Disables an account and ends all its sessions and tokens at once.
+#[utoipa::path(post, path = "/api/v1/users/{id}/disable", tag = "users", security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid)),
+    responses((status = 200, body = UserJson), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn disable(ctx: ApiCtx, Path(id): Path<String>) -> AppResult<Json<UserJson>> {
+    set_disabled(ctx, id, true).await
+}
+
+/// Enables a disabled account again.
+#[utoipa::path(post, path = "/api/v1/users/{id}/enable", tag = "users", security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid)),
+    responses((status = 200, body = UserJson), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn enable(ctx: ApiCtx, Path(id): Path<String>) -> AppResult<Json<UserJson>> {
+    set_disabled(ctx, id, false).await
+}

@@ -1,0 +1,95 @@
+//! One error type for handlers. A handler returns it; the page layer turns it into a page in the
+//! user's language, the API layer into RFC 9457 problem JSON. The cause of an internal error goes
+//! to the log, never to the user.
+
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use domain::{DomainError, Entity, FieldError};
+use store::StoreError;
+
+#[derive(Debug, Clone)]
+pub enum AppError {
+    /// Input that broke a rule; each entry names the field and the rule.
+    Invalid(Vec<FieldError>),
+    NotFound,
+    AlreadyExists,
+    LoginRequired,
+    Forbidden,
+    /// A form without a valid CSRF token.
+    Csrf,
+    /// Wrong username or password (never says which).
+    BadCredentials,
+    /// Too many failed logins for one username; try again after this many seconds.
+    Throttled {
+        retry_after: u64,
+    },
+    /// Something on our side; the message is for the log.
+    Internal(Arc<str>),
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::AlreadyExists => StatusCode::CONFLICT,
+            AppError::LoginRequired | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn invalid(field: &str, rule: domain::Rule) -> Self {
+        AppError::Invalid(vec![FieldError::new(field, rule)])
+    }
+
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        AppError::Internal(cause.to_string().into())
+    }
+}
+
+impl From<DomainError> for AppError {
+    fn from(error: DomainError) -> Self {
+        match error {
+            DomainError::Denied(domain::access::AccessDenied::NotAuthenticated) => AppError::LoginRequired,
+            DomainError::Denied(domain::access::AccessDenied::Forbidden) => AppError::Forbidden,
+            DomainError::Invalid(errors) => AppError::Invalid(errors),
+            DomainError::NotFound(..) => AppError::NotFound,
+            DomainError::AlreadyExists(Entity::Pemda | Entity::Region | Entity::User, _) => AppError::AlreadyExists,
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Domain(domain) => domain.into(),
+            other => AppError::internal(other),
+        }
+    }
+}
+
+/// Marks a response as an error for the layer that renders it.
+#[derive(Debug, Clone)]
+pub struct ErrorMarker(pub AppError);
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(cause) = &self {
+            tracing::error!(%cause, "request failed");
+        }
+        let mut response = self.status().into_response();
+        if let AppError::Throttled { retry_after } = &self
+            && let Ok(value) = retry_after.to_string().parse()
+        {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, value);
+        }
+        response.extensions_mut().insert(ErrorMarker(self));
+        response
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,316 @@
+//! The translation catalogue (Bahasa Indonesia first, English second) and Indonesian formats for
+//! dates, numbers and rupiah.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use domain::{FieldError, Rule};
+use time::{OffsetDateTime, UtcOffset};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Id,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Id => "id",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s {
+            "id" => Some(Lang::Id),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The other language, for the switch in the header.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Id => Lang::En,
+            Lang::En => Lang::Id,
+        }
+    }
+
+    /// For API clients: English only when asked for first; Indonesian otherwise.
+    pub fn from_accept_language(header: Option<&str>) -> Lang {
+        match header.map(|h| h.trim_start().to_ascii_lowercase()) {
+            Some(h) if h.starts_with("en") => Lang::En,
+            _ => Lang::Id,
+        }
+    }
+}
+
+type Catalogue = HashMap<&'static str, &'static str>;
+
+fn parse_catalogue(text: &'static str) -> Catalogue {
+    text.lines()
+        .filter(|line| !line.trim_start().starts_with('#'))
+        .filter_map(|line| line.split_once(" = "))
+        .map(|(key, value)| (key.trim(), value.trim()))
+        .collect()
+}
+
+static ID: LazyLock<Catalogue> = LazyLock::new(|| parse_catalogue(include_str!("../i18n/id.txt")));
+static EN: LazyLock<Catalogue> = LazyLock::new(|| parse_catalogue(include_str!("../i18n/en.txt")));
+
+/// The translator handed to every template.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Tr {
+    pub lang: Lang,
+}
+
+impl Tr {
+    pub fn new(lang: Lang) -> Self {
+        Tr { lang }
+    }
+
+    fn catalogue(&self) -> &'static Catalogue {
+        match self.lang {
+            Lang::Id => &ID,
+            Lang::En => &EN,
+        }
+    }
+
+    /// The text for `key`; a missing key shows itself, and a test keeps that from shipping.
+    pub fn t(&self, key: &str) -> &'static str {
+        self.catalogue().get(key).copied().or_else(|| ID.get(key).copied()).unwrap_or("??")
+    }
+
+    /// The text for `key` with `{name}` placeholders filled.
+    pub fn f(&self, key: &str, args: &[(&str, &str)]) -> String {
+        let mut text = self.t(key).to_string();
+        for (name, value) in args {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
+    }
+
+    /// The label of a field path such as `grants[0].scope`, with the row it came from.
+    pub fn field_label(&self, field: &str) -> String {
+        let last = field.rsplit('.').next().unwrap_or(field);
+        let name = last.split('[').next().unwrap_or(last);
+        let label = self.catalogue().get(format!("field.{name}").as_str()).copied().unwrap_or(name);
+        let row = field
+            .split_once('[')
+            .and_then(|(_, rest)| rest.split_once(']'))
+            .and_then(|(index, _)| index.parse::<usize>().ok());
+        match row {
+            Some(index) => format!("{} ({})", label, self.f("region.row", &[("row", &(index + 1).to_string())])),
+            None => label.to_string(),
+        }
+    }
+
+    /// A sentence naming the field and the rule it broke.
+    pub fn rule_message(&self, error: &FieldError) -> String {
+        let field = self.field_label(&error.field);
+        let field = field.as_str();
+        match &error.rule {
+            Rule::Required => self.f("rule.required", &[("field", field)]),
+            Rule::TooLong { max } => self.f("rule.too_long", &[("field", field), ("max", &max.to_string())]),
+            Rule::TooShort { min } => self.f("rule.too_short", &[("field", field), ("min", &min.to_string())]),
+            Rule::Format { expected } => {
+                let key = format!("rule.format.{expected}");
+                let key = if self.catalogue().contains_key(key.as_str()) { key } else { "rule.format.other".into() };
+                self.f(&key, &[("field", field)])
+            }
+            Rule::RegionCodePart { position, expected } => self.f(
+                "rule.region_code_part",
+                &[("field", field), ("position", &position.to_string()), ("expected", expected)],
+            ),
+            Rule::RegionCodeTooDeep => self.f("rule.region_code_too_deep", &[("field", field)]),
+            Rule::UnknownRegion => self.f("rule.unknown_region", &[("field", field)]),
+            Rule::WrongLevel { expected } => self.f(&format!("rule.wrong_level.{expected}"), &[("field", field)]),
+            Rule::Taken => self.f("rule.taken", &[("field", field)]),
+            Rule::CommonPassword => self.f("rule.common_password", &[("field", field)]),
+            Rule::PasswordContainsUsername => self.f("rule.password_contains_username", &[("field", field)]),
+            Rule::UnknownRole => self.f("rule.unknown_role", &[("field", field)]),
+            Rule::DuplicateInUpload => self.f("rule.duplicate_in_upload", &[("field", field)]),
+        }
+    }
+
+    pub fn level(&self, level: domain::RegionLevel) -> &'static str {
+        self.t(&format!("level.{}", level.as_str()))
+    }
+
+    pub fn role(&self, role: domain::Role) -> &'static str {
+        self.t(&format!("role.{}", role.as_str()))
+    }
+
+    pub fn number(&self, n: i64) -> String {
+        format_number(n, self.lang)
+    }
+
+    pub fn datetime(&self, at: OffsetDateTime) -> String {
+        format_datetime(at, self.lang)
+    }
+}
+
+const MONTHS_ID: [&str; 12] = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// Western Indonesia Time, where Medan and Semarang both are. Regions in WITA and WIT are a
+/// setting for later; times are stored in UTC either way.
+pub const WIB: UtcOffset = match UtcOffset::from_hms(7, 0, 0) {
+    Ok(offset) => offset,
+    Err(_) => UtcOffset::UTC,
+};
+
+/// "29 November 2026 21.34 WIB" (Indonesian uses a dot between hours and minutes).
+pub fn format_datetime(at: OffsetDateTime, lang: Lang) -> String {
+    let local = at.to_offset(WIB);
+    let month = local.month() as usize - 1;
+    let (name, separator) = match lang {
+        Lang::Id => (MONTHS_ID[month], '.'),
+        Lang::En => (MONTHS_EN[month], ':'),
+    };
+    format!("{} {} {} {:02}{}{:02} WIB", local.day(), name, local.year(), local.hour(), separator, local.minute())
+}
+
+/// "1.234.567" in Indonesian, "1,234,567" in English.
+pub fn format_number(n: i64, lang: Lang) -> String {
+    let separator = match lang {
+        Lang::Id => '.',
+        Lang::En => ',',
+    };
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(separator);
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// "Rp1.234.567": whole rupiah, as amounts are kept.
+pub fn format_rupiah(amount: i64, lang: Lang) -> String {
+    let number = format_number(amount.abs(), lang);
+    if amount < 0 { format!("-Rp{number}") } else { format!("Rp{number}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn both_catalogues_hold_the_same_keys() {
+        let mut id: Vec<_> = ID.keys().collect();
+        let mut en: Vec<_> = EN.keys().collect();
+        id.sort();
+        en.sort();
+        assert_eq!(id, en);
+    }
+
+    #[test]
+    fn every_key_used_in_templates_and_code_exists() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/");
+        let mut sources = Vec::new();
+        for sub in ["templates", "src", "src/pages", "src/api"] {
+            let Ok(entries) = std::fs::read_dir(format!("{dir}{sub}")) else { continue };
+            for entry in entries.flatten() {
+                if entry.path().is_file() {
+                    sources.push(std::fs::read_to_string(entry.path()).unwrap());
+                }
+            }
+        }
+        let mut missing = Vec::new();
+        for source in &sources {
+            for piece in source.split("t(\"").skip(1).chain(source.split("f(\"").skip(1)) {
+                let key = piece.split('"').next().unwrap_or("");
+                if key.contains('.') && !key.contains('{') && !ID.contains_key(key) {
+                    missing.push(key.to_string());
+                }
+            }
+        }
+        assert!(missing.is_empty(), "keys missing from the catalogue: {missing:?}");
+    }
+
+    #[test]
+    fn every_rule_has_words_in_both_languages() {
+        use domain::Rule::*;
+        let rules = [
+            Required,
+            TooLong { max: 5 },
+            TooShort { min: 5 },
+            Format { expected: "digits_1_3" },
+            Format { expected: "username" },
+            Format { expected: "opd_code" },
+            Format { expected: "csv" },
+            RegionCodePart { position: 2, expected: "2" },
+            RegionCodeTooDeep,
+            UnknownRegion,
+            WrongLevel { expected: "kelurahan_desa" },
+            WrongLevel { expected: "kecamatan" },
+            WrongLevel { expected: "lingkungan" },
+            WrongLevel { expected: "pemda" },
+            WrongLevel { expected: "kabupaten_kota" },
+            WrongLevel { expected: "kecamatan_kelurahan_desa" },
+            Taken,
+            CommonPassword,
+            PasswordContainsUsername,
+            UnknownRole,
+            DuplicateInUpload,
+        ];
+        for lang in [Lang::Id, Lang::En] {
+            for rule in &rules {
+                let message = Tr::new(lang).rule_message(&FieldError::new("rows[2].number", rule.clone()));
+                assert!(!message.contains("??") && !message.contains('{'), "{lang:?} {rule:?}: {message}");
+            }
+        }
+        let message = Tr::new(Lang::Id).rule_message(&FieldError::new("number", Format { expected: "digits_1_3" }));
+        assert_eq!(message, "Nomor harus berupa 1–3 angka.");
+        let message = Tr::new(Lang::Id).rule_message(&FieldError::new("rows[2].name", Required));
+        assert_eq!(message, "Nama (Baris 3) wajib diisi.");
+    }
+
+    #[test]
+    fn indonesian_formats() {
+        assert_eq!(format_number(1_234_567, Lang::Id), "1.234.567");
+        assert_eq!(format_number(-1_000, Lang::Id), "-1.000");
+        assert_eq!(format_number(999, Lang::En), "999");
+        assert_eq!(format_number(1_000_000, Lang::En), "1,000,000");
+        assert_eq!(format_rupiah(2_500_000, Lang::Id), "Rp2.500.000");
+        let at = datetime!(2026-11-29 14:34 UTC);
+        assert_eq!(format_datetime(at, Lang::Id), "29 November 2026 21.34 WIB");
+        assert_eq!(format_datetime(datetime!(2026-12-31 20:05 UTC), Lang::Id), "1 Januari 2027 03.05 WIB");
+        assert_eq!(format_datetime(at, Lang::En), "29 November 2026 21:34 WIB");
+    }
+}

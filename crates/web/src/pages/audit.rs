@@ -1,0 +1,108 @@
+//! The public chain check, and the journal itself for auditors and Bappeda.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::Query;
+use axum::routing::get;
+use domain::{Action, RegionCode, Resource};
+use serde::Deserialize;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::Chrome;
+use crate::AppState;
+use crate::ctx::PageCtx;
+use crate::error::{AppError, AppResult};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/audit", get(verify)).route("/audit/journal", get(journal))
+}
+
+struct ChainCard {
+    code: String,
+    name: String,
+    valid: bool,
+    summary: String,
+    head: String,
+    can_read_journal: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    c: Chrome,
+    reports: Vec<ChainCard>,
+}
+
+#[derive(Deserialize)]
+struct PemdaQuery {
+    pemda: Option<String>,
+    before: Option<i64>,
+}
+
+async fn verify(ctx: PageCtx, Query(query): Query<PemdaQuery>) -> AppResult<AuditPage> {
+    let store = &ctx.state.store;
+    let listed = match query.pemda.as_deref().map(RegionCode::parse) {
+        Some(Ok(code)) => vec![store.pemda(&code).await?.ok_or(AppError::NotFound)?],
+        Some(Err(_)) => return Err(AppError::NotFound),
+        None => store.all_pemda().await?,
+    };
+    let mut reports = Vec::new();
+    for pemda in listed {
+        let report = store.verify_chain(&pemda.code).await?;
+        let summary = match report.first_broken {
+            None => ctx.tr.f("audit.valid", &[("events", &ctx.tr.number(report.events))]),
+            Some(seq) => ctx.tr.f("audit.broken", &[("seq", &seq.to_string())]),
+        };
+        let can_read_journal =
+            domain::authorize(&ctx.actor(), Action::ViewAuditTrail, &Resource::pemda(pemda.code.clone())).is_ok();
+        reports.push(ChainCard {
+            code: pemda.code.to_string(),
+            name: pemda.name,
+            valid: report.valid,
+            summary,
+            head: report.head,
+            can_read_journal,
+        });
+    }
+    Ok(AuditPage { c: Chrome::new(&ctx), reports })
+}
+
+struct EntryRow {
+    seq: i64,
+    at: String,
+    kind: String,
+    actor: String,
+    hash: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "journal.html")]
+struct JournalPage {
+    c: Chrome,
+    pemda: String,
+    entries: Vec<EntryRow>,
+    older: Option<i64>,
+}
+
+const JOURNAL_PAGE: u64 = 100;
+
+async fn journal(ctx: PageCtx, Query(query): Query<PemdaQuery>) -> AppResult<JournalPage> {
+    ctx.require_user()?;
+    let pemda = query.pemda.as_deref().and_then(|p| RegionCode::parse(p).ok()).ok_or(AppError::NotFound)?;
+    ctx.authorize(Action::ViewAuditTrail, &Resource::pemda(pemda.clone())).await?;
+    let entries = ctx.state.store.journal(&pemda, query.before, JOURNAL_PAGE).await?;
+    let older = (entries.len() as u64 == JOURNAL_PAGE).then(|| entries.last().map(|e| e.seq)).flatten();
+    let entries = entries
+        .into_iter()
+        .map(|e| EntryRow {
+            seq: e.seq,
+            at: OffsetDateTime::parse(&e.at, &Rfc3339).map(|at| ctx.tr.datetime(at)).unwrap_or(e.at),
+            kind: e.kind,
+            actor: e.actor,
+            hash: e.hash,
+        })
+        .collect();
+    Ok(JournalPage { c: Chrome::new(&ctx), pemda: pemda.to_string(), entries, older })
+}

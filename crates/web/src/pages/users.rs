@@ -1,0 +1,279 @@
+//! User administration for Bappeda: list, create, roles and scopes, disable and enable.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Form, Path, Query};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use domain::command::{CreateUser, GrantInput};
+use domain::{Action, Command, Grant, Resource, Role, Scope};
+use serde::Deserialize;
+use store::UserRecord;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::{Chrome, form_errors};
+use crate::AppState;
+use crate::ctx::PageCtx;
+use crate::error::{AppError, AppResult};
+use crate::i18n::Tr;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/users", get(list))
+        .route("/users/new", get(new_form).post(create))
+        .route("/users/{id}", get(show))
+        .route("/users/{id}/grants", post(add_grant))
+        .route("/users/{id}/grants/remove", post(remove_grant))
+        .route("/users/{id}/disable", post(disable))
+        .route("/users/{id}/enable", post(enable))
+}
+
+pub fn grant_label(tr: &Tr, grant: &Grant) -> String {
+    match &grant.scope {
+        Scope::Pemda => format!("{} — {}", tr.role(grant.role), tr.t("users.whole_pemda")),
+        scope => format!("{} — {}", tr.role(grant.role), scope.code()),
+    }
+}
+
+struct UserRow {
+    id: Uuid,
+    username: String,
+    name: String,
+    disabled: bool,
+    grants: Vec<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "users.html")]
+struct UsersPage {
+    c: Chrome,
+    users: Vec<UserRow>,
+    can_manage: bool,
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Paging {
+    after: Option<String>,
+}
+
+async fn list(ctx: PageCtx, Query(paging): Query<Paging>) -> AppResult<UsersPage> {
+    let me = ctx.require_user()?;
+    let pemda = Resource::pemda(me.pemda.clone());
+    ctx.authorize(Action::ViewUsers, &pemda).await?;
+    let users = ctx.state.store.users(&me.pemda, paging.after.as_deref()).await?;
+    let next = (users.len() as u64 >= store::PAGE_MAX).then(|| users.last().map(|u| u.username.clone())).flatten();
+    let can_manage = domain::authorize(&ctx.actor(), Action::ManageUsers, &pemda).is_ok();
+    let users = users
+        .into_iter()
+        .map(|u| UserRow {
+            id: u.id,
+            grants: u.grants.iter().map(|g| grant_label(&ctx.tr, g)).collect(),
+            username: u.username,
+            name: u.name,
+            disabled: u.disabled,
+        })
+        .collect();
+    Ok(UsersPage { c: Chrome::new(&ctx), users, can_manage, next })
+}
+
+#[derive(Deserialize, Default)]
+struct UserForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    scope: String,
+}
+
+fn role_options(tr: &Tr) -> Vec<(&'static str, &'static str)> {
+    Role::ALL.iter().map(|r| (r.as_str(), tr.role(*r))).collect()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "user_new.html")]
+struct NewUserPage {
+    c: Chrome,
+    form: UserForm,
+    roles: Vec<(&'static str, &'static str)>,
+    errors: Vec<String>,
+}
+
+async fn new_form(mut ctx: PageCtx) -> AppResult<NewUserPage> {
+    let me = ctx.require_user()?;
+    ctx.authorize(Action::ManageUsers, &Resource::pemda(me.pemda.clone())).await?;
+    ctx.ensure_csrf().await?;
+    let form = UserForm { role: Role::OperatorKelurahan.as_str().into(), ..UserForm::default() };
+    Ok(NewUserPage { roles: role_options(&ctx.tr), c: Chrome::new(&ctx), form, errors: Vec::new() })
+}
+
+/// Checks a new password and hashes it; the domain error names the field.
+pub async fn hash_new_password(password: &str, username: &str) -> AppResult<String> {
+    let mut errors = domain::error::Errors::default();
+    domain::password::check_new_password(&mut errors, "password", password, username.trim());
+    errors.into_result()?;
+    Ok(store::passwords::hash(password).await?)
+}
+
+async fn create(ctx: PageCtx, Form(form): Form<UserForm>) -> AppResult<Response> {
+    ctx.check_csrf(&form.csrf)?;
+    let me = ctx.require_user()?.clone();
+    ctx.authorize(Action::ManageUsers, &Resource::pemda(me.pemda.clone())).await?;
+    let result = async {
+        let password_hash = hash_new_password(&form.password, &form.username).await?;
+        let command = Command::CreateUser(CreateUser {
+            pemda: me.pemda.clone(),
+            user_id: Uuid::now_v7(),
+            username: form.username.clone(),
+            name: form.name.clone(),
+            password_hash,
+            grants: vec![GrantInput { role: form.role.clone(), scope: form.scope.clone() }],
+        });
+        Ok::<_, AppError>(ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?)
+    }
+    .await;
+    match result {
+        Ok(_) => {
+            ctx.set_flash(ctx.tr.f("users.created", &[("username", form.username.trim())])).await?;
+            Ok(Redirect::to("/users").into_response())
+        }
+        Err(error) => {
+            let errors = form_errors(&ctx.tr, error)?;
+            let form = UserForm { password: String::new(), ..form };
+            let page = NewUserPage { roles: role_options(&ctx.tr), c: Chrome::new(&ctx), form, errors };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "user.html")]
+struct UserPage {
+    c: Chrome,
+    user: UserRecord,
+    created_at: String,
+    grants: Vec<(usize, String)>,
+    can_manage: bool,
+    form: UserForm,
+    roles: Vec<(&'static str, &'static str)>,
+    errors: Vec<String>,
+}
+
+/// The user `id` if it belongs to the viewer's pemda and the viewer may see users at all.
+async fn visible_user(ctx: &PageCtx, id: &str, action: Action) -> AppResult<UserRecord> {
+    let me = ctx.require_user()?;
+    ctx.authorize(action, &Resource::pemda(me.pemda.clone())).await?;
+    let id = Uuid::parse_str(id).map_err(|_| AppError::NotFound)?;
+    let user = ctx.state.store.user(id).await?.ok_or(AppError::NotFound)?;
+    // Another pemda's users do not exist, as far as this pemda's staff can tell.
+    if user.pemda != me.pemda {
+        return Err(AppError::NotFound);
+    }
+    Ok(user)
+}
+
+async fn user_page(ctx: &mut PageCtx, user: UserRecord, errors: Vec<String>, form: UserForm) -> AppResult<UserPage> {
+    let can_manage = domain::authorize(&ctx.actor(), Action::ManageUsers, &Resource::pemda(user.pemda.clone())).is_ok();
+    if can_manage {
+        ctx.ensure_csrf().await?;
+    }
+    Ok(UserPage {
+        created_at: ctx.tr.datetime(user.created_at),
+        grants: user.grants.iter().enumerate().map(|(i, g)| (i, grant_label(&ctx.tr, g))).collect(),
+        user,
+        can_manage,
+        roles: role_options(&ctx.tr),
+        c: Chrome::new(ctx),
+        form,
+        errors,
+    })
+}
+
+async fn show(mut ctx: PageCtx, Path(id): Path<String>) -> AppResult<UserPage> {
+    let user = visible_user(&ctx, &id, Action::ViewUsers).await?;
+    user_page(&mut ctx, user, Vec::new(), UserForm::default()).await
+}
+
+fn as_inputs(grants: &[Grant]) -> Vec<GrantInput> {
+    grants.iter().map(|g| GrantInput { role: g.role.as_str().into(), scope: g.scope.code().into() }).collect()
+}
+
+async fn save_grants(
+    mut ctx: PageCtx,
+    user: UserRecord,
+    grants: Vec<GrantInput>,
+    form: UserForm,
+) -> AppResult<Response> {
+    let command = Command::SetUserGrants { user_id: user.id, grants };
+    match ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await {
+        Ok(_) => {
+            ctx.set_flash(ctx.tr.f("users.grants_saved", &[("username", &user.username)])).await?;
+            Ok(Redirect::to(&format!("/users/{}", user.id)).into_response())
+        }
+        Err(error) => {
+            let errors = form_errors(&ctx.tr, error.into())?;
+            let page = user_page(&mut ctx, user, errors, UserForm { csrf: String::new(), ..form }).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+async fn add_grant(ctx: PageCtx, Path(id): Path<String>, Form(form): Form<UserForm>) -> AppResult<Response> {
+    ctx.check_csrf(&form.csrf)?;
+    let user = visible_user(&ctx, &id, Action::ManageUsers).await?;
+    let mut grants = as_inputs(&user.grants);
+    grants.push(GrantInput { role: form.role.clone(), scope: form.scope.clone() });
+    save_grants(ctx, user, grants, form).await
+}
+
+#[derive(Deserialize)]
+struct RemoveForm {
+    #[serde(default)]
+    csrf: String,
+    index: usize,
+}
+
+async fn remove_grant(ctx: PageCtx, Path(id): Path<String>, Form(form): Form<RemoveForm>) -> AppResult<Response> {
+    ctx.check_csrf(&form.csrf)?;
+    let user = visible_user(&ctx, &id, Action::ManageUsers).await?;
+    let mut grants = as_inputs(&user.grants);
+    if form.index >= grants.len() {
+        return Err(AppError::NotFound);
+    }
+    grants.remove(form.index);
+    save_grants(ctx, user, grants, UserForm::default()).await
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn set_disabled(ctx: PageCtx, id: String, form: CsrfForm, disabled: bool) -> AppResult<Response> {
+    ctx.check_csrf(&form.csrf)?;
+    let user = visible_user(&ctx, &id, Action::ManageUsers).await?;
+    let command = Command::SetUserDisabled { user_id: user.id, disabled };
+    ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
+    let key = if disabled { "users.disabled_done" } else { "users.enabled_done" };
+    ctx.set_flash(ctx.tr.f(key, &[("username", &user.username)])).await?;
+    Ok(Redirect::to(&format!("/users/{}", user.id)).into_response())
+}
+
+async fn disable(ctx: PageCtx, Path(id): Path<String>, Form(form): Form<CsrfForm>) -> AppResult<Response> {
+    set_disabled(ctx, id, form, true).await
+}
+
+async fn enable(ctx: PageCtx, Path(id): Path<String>, Form(form): Form<CsrfForm>) -> AppResult<Response> {
+    set_disabled(ctx, id, form, false).await
+}
