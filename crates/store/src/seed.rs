@@ -53,7 +53,7 @@ pub const DEMO_PEMDA: &str = "12.71";
 pub const DEMO_USERS: [(&str, &str, &str, &str); 8] = [
     ("bappeda", "Admin Bappeda Kota Medan", "bappeda_admin", ""),
     ("auditor", "Auditor Inspektorat", "auditor", ""),
-    ("kec.medantuntungan", "Operator Kecamatan Medan Tuntungan", "operator_kecamatan", "12.71.01"),
+    ("kec.medankota", "Operator Kecamatan Medan Kota", "operator_kecamatan", "12.71.01"),
     ("kel.pasarbaru", "Operator Kelurahan Pasar Baru", "operator_kelurahan", "12.71.01.1001"),
     ("kepling.pasarbaru1", "Kepala Lingkungan I Pasar Baru", "kepala_lingkungan", "12.71.01.1001.001"),
     ("warga.demo", "Warga Pasar Baru", "warga", "12.71.01.1001.001"),

@@ -23,6 +23,17 @@ impl Drop for TempDir {
     }
 }
 
+impl TestDatabase {
+    /// Runs SQL behind the store's back, as someone with database access would: for tests that
+    /// tamper with stored data.
+    pub async fn tamper(&self, sql: &str) -> Result<()> {
+        let raw = Database::connect(self.url.as_str()).await?;
+        raw.execute_unprepared(sql).await?;
+        raw.close().await?;
+        Ok(())
+    }
+}
+
 pub async fn database() -> Result<TestDatabase> {
     match std::env::var("RENCANA_TEST_DATABASE_URL") {
         Ok(server) if !server.is_empty() => {

@@ -93,3 +93,23 @@ impl IntoResponse for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// A refusal that axum's extractors wrote themselves (an unreadable path, query or form): plain
+/// English text that the error layers replace with words in the user's language.
+pub fn is_extractor_rejection(response: &axum::response::Response) -> bool {
+    let plain = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"));
+    response.status().is_client_error() && plain
+}
+
+/// The catalogue key for a status that no handler chose.
+pub fn status_message_key(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => "error.not_found",
+        StatusCode::PAYLOAD_TOO_LARGE => "error.too_large",
+        _ => "error.bad_request",
+    }
+}

@@ -19,7 +19,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
-use crate::error::{AppError, ErrorMarker};
+use crate::error::{AppError, ErrorMarker, is_extractor_rejection, status_message_key};
 use crate::i18n::{Lang, Tr};
 
 #[derive(OpenApi)]
@@ -132,6 +132,22 @@ async fn render_problems(request: Request, next: Next) -> Response {
     let lang = Lang::from_accept_language(request.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
     let response = next.run(request).await;
     let Some(ErrorMarker(error)) = response.extensions().get::<ErrorMarker>().cloned() else {
+        if is_extractor_rejection(&response) {
+            let tr = Tr::new(lang);
+            let status = response.status();
+            let body = Problem {
+                kind: "/problems/bad-request".into(),
+                title: tr.t(status_message_key(status)).to_string(),
+                status: status.as_u16(),
+                detail: None,
+                errors: Vec::new(),
+            };
+            let mut rendered = (status, Json(body)).into_response();
+            rendered
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/problem+json"));
+            return rendered;
+        }
         return response;
     };
     let body = problem(&Tr::new(lang), &error);

@@ -20,7 +20,7 @@ use store::UserRecord;
 
 use crate::AppState;
 use crate::ctx::{LANG_COOKIE, PageCtx, actor_of};
-use crate::error::{AppError, ErrorMarker};
+use crate::error::{AppError, ErrorMarker, is_extractor_rejection, status_message_key};
 use crate::i18n::{Lang, Tr};
 
 pub fn router(state: AppState) -> Router {
@@ -97,11 +97,19 @@ async fn render_errors(State(_state): State<AppState>, jar: CookieJar, request: 
     let lang = jar.get(LANG_COOKIE).and_then(|c| Lang::parse(c.value())).unwrap_or_default();
     let path = request.uri().path().to_string();
     let response = next.run(request).await;
-    let Some(ErrorMarker(error)) = response.extensions().get::<ErrorMarker>().cloned() else {
-        return response;
-    };
     let tr = Tr::new(lang);
     let status = response.status();
+    let Some(ErrorMarker(error)) = response.extensions().get::<ErrorMarker>().cloned() else {
+        if is_extractor_rejection(&response) {
+            let page = ErrorPage {
+                c: Chrome::build(tr, None, String::new(), None, path),
+                message: tr.t(status_message_key(status)).to_string(),
+                login_link: false,
+            };
+            return (status, page).into_response();
+        }
+        return response;
+    };
     let message = match &error {
         AppError::LoginRequired if path != "/login" => return Redirect::to("/login").into_response(),
         AppError::LoginRequired => tr.t("error.login_required").to_string(),

@@ -1,0 +1,133 @@
+// Each test binary uses a different part of these helpers.
+#![allow(dead_code)]
+
+//! A test application on a fresh database (SQLite, or PostgreSQL when
+//! `RENCANA_TEST_DATABASE_URL` is set) with the Kota Medan demo.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, Response, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use store::testing::{TestDatabase, database};
+use time::OffsetDateTime;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = store::seed::DEMO_PASSWORD;
+
+pub struct TestApp {
+    pub app: Router,
+    pub db: TestDatabase,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+
+    /// The `name=value` of the session cookie this reply sets, if any.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("rencana_session="))
+            .and_then(|v| v.split(';').next())
+            .map(str::to_string)
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+    }
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        let db = database().await.expect("test database");
+        store::seed::seed_demo(&db.store, OffsetDateTime::now_utc()).await.expect("demo");
+        let app = web::app(db.store.clone(), web::Config { demo: true, secure_cookies: false });
+        TestApp { app, db }
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response: Response<Body> = self.app.clone().oneshot(request).await.expect("infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        Reply { status, headers, text: String::from_utf8_lossy(&bytes).to_string() }
+    }
+
+    pub async fn get(&self, uri: &str, token: Option<&str>) -> Reply {
+        let mut request = Request::get(uri);
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn json(&self, method: &str, uri: &str, token: Option<&str>, body: &Value) -> Reply {
+        let mut request = Request::builder().method(method).uri(uri).header(header::CONTENT_TYPE, "application/json");
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        self.send(request.body(Body::from(body.to_string())).unwrap()).await
+    }
+
+    pub async fn token(&self, username: &str) -> String {
+        self.token_with(username, PASSWORD).await
+    }
+
+    pub async fn token_with(&self, username: &str, password: &str) -> String {
+        let reply = self
+            .json("POST", "/api/v1/session", None, &serde_json::json!({"username": username, "password": password}))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+        reply.json()["token"].as_str().unwrap().to_string()
+    }
+
+    /// A browser-like page request carrying a cookie header.
+    pub async fn page(&self, method: &str, uri: &str, cookie: Option<&str>, form: Option<&[(&str, &str)]>) -> Reply {
+        let mut request = Request::builder().method(method).uri(uri);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let body = match form {
+            Some(fields) => {
+                request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+                Body::from(serde_urlencoded::to_string(fields).unwrap())
+            }
+            None => Body::empty(),
+        };
+        self.send(request.body(body).unwrap()).await
+    }
+
+    /// Logs in through the login form; returns the session cookie.
+    pub async fn page_login(&self, username: &str) -> String {
+        let page = self.page("GET", "/login", None, None).await;
+        let cookie = page.session_cookie().expect("login page starts a session");
+        let csrf = csrf_of(&page.text);
+        let reply = self
+            .page(
+                "POST",
+                "/login",
+                Some(&cookie),
+                Some(&[("csrf", &csrf), ("username", username), ("password", PASSWORD)]),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text);
+        reply.session_cookie().expect("a new session id at login")
+    }
+}
+
+/// The CSRF token of the first form on a page.
+pub fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker).expect("a csrf field") + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
