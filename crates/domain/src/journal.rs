@@ -168,4 +168,27 @@ mod tests {
         assert!(report.valid);
         assert_eq!(report.head, GENESIS_HASH);
     }
+
+    proptest::proptest! {
+        /// Whatever single stored field of whichever entry is edited, verification names that entry.
+        #[test]
+        fn any_single_edit_is_found_where_it_was_made(length in 1i64..40, at in 0usize..40, field in 0usize..7, text in "[a-z0-9]{1,8}") {
+            let mut entries = chain(length);
+            let index = at % entries.len();
+            let entry = &mut entries[index];
+            let edit = |value: &mut String| { value.push_str(&text); };
+            match field {
+                0 => edit(&mut entry.pemda),
+                1 => entry.seq += 1000,
+                2 => edit(&mut entry.event_id),
+                3 => edit(&mut entry.kind),
+                4 => edit(&mut entry.actor),
+                5 => edit(&mut entry.at),
+                _ => edit(&mut entry.payload),
+            }
+            let head = chain(length).last().map(|e| e.hash.clone()).unwrap_or_default();
+            let report = verify(&entries, Some((length, &head)));
+            proptest::prop_assert_eq!(report.first_broken, Some(index as i64 + 1));
+        }
+    }
 }

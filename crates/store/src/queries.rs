@@ -51,6 +51,9 @@ impl UserRecord {
 /// The most rows a list returns at once.
 pub const PAGE_MAX: u64 = 500;
 
+/// The most lingkungan one export carries: far above any city's count.
+const LINGKUNGAN_EXPORT_MAX: u64 = 100_000;
+
 fn to_grant(row: &user_grant::Model) -> Option<Grant> {
     let role = Role::parse(&row.role)?;
     let scope = match row.scope_kind.as_str() {
@@ -104,6 +107,17 @@ impl Store {
             query = query.filter(region::Column::Code.gt(after.to_string()));
         }
         let rows = query.order_by_asc(region::Column::Code).limit(PAGE_MAX).all(&self.read).await?;
+        Ok(rows.iter().filter_map(to_region).collect())
+    }
+
+    /// Every lingkungan at or below `code`, in code order (a city has a few thousand).
+    pub async fn lingkungan_within(&self, code: &RegionCode) -> Result<Vec<Region>> {
+        let mut query = region::Entity::find().filter(region::Column::Level.eq(RegionLevel::Lingkungan.as_str()));
+        query = match code.pemda() {
+            Some(pemda) if &pemda == code => query.filter(region::Column::PemdaCode.eq(code.to_string())),
+            _ => query.filter(region::Column::Code.starts_with(format!("{code}."))),
+        };
+        let rows = query.order_by_asc(region::Column::Code).limit(LINGKUNGAN_EXPORT_MAX).all(&self.read).await?;
         Ok(rows.iter().filter_map(to_region).collect())
     }
 

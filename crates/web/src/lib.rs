@@ -6,7 +6,6 @@ mod assets;
 pub mod ctx;
 pub mod error;
 pub mod i18n;
-mod lingkungan_csv;
 mod pages;
 
 use std::sync::Arc;

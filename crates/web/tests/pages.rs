@@ -222,6 +222,11 @@ async fn the_audit_page_is_public() {
     let auditor = t.page_login("auditor").await;
     let journal = t.page("GET", "/audit/journal?pemda=12.71", Some(&auditor), None).await;
     assert!(journal.text.contains("user_created"));
+    let log = t.page("GET", "/audit/security?pemda=12.71", Some(&auditor), None).await;
+    assert_eq!(log.status, StatusCode::OK);
+    assert!(log.text.contains("<td class=\"code\">login</td><td class=\"code\">auditor</td>"), "{}", log.text);
+    let operator = t.page_login("kel.pasarbaru").await;
+    assert_eq!(t.page("GET", "/audit/security?pemda=12.71", Some(&operator), None).await.status, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
@@ -237,4 +242,38 @@ async fn security_headers_are_set() {
     assert_eq!(css.status, StatusCode::OK);
     assert_eq!(t.page("GET", "/static/vendor/htmx/htmx.min.js", None, None).await.status, StatusCode::OK);
     assert_eq!(t.page("GET", "/static/vendor/leaflet/leaflet.js", None, None).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn lingkungan_go_in_by_csv_upload_and_come_out_as_csv() {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    let t = TestApp::new().await;
+    let admin = t.page_login("bappeda").await;
+    let page = t.page("GET", "/regions/12.71.01.1003", Some(&admin), None).await;
+    let csrf = csrf_of(&page.text);
+    let upload = |file: &str| {
+        let boundary = "rencana-test-boundary";
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"l.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{boundary}--\r\n"
+        );
+        Request::post("/regions/12.71.01.1003/lingkungan.csv")
+            .header(header::COOKIE, admin.clone())
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let refused = t.send(upload("kelurahan,nomor,nama\n,201,Satu\n,201,Dua\n")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text.contains("Unggahan ditolak"));
+    assert!(refused.text.contains("Nomor (Baris 2) muncul dua kali dalam unggahan."));
+    let accepted = t.send(upload("kelurahan,nomor,nama\n,201,Satu\n,202,Dua\n")).await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.text);
+    let csv = t.page("GET", "/regions/12.71.01.1003/lingkungan.csv", None, None).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.text.starts_with("kelurahan,nomor,nama\n"));
+    assert!(csv.text.contains("12.71.01.1003,201,Satu\n12.71.01.1003,202,Dua\n"));
+    let city = t.page("GET", "/api/v1/regions/12.71/lingkungan.csv", None, None).await;
+    assert!(city.text.lines().count() > 1_800, "the whole city's lingkungan");
 }

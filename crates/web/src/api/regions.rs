@@ -16,7 +16,7 @@ use super::{ApiJson, Problem};
 use crate::AppState;
 use crate::ctx::ApiCtx;
 use crate::error::{AppError, AppResult};
-use crate::lingkungan_csv;
+use reports::lingkungan_csv;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -24,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(children))
         .routes(routes!(add_lingkungan))
         .routes(routes!(import_lingkungan))
+        .routes(routes!(export_lingkungan))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -130,8 +131,16 @@ pub struct ImportResult {
 async fn import_lingkungan(ctx: ApiCtx, Path(code): Path<String>, body: axum::body::Bytes) -> AppResult<Response> {
     ctx.require_user()?;
     let code = parse_code(&code)?;
-    let rows = lingkungan_csv::parse(&body, Some(&code))?;
+    let rows = lingkungan_csv::parse(&body, Some(&code)).map_err(AppError::Invalid)?;
     let added = rows.len();
     ctx.state.store.execute(&ctx.actor(), &Command::AddLingkunganBatch(rows), OffsetDateTime::now_utc()).await?;
     Ok((StatusCode::CREATED, Json(ImportResult { added })).into_response())
+}
+
+/// Every lingkungan at or below a region as CSV (`kelurahan,nomor,nama`), the form the import takes.
+#[utoipa::path(get, path = "/api/v1/regions/{code}/lingkungan.csv", tag = "regions",
+    params(("code" = String, Path, description = "Kemendagri code")),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = Problem)))]
+async fn export_lingkungan(ctx: ApiCtx, Path(code): Path<String>) -> AppResult<Response> {
+    crate::pages::lingkungan_csv_response(&ctx.state, &code).await
 }

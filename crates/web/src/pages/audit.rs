@@ -16,7 +16,10 @@ use crate::ctx::PageCtx;
 use crate::error::{AppError, AppResult};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/audit", get(verify)).route("/audit/journal", get(journal))
+    Router::new()
+        .route("/audit", get(verify))
+        .route("/audit/journal", get(journal))
+        .route("/audit/security", get(security))
 }
 
 struct ChainCard {
@@ -105,4 +108,37 @@ async fn journal(ctx: PageCtx, Query(query): Query<PemdaQuery>) -> AppResult<Jou
         })
         .collect();
     Ok(JournalPage { c: Chrome::new(&ctx), pemda: pemda.to_string(), entries, older })
+}
+
+struct SecurityRow {
+    at: String,
+    kind: String,
+    username: String,
+    detail: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "security.html")]
+struct SecurityPage {
+    c: Chrome,
+    pemda: String,
+    rows: Vec<SecurityRow>,
+}
+
+const SECURITY_PAGE: u64 = 200;
+
+/// The newest entries of the security log: logins, failures, refusals.
+async fn security(ctx: PageCtx, Query(query): Query<PemdaQuery>) -> AppResult<SecurityPage> {
+    ctx.require_user()?;
+    let pemda = query.pemda.as_deref().and_then(|p| RegionCode::parse(p).ok()).ok_or(AppError::NotFound)?;
+    ctx.authorize(Action::ViewAuditTrail, &Resource::pemda(pemda.clone())).await?;
+    let rows = ctx
+        .state
+        .store
+        .security_log(pemda.as_str(), SECURITY_PAGE)
+        .await?
+        .into_iter()
+        .map(|r| SecurityRow { at: ctx.tr.datetime(r.at), kind: r.kind, username: r.username, detail: r.detail })
+        .collect();
+    Ok(SecurityPage { c: Chrome::new(&ctx), pemda: pemda.to_string(), rows })
 }

@@ -6,6 +6,7 @@ mod home;
 mod regions;
 mod users;
 
+pub use regions::lingkungan_csv_response;
 pub use users::hash_new_password;
 
 use askama::Template;

@@ -4,7 +4,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Form, Multipart, Path, Query};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::command::AddLingkungan;
@@ -16,13 +16,13 @@ use super::{Chrome, form_errors, names_field};
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::{AppError, AppResult};
-use crate::lingkungan_csv;
+use reports::lingkungan_csv;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/regions/{code}", get(show))
         .route("/regions/{code}/lingkungan", post(add))
-        .route("/regions/{code}/lingkungan.csv", post(upload))
+        .route("/regions/{code}/lingkungan.csv", get(download).post(upload))
 }
 
 struct Child {
@@ -152,6 +152,25 @@ async fn add(mut ctx: PageCtx, Path(code): Path<String>, Form(form): Form<AddFor
     }
 }
 
+/// The lingkungan at or below a region, as the CSV that the upload takes.
+pub async fn lingkungan_csv_response(state: &AppState, code: &str) -> AppResult<Response> {
+    let code = RegionCode::parse(code).map_err(|_| AppError::NotFound)?;
+    if state.store.region(&code).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let text = lingkungan_csv::write(&state.store.lingkungan_within(&code).await?);
+    let disposition = format!("attachment; filename=\"lingkungan-{code}.csv\"");
+    Ok((
+        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)],
+        text,
+    )
+        .into_response())
+}
+
+async fn download(ctx: PageCtx, Path(code): Path<String>) -> AppResult<Response> {
+    lingkungan_csv_response(&ctx.state, &code).await
+}
+
 async fn upload(mut ctx: PageCtx, Path(code): Path<String>, mut multipart: Multipart) -> AppResult<Response> {
     let code = path_code(&code)?;
     let (mut csrf, mut file) = (String::new(), None);
@@ -170,7 +189,7 @@ async fn upload(mut ctx: PageCtx, Path(code): Path<String>, mut multipart: Multi
     ctx.require_user()?;
     let result = match file.filter(|f| !f.is_empty()) {
         None => Err(AppError::invalid("file", domain::Rule::Required)),
-        Some(bytes) => match lingkungan_csv::parse(&bytes, Some(&code)) {
+        Some(bytes) => match lingkungan_csv::parse(&bytes, Some(&code)).map_err(AppError::Invalid) {
             Err(error) => Err(error),
             Ok(rows) => {
                 let count = rows.len();
