@@ -22,9 +22,21 @@ pub enum Command {
     /// Several lingkungan at once (a CSV upload): all of them or none.
     AddLingkunganBatch(Vec<AddLingkungan>),
     CreateUser(CreateUser),
+    /// Replaces all of a user's grants.
     SetUserGrants {
         user_id: Uuid,
         grants: Vec<GrantInput>,
+    },
+    /// Adds one grant to those the user has when the command is decided.
+    AddUserGrant {
+        user_id: Uuid,
+        grant: GrantInput,
+    },
+    /// Removes one grant (by role and scope code) from those the user has when decided.
+    RemoveUserGrant {
+        user_id: Uuid,
+        role: String,
+        scope: String,
     },
     SetUserDisabled {
         user_id: Uuid,
@@ -78,6 +90,7 @@ pub struct UserFacts {
     pub pemda: RegionCode,
     pub username: String,
     pub disabled: bool,
+    pub grants: Vec<Grant>,
 }
 
 /// What the store read, inside the write transaction, for one command.
@@ -103,9 +116,26 @@ impl Command {
                 rows.iter().find_map(|r| RegionCode::parse(&r.kelurahan).ok()?.pemda())
             }
             Command::CreateUser(c) => Some(c.pemda.clone()),
-            Command::SetUserGrants { .. } | Command::SetUserDisabled { .. } | Command::SetPassword { .. } => {
-                facts_user.map(|u| u.pemda.clone())
-            }
+            Command::SetUserGrants { .. }
+            | Command::AddUserGrant { .. }
+            | Command::RemoveUserGrant { .. }
+            | Command::SetUserDisabled { .. }
+            | Command::SetPassword { .. } => facts_user.map(|u| u.pemda.clone()),
+        }
+    }
+
+    /// A short name for logs.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::CreatePemda(_) => "create_pemda",
+            Command::AddLingkungan(_) => "add_lingkungan",
+            Command::AddLingkunganBatch(_) => "add_lingkungan_batch",
+            Command::CreateUser(_) => "create_user",
+            Command::SetUserGrants { .. } => "set_user_grants",
+            Command::AddUserGrant { .. } => "add_user_grant",
+            Command::RemoveUserGrant { .. } => "remove_user_grant",
+            Command::SetUserDisabled { .. } => "set_user_disabled",
+            Command::SetPassword { .. } => "set_password",
         }
     }
 
@@ -127,6 +157,7 @@ impl Command {
             Command::CreateUser(CreateUser { grants, .. }) | Command::SetUserGrants { grants, .. } => {
                 codes.extend(grants.iter().filter_map(|g| RegionCode::parse(&g.scope).ok()))
             }
+            Command::AddUserGrant { grant, .. } => codes.extend(RegionCode::parse(&grant.scope).ok()),
             _ => {}
         }
         codes
@@ -142,6 +173,8 @@ impl Command {
     pub fn user_named(&self) -> Option<Uuid> {
         match self {
             Command::SetUserGrants { user_id, .. }
+            | Command::AddUserGrant { user_id, .. }
+            | Command::RemoveUserGrant { user_id, .. }
             | Command::SetUserDisabled { user_id, .. }
             | Command::SetPassword { user_id, .. } => Some(*user_id),
             _ => None,
@@ -160,11 +193,41 @@ pub fn decide(facts: &Facts, command: &Command, actor: &Actor) -> Result<Vec<Eve
             let user = known_user(facts, *user_id)?;
             authorize(actor, Action::ManageUsers, &Resource::pemda(user.pemda.clone()))?;
             let grants = check_grants(facts, &user.pemda, grants)?;
-            Ok(vec![Event::UserGrantsChanged { user_id: user.id, grants }])
+            grants_changed(user, grants, actor)
+        }
+        Command::AddUserGrant { user_id, grant } => {
+            let user = known_user(facts, *user_id)?;
+            authorize(actor, Action::ManageUsers, &Resource::pemda(user.pemda.clone()))?;
+            // One grant, so its fields are named plainly (`scope`, not `grants[0].scope`).
+            let added = check_grants(facts, &user.pemda, std::slice::from_ref(grant)).map_err(|error| match error {
+                DomainError::Invalid(list) => DomainError::Invalid(
+                    list.into_iter()
+                        .map(|e| crate::FieldError::new(e.field.trim_start_matches("grants[0]."), e.rule))
+                        .collect(),
+                ),
+                other => other,
+            })?;
+            let mut grants = user.grants.clone();
+            grants.extend(added);
+            grants_changed(user, unique(grants), actor)
+        }
+        Command::RemoveUserGrant { user_id, role, scope } => {
+            let user = known_user(facts, *user_id)?;
+            authorize(actor, Action::ManageUsers, &Resource::pemda(user.pemda.clone()))?;
+            let mut grants = user.grants.clone();
+            let before = grants.len();
+            grants.retain(|g| !(g.role.as_str() == role && g.scope.code() == scope.trim()));
+            if grants.len() == before {
+                return Err(DomainError::field("grants", Rule::UnknownRole));
+            }
+            grants_changed(user, grants, actor)
         }
         Command::SetUserDisabled { user_id, disabled } => {
             let user = known_user(facts, *user_id)?;
             authorize(actor, Action::ManageUsers, &Resource::pemda(user.pemda.clone()))?;
+            if *disabled && is_self(actor, user) {
+                return Err(DomainError::field("user", Rule::OwnAdminAccount));
+            }
             Ok(match (user.disabled, disabled) {
                 (false, true) => vec![Event::UserDisabled { user_id: user.id }],
                 (true, false) => vec![Event::UserEnabled { user_id: user.id }],
@@ -181,6 +244,26 @@ pub fn decide(facts: &Facts, command: &Command, actor: &Actor) -> Result<Vec<Eve
             Ok(vec![Event::PasswordChanged { user_id: user.id, password_hash: password_hash.clone() }])
         }
     }
+}
+
+fn is_self(actor: &Actor, user: &UserFacts) -> bool {
+    matches!(actor, Actor::User(me) if me.id == user.id)
+}
+
+/// Grants in their first order, each once.
+fn unique(grants: Vec<Grant>) -> Vec<Grant> {
+    let mut seen = HashSet::new();
+    grants.into_iter().filter(|g| seen.insert(g.clone())).collect()
+}
+
+/// An administrator may not take their own administration away: only the CLI could restore it.
+fn grants_changed(user: &UserFacts, grants: Vec<Grant>, actor: &Actor) -> Result<Vec<Event>, DomainError> {
+    let was_admin = user.grants.iter().any(|g| g.role == Role::BappedaAdmin);
+    let stays_admin = grants.iter().any(|g| g.role == Role::BappedaAdmin);
+    if is_self(actor, user) && was_admin && !stays_admin {
+        return Err(DomainError::field("grants", Rule::OwnAdminAccount));
+    }
+    Ok(vec![Event::UserGrantsChanged { user_id: user.id, grants }])
 }
 
 fn known_user(facts: &Facts, user_id: Uuid) -> Result<&UserFacts, DomainError> {
@@ -236,6 +319,8 @@ fn add_lingkungan(
     let mut events = Vec::with_capacity(rows.len());
     let mut seen_codes = HashSet::new();
     let mut seen_names = HashSet::new();
+    // One command, one pemda's journal: a batch cannot reach into a second pemda.
+    let batch_pemda = rows.iter().find_map(|r| RegionCode::parse(&r.kelurahan).ok()?.pemda());
     for (i, row) in rows.iter().enumerate() {
         let name = check_text(&mut errors, &field(i, "name"), &row.name, NAME_MAX);
         let kelurahan = match RegionCode::parse(&row.kelurahan) {
@@ -245,6 +330,10 @@ fn add_lingkungan(
                 continue;
             }
         };
+        if kelurahan.pemda() != batch_pemda {
+            errors.push(field(i, "kelurahan"), Rule::UnknownRegion);
+            continue;
+        }
         let resource = Resource::region(kelurahan.clone()).ok_or_else(|| {
             DomainError::field(field(i, "kelurahan"), Rule::WrongLevel { expected: "kelurahan_desa" })
         })?;
@@ -396,8 +485,7 @@ fn check_grants(facts: &Facts, pemda: &RegionCode, inputs: &[GrantInput]) -> Res
         grants.push(Grant { role, scope });
     }
     errors.into_result()?;
-    grants.dedup();
-    Ok(grants)
+    Ok(unique(grants))
 }
 
 #[cfg(test)]
@@ -538,15 +626,50 @@ mod tests {
 
     #[test]
     fn disabling_twice_changes_nothing() {
-        let user = UserFacts { id: Uuid::nil(), pemda: code("12.71"), username: "x".into(), disabled: true };
+        let user = UserFacts {
+            id: Uuid::from_u128(7),
+            pemda: code("12.71"),
+            username: "x".into(),
+            disabled: true,
+            grants: vec![],
+        };
+        let id = user.id;
         let facts = Facts { user: Some(user), ..facts() };
-        let command = Command::SetUserDisabled { user_id: Uuid::nil(), disabled: true };
+        let command = Command::SetUserDisabled { user_id: id, disabled: true };
         assert_eq!(decide(&facts, &command, &admin("12.71")).unwrap(), vec![]);
-        let command = Command::SetUserDisabled { user_id: Uuid::nil(), disabled: false };
-        assert_eq!(
-            decide(&facts, &command, &admin("12.71")).unwrap(),
-            vec![Event::UserEnabled { user_id: Uuid::nil() }]
-        );
+        let command = Command::SetUserDisabled { user_id: id, disabled: false };
+        assert_eq!(decide(&facts, &command, &admin("12.71")).unwrap(), vec![Event::UserEnabled { user_id: id }]);
+    }
+
+    #[test]
+    fn an_admin_cannot_lock_themselves_out() {
+        let me = UserFacts {
+            id: Uuid::nil(),
+            pemda: code("12.71"),
+            username: "admin".into(),
+            disabled: false,
+            grants: vec![Grant { role: Role::BappedaAdmin, scope: Scope::Pemda }],
+        };
+        let facts = Facts { user: Some(me), ..facts() };
+        let disable = Command::SetUserDisabled { user_id: Uuid::nil(), disabled: true };
+        let errors = field_errors(decide(&facts, &disable, &admin("12.71")));
+        assert_eq!(errors[0].rule, Rule::OwnAdminAccount);
+        let remove =
+            Command::RemoveUserGrant { user_id: Uuid::nil(), role: "bappeda_admin".into(), scope: String::new() };
+        let errors = field_errors(decide(&facts, &remove, &admin("12.71")));
+        assert_eq!(errors[0].rule, Rule::OwnAdminAccount);
+        let add = Command::AddUserGrant { user_id: Uuid::nil(), grant: grant("auditor", "") };
+        let events = decide(&facts, &add, &admin("12.71")).unwrap();
+        let Event::UserGrantsChanged { grants, .. } = &events[0] else { panic!() };
+        assert_eq!(grants.len(), 2);
+        let again = decide(
+            &facts,
+            &Command::AddUserGrant { user_id: Uuid::nil(), grant: grant("bappeda_admin", "12.71") },
+            &admin("12.71"),
+        )
+        .unwrap();
+        let Event::UserGrantsChanged { grants, .. } = &again[0] else { panic!() };
+        assert_eq!(grants.len(), 1, "a grant is held once");
     }
 
     #[test]

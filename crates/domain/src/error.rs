@@ -43,6 +43,8 @@ pub enum Rule {
     UnknownRole,
     /// A row of an upload repeats an earlier row.
     DuplicateInUpload,
+    /// An administrator disabling themselves or dropping their own administration.
+    OwnAdminAccount,
 }
 
 impl From<CodeError> for Rule {

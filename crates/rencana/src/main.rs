@@ -242,6 +242,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             let mut whole = true;
             for code in codes {
+                if store.pemda(&code).await?.is_none() {
+                    bail!("no pemda {code} in this database (see `rencana pemda list`)");
+                }
                 let report = store.verify_chain(&code).await?;
                 match report.first_broken {
                     None => println!("{code}: valid, {} events, head {}", report.events, report.head),

@@ -55,7 +55,7 @@ pub fn parse(bytes: &[u8], within: Option<&RegionCode>) -> Result<Vec<AddLingkun
         rows.push(AddLingkungan {
             kelurahan,
             number: record.get(number_col).unwrap_or("").to_string(),
-            name: record.get(name_col).unwrap_or("").to_string(),
+            name: unguard(record.get(name_col).unwrap_or("")).to_string(),
         });
     }
     if !errors.is_empty() {
@@ -67,6 +67,22 @@ pub fn parse(bytes: &[u8], within: Option<&RegionCode>) -> Result<Vec<AddLingkun
     Ok(rows)
 }
 
+/// Characters that make a spreadsheet read a cell as a formula.
+const FORMULA_STARTS: [char; 4] = ['=', '+', '-', '@'];
+
+/// A name that a spreadsheet would run as a formula gets a leading apostrophe, which spreadsheets
+/// hide and [`parse`] removes again.
+fn spreadsheet_safe(text: &str) -> String {
+    if text.starts_with(FORMULA_STARTS) { format!("'{text}") } else { text.to_string() }
+}
+
+fn unguard(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => text,
+    }
+}
+
 /// The lingkungan in `regions` as CSV with the upload's header, each row naming its kelurahan and
 /// its local number.
 pub fn write(regions: &[Region]) -> String {
@@ -75,7 +91,7 @@ pub fn write(regions: &[Region]) -> String {
     for region in regions {
         let code = region.code.as_str();
         let (kelurahan, number) = code.rsplit_once('.').unwrap_or(("", code));
-        lines.push([kelurahan.to_string(), number.to_string(), region.name.clone()]);
+        lines.push([kelurahan.to_string(), number.to_string(), spreadsheet_safe(&region.name)]);
     }
     for line in lines {
         // Writing to memory cannot fail.
@@ -130,6 +146,14 @@ mod tests {
             ("12.71.01.1001", "001", "Lingkungan I, Barat")
         );
         assert_eq!(rows[1].name, "Lingkungan \"II\"");
+        let risky = vec![Region {
+            code: code("12.71.01.1001.003"),
+            name: "=HYPERLINK(1)".into(),
+            level: domain::RegionLevel::Lingkungan,
+        }];
+        let text = write(&risky);
+        assert!(text.contains(",'=HYPERLINK(1)"), "{text}");
+        assert_eq!(parse(text.as_bytes(), None).unwrap()[0].name, "=HYPERLINK(1)");
     }
 
     #[test]

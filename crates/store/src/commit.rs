@@ -5,14 +5,17 @@ use std::collections::{HashMap, HashSet};
 use domain::command::UserFacts;
 use domain::journal::{GENESIS_HASH, JournalEntry};
 use domain::{Actor, Command, DomainError, Entity, Event, Facts, Grant, Region, RegionCode, RegionLevel, Scope};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, SqlErr,
+    TransactionTrait,
 };
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
 use crate::entity::{app_user, chain_head, journal, pemda, region, user_grant, web_session};
+use crate::security::SecurityEvent;
 use crate::{Result, Store, StoreError};
 
 /// The journal's timestamps: UTC, microseconds, as text (see [`JournalEntry::at`]).
@@ -24,19 +27,47 @@ pub(crate) fn journal_time(now: OffsetDateTime) -> String {
 
 impl Store {
     /// Decides `command` for `actor` at `now` and commits what it causes. Returns the events,
-    /// which are empty when the command changed nothing.
+    /// which are empty when the command changed nothing. A refusal by the access policy is
+    /// written to the security log.
     pub async fn execute(&self, actor: &Actor, command: &Command, now: OffsetDateTime) -> Result<Vec<Event>> {
+        let result = self.decide_and_commit(actor, command, now).await;
+        match result {
+            Err(StoreError::Database(error))
+                if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
+            {
+                // Two writers raced for the same unique value; the loser hears what a check
+                // inside the transaction would have told it.
+                Err(StoreError::Conflict)
+            }
+            Err(StoreError::Domain(DomainError::Denied(denied))) => {
+                if let Actor::User(user) = actor {
+                    let detail = format!("{} refused", command.name());
+                    self.log_security(
+                        SecurityEvent::AccessDenied,
+                        &user.username,
+                        Some(user.pemda.as_str()),
+                        &detail,
+                        now,
+                    )
+                    .await?;
+                }
+                Err(DomainError::Denied(denied).into())
+            }
+            other => other,
+        }
+    }
+
+    async fn decide_and_commit(&self, actor: &Actor, command: &Command, now: OffsetDateTime) -> Result<Vec<Event>> {
+        // The pemda of a user-addressed command is found before the transaction; the user is read
+        // again under the lock, so the decision sees the state it changes.
+        let pemda = match command.user_named() {
+            Some(id) => {
+                let user = load_user_facts(&self.read, id).await?;
+                command.pemda(user.as_ref()).ok_or_else(|| DomainError::NotFound(Entity::User, id.to_string()))?
+            }
+            None => command.pemda(None).ok_or_else(|| DomainError::NotFound(Entity::Pemda, String::new()))?,
+        };
         let txn = self.write.begin().await?;
-        let user = match command.user_named() {
-            Some(id) => load_user_facts(&txn, id).await?,
-            None => None,
-        };
-        let Some(pemda) = command.pemda(user.as_ref()) else {
-            return Err(match command.user_named() {
-                Some(id) => DomainError::NotFound(Entity::User, id.to_string()).into(),
-                None => DomainError::NotFound(Entity::Pemda, String::new()).into(),
-            });
-        };
         if matches!(command, Command::CreatePemda(_)) {
             chain_head::Entity::insert(chain_head::ActiveModel {
                 pemda_code: Set(pemda.to_string()),
@@ -47,8 +78,19 @@ impl Store {
             .exec(&txn)
             .await?;
         }
-        // Every writer of this pemda queues here, so decisions see the state they change.
-        let head = chain_head::Entity::find_by_id(pemda.to_string()).lock_exclusive().one(&txn).await?;
+        // Every writer of this pemda queues here: a write to the head row takes PostgreSQL's row
+        // lock and SQLite's write lock at the start, before anything is read, so the decision
+        // below sees the state it changes and SQLite never has to upgrade a read to a write.
+        chain_head::Entity::update_many()
+            .col_expr(chain_head::Column::Seq, Expr::col(chain_head::Column::Seq))
+            .filter(chain_head::Column::PemdaCode.eq(pemda.to_string()))
+            .exec(&txn)
+            .await?;
+        let head = chain_head::Entity::find_by_id(pemda.to_string()).one(&txn).await?;
+        let user = match command.user_named() {
+            Some(id) => load_user_facts(&txn, id).await?,
+            None => None,
+        };
         let facts = load_facts(&txn, command, &pemda, user).await?;
         let events = domain::decide(&facts, command, actor)?;
         if events.is_empty() {
@@ -105,13 +147,20 @@ impl Store {
     }
 }
 
-async fn load_user_facts(txn: &DatabaseTransaction, id: Uuid) -> Result<Option<UserFacts>> {
-    let Some(user) = app_user::Entity::find_by_id(id).one(txn).await? else {
+async fn load_user_facts(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<UserFacts>> {
+    let Some(user) = app_user::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };
-    let pemda =
-        RegionCode::parse(&user.pemda_code).map_err(|e| StoreError::Database(sea_orm::DbErr::Custom(e.to_string())))?;
-    Ok(Some(UserFacts { id: user.id, pemda, username: user.username, disabled: user.disabled }))
+    let pemda = RegionCode::parse(&user.pemda_code).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let grants = user_grant::Entity::find()
+        .filter(user_grant::Column::UserId.eq(id))
+        .order_by_asc(user_grant::Column::Id)
+        .all(db)
+        .await?
+        .iter()
+        .filter_map(crate::queries::to_grant)
+        .collect();
+    Ok(Some(UserFacts { id: user.id, pemda, username: user.username, disabled: user.disabled, grants }))
 }
 
 async fn load_facts(

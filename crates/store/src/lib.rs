@@ -34,6 +34,14 @@ pub enum StoreError {
     Backup(String),
     #[error("session store: {0}")]
     Session(String),
+    /// A concurrent writer took a unique value (a username, a code) first.
+    #[error("conflict: the value was taken meanwhile")]
+    Conflict,
+    /// Stored data that cannot be what Rencana wrote.
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+    #[error("password hashing failed: {0}")]
+    Hashing(String),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

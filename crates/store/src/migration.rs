@@ -279,6 +279,16 @@ impl MigrationTrait for Foundation {
                     .to_owned(),
             )
             .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_security_pemda")
+                    .table(SecurityLog::Table)
+                    .col(SecurityLog::PemdaCode)
+                    .col(SecurityLog::Id)
+                    .to_owned(),
+            )
+            .await?;
         Ok(())
     }
 

@@ -12,10 +12,10 @@ pub async fn hash(password: &str) -> Result<String> {
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
-            .map_err(|e| StoreError::Session(format!("password hashing failed: {e}")))
+            .map_err(|e| StoreError::Hashing(e.to_string()))
     })
     .await
-    .map_err(|e| StoreError::Session(e.to_string()))?
+    .map_err(|e| StoreError::Hashing(e.to_string()))?
 }
 
 /// True when `password` matches `hash`. A malformed hash matches nothing.

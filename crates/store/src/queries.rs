@@ -54,7 +54,7 @@ pub const PAGE_MAX: u64 = 500;
 /// The most lingkungan one export carries: far above any city's count.
 const LINGKUNGAN_EXPORT_MAX: u64 = 100_000;
 
-fn to_grant(row: &user_grant::Model) -> Option<Grant> {
+pub(crate) fn to_grant(row: &user_grant::Model) -> Option<Grant> {
     let role = Role::parse(&row.role)?;
     let scope = match row.scope_kind.as_str() {
         "pemda" => Scope::Pemda,
@@ -189,26 +189,32 @@ impl Store {
         self.with_grants(users).await
     }
 
-    /// Recomputes the pemda's hash chain, a page of entries at a time.
+    /// Recomputes the pemda's hash chain, a page of entries at a time. The head is read first
+    /// and the chain checked up to it, so that events written meanwhile do not look like damage.
     pub async fn verify_chain(&self, pemda: &RegionCode) -> Result<ChainReport> {
+        let head = chain_head::Entity::find_by_id(pemda.to_string()).one(&self.read).await?;
+        // A pemda without a head has lost its anchor: every stored event is then unaccounted for.
+        let (head_seq, head_hash) = match &head {
+            Some(h) => (h.seq, h.hash.clone()),
+            None => (0, domain::journal::GENESIS_HASH.to_string()),
+        };
         let mut verifier = ChainVerifier::default();
         let mut after = 0i64;
         loop {
-            let rows = journal::Entity::find()
+            let mut query = journal::Entity::find()
                 .filter(journal::Column::PemdaCode.eq(pemda.to_string()))
-                .filter(journal::Column::Seq.gt(after))
-                .order_by_asc(journal::Column::Seq)
-                .limit(2_000)
-                .all(&self.read)
-                .await?;
+                .filter(journal::Column::Seq.gt(after));
+            if head.is_some() {
+                query = query.filter(journal::Column::Seq.lte(head_seq));
+            }
+            let rows = query.order_by_asc(journal::Column::Seq).limit(2_000).all(&self.read).await?;
             let Some(last) = rows.last() else { break };
             after = last.seq;
             for row in rows {
                 verifier.push(&to_entry(row));
             }
         }
-        let head = chain_head::Entity::find_by_id(pemda.to_string()).one(&self.read).await?;
-        Ok(verifier.finish(head.as_ref().map(|h| (h.seq, h.hash.as_str()))))
+        Ok(verifier.finish(Some((head_seq, head_hash.as_str()))))
     }
 
     /// The journal of a pemda, newest first, at most `limit` entries before `before`.

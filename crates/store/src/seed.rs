@@ -5,7 +5,7 @@ use domain::{Actor, Command, RegionCode, RegionLevel};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::{Result, Store, StoreError, official, passwords};
+use crate::{Store, StoreError, official, passwords};
 
 /// Why a pemda cannot be added from the official list.
 #[derive(Debug, thiserror::Error)]
@@ -16,6 +16,8 @@ pub enum AddPemdaError {
     NotPemda(String),
     #[error("no kabupaten/kota {0} in the official list ({src})", src = official::SOURCE)]
     Unknown(String),
+    #[error("the demo in this database was cut short; remove the data directory and run `rencana demo` again")]
+    IncompleteDemo,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -68,16 +70,16 @@ fn demo_lingkungan_count(code: &RegionCode) -> usize {
     8 + (digits * 7 + code.as_str().len()) % 11
 }
 
-/// Whether the demo pemda is already there.
-pub async fn demo_present(store: &Store) -> Result<bool> {
-    let code = RegionCode::parse(DEMO_PEMDA).map_err(|e| StoreError::Backup(e.to_string()))?;
-    Ok(store.pemda(&code).await?.is_some())
-}
-
-/// Seeds Kota Medan with its lingkungan and one account per role. Does nothing when present.
+/// Seeds Kota Medan with its lingkungan and one account per role. Does nothing when the demo is
+/// there whole; refuses a database where it was cut short, rather than guess what is missing.
 pub async fn seed_demo(store: &Store, now: OffsetDateTime) -> Result<bool, AddPemdaError> {
-    if demo_present(store).await? {
-        return Ok(false);
+    let code = RegionCode::parse(DEMO_PEMDA).map_err(|e| AddPemdaError::Malformed(DEMO_PEMDA.into(), e))?;
+    if store.pemda(&code).await?.is_some() {
+        let last_user = DEMO_USERS[DEMO_USERS.len() - 1].0;
+        return match store.credentials(last_user).await? {
+            Some(_) => Ok(false),
+            None => Err(AddPemdaError::IncompleteDemo),
+        };
     }
     let actor = Actor::System { label: "demo".into() };
     let pemda = store.add_official_pemda(DEMO_PEMDA, &actor, now).await?;

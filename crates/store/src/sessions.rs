@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
@@ -38,27 +37,28 @@ impl DbSessionStore {
 }
 
 impl Store {
-    async fn save_record(&self, record: &Record) -> Result<(), session_store::Error> {
+    /// Writes a session: a new row on `create`, otherwise an update of the row that exists. A
+    /// session deleted meanwhile (its user disabled, logged out) stays deleted even when a
+    /// request that loaded it earlier saves it afterwards.
+    async fn save_record(&self, record: &Record, create: bool) -> Result<(), session_store::Error> {
         let data = rmp_serde::to_vec(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
         let user_id = record.data.get(USER_ID_KEY).and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok());
-        web_session::Entity::insert(web_session::ActiveModel {
+        let row = web_session::ActiveModel {
             id_hash: Set(id_hash(&record.id)),
             user_id: Set(user_id),
             data: Set(data),
             expires_at: Set(record.expiry_date),
-        })
-        .on_conflict(
-            OnConflict::column(web_session::Column::IdHash)
-                .update_columns([
-                    web_session::Column::UserId,
-                    web_session::Column::Data,
-                    web_session::Column::ExpiresAt,
-                ])
-                .to_owned(),
-        )
-        .exec(&self.write)
-        .await
-        .map_err(backend_error)?;
+        };
+        if create {
+            web_session::Entity::insert(row).exec(&self.write).await.map_err(backend_error)?;
+        } else {
+            web_session::Entity::update_many()
+                .set(row)
+                .filter(web_session::Column::IdHash.eq(id_hash(&record.id)))
+                .exec(&self.write)
+                .await
+                .map_err(backend_error)?;
+        }
         Ok(())
     }
 
@@ -80,7 +80,7 @@ impl Store {
         data.insert(USER_ID_KEY.to_string(), serde_json::Value::String(user_id.to_string()));
         data.insert(LOGIN_AT_KEY.to_string(), serde_json::Value::from(now.unix_timestamp()));
         let record = Record { id: Id::default(), data, expiry_date: expires_at };
-        self.save_record(&record).await.map_err(|e| crate::StoreError::Session(e.to_string()))?;
+        self.save_record(&record, true).await.map_err(|e| crate::StoreError::Session(e.to_string()))?;
         Ok(record.id.to_string())
     }
 
@@ -120,11 +120,11 @@ impl SessionStore for DbSessionStore {
         while self.store.load_record(&record.id).await?.is_some() {
             record.id = Id::default();
         }
-        self.store.save_record(record).await
+        self.store.save_record(record, true).await
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        self.store.save_record(record).await
+        self.store.save_record(record, false).await
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {

@@ -186,3 +186,19 @@ async fn backup_copies_sqlite_and_explains_postgres() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_deleted_session_stays_deleted_when_an_old_request_saves_it() {
+    use tower_sessions::session::{Id, Record};
+    use tower_sessions::session_store::SessionStore;
+    let db = database().await.unwrap();
+    let sessions = store::sessions::DbSessionStore::new(db.store.clone());
+    let now = OffsetDateTime::now_utc();
+    let mut record =
+        Record { id: Id::default(), data: Default::default(), expiry_date: now + time::Duration::hours(1) };
+    sessions.create(&mut record).await.unwrap();
+    assert!(sessions.load(&record.id).await.unwrap().is_some());
+    sessions.delete(&record.id).await.unwrap();
+    sessions.save(&record).await.unwrap();
+    assert!(sessions.load(&record.id).await.unwrap().is_none());
+}

@@ -8,6 +8,7 @@ use axum_extra::extract::CookieJar;
 use base64::Engine;
 use domain::{Action, Actor, Resource};
 use rand::RngCore;
+use sha2::Digest;
 use store::UserRecord;
 use store::security::{LOGIN_ATTEMPTS, LOGIN_WINDOW, SecurityEvent};
 use store::sessions::{LOGIN_AT_KEY, USER_ID_KEY};
@@ -29,6 +30,10 @@ pub const TOKEN_LIFETIME: Duration = Duration::hours(12);
 pub const LANG_COOKIE: &str = "rencana_lang";
 const CSRF_KEY: &str = "csrf";
 const FLASH_KEY: &str = "flash";
+/// When the session last showed activity, in unix seconds. Refreshed at most every few minutes,
+/// so the idle timeout slides without a database write on every page view.
+const SEEN_AT_KEY: &str = "seen_at";
+const SEEN_REFRESH: i64 = 5 * 60;
 
 fn random_token() -> String {
     let mut bytes = [0u8; 32];
@@ -70,12 +75,22 @@ impl FromRequestParts<AppState> for PageCtx {
         if let Some(id) = user_id.and_then(|id| Uuid::parse_str(&id).ok()) {
             let login_at: Option<i64> = session.get(LOGIN_AT_KEY).await.map_err(AppError::internal)?;
             match state.store.user(id).await? {
-                Some(record) if !record.disabled && !login_expired(login_at, now) => user = Some(record),
+                Some(record) if !record.disabled && !login_expired(login_at, now) => {
+                    let seen_at: Option<i64> = session.get(SEEN_AT_KEY).await.map_err(AppError::internal)?;
+                    if seen_at.is_none_or(|seen| now.unix_timestamp() - seen > SEEN_REFRESH) {
+                        session.insert(SEEN_AT_KEY, now.unix_timestamp()).await.map_err(AppError::internal)?;
+                    }
+                    user = Some(record);
+                }
                 _ => session.flush().await.map_err(AppError::internal)?,
             }
         }
         let csrf: Option<String> = session.get(CSRF_KEY).await.map_err(AppError::internal)?;
-        let flash: Option<String> = session.remove(FLASH_KEY).await.map_err(AppError::internal)?;
+        // Removing marks the session changed and costs a write: only when there is a message.
+        let mut flash: Option<String> = session.get(FLASH_KEY).await.map_err(AppError::internal)?;
+        if flash.is_some() {
+            flash = session.remove(FLASH_KEY).await.map_err(AppError::internal)?;
+        }
         let path = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
         Ok(PageCtx {
             tr: Tr::new(lang),
@@ -237,16 +252,23 @@ pub async fn authenticate(
     if username.is_empty() || username.len() > 64 || password.len() > domain::password::MAX_LENGTH * 4 {
         return Err(AppError::BadCredentials);
     }
-    let (failures, oldest) = store.failed_logins_since(username, now - LOGIN_WINDOW).await?;
+    let found = store.credentials(username).await?;
+    // An unknown username may be a password typed in the wrong box: the log keeps only a digest.
+    let logged_name = match &found {
+        Some(_) => username.to_string(),
+        None => format!("unknown:{}", &hex::encode(sha2::Sha256::digest(username.as_bytes()))[..16]),
+    };
+    let pemda = found.as_ref().map(|(user, _)| user.pemda.to_string());
+    let (failures, oldest) = store.failed_logins_since(&logged_name, now - LOGIN_WINDOW).await?;
     if failures >= LOGIN_ATTEMPTS {
         let reopens = oldest.unwrap_or(now) + LOGIN_WINDOW;
         let retry_after = (reopens - now).whole_seconds().max(1) as u64;
-        store.log_security(SecurityEvent::LoginThrottled, username, None, "", now).await?;
+        store.log_security(SecurityEvent::LoginThrottled, &logged_name, pemda.as_deref(), "", now).await?;
         return Err(AppError::Throttled { retry_after });
     }
-    let Some((user, hash)) = store.credentials(username).await? else {
+    let Some((user, hash)) = found else {
         store::passwords::dummy_verify(password).await;
-        store.log_security(SecurityEvent::LoginFailed, username, None, "unknown username", now).await?;
+        store.log_security(SecurityEvent::LoginFailed, &logged_name, None, "unknown username", now).await?;
         return Err(AppError::BadCredentials);
     };
     let password_ok = store::passwords::verify(password, &hash).await;

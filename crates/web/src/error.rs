@@ -67,6 +67,7 @@ impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::Domain(domain) => domain.into(),
+            StoreError::Conflict => AppError::AlreadyExists,
             other => AppError::internal(other),
         }
     }

@@ -132,6 +132,7 @@ impl Tr {
             Rule::PasswordContainsUsername => self.f("rule.password_contains_username", &[("field", field)]),
             Rule::UnknownRole => self.f("rule.unknown_role", &[("field", field)]),
             Rule::DuplicateInUpload => self.f("rule.duplicate_in_upload", &[("field", field)]),
+            Rule::OwnAdminAccount => self.t("rule.own_admin_account").to_string(),
         }
     }
 
@@ -288,6 +289,7 @@ mod tests {
             PasswordContainsUsername,
             UnknownRole,
             DuplicateInUpload,
+            OwnAdminAccount,
         ];
         for lang in [Lang::Id, Lang::En] {
             for rule in &rules {

@@ -306,3 +306,45 @@ async fn access_matrix_over_http() {
         }
     }
 }
+
+#[tokio::test]
+async fn grants_password_resets_and_the_admins_own_account() {
+    let t = TestApp::new().await;
+    let admin = t.token("bappeda").await;
+    let operator = t.token("kel.pasarbaru").await;
+    let operator_id = t.get("/api/v1/me", Some(&operator)).await.json()["id"].as_str().unwrap().to_string();
+
+    let grants = json!([{"role": "operator_kelurahan", "scope": "12.71.01.1001"}, {"role": "operator_kelurahan", "scope": "12.71.01.1002"}]);
+    let reply = t.json("PUT", &format!("/api/v1/users/{operator_id}/grants"), Some(&admin), &grants).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(reply.json()["grants"].as_array().unwrap().len(), 2);
+
+    let weak = t
+        .json("PUT", &format!("/api/v1/users/{operator_id}/password"), Some(&admin), &json!({"password": "qwertyuiop"}))
+        .await;
+    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let reset = t
+        .json(
+            "PUT",
+            &format!("/api/v1/users/{operator_id}/password"),
+            Some(&admin),
+            &json!({"password": "Lupa-Sandi-Baru-2027"}),
+        )
+        .await;
+    assert_eq!(reset.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        t.get("/api/v1/me", Some(&operator)).await.status,
+        StatusCode::UNAUTHORIZED,
+        "a reset ends the old tokens"
+    );
+    t.token_with("kel.pasarbaru", "Lupa-Sandi-Baru-2027").await;
+
+    let admin_id = t.get("/api/v1/me", Some(&admin)).await.json()["id"].as_str().unwrap().to_string();
+    let own = t.json("POST", &format!("/api/v1/users/{admin_id}/disable"), Some(&admin), &json!({})).await;
+    assert_eq!(own.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(own.json()["errors"][0]["rule"], "own_admin_account");
+    let own =
+        t.json("PUT", &format!("/api/v1/users/{admin_id}/grants"), Some(&admin), &json!([{"role": "auditor"}])).await;
+    assert_eq!(own.json()["errors"][0]["rule"], "own_admin_account");
+    assert_eq!(t.get("/api/v1/me", Some(&admin)).await.status, StatusCode::OK);
+}

@@ -76,7 +76,7 @@ async fn the_language_switch_sets_a_cookie_and_returns() {
 #[tokio::test]
 async fn pages_refuse_in_the_users_language_without_a_500() {
     let t = TestApp::new().await;
-    assert_eq!(t.page("GET", "/users", None, None).await.header("location").as_deref(), Some("/login"));
+    assert_eq!(t.page("GET", "/users", None, None).await.header("location").as_deref(), Some("/login?next=%2Fusers"));
     let operator = t.page_login("kel.pasarbaru").await;
     let refused = t.page("GET", "/users", Some(&operator), None).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
@@ -218,7 +218,11 @@ async fn the_audit_page_is_public() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains("Utuh:"));
     let journal = t.page("GET", "/audit/journal?pemda=12.71", None, None).await;
-    assert_eq!(journal.header("location").as_deref(), Some("/login"), "the journal itself needs an auditor");
+    assert_eq!(
+        journal.header("location").as_deref(),
+        Some("/login?next=%2Faudit%2Fjournal%3Fpemda%3D12.71"),
+        "the journal itself needs an auditor"
+    );
     let auditor = t.page_login("auditor").await;
     let journal = t.page("GET", "/audit/journal?pemda=12.71", Some(&auditor), None).await;
     assert!(journal.text.contains("user_created"));
@@ -276,4 +280,48 @@ async fn lingkungan_go_in_by_csv_upload_and_come_out_as_csv() {
     assert!(csv.text.contains("12.71.01.1003,201,Satu\n12.71.01.1003,202,Dua\n"));
     let city = t.page("GET", "/api/v1/regions/12.71/lingkungan.csv", None, None).await;
     assert!(city.text.lines().count() > 1_800, "the whole city's lingkungan");
+}
+
+#[tokio::test]
+async fn grants_are_added_and_removed_by_name_on_the_user_page() {
+    let t = TestApp::new().await;
+    let admin = t.page_login("bappeda").await;
+    let id = t.db.store.credentials("kel.pasarbaru").await.unwrap().unwrap().0.id;
+    let page = t.page("GET", &format!("/users/{id}"), Some(&admin), None).await;
+    let csrf = csrf_of(&page.text);
+    let uri = format!("/users/{id}/grants");
+    let bad = t
+        .page(
+            "POST",
+            &uri,
+            Some(&admin),
+            Some(&[("csrf", &csrf), ("role", "operator_kecamatan"), ("scope", "12.71.01.1001")]),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text.contains("Cakupan harus kecamatan."), "{}", bad.text);
+    let added = t
+        .page(
+            "POST",
+            &uri,
+            Some(&admin),
+            Some(&[("csrf", &csrf), ("role", "operator_kecamatan"), ("scope", "12.71.01")]),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER);
+    assert_eq!(t.db.store.user(id).await.unwrap().unwrap().grants.len(), 2);
+    let removed = t
+        .page(
+            "POST",
+            &format!("/users/{id}/grants/remove"),
+            Some(&admin),
+            Some(&[("csrf", &csrf), ("role", "operator_kelurahan"), ("scope", "12.71.01.1001")]),
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    let grants = t.db.store.user(id).await.unwrap().unwrap().grants;
+    assert_eq!(grants.len(), 1);
+    assert_eq!(grants[0].role, domain::Role::OperatorKecamatan);
+    let next = t.page("GET", "/users", None, None).await;
+    assert_eq!(next.header("location").as_deref(), Some("/login?next=%2Fusers"));
 }

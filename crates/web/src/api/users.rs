@@ -27,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_grants))
         .routes(routes!(disable))
         .routes(routes!(enable))
+        .routes(routes!(set_password))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -147,4 +148,26 @@ async fn disable(ctx: ApiCtx, Path(id): Path<String>) -> AppResult<Json<UserJson
     responses((status = 200, body = UserJson), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn enable(ctx: ApiCtx, Path(id): Path<String>) -> AppResult<Json<UserJson>> {
     set_disabled(ctx, id, false).await
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewPassword {
+    /// At least 10 characters, not among the most common passwords.
+    password: String,
+}
+
+/// Sets a new password for a user; all the user's sessions and tokens end.
+#[utoipa::path(put, path = "/api/v1/users/{id}/password", tag = "users", security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid)), request_body = NewPassword,
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn set_password(
+    ctx: ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<NewPassword>,
+) -> AppResult<StatusCode> {
+    let user = visible_user(&ctx, &id, Action::ManageUsers).await?;
+    let password_hash = hash_new_password(&input.password, &user.username).await?;
+    let command = Command::SetPassword { user_id: user.id, password_hash };
+    ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

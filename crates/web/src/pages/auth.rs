@@ -31,12 +31,13 @@ struct LoginPage {
     c: Chrome,
     username: String,
     failure: Option<String>,
+    next: String,
     demo: bool,
     demo_password: &'static str,
     demo_users: Vec<(&'static str, &'static str)>,
 }
 
-fn login_page(ctx: &PageCtx, username: String, failure: Option<String>) -> LoginPage {
+fn login_page(ctx: &PageCtx, username: String, failure: Option<String>, next: String) -> LoginPage {
     let demo_users = store::seed::DEMO_USERS
         .iter()
         .map(|(username, _, role, _)| (*username, domain::Role::parse(role).map(|r| ctx.tr.role(r)).unwrap_or(role)))
@@ -45,18 +46,20 @@ fn login_page(ctx: &PageCtx, username: String, failure: Option<String>) -> Login
         c: Chrome::new(ctx),
         username,
         failure,
+        next,
         demo: ctx.demo,
         demo_password: store::seed::DEMO_PASSWORD,
         demo_users,
     }
 }
 
-async fn show(mut ctx: PageCtx) -> AppResult<Response> {
+async fn show(mut ctx: PageCtx, Query(next): Query<Next>) -> AppResult<Response> {
+    let next = safe_next(next.next);
     if ctx.user.is_some() {
-        return Ok(Redirect::to("/").into_response());
+        return Ok(Redirect::to(&next).into_response());
     }
     ctx.ensure_csrf().await?;
-    Ok(login_page(&ctx, String::new(), None).into_response())
+    Ok(login_page(&ctx, String::new(), None, next).into_response())
 }
 
 #[derive(Deserialize)]
@@ -67,25 +70,27 @@ struct LoginForm {
     username: String,
     #[serde(default)]
     password: String,
+    next: Option<String>,
 }
 
 async fn submit(mut ctx: PageCtx, Form(form): Form<LoginForm>) -> AppResult<Response> {
     ctx.check_csrf(&form.csrf)?;
     let now = OffsetDateTime::now_utc();
+    let next = safe_next(form.next.clone());
     match authenticate(&ctx.state, &form.username, &form.password, now).await {
         Ok(user) => {
             ctx.start_login(&user, now).await?;
-            Ok(Redirect::to("/").into_response())
+            Ok(Redirect::to(&next).into_response())
         }
         Err(AppError::BadCredentials) => {
             let message = ctx.tr.t("login.failed").to_string();
-            Ok((StatusCode::UNAUTHORIZED, login_page(&ctx, form.username.trim().to_string(), Some(message)))
+            Ok((StatusCode::UNAUTHORIZED, login_page(&ctx, form.username.trim().to_string(), Some(message), next))
                 .into_response())
         }
         Err(AppError::Throttled { retry_after }) => {
             let minutes = retry_after.div_ceil(60).to_string();
             let message = ctx.tr.f("login.throttled", &[("minutes", &minutes)]);
-            let page = login_page(&ctx, form.username.trim().to_string(), Some(message));
+            let page = login_page(&ctx, form.username.trim().to_string(), Some(message), next);
             Ok((StatusCode::TOO_MANY_REQUESTS, [(axum::http::header::RETRY_AFTER, retry_after.to_string())], page)
                 .into_response())
         }

@@ -97,6 +97,7 @@ struct ErrorPage {
 async fn render_errors(State(_state): State<AppState>, jar: CookieJar, request: Request, next: Next) -> Response {
     let lang = jar.get(LANG_COOKIE).and_then(|c| Lang::parse(c.value())).unwrap_or_default();
     let path = request.uri().path().to_string();
+    let path_and_query = request.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| path.clone());
     let response = next.run(request).await;
     let tr = Tr::new(lang);
     let status = response.status();
@@ -112,7 +113,11 @@ async fn render_errors(State(_state): State<AppState>, jar: CookieJar, request: 
         return response;
     };
     let message = match &error {
-        AppError::LoginRequired if path != "/login" => return Redirect::to("/login").into_response(),
+        AppError::LoginRequired if path != "/login" => {
+            // Back to where the visitor was going once they have logged in.
+            let query = serde_urlencoded::to_string([("next", path_and_query.as_str())]).unwrap_or_default();
+            return Redirect::to(&format!("/login?{query}")).into_response();
+        }
         AppError::LoginRequired => tr.t("error.login_required").to_string(),
         AppError::NotFound => tr.t("error.not_found").to_string(),
         AppError::Forbidden => tr.t("error.forbidden").to_string(),

@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/users/{id}", get(show))
         .route("/users/{id}/grants", post(add_grant))
         .route("/users/{id}/grants/remove", post(remove_grant))
+        .route("/users/{id}/password", post(reset_password))
         .route("/users/{id}/disable", post(disable))
         .route("/users/{id}/enable", post(enable))
 }
@@ -162,7 +163,7 @@ struct UserPage {
     c: Chrome,
     user: UserRecord,
     created_at: String,
-    grants: Vec<(usize, String)>,
+    grants: Vec<(String, String, String)>,
     can_manage: bool,
     form: UserForm,
     roles: Vec<(&'static str, &'static str)>,
@@ -189,7 +190,11 @@ async fn user_page(ctx: &mut PageCtx, user: UserRecord, errors: Vec<String>, for
     }
     Ok(UserPage {
         created_at: ctx.tr.datetime(user.created_at),
-        grants: user.grants.iter().enumerate().map(|(i, g)| (i, grant_label(&ctx.tr, g))).collect(),
+        grants: user
+            .grants
+            .iter()
+            .map(|g| (g.role.as_str().to_string(), g.scope.code().to_string(), grant_label(&ctx.tr, g)))
+            .collect(),
         user,
         can_manage,
         roles: role_options(&ctx.tr),
@@ -204,17 +209,7 @@ async fn show(mut ctx: PageCtx, Path(id): Path<String>) -> AppResult<UserPage> {
     user_page(&mut ctx, user, Vec::new(), UserForm::default()).await
 }
 
-fn as_inputs(grants: &[Grant]) -> Vec<GrantInput> {
-    grants.iter().map(|g| GrantInput { role: g.role.as_str().into(), scope: g.scope.code().into() }).collect()
-}
-
-async fn save_grants(
-    mut ctx: PageCtx,
-    user: UserRecord,
-    grants: Vec<GrantInput>,
-    form: UserForm,
-) -> AppResult<Response> {
-    let command = Command::SetUserGrants { user_id: user.id, grants };
+async fn save_grants(mut ctx: PageCtx, user: UserRecord, command: Command, form: UserForm) -> AppResult<Response> {
     match ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await {
         Ok(_) => {
             ctx.set_flash(ctx.tr.f("users.grants_saved", &[("username", &user.username)])).await?;
@@ -231,27 +226,63 @@ async fn save_grants(
 async fn add_grant(ctx: PageCtx, Path(id): Path<String>, Form(form): Form<UserForm>) -> AppResult<Response> {
     ctx.check_csrf(&form.csrf)?;
     let user = visible_user(&ctx, &id, Action::ManageUsers).await?;
-    let mut grants = as_inputs(&user.grants);
-    grants.push(GrantInput { role: form.role.clone(), scope: form.scope.clone() });
-    save_grants(ctx, user, grants, form).await
+    let grant = GrantInput { role: form.role.clone(), scope: form.scope.clone() };
+    let command = Command::AddUserGrant { user_id: user.id, grant };
+    save_grants(ctx, user, command, form).await
 }
 
 #[derive(Deserialize)]
 struct RemoveForm {
     #[serde(default)]
     csrf: String,
-    index: usize,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    scope: String,
 }
 
+/// Removes a grant named by role and scope, not by its place in a list that may have changed.
 async fn remove_grant(ctx: PageCtx, Path(id): Path<String>, Form(form): Form<RemoveForm>) -> AppResult<Response> {
     ctx.check_csrf(&form.csrf)?;
     let user = visible_user(&ctx, &id, Action::ManageUsers).await?;
-    let mut grants = as_inputs(&user.grants);
-    if form.index >= grants.len() {
-        return Err(AppError::NotFound);
+    let command = Command::RemoveUserGrant { user_id: user.id, role: form.role, scope: form.scope };
+    save_grants(ctx, user, command, UserForm::default()).await
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// An administrator sets a new password for a user (who forgot theirs); every session of that
+/// user ends.
+async fn reset_password(
+    mut ctx: PageCtx,
+    Path(id): Path<String>,
+    Form(form): Form<PasswordForm>,
+) -> AppResult<Response> {
+    ctx.check_csrf(&form.csrf)?;
+    let user = visible_user(&ctx, &id, Action::ManageUsers).await?;
+    let result = async {
+        let password_hash = hash_new_password(&form.password, &user.username).await?;
+        let command = Command::SetPassword { user_id: user.id, password_hash };
+        Ok::<_, AppError>(ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?)
     }
-    grants.remove(form.index);
-    save_grants(ctx, user, grants, UserForm::default()).await
+    .await;
+    match result {
+        Ok(_) => {
+            ctx.set_flash(ctx.tr.f("users.password_reset_done", &[("username", &user.username)])).await?;
+            Ok(Redirect::to(&format!("/users/{}", user.id)).into_response())
+        }
+        Err(error) => {
+            let errors = form_errors(&ctx.tr, error)?;
+            let page = user_page(&mut ctx, user, errors, UserForm::default()).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
 }
 
 #[derive(Deserialize)]
