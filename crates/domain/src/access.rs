@@ -148,16 +148,37 @@ pub enum Action {
     ViewAuditTrail,
     /// Create a pemda from the official codes: only the machine's operator.
     CreatePemda,
+    /// Create cycles, set stage windows, caps and ceilings.
+    ManageCycle,
+    /// OPD and the kamus usulan.
+    ManageMasterData,
+    /// Record a lingkungan's rembuk warga: proposals, ranking, minutes, finalising.
+    RunRembukWarga,
+    /// Decide, add, rank, record and close a musrenbang kelurahan.
+    RunMusrenbangKelurahan,
+    /// The same for a musrenbang kecamatan.
+    RunMusrenbangKecamatan,
+    /// A resident proposing into their own lingkungan's rembuk warga, where the cycle allows.
+    ProposeOnline,
+    /// A resident supporting a proposal.
+    SupportProposal,
 }
 
 impl Action {
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 13] = [
         Action::ViewRegions,
         Action::AddLingkungan,
         Action::ViewUsers,
         Action::ManageUsers,
         Action::ViewAuditTrail,
         Action::CreatePemda,
+        Action::ManageCycle,
+        Action::ManageMasterData,
+        Action::RunRembukWarga,
+        Action::RunMusrenbangKelurahan,
+        Action::RunMusrenbangKecamatan,
+        Action::ProposeOnline,
+        Action::SupportProposal,
     ];
 }
 
@@ -205,14 +226,31 @@ pub fn authorize(actor: &Actor, action: Action, resource: &Resource) -> Result<(
     if allowed { Ok(()) } else { Err(AccessDenied::Forbidden) }
 }
 
-fn grant_allows(grant: &Grant, action: Action, _resource: &Resource) -> bool {
+/// True when the grant's scope covers the resource: a region grant covers its region and
+/// everything below it; a pemda grant covers the pemda.
+fn covers(grant: &Grant, resource: &Resource) -> bool {
+    match (&grant.scope, &resource.region) {
+        (Scope::Pemda, _) => true,
+        (Scope::Region(scope), Some(region)) => region.is_within(scope),
+        (Scope::Opd(scope), _) => resource.opd.as_deref() == Some(scope.as_str()),
+        (Scope::Region(_), None) => false,
+    }
+}
+
+fn grant_allows(grant: &Grant, action: Action, resource: &Resource) -> bool {
+    let role = grant.role;
     match action {
         Action::ViewRegions => true,
-        Action::AddLingkungan | Action::ManageUsers => grant.role == Role::BappedaAdmin,
-        Action::ViewUsers | Action::ViewAuditTrail => {
-            matches!(grant.role, Role::BappedaAdmin | Role::Auditor)
+        Action::AddLingkungan | Action::ManageUsers | Action::ManageCycle | Action::ManageMasterData => {
+            role == Role::BappedaAdmin
         }
+        Action::ViewUsers | Action::ViewAuditTrail => matches!(role, Role::BappedaAdmin | Role::Auditor),
         Action::CreatePemda => false,
+        Action::RunRembukWarga => role == Role::KepalaLingkungan && covers(grant, resource),
+        Action::RunMusrenbangKelurahan => role == Role::OperatorKelurahan && covers(grant, resource),
+        Action::RunMusrenbangKecamatan => role == Role::OperatorKecamatan && covers(grant, resource),
+        Action::ProposeOnline => role == Role::Warga && covers(grant, resource),
+        Action::SupportProposal => role == Role::Warga,
     }
 }
 
@@ -263,6 +301,14 @@ mod tests {
         rows.push((Action::ViewUsers, Role::Auditor, [true, true, false]));
         rows.push((Action::ViewAuditTrail, Role::BappedaAdmin, [true, true, false]));
         rows.push((Action::ViewAuditTrail, Role::Auditor, [true, true, false]));
+        rows.push((Action::ManageCycle, Role::BappedaAdmin, [true, true, false]));
+        rows.push((Action::ManageMasterData, Role::BappedaAdmin, [true, true, false]));
+        // Forums are run only inside one's own region, never another's.
+        rows.push((Action::RunRembukWarga, Role::KepalaLingkungan, [true, false, false]));
+        rows.push((Action::RunMusrenbangKelurahan, Role::OperatorKelurahan, [true, false, false]));
+        rows.push((Action::RunMusrenbangKecamatan, Role::OperatorKecamatan, [true, false, false]));
+        rows.push((Action::ProposeOnline, Role::Warga, [true, false, false]));
+        rows.push((Action::SupportProposal, Role::Warga, [true, true, false]));
         rows
     }
 

@@ -5,9 +5,15 @@ use std::collections::{HashMap, HashSet};
 
 use uuid::Uuid;
 
+use time::OffsetDateTime;
+
 use crate::access::{Action, Actor, Grant, Resource, Role, Scope, ScopeKind, authorize};
+use crate::cycle::{CycleFacts, ForwardCaps, Stage, Window};
 use crate::error::{DomainError, Entity, Errors, Rule, check_text};
 use crate::event::Event;
+use crate::masterdata::{KamusInput, KamusItem};
+use crate::musrenbang::{self, CreateCycle, DecisionInput, MeetingInput, ProposalInput};
+use crate::planning::{ForumFacts, ForumKey, ProposalFacts, forum_region_of};
 use crate::region::{Region, RegionCode, RegionLevel};
 
 pub const NAME_MAX: usize = 100;
@@ -17,6 +23,54 @@ pub const OPD_CODE_MAX: usize = 40;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
+    CreateCycle(CreateCycle),
+    SetStageWindow {
+        cycle_id: Uuid,
+        stage: Stage,
+        window: Window,
+    },
+    SetCycleSettings {
+        cycle_id: Uuid,
+        caps: ForwardCaps,
+        online_proposals: bool,
+    },
+    CreateOpd {
+        pemda: RegionCode,
+        code: String,
+        name: String,
+    },
+    /// Kamus entries of one tahun anggaran; `batch` (a CSV) names fields by row.
+    UpsertKamus {
+        pemda: RegionCode,
+        tahun_anggaran: i32,
+        items: Vec<KamusInput>,
+        batch: bool,
+    },
+    SetCeiling {
+        cycle_id: Uuid,
+        kecamatan: String,
+        amount: String,
+    },
+    SubmitProposal(ProposalInput),
+    DecideProposal {
+        proposal_id: Uuid,
+        stage: Stage,
+        decision: DecisionInput,
+    },
+    RankForum {
+        forum: ForumKey,
+        order: Vec<Uuid>,
+    },
+    RecordMeeting {
+        forum: ForumKey,
+        meeting: MeetingInput,
+    },
+    CloseForum {
+        forum: ForumKey,
+    },
+    SupportProposal {
+        proposal_id: Uuid,
+    },
     CreatePemda(CreatePemda),
     AddLingkungan(AddLingkungan),
     /// Several lingkungan at once (a CSV upload): all of them or none.
@@ -93,9 +147,23 @@ pub struct UserFacts {
     pub grants: Vec<Grant>,
 }
 
-/// What the store read, inside the write transaction, for one command.
-#[derive(Debug, Clone, Default)]
+/// What the store read, inside the write transaction, for one command, and when.
+#[derive(Debug, Clone)]
 pub struct Facts {
+    /// The time of the decision: stage windows are judged against it.
+    pub now: OffsetDateTime,
+    /// The cycle the command names (directly, or through its proposal or forum).
+    pub cycle: Option<CycleFacts>,
+    /// Whether the pemda already has a cycle for the tahun anggaran a `CreateCycle` names.
+    pub cycle_year_taken: bool,
+    /// The codes of the pemda's OPD.
+    pub opd_codes: HashSet<String>,
+    /// The kamus entries the command names, of the cycle's tahun anggaran.
+    pub kamus: HashMap<String, KamusItem>,
+    pub proposal: Option<ProposalFacts>,
+    pub forum: Option<ForumFacts>,
+    /// Whether the acting resident already supports the proposal named.
+    pub already_supported: bool,
     /// The pemda the command acts in, if it exists.
     pub pemda_exists: bool,
     /// Every region the command names (see [`Command::regions_named`]) that exists.
@@ -106,10 +174,42 @@ pub struct Facts {
     pub user: Option<UserFacts>,
 }
 
+impl Default for Facts {
+    fn default() -> Self {
+        Facts {
+            now: OffsetDateTime::UNIX_EPOCH,
+            cycle: None,
+            cycle_year_taken: false,
+            opd_codes: HashSet::new(),
+            kamus: HashMap::new(),
+            proposal: None,
+            forum: None,
+            already_supported: false,
+            pemda_exists: false,
+            regions: HashMap::new(),
+            lingkungan_names: HashMap::new(),
+            username_taken: false,
+            user: None,
+        }
+    }
+}
+
 impl Command {
-    /// The pemda this command acts in; the store locks its chain head.
-    pub fn pemda(&self, facts_user: Option<&UserFacts>) -> Option<RegionCode> {
+    /// The pemda this command acts in; the store locks its chain head. `resolved` is the pemda
+    /// of the user, cycle or proposal the command names, which the store looks up first.
+    pub fn pemda(&self, resolved: Option<&RegionCode>) -> Option<RegionCode> {
         match self {
+            Command::CreateCycle(c) => Some(c.pemda.clone()),
+            Command::CreateOpd { pemda, .. } | Command::UpsertKamus { pemda, .. } => Some(pemda.clone()),
+            Command::SetStageWindow { .. }
+            | Command::SetCycleSettings { .. }
+            | Command::SetCeiling { .. }
+            | Command::SubmitProposal(_)
+            | Command::DecideProposal { .. }
+            | Command::RankForum { .. }
+            | Command::RecordMeeting { .. }
+            | Command::CloseForum { .. }
+            | Command::SupportProposal { .. } => resolved.cloned(),
             Command::CreatePemda(c) => Some(c.code.clone()),
             Command::AddLingkungan(c) => RegionCode::parse(&c.kelurahan).ok()?.pemda(),
             Command::AddLingkunganBatch(rows) => {
@@ -120,13 +220,77 @@ impl Command {
             | Command::AddUserGrant { .. }
             | Command::RemoveUserGrant { .. }
             | Command::SetUserDisabled { .. }
-            | Command::SetPassword { .. } => facts_user.map(|u| u.pemda.clone()),
+            | Command::SetPassword { .. } => resolved.cloned(),
+        }
+    }
+
+    /// The cycle the command names directly.
+    pub fn cycle_named(&self) -> Option<Uuid> {
+        match self {
+            Command::SetStageWindow { cycle_id, .. }
+            | Command::SetCycleSettings { cycle_id, .. }
+            | Command::SetCeiling { cycle_id, .. } => Some(*cycle_id),
+            Command::SubmitProposal(p) => Some(p.cycle_id),
+            Command::RankForum { forum, .. } | Command::RecordMeeting { forum, .. } | Command::CloseForum { forum } => {
+                Some(forum.cycle_id)
+            }
+            _ => None,
+        }
+    }
+
+    pub fn proposal_named(&self) -> Option<Uuid> {
+        match self {
+            Command::DecideProposal { proposal_id, .. } | Command::SupportProposal { proposal_id } => {
+                Some(*proposal_id)
+            }
+            _ => None,
+        }
+    }
+
+    /// The forum the command addresses, given the proposal it names (if any).
+    pub fn forum_named(&self, proposal: Option<&ProposalFacts>) -> Option<ForumKey> {
+        match self {
+            Command::RankForum { forum, .. } | Command::RecordMeeting { forum, .. } | Command::CloseForum { forum } => {
+                Some(forum.clone())
+            }
+            Command::SubmitProposal(p) => {
+                let lingkungan = RegionCode::parse(&p.lingkungan).ok()?;
+                Some(ForumKey { cycle_id: p.cycle_id, stage: p.stage, region: forum_region_of(&lingkungan, p.stage)? })
+            }
+            Command::DecideProposal { stage, .. } => {
+                let proposal = proposal?;
+                Some(ForumKey { cycle_id: proposal.cycle_id, stage: *stage, region: proposal.forum_region(*stage)? })
+            }
+            _ => None,
+        }
+    }
+
+    /// The kamus codes whose entries the rules need.
+    pub fn kamus_named(&self) -> Vec<String> {
+        match self {
+            Command::SubmitProposal(p) => vec![p.kamus_code.trim().to_string()],
+            Command::DecideProposal { decision: DecisionInput::AcceptWithChanges { kamus_code, .. }, .. } => {
+                vec![kamus_code.trim().to_string()]
+            }
+            _ => Vec::new(),
         }
     }
 
     /// A short name for logs.
     pub fn name(&self) -> &'static str {
         match self {
+            Command::CreateCycle(_) => "create_cycle",
+            Command::SetStageWindow { .. } => "set_stage_window",
+            Command::SetCycleSettings { .. } => "set_cycle_settings",
+            Command::CreateOpd { .. } => "create_opd",
+            Command::UpsertKamus { .. } => "upsert_kamus",
+            Command::SetCeiling { .. } => "set_ceiling",
+            Command::SubmitProposal(_) => "submit_proposal",
+            Command::DecideProposal { .. } => "decide_proposal",
+            Command::RankForum { .. } => "rank_forum",
+            Command::RecordMeeting { .. } => "record_meeting",
+            Command::CloseForum { .. } => "close_forum",
+            Command::SupportProposal { .. } => "support_proposal",
             Command::CreatePemda(_) => "create_pemda",
             Command::AddLingkungan(_) => "add_lingkungan",
             Command::AddLingkunganBatch(_) => "add_lingkungan_batch",
@@ -158,6 +322,11 @@ impl Command {
                 codes.extend(grants.iter().filter_map(|g| RegionCode::parse(&g.scope).ok()))
             }
             Command::AddUserGrant { grant, .. } => codes.extend(RegionCode::parse(&grant.scope).ok()),
+            Command::SetCeiling { kecamatan, .. } => codes.extend(RegionCode::parse(kecamatan).ok()),
+            Command::SubmitProposal(p) => codes.extend(RegionCode::parse(&p.lingkungan).ok()),
+            Command::DecideProposal { decision: DecisionInput::AcceptWithChanges { lingkungan, .. }, .. } => {
+                codes.extend(RegionCode::parse(lingkungan).ok())
+            }
             _ => {}
         }
         codes
@@ -185,6 +354,28 @@ impl Command {
 /// Decides a command: the events it causes, or why it cannot be done.
 pub fn decide(facts: &Facts, command: &Command, actor: &Actor) -> Result<Vec<Event>, DomainError> {
     match command {
+        Command::CreateCycle(c) => musrenbang::create_cycle(facts, c, actor),
+        Command::SetStageWindow { cycle_id, stage, window } => {
+            musrenbang::set_window(facts, *cycle_id, *stage, *window, actor)
+        }
+        Command::SetCycleSettings { cycle_id, caps, online_proposals } => {
+            musrenbang::set_settings(facts, *cycle_id, *caps, *online_proposals, actor)
+        }
+        Command::CreateOpd { pemda, code, name } => musrenbang::create_opd(facts, pemda, code, name, actor),
+        Command::UpsertKamus { pemda, tahun_anggaran, items, batch } => {
+            musrenbang::upsert_kamus(facts, pemda, *tahun_anggaran, items, *batch, actor)
+        }
+        Command::SetCeiling { cycle_id, kecamatan, amount } => {
+            musrenbang::set_ceiling(facts, *cycle_id, kecamatan, amount, actor)
+        }
+        Command::SubmitProposal(input) => musrenbang::submit(facts, input, actor),
+        Command::DecideProposal { proposal_id, stage, decision } => {
+            musrenbang::decide_proposal(facts, *proposal_id, *stage, decision, actor)
+        }
+        Command::RankForum { forum, order } => musrenbang::rank(facts, forum, order, actor),
+        Command::RecordMeeting { forum, meeting } => musrenbang::record_meeting(facts, forum, meeting, actor),
+        Command::CloseForum { forum } => musrenbang::close(facts, forum, actor),
+        Command::SupportProposal { proposal_id } => musrenbang::support(facts, *proposal_id, actor),
         Command::CreatePemda(c) => create_pemda(facts, c, actor),
         Command::AddLingkungan(row) => add_lingkungan(facts, std::slice::from_ref(row), actor, ""),
         Command::AddLingkunganBatch(rows) => add_lingkungan(facts, rows, actor, "rows"),

@@ -45,6 +45,25 @@ pub enum Rule {
     DuplicateInUpload,
     /// An administrator disabling themselves or dropping their own administration.
     OwnAdminAccount,
+    /// A time that must come after the one in `field`.
+    NotAfter {
+        field: &'static str,
+    },
+    /// Zero or less where more is needed.
+    TooSmall,
+    TooLarge,
+    UnknownOpd,
+    UnknownKamus,
+    /// A map point outside Indonesia's bounding box.
+    OutsideIndonesia,
+    /// The cycle does not take residents' proposals online.
+    OnlineProposalsClosed,
+    /// The proposal has not reached this stage.
+    NotAtStage,
+    /// A ranking that is not exactly the forum's accepted proposals.
+    RankingIncomplete,
+    /// A resident supports a proposal once.
+    AlreadySupported,
 }
 
 impl From<CodeError> for Rule {
@@ -77,6 +96,9 @@ pub enum Entity {
     Pemda,
     Region,
     User,
+    Cycle,
+    Proposal,
+    Forum,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -89,6 +111,14 @@ pub enum DomainError {
     NotFound(Entity, String),
     #[error("{0:?} already exists: {1}")]
     AlreadyExists(Entity, String),
+    /// Outside the stage's window (or no window set): nobody writes, admins included.
+    #[error("stage {stage:?} is not open")]
+    StageClosed { stage: crate::cycle::Stage, window: Option<crate::cycle::Window> },
+    /// The forum has closed and is read-only.
+    #[error("the forum is closed")]
+    ForumClosed,
+    #[error("the forum cannot close: {0:?}")]
+    CannotClose(crate::musrenbang::CloseProblem),
 }
 
 impl DomainError {

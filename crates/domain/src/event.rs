@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::access::Grant;
+use crate::cycle::{ForwardCaps, Stage, Window};
+use crate::masterdata::{Bidang, KamusItem};
+use crate::planning::{Figures, ForumKey, Meeting, Origin, StageRecord, Status, Track};
 use crate::region::{Region, RegionCode, RegionLevel};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,6 +51,74 @@ pub enum Event {
     UserEnabled {
         user_id: Uuid,
     },
+    CycleCreated {
+        cycle_id: Uuid,
+        tahun_anggaran: i32,
+    },
+    StageWindowSet {
+        cycle_id: Uuid,
+        stage: Stage,
+        window: Window,
+    },
+    CycleSettingsSet {
+        cycle_id: Uuid,
+        caps: ForwardCaps,
+        online_proposals: bool,
+    },
+    OpdCreated {
+        code: String,
+        name: String,
+    },
+    KamusUpserted {
+        tahun_anggaran: i32,
+        items: Vec<KamusItem>,
+    },
+    CeilingSet {
+        cycle_id: Uuid,
+        kecamatan: RegionCode,
+        amount: i64,
+    },
+    ProposalSubmitted {
+        proposal_id: Uuid,
+        cycle_id: Uuid,
+        origin: Origin,
+        title: String,
+        problem: String,
+        bidang: Bidang,
+        fisik: bool,
+        track: Track,
+        /// The stage it entered at, its status there, and its figures.
+        stage: Stage,
+        status: Status,
+        figures: Figures,
+    },
+    /// A forum's decision: that stage's whole record after it.
+    ProposalDecided {
+        proposal_id: Uuid,
+        record: StageRecord,
+    },
+    ForumRanked {
+        forum: ForumKey,
+        order: Vec<Uuid>,
+    },
+    MeetingRecorded {
+        forum: ForumKey,
+        meeting: Meeting,
+    },
+    ForumClosed {
+        forum: ForumKey,
+        forwarded: Vec<Uuid>,
+    },
+    /// The accepted proposals enter the next stage, pending, with `from`'s figures.
+    ProposalsForwarded {
+        from: Stage,
+        to: Stage,
+        proposals: Vec<Uuid>,
+    },
+    ProposalSupported {
+        proposal_id: Uuid,
+        user_id: Uuid,
+    },
 }
 
 impl Event {
@@ -61,6 +132,32 @@ impl Event {
             Event::UserGrantsChanged { .. } => "user_grants_changed",
             Event::UserDisabled { .. } => "user_disabled",
             Event::UserEnabled { .. } => "user_enabled",
+            Event::CycleCreated { .. } => "cycle_created",
+            Event::StageWindowSet { .. } => "stage_window_set",
+            Event::CycleSettingsSet { .. } => "cycle_settings_set",
+            Event::OpdCreated { .. } => "opd_created",
+            Event::KamusUpserted { .. } => "kamus_upserted",
+            Event::CeilingSet { .. } => "ceiling_set",
+            Event::ProposalSubmitted { .. } => "proposal_submitted",
+            Event::ProposalDecided { .. } => "proposal_decided",
+            Event::ForumRanked { .. } => "forum_ranked",
+            Event::MeetingRecorded { .. } => "meeting_recorded",
+            Event::ForumClosed { .. } => "forum_closed",
+            Event::ProposalsForwarded { .. } => "proposals_forwarded",
+            Event::ProposalSupported { .. } => "proposal_supported",
+        }
+    }
+
+    /// The proposals this event is about, for their timelines.
+    pub fn proposals(&self) -> Vec<Uuid> {
+        match self {
+            Event::ProposalSubmitted { proposal_id, .. }
+            | Event::ProposalDecided { proposal_id, .. }
+            | Event::ProposalSupported { proposal_id, .. } => vec![*proposal_id],
+            Event::ForumRanked { order, .. } => order.clone(),
+            Event::ForumClosed { forwarded, .. } => forwarded.clone(),
+            Event::ProposalsForwarded { proposals, .. } => proposals.clone(),
+            _ => Vec::new(),
         }
     }
 

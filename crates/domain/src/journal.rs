@@ -5,6 +5,13 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+/// The journal's timestamps: UTC, microseconds, RFC 3339 (see [`JournalEntry::at`]).
+pub fn journal_time(now: time::OffsetDateTime) -> String {
+    let now = now.to_offset(time::UtcOffset::UTC);
+    let micros = now.replace_nanosecond(now.microsecond() * 1_000).unwrap_or(now);
+    micros.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
 /// The hash that the first entry of every chain points back to.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 

@@ -1,29 +1,15 @@
 //! The one write path: load facts, decide, append to the journal, apply — in one transaction.
 
-use std::collections::{HashMap, HashSet};
-
-use domain::command::UserFacts;
 use domain::journal::{GENESIS_HASH, JournalEntry};
-use domain::{Actor, Command, DomainError, Entity, Event, Facts, Grant, Region, RegionCode, RegionLevel, Scope};
+use domain::{Actor, Command, DomainError, Entity, Event};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, SqlErr,
-    TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, SqlErr, TransactionTrait};
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
-use crate::entity::{app_user, chain_head, journal, pemda, region, user_grant, web_session};
+use crate::entity::{chain_head, journal, journal_subject};
 use crate::security::SecurityEvent;
 use crate::{Result, Store, StoreError};
-
-/// The journal's timestamps: UTC, microseconds, as text (see [`JournalEntry::at`]).
-pub(crate) fn journal_time(now: OffsetDateTime) -> String {
-    let now = now.to_offset(time::UtcOffset::UTC);
-    let micros = now.replace_nanosecond(now.microsecond() * 1_000).unwrap_or(now);
-    micros.format(&Rfc3339).unwrap_or_default()
-}
 
 impl Store {
     /// Decides `command` for `actor` at `now` and commits what it causes. Returns the events,
@@ -58,15 +44,10 @@ impl Store {
     }
 
     async fn decide_and_commit(&self, actor: &Actor, command: &Command, now: OffsetDateTime) -> Result<Vec<Event>> {
-        // The pemda of a user-addressed command is found before the transaction; the user is read
-        // again under the lock, so the decision sees the state it changes.
-        let pemda = match command.user_named() {
-            Some(id) => {
-                let user = load_user_facts(&self.read, id).await?;
-                command.pemda(user.as_ref()).ok_or_else(|| DomainError::NotFound(Entity::User, id.to_string()))?
-            }
-            None => command.pemda(None).ok_or_else(|| DomainError::NotFound(Entity::Pemda, String::new()))?,
-        };
+        // The pemda of a command that names a user, cycle or proposal is found before the
+        // transaction; everything is read again under the lock, so the decision sees the state it
+        // changes.
+        let pemda = crate::facts::resolve_pemda(&self.read, command).await?;
         let txn = self.write.begin().await?;
         if matches!(command, Command::CreatePemda(_)) {
             chain_head::Entity::insert(chain_head::ActiveModel {
@@ -87,11 +68,7 @@ impl Store {
             .exec(&txn)
             .await?;
         let head = chain_head::Entity::find_by_id(pemda.to_string()).one(&txn).await?;
-        let user = match command.user_named() {
-            Some(id) => load_user_facts(&txn, id).await?,
-            None => None,
-        };
-        let facts = load_facts(&txn, command, &pemda, user).await?;
+        let facts = crate::facts::load(&txn, command, &pemda, actor, now).await?;
         let events = domain::decide(&facts, command, actor)?;
         if events.is_empty() {
             txn.rollback().await?;
@@ -101,7 +78,7 @@ impl Store {
             return Err(DomainError::NotFound(Entity::Pemda, pemda.to_string()).into());
         };
         let (mut seq, mut prev_hash) = (head.seq, head.hash);
-        let at = journal_time(now);
+        let at = domain::journal_time(now);
         let actor_name = actor.journal_name();
         let mut rows = Vec::with_capacity(events.len());
         for event in &events {
@@ -134,6 +111,22 @@ impl Store {
         for chunk in rows.chunks(500) {
             journal::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
         }
+        // Each proposal's timeline is read from the journal through this index.
+        let subjects: Vec<journal_subject::ActiveModel> = events
+            .iter()
+            .zip(head.seq + 1..)
+            .flat_map(|(event, seq)| {
+                let pemda = pemda.to_string();
+                event.proposals().into_iter().map(move |proposal_id| journal_subject::ActiveModel {
+                    proposal_id: Set(proposal_id),
+                    pemda_code: Set(pemda.clone()),
+                    seq: Set(seq),
+                })
+            })
+            .collect();
+        for chunk in subjects.chunks(500) {
+            journal_subject::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+        }
         chain_head::Entity::update(chain_head::ActiveModel {
             pemda_code: Set(pemda.to_string()),
             seq: Set(seq),
@@ -141,172 +134,8 @@ impl Store {
         })
         .exec(&txn)
         .await?;
-        apply(&txn, &pemda, &events, now).await?;
+        crate::apply::apply(&txn, &pemda, &events, actor, now).await?;
         txn.commit().await?;
         Ok(events)
     }
-}
-
-async fn load_user_facts(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<UserFacts>> {
-    let Some(user) = app_user::Entity::find_by_id(id).one(db).await? else {
-        return Ok(None);
-    };
-    let pemda = RegionCode::parse(&user.pemda_code).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let grants = user_grant::Entity::find()
-        .filter(user_grant::Column::UserId.eq(id))
-        .order_by_asc(user_grant::Column::Id)
-        .all(db)
-        .await?
-        .iter()
-        .filter_map(crate::queries::to_grant)
-        .collect();
-    Ok(Some(UserFacts { id: user.id, pemda, username: user.username, disabled: user.disabled, grants }))
-}
-
-async fn load_facts(
-    txn: &DatabaseTransaction,
-    command: &Command,
-    pemda: &RegionCode,
-    user: Option<UserFacts>,
-) -> Result<Facts> {
-    let pemda_exists = pemda::Entity::find_by_id(pemda.to_string()).one(txn).await?.is_some();
-    let named: Vec<String> = command.regions_named().iter().map(|c| c.to_string()).collect();
-    let mut regions = HashMap::new();
-    for chunk in named.chunks(500) {
-        for row in region::Entity::find().filter(region::Column::Code.is_in(chunk.to_vec())).all(txn).await? {
-            if let Some(region) = to_region(&row) {
-                regions.insert(region.code.clone(), region);
-            }
-        }
-    }
-    let villages: Vec<String> = regions.values().filter(|r| r.level.is_village()).map(|r| r.code.to_string()).collect();
-    let mut lingkungan_names: HashMap<RegionCode, HashSet<String>> = HashMap::new();
-    for chunk in villages.chunks(500) {
-        for row in region::Entity::find().filter(region::Column::ParentCode.is_in(chunk.to_vec())).all(txn).await? {
-            if let Ok(parent) = RegionCode::parse(&row.parent_code) {
-                lingkungan_names.entry(parent).or_default().insert(row.name.to_lowercase());
-            }
-        }
-    }
-    let username_taken = match command.username_named() {
-        Some(username) => {
-            app_user::Entity::find().filter(app_user::Column::Username.eq(username)).one(txn).await?.is_some()
-        }
-        None => false,
-    };
-    Ok(Facts { pemda_exists, regions, lingkungan_names, username_taken, user })
-}
-
-pub(crate) fn to_region(row: &region::Model) -> Option<Region> {
-    Some(Region {
-        code: RegionCode::parse(&row.code).ok()?,
-        name: row.name.clone(),
-        level: RegionLevel::parse(&row.level)?,
-    })
-}
-
-fn region_row(pemda: &RegionCode, region: &Region) -> region::ActiveModel {
-    region::ActiveModel {
-        code: Set(region.code.to_string()),
-        pemda_code: Set(pemda.to_string()),
-        parent_code: Set(region.code.parent().map(|p| p.to_string()).unwrap_or_default()),
-        name: Set(region.name.clone()),
-        level: Set(region.level.as_str().to_string()),
-    }
-}
-
-fn grant_rows(user_id: Uuid, grants: &[Grant]) -> Vec<user_grant::ActiveModel> {
-    grants
-        .iter()
-        .map(|grant| {
-            let kind = match grant.scope {
-                Scope::Pemda => "pemda",
-                Scope::Region(_) => "region",
-                Scope::Opd(_) => "opd",
-            };
-            user_grant::ActiveModel {
-                user_id: Set(user_id),
-                role: Set(grant.role.as_str().to_string()),
-                scope_kind: Set(kind.to_string()),
-                scope_code: Set(grant.scope.code().to_string()),
-                ..Default::default()
-            }
-        })
-        .collect()
-}
-
-/// Brings the current-state tables up to date with `events`.
-async fn apply(txn: &DatabaseTransaction, pemda: &RegionCode, events: &[Event], now: OffsetDateTime) -> Result<()> {
-    for event in events {
-        match event {
-            Event::PemdaCreated { code, name, level, regions, .. } => {
-                pemda::Entity::insert(pemda::ActiveModel {
-                    code: Set(code.to_string()),
-                    name: Set(name.clone()),
-                    level: Set(level.as_str().to_string()),
-                    created_at: Set(now),
-                })
-                .exec(txn)
-                .await?;
-                let rows: Vec<_> = regions.iter().map(|r| region_row(code, r)).collect();
-                for chunk in rows.chunks(500) {
-                    region::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
-                }
-            }
-            Event::LingkunganAdded { code, name } => {
-                let region = Region { code: code.clone(), name: name.clone(), level: RegionLevel::Lingkungan };
-                region::Entity::insert(region_row(pemda, &region)).exec(txn).await?;
-            }
-            Event::UserCreated { user_id, username, name, grants, password_hash } => {
-                app_user::Entity::insert(app_user::ActiveModel {
-                    id: Set(*user_id),
-                    pemda_code: Set(pemda.to_string()),
-                    username: Set(username.clone()),
-                    name: Set(name.clone()),
-                    password_hash: Set(password_hash.clone()),
-                    disabled: Set(false),
-                    created_at: Set(now),
-                })
-                .exec(txn)
-                .await?;
-                let rows = grant_rows(*user_id, grants);
-                if !rows.is_empty() {
-                    user_grant::Entity::insert_many(rows).exec(txn).await?;
-                }
-            }
-            Event::PasswordChanged { user_id, password_hash } => {
-                app_user::Entity::update_many()
-                    .col_expr(app_user::Column::PasswordHash, password_hash.clone().into())
-                    .filter(app_user::Column::Id.eq(*user_id))
-                    .exec(txn)
-                    .await?;
-                end_sessions(txn, *user_id).await?;
-            }
-            Event::UserGrantsChanged { user_id, grants } => {
-                user_grant::Entity::delete_many().filter(user_grant::Column::UserId.eq(*user_id)).exec(txn).await?;
-                let rows = grant_rows(*user_id, grants);
-                if !rows.is_empty() {
-                    user_grant::Entity::insert_many(rows).exec(txn).await?;
-                }
-            }
-            Event::UserDisabled { user_id } | Event::UserEnabled { user_id } => {
-                let disabled = matches!(event, Event::UserDisabled { .. });
-                app_user::Entity::update_many()
-                    .col_expr(app_user::Column::Disabled, disabled.into())
-                    .filter(app_user::Column::Id.eq(*user_id))
-                    .exec(txn)
-                    .await?;
-                if disabled {
-                    // In the same transaction: a disabled account has no session left to use.
-                    end_sessions(txn, *user_id).await?;
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-async fn end_sessions(txn: &DatabaseTransaction, user_id: Uuid) -> Result<()> {
-    web_session::Entity::delete_many().filter(web_session::Column::UserId.eq(user_id)).exec(txn).await?;
-    Ok(())
 }

@@ -2,11 +2,14 @@
 //! inside a write transaction and commits its events to the journal and the current-state
 //! tables together. Reads go straight to the current-state tables.
 
+mod apply;
 mod commit;
 pub mod entity;
+mod facts;
 mod migration;
 pub mod official;
 pub mod passwords;
+mod planning_queries;
 mod queries;
 pub mod security;
 pub mod seed;
@@ -20,6 +23,7 @@ use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynch
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement};
 use sea_orm_migration::MigratorTrait;
 
+pub use planning_queries::{ForumView, ProposalDetail, ProposalFilter, ProposalSummary};
 pub use queries::{PAGE_MAX, PemdaSummary, RegionCounts, UserRecord};
 
 #[derive(Debug, thiserror::Error)]

@@ -7,7 +7,7 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Foundation)]
+        vec![Box::new(Foundation), Box::new(Musrenbang)]
     }
 }
 
@@ -94,8 +94,15 @@ enum SecurityLog {
     Detail,
 }
 
-#[derive(DeriveMigrationName)]
+/// Migration names are their identity in `seaql_migrations`: fixed here, never derived from the
+/// module path, so that moving code never makes a migration run twice.
 struct Foundation;
+
+impl MigrationName for Foundation {
+    fn name(&self) -> &str {
+        "m20261129_000001_foundation"
+    }
+}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Foundation {
@@ -295,5 +302,348 @@ impl MigrationTrait for Foundation {
     async fn down(&self, _manager: &SchemaManager) -> Result<(), DbErr> {
         // The journal is the record of a public process: no migration drops it.
         Err(DbErr::Migration("the foundation schema is not reversible".into()))
+    }
+}
+
+#[derive(DeriveIden)]
+enum Cycle {
+    Table,
+    Id,
+    PemdaCode,
+    TahunAnggaran,
+    CapRembukWarga,
+    CapMusrenbangKelurahan,
+    CapMusrenbangKecamatan,
+    OnlineProposals,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum CycleStage {
+    Table,
+    CycleId,
+    Stage,
+    Opens,
+    Closes,
+}
+
+#[derive(DeriveIden)]
+enum Opd {
+    Table,
+    PemdaCode,
+    Code,
+    Name,
+}
+
+#[derive(DeriveIden)]
+enum KamusItem {
+    Table,
+    PemdaCode,
+    TahunAnggaran,
+    Code,
+    Name,
+    Unit,
+    UnitPrice,
+    OpdCode,
+    Bidang,
+    Fisik,
+}
+
+#[derive(DeriveIden)]
+enum Ceiling {
+    Table,
+    CycleId,
+    KecamatanCode,
+    Amount,
+}
+
+#[derive(DeriveIden)]
+enum Proposal {
+    Table,
+    Id,
+    CycleId,
+    PemdaCode,
+    Origin,
+    Title,
+    Problem,
+    Bidang,
+    Fisik,
+    Track,
+    Proposer,
+    CreatedAt,
+    LingkunganCode,
+    KelurahanCode,
+    KecamatanCode,
+    CurrentStage,
+    CurrentStatus,
+    KamusCode,
+    OpdCode,
+    Cost,
+    SupportCount,
+}
+
+#[derive(DeriveIden)]
+enum ProposalStage {
+    Table,
+    ProposalId,
+    Stage,
+    CycleId,
+    ForumRegion,
+    Status,
+    Rank,
+    KamusCode,
+    Unit,
+    UnitPrice,
+    Volume,
+    Cost,
+    OpdCode,
+    LingkunganCode,
+    Address,
+    LatE6,
+    LonE6,
+    Reason,
+    DecidedBy,
+    DecidedAt,
+}
+
+#[derive(DeriveIden)]
+enum Forum {
+    Table,
+    CycleId,
+    Stage,
+    RegionCode,
+    Closed,
+    Meeting,
+}
+
+#[derive(DeriveIden)]
+enum Support {
+    Table,
+    ProposalId,
+    UserId,
+}
+
+#[derive(DeriveIden)]
+enum JournalSubject {
+    Table,
+    ProposalId,
+    PemdaCode,
+    Seq,
+}
+
+struct Musrenbang;
+
+impl MigrationName for Musrenbang {
+    fn name(&self) -> &str {
+        "m20261129_000002_musrenbang"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Musrenbang {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(Cycle::Table)
+                    .col(uuid(Cycle::Id).primary_key())
+                    .col(string_len(Cycle::PemdaCode, 16))
+                    .col(integer(Cycle::TahunAnggaran))
+                    .col(integer_null(Cycle::CapRembukWarga))
+                    .col(integer_null(Cycle::CapMusrenbangKelurahan))
+                    .col(integer_null(Cycle::CapMusrenbangKecamatan))
+                    .col(boolean(Cycle::OnlineProposals))
+                    .col(timestamp_with_time_zone(Cycle::CreatedAt))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ux_cycle_year")
+                    .table(Cycle::Table)
+                    .col(Cycle::PemdaCode)
+                    .col(Cycle::TahunAnggaran)
+                    .unique()
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(CycleStage::Table)
+                    .col(uuid(CycleStage::CycleId))
+                    .col(string_len(CycleStage::Stage, 32))
+                    .col(timestamp_with_time_zone(CycleStage::Opens))
+                    .col(timestamp_with_time_zone(CycleStage::Closes))
+                    .primary_key(Index::create().col(CycleStage::CycleId).col(CycleStage::Stage))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(Opd::Table)
+                    .col(string_len(Opd::PemdaCode, 16))
+                    .col(string_len(Opd::Code, 48))
+                    .col(string_len(Opd::Name, 400))
+                    .primary_key(Index::create().col(Opd::PemdaCode).col(Opd::Code))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(KamusItem::Table)
+                    .col(string_len(KamusItem::PemdaCode, 16))
+                    .col(integer(KamusItem::TahunAnggaran))
+                    .col(string_len(KamusItem::Code, 48))
+                    .col(string_len(KamusItem::Name, 400))
+                    .col(string_len(KamusItem::Unit, 64))
+                    .col(big_integer(KamusItem::UnitPrice))
+                    .col(string_len(KamusItem::OpdCode, 48))
+                    .col(string_len(KamusItem::Bidang, 48))
+                    .col(boolean(KamusItem::Fisik))
+                    .primary_key(
+                        Index::create().col(KamusItem::PemdaCode).col(KamusItem::TahunAnggaran).col(KamusItem::Code),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(Ceiling::Table)
+                    .col(uuid(Ceiling::CycleId))
+                    .col(string_len(Ceiling::KecamatanCode, 24))
+                    .col(big_integer(Ceiling::Amount))
+                    .primary_key(Index::create().col(Ceiling::CycleId).col(Ceiling::KecamatanCode))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(Proposal::Table)
+                    .col(uuid(Proposal::Id).primary_key())
+                    .col(uuid(Proposal::CycleId))
+                    .col(string_len(Proposal::PemdaCode, 16))
+                    .col(string_len(Proposal::Origin, 16))
+                    .col(string_len(Proposal::Title, 400))
+                    .col(text(Proposal::Problem))
+                    .col(string_len(Proposal::Bidang, 48))
+                    .col(boolean(Proposal::Fisik))
+                    .col(string_len(Proposal::Track, 24))
+                    .col(string_len(Proposal::Proposer, 128))
+                    .col(timestamp_with_time_zone(Proposal::CreatedAt))
+                    .col(string_len(Proposal::LingkunganCode, 24))
+                    .col(string_len(Proposal::KelurahanCode, 24))
+                    .col(string_len(Proposal::KecamatanCode, 24))
+                    .col(string_len(Proposal::CurrentStage, 32))
+                    .col(string_len(Proposal::CurrentStatus, 32))
+                    .col(string_len(Proposal::KamusCode, 48))
+                    .col(string_len(Proposal::OpdCode, 48))
+                    .col(big_integer(Proposal::Cost))
+                    .col(integer(Proposal::SupportCount))
+                    .to_owned(),
+            )
+            .await?;
+        for (name, columns) in [
+            ("ix_proposal_cycle", vec![Proposal::CycleId, Proposal::Id]),
+            ("ix_proposal_kecamatan", vec![Proposal::KecamatanCode, Proposal::Id]),
+            ("ix_proposal_kelurahan", vec![Proposal::KelurahanCode, Proposal::Id]),
+            ("ix_proposal_lingkungan", vec![Proposal::LingkunganCode, Proposal::Id]),
+            ("ix_proposal_stage", vec![Proposal::CurrentStage, Proposal::CurrentStatus, Proposal::Id]),
+            ("ix_proposal_opd", vec![Proposal::OpdCode, Proposal::Id]),
+        ] {
+            let mut index = Index::create();
+            index.name(name).table(Proposal::Table);
+            for column in columns {
+                index.col(column);
+            }
+            manager.create_index(index.to_owned()).await?;
+        }
+        manager
+            .create_table(
+                Table::create()
+                    .table(ProposalStage::Table)
+                    .col(uuid(ProposalStage::ProposalId))
+                    .col(string_len(ProposalStage::Stage, 32))
+                    .col(uuid(ProposalStage::CycleId))
+                    .col(string_len(ProposalStage::ForumRegion, 48))
+                    .col(string_len(ProposalStage::Status, 32))
+                    .col(integer_null(ProposalStage::Rank))
+                    .col(string_len(ProposalStage::KamusCode, 48))
+                    .col(string_len(ProposalStage::Unit, 64))
+                    .col(big_integer(ProposalStage::UnitPrice))
+                    .col(big_integer(ProposalStage::Volume))
+                    .col(big_integer(ProposalStage::Cost))
+                    .col(string_len(ProposalStage::OpdCode, 48))
+                    .col(string_len(ProposalStage::LingkunganCode, 24))
+                    .col(string_len(ProposalStage::Address, 400))
+                    .col(integer_null(ProposalStage::LatE6))
+                    .col(integer_null(ProposalStage::LonE6))
+                    .col(text_null(ProposalStage::Reason))
+                    .col(string_len_null(ProposalStage::DecidedBy, 128))
+                    .col(string_len_null(ProposalStage::DecidedAt, 40))
+                    .primary_key(Index::create().col(ProposalStage::ProposalId).col(ProposalStage::Stage))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_proposal_stage_forum")
+                    .table(ProposalStage::Table)
+                    .col(ProposalStage::CycleId)
+                    .col(ProposalStage::Stage)
+                    .col(ProposalStage::ForumRegion)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(Forum::Table)
+                    .col(uuid(Forum::CycleId))
+                    .col(string_len(Forum::Stage, 32))
+                    .col(string_len(Forum::RegionCode, 48))
+                    .col(boolean(Forum::Closed))
+                    .col(text_null(Forum::Meeting))
+                    .primary_key(Index::create().col(Forum::CycleId).col(Forum::Stage).col(Forum::RegionCode))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(Support::Table)
+                    .col(uuid(Support::ProposalId))
+                    .col(uuid(Support::UserId))
+                    .primary_key(Index::create().col(Support::ProposalId).col(Support::UserId))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(JournalSubject::Table)
+                    .col(uuid(JournalSubject::ProposalId))
+                    .col(string_len(JournalSubject::PemdaCode, 16))
+                    .col(big_integer(JournalSubject::Seq))
+                    .primary_key(
+                        Index::create()
+                            .col(JournalSubject::ProposalId)
+                            .col(JournalSubject::PemdaCode)
+                            .col(JournalSubject::Seq),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn down(&self, _manager: &SchemaManager) -> Result<(), DbErr> {
+        Err(DbErr::Migration("the musrenbang schema is not reversible".into()))
     }
 }

@@ -6,8 +6,8 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::commit::to_region;
 use crate::entity::{app_user, chain_head, journal, pemda, region, user_grant};
+use crate::facts::to_region;
 use crate::{Result, Store};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -228,7 +228,7 @@ impl Store {
     }
 }
 
-fn to_entry(row: journal::Model) -> JournalEntry {
+pub(crate) fn to_entry(row: journal::Model) -> JournalEntry {
     JournalEntry {
         pemda: row.pemda_code,
         seq: row.seq,

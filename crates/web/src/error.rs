@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use domain::{DomainError, Entity, FieldError};
+use domain::{DomainError, FieldError};
 use store::StoreError;
 
 #[derive(Debug, Clone)]
@@ -25,6 +25,15 @@ pub enum AppError {
     Throttled {
         retry_after: u64,
     },
+    /// The stage's window does not allow writes now (or has no window).
+    StageClosed {
+        stage: domain::cycle::Stage,
+        window: Option<domain::cycle::Window>,
+    },
+    /// The forum has closed and is read-only.
+    ForumClosed,
+    /// The forum cannot close yet, and why.
+    CannotClose(domain::musrenbang::CloseProblem),
     /// Something on our side; the message is for the log.
     Internal(Arc<str>),
 }
@@ -38,6 +47,7 @@ impl AppError {
             AppError::LoginRequired | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::StageClosed { .. } | AppError::ForumClosed | AppError::CannotClose(_) => StatusCode::CONFLICT,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -58,7 +68,10 @@ impl From<DomainError> for AppError {
             DomainError::Denied(domain::access::AccessDenied::Forbidden) => AppError::Forbidden,
             DomainError::Invalid(errors) => AppError::Invalid(errors),
             DomainError::NotFound(..) => AppError::NotFound,
-            DomainError::AlreadyExists(Entity::Pemda | Entity::Region | Entity::User, _) => AppError::AlreadyExists,
+            DomainError::AlreadyExists(_, _) => AppError::AlreadyExists,
+            DomainError::StageClosed { stage, window } => AppError::StageClosed { stage, window },
+            DomainError::ForumClosed => AppError::ForumClosed,
+            DomainError::CannotClose(problem) => AppError::CannotClose(problem),
         }
     }
 }

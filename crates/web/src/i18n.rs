@@ -133,6 +133,18 @@ impl Tr {
             Rule::UnknownRole => self.f("rule.unknown_role", &[("field", field)]),
             Rule::DuplicateInUpload => self.f("rule.duplicate_in_upload", &[("field", field)]),
             Rule::OwnAdminAccount => self.t("rule.own_admin_account").to_string(),
+            Rule::NotAfter { field: other } => {
+                self.f("rule.not_after", &[("field", field), ("other", &self.field_label(other))])
+            }
+            Rule::TooSmall => self.f("rule.too_small", &[("field", field)]),
+            Rule::TooLarge => self.f("rule.too_large", &[("field", field)]),
+            Rule::UnknownOpd => self.f("rule.unknown_opd", &[("field", field)]),
+            Rule::UnknownKamus => self.f("rule.unknown_kamus", &[("field", field)]),
+            Rule::OutsideIndonesia => self.f("rule.outside_indonesia", &[("field", field)]),
+            Rule::OnlineProposalsClosed => self.t("rule.online_proposals_closed").to_string(),
+            Rule::NotAtStage => self.f("rule.not_at_stage", &[("field", field)]),
+            Rule::RankingIncomplete => self.f("rule.ranking_incomplete", &[("field", field)]),
+            Rule::AlreadySupported => self.t("rule.already_supported").to_string(),
         }
     }
 
@@ -142,6 +154,69 @@ impl Tr {
 
     pub fn role(&self, role: domain::Role) -> &'static str {
         self.t(&format!("role.{}", role.as_str()))
+    }
+
+    pub fn stage(&self, stage: domain::cycle::Stage) -> &'static str {
+        self.t(&format!("stage.{}", stage.as_str()))
+    }
+
+    pub fn status(&self, status: domain::planning::Status) -> &'static str {
+        self.t(&format!("status.{}", status.as_str()))
+    }
+
+    pub fn origin(&self, origin: domain::planning::Origin) -> &'static str {
+        self.t(&format!("origin.{}", origin.as_str()))
+    }
+
+    pub fn track(&self, track: domain::planning::Track) -> &'static str {
+        self.t(&format!("track.{}", track.as_str()))
+    }
+
+    pub fn bidang(&self, bidang: domain::masterdata::Bidang) -> &'static str {
+        self.t(&format!("bidang.{}", bidang.as_str()))
+    }
+
+    pub fn rupiah(&self, amount: i64) -> String {
+        format_rupiah(amount, self.lang)
+    }
+
+    /// Why a forum cannot close, with the numbers.
+    pub fn close_problem(&self, problem: &domain::musrenbang::CloseProblem) -> String {
+        use domain::musrenbang::CloseProblem::*;
+        match problem {
+            Undecided { count } => self.f("close.undecided", &[("count", &self.number(*count as i64))]),
+            Unranked => self.t("close.unranked").to_string(),
+            OverCap { accepted, cap } => self.f(
+                "close.over_cap",
+                &[("accepted", &self.number(*accepted as i64)), ("cap", &self.number(i64::from(*cap)))],
+            ),
+            OverCeiling { total, ceiling } => self.f(
+                "close.over_ceiling",
+                &[
+                    ("total", &self.rupiah(*total)),
+                    ("ceiling", &self.rupiah(*ceiling)),
+                    ("excess", &self.rupiah(total - ceiling)),
+                ],
+            ),
+            NoCeiling => self.t("close.no_ceiling").to_string(),
+            NoMinutes => self.t("close.no_minutes").to_string(),
+            Empty => self.t("close.empty").to_string(),
+        }
+    }
+
+    /// "Tahap … ditutup …" with the window's dates in WIB.
+    pub fn stage_closed(&self, stage: domain::cycle::Stage, window: Option<&domain::cycle::Window>) -> String {
+        match window {
+            Some(w) => self.f(
+                "error.stage_closed",
+                &[
+                    ("stage", self.stage(stage)),
+                    ("opens", &self.datetime(w.opens)),
+                    ("closes", &self.datetime(w.closes)),
+                ],
+            ),
+            None => self.f("error.stage_unscheduled", &[("stage", self.stage(stage))]),
+        }
     }
 
     pub fn number(&self, n: i64) -> String {
@@ -290,6 +365,27 @@ mod tests {
             UnknownRole,
             DuplicateInUpload,
             OwnAdminAccount,
+            NotAfter { field: "opens" },
+            TooSmall,
+            TooLarge,
+            UnknownOpd,
+            UnknownKamus,
+            OutsideIndonesia,
+            OnlineProposalsClosed,
+            NotAtStage,
+            RankingIncomplete,
+            AlreadySupported,
+            Format { expected: "rupiah" },
+            Format { expected: "code" },
+            Format { expected: "bidang" },
+            Format { expected: "fisik" },
+            Format { expected: "year" },
+            Format { expected: "volume" },
+            Format { expected: "track" },
+            Format { expected: "coordinates" },
+            Format { expected: "date" },
+            Format { expected: "forum_stage" },
+            Format { expected: "decision_stage" },
         ];
         for lang in [Lang::Id, Lang::En] {
             for rule in &rules {

@@ -90,6 +90,10 @@ pub struct Problem {
     pub detail: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
+    /// Machine-readable particulars: the stage and its window, or why a forum cannot close.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub context: Option<serde_json::Value>,
 }
 
 fn problem(tr: &Tr, error: &AppError) -> Problem {
@@ -123,9 +127,21 @@ fn problem(tr: &Tr, error: &AppError) -> Problem {
             Some(tr.f("login.throttled", &[("minutes", &retry_after.div_ceil(60).to_string())])),
             Vec::new(),
         ),
+        AppError::StageClosed { stage, window } => {
+            ("stage-closed", tr.t("error.title"), Some(tr.stage_closed(*stage, window.as_ref())), Vec::new())
+        }
+        AppError::ForumClosed => ("forum-closed", tr.t("error.forum_closed"), None, Vec::new()),
+        AppError::CannotClose(problem) => {
+            ("cannot-close", tr.t("error.cannot_close"), Some(tr.close_problem(problem)), Vec::new())
+        }
         AppError::Internal(_) => ("internal", tr.t("error.internal"), None, Vec::new()),
     };
-    Problem { kind: format!("/problems/{kind}"), title: title.to_string(), status, detail, errors }
+    let context = match error {
+        AppError::StageClosed { stage, window } => Some(serde_json::json!({"stage": stage, "window": window})),
+        AppError::CannotClose(problem) => serde_json::to_value(problem).ok(),
+        _ => None,
+    };
+    Problem { kind: format!("/problems/{kind}"), title: title.to_string(), status, detail, errors, context }
 }
 
 async fn render_problems(request: Request, next: Next) -> Response {
@@ -141,6 +157,7 @@ async fn render_problems(request: Request, next: Next) -> Response {
                 status: status.as_u16(),
                 detail: None,
                 errors: Vec::new(),
+                context: None,
             };
             let mut rendered = (status, Json(body)).into_response();
             rendered

@@ -128,6 +128,9 @@ async fn render_errors(State(_state): State<AppState>, jar: CookieJar, request: 
             tr.f("login.throttled", &[("minutes", &retry_after.div_ceil(60).to_string())])
         }
         AppError::Invalid(errors) => errors.iter().map(|e| tr.rule_message(e)).collect::<Vec<_>>().join(" "),
+        AppError::StageClosed { stage, window } => tr.stage_closed(*stage, window.as_ref()),
+        AppError::ForumClosed => tr.t("error.forum_closed").to_string(),
+        AppError::CannotClose(problem) => format!("{} {}", tr.t("error.cannot_close"), tr.close_problem(problem)),
         AppError::Internal(_) => tr.t("error.internal").to_string(),
     };
     let page = ErrorPage {

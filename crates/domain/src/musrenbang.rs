@@ -1,0 +1,620 @@
+//! The rules of the cycle and its forums, as commands: scheduling, master data, proposals,
+//! decisions, ranking, minutes, closing. Called from [`crate::decide`].
+
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::access::{Action, Actor, Resource, authorize};
+use crate::cycle::{CycleFacts, ForwardCaps, Stage, Window};
+use crate::error::{DomainError, Entity, Errors, Rule, check_text};
+use crate::event::Event;
+use crate::masterdata::{KamusInput, check_code, check_kamus, check_rupiah};
+use crate::planning::{
+    Attendee, Figures, ForumKey, Location, Meeting, Origin, Point, Status, Track, forum_region_of, parse_volume,
+};
+use crate::region::{RegionCode, RegionLevel};
+use crate::{Facts, command::NAME_MAX};
+
+pub const TITLE_MAX: usize = 200;
+pub const TEXT_MAX: usize = 2_000;
+pub const ADDRESS_MAX: usize = 200;
+pub const ATTENDEES_MAX: usize = 500;
+/// The earliest and latest tahun anggaran a cycle may plan.
+pub const YEARS: (i32, i32) = (2000, 2100);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreateCycle {
+    pub pemda: RegionCode,
+    pub cycle_id: Uuid,
+    pub tahun_anggaran: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProposalInput {
+    pub proposal_id: Uuid,
+    pub cycle_id: Uuid,
+    /// Where it enters: rembuk warga (a lingkungan's own), or a kelurahan's or kecamatan's own.
+    pub stage: Stage,
+    pub title: String,
+    pub problem: String,
+    pub kamus_code: String,
+    pub volume: String,
+    pub lingkungan: String,
+    pub address: String,
+    /// Decimal degrees as typed or picked on the map; both empty when not given.
+    pub latitude: String,
+    pub longitude: String,
+    pub track: String,
+}
+
+/// A forum's verdict as typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecisionInput {
+    Accept,
+    /// Any of the changes (empty = unchanged), and the reason, which is required.
+    AcceptWithChanges {
+        volume: String,
+        kamus_code: String,
+        lingkungan: String,
+        address: String,
+        opd_code: String,
+        reason: String,
+    },
+    Reject {
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MeetingInput {
+    pub date: String,
+    pub place: String,
+    pub chair: String,
+    pub attendees: Vec<(String, String)>,
+    pub delegates: Vec<String>,
+}
+
+/// The action that runs the forums of a stage.
+pub fn forum_action(stage: Stage) -> Option<Action> {
+    match stage {
+        Stage::RembukWarga => Some(Action::RunRembukWarga),
+        Stage::MusrenbangKelurahan => Some(Action::RunMusrenbangKelurahan),
+        Stage::MusrenbangKecamatan => Some(Action::RunMusrenbangKecamatan),
+        _ => None,
+    }
+}
+
+fn cycle_of(facts: &Facts, cycle_id: Uuid) -> Result<&CycleFacts, DomainError> {
+    facts
+        .cycle
+        .as_ref()
+        .filter(|c| c.id == cycle_id)
+        .ok_or_else(|| DomainError::NotFound(Entity::Cycle, cycle_id.to_string()))
+}
+
+pub fn create_cycle(facts: &Facts, c: &CreateCycle, actor: &Actor) -> Result<Vec<Event>, DomainError> {
+    authorize(actor, Action::ManageCycle, &Resource::pemda(c.pemda.clone()))?;
+    if !facts.pemda_exists {
+        return Err(DomainError::NotFound(Entity::Pemda, c.pemda.to_string()));
+    }
+    if !(YEARS.0..=YEARS.1).contains(&c.tahun_anggaran) {
+        return Err(DomainError::field("tahun_anggaran", Rule::Format { expected: "year" }));
+    }
+    if facts.cycle_year_taken {
+        return Err(DomainError::field("tahun_anggaran", Rule::Taken));
+    }
+    Ok(vec![Event::CycleCreated { cycle_id: c.cycle_id, tahun_anggaran: c.tahun_anggaran }])
+}
+
+pub fn set_window(
+    facts: &Facts,
+    cycle_id: Uuid,
+    stage: Stage,
+    window: Window,
+    actor: &Actor,
+) -> Result<Vec<Event>, DomainError> {
+    let cycle = cycle_of(facts, cycle_id)?;
+    authorize(actor, Action::ManageCycle, &Resource::pemda(cycle.pemda.clone()))?;
+    if window.opens >= window.closes {
+        return Err(DomainError::field("closes", Rule::NotAfter { field: "opens" }));
+    }
+    Ok(vec![Event::StageWindowSet { cycle_id, stage, window }])
+}
+
+pub fn set_settings(
+    facts: &Facts,
+    cycle_id: Uuid,
+    caps: ForwardCaps,
+    online_proposals: bool,
+    actor: &Actor,
+) -> Result<Vec<Event>, DomainError> {
+    let cycle = cycle_of(facts, cycle_id)?;
+    authorize(actor, Action::ManageCycle, &Resource::pemda(cycle.pemda.clone()))?;
+    let mut errors = Errors::default();
+    for (field, cap) in [
+        ("caps.rembuk_warga", caps.rembuk_warga),
+        ("caps.musrenbang_kelurahan", caps.musrenbang_kelurahan),
+        ("caps.musrenbang_kecamatan", caps.musrenbang_kecamatan),
+    ] {
+        if cap == Some(0) {
+            errors.push(field, Rule::TooSmall);
+        }
+    }
+    errors.into_result()?;
+    Ok(vec![Event::CycleSettingsSet { cycle_id, caps, online_proposals }])
+}
+
+pub fn create_opd(
+    facts: &Facts,
+    pemda: &RegionCode,
+    code: &str,
+    name: &str,
+    actor: &Actor,
+) -> Result<Vec<Event>, DomainError> {
+    authorize(actor, Action::ManageMasterData, &Resource::pemda(pemda.clone()))?;
+    let mut errors = Errors::default();
+    let code = check_code(&mut errors, "code", code);
+    let name = check_text(&mut errors, "name", name, NAME_MAX * 2);
+    if errors.is_empty() && facts.opd_codes.contains(&code) {
+        errors.push("code", Rule::Taken);
+    }
+    errors.into_result()?;
+    Ok(vec![Event::OpdCreated { code, name }])
+}
+
+/// Adds or replaces kamus entries of one tahun anggaran; several at once (a CSV) are all or none.
+pub fn upsert_kamus(
+    facts: &Facts,
+    pemda: &RegionCode,
+    tahun_anggaran: i32,
+    inputs: &[KamusInput],
+    batch: bool,
+    actor: &Actor,
+) -> Result<Vec<Event>, DomainError> {
+    authorize(actor, Action::ManageMasterData, &Resource::pemda(pemda.clone()))?;
+    if !(YEARS.0..=YEARS.1).contains(&tahun_anggaran) {
+        return Err(DomainError::field("tahun_anggaran", Rule::Format { expected: "year" }));
+    }
+    if inputs.is_empty() {
+        return Err(DomainError::field("rows", Rule::Required));
+    }
+    let mut errors = Errors::default();
+    let mut items = Vec::with_capacity(inputs.len());
+    let mut seen = std::collections::HashSet::new();
+    for (i, input) in inputs.iter().enumerate() {
+        let prefix = if batch { format!("rows[{i}].") } else { String::new() };
+        let item = check_kamus(&mut errors, &prefix, input, |code| facts.opd_codes.contains(code));
+        if !item.code.is_empty() && !seen.insert(item.code.clone()) {
+            errors.push(format!("{prefix}code"), Rule::DuplicateInUpload);
+        }
+        items.push(item);
+    }
+    errors.into_result()?;
+    Ok(vec![Event::KamusUpserted { tahun_anggaran, items }])
+}
+
+pub fn set_ceiling(
+    facts: &Facts,
+    cycle_id: Uuid,
+    kecamatan: &str,
+    amount: &str,
+    actor: &Actor,
+) -> Result<Vec<Event>, DomainError> {
+    let cycle = cycle_of(facts, cycle_id)?;
+    authorize(actor, Action::ManageCycle, &Resource::pemda(cycle.pemda.clone()))?;
+    let mut errors = Errors::default();
+    let amount = check_rupiah(&mut errors, "amount", amount);
+    let code = match RegionCode::parse(kecamatan) {
+        Ok(code) => code,
+        Err(e) => {
+            errors.push("kecamatan", e.into());
+            return Err(errors.into_result().unwrap_err());
+        }
+    };
+    match facts.regions.get(&code) {
+        Some(region) if region.level == RegionLevel::Kecamatan && code.is_within(&cycle.pemda) => {}
+        Some(_) => errors.push("kecamatan", Rule::WrongLevel { expected: "kecamatan" }),
+        None => errors.push("kecamatan", Rule::UnknownRegion),
+    }
+    errors.into_result()?;
+    Ok(vec![Event::CeilingSet { cycle_id, kecamatan: code, amount }])
+}
+
+fn parse_point(errors: &mut Errors, latitude: &str, longitude: &str) -> Option<Point> {
+    let (lat, lon) = (latitude.trim(), longitude.trim());
+    if lat.is_empty() && lon.is_empty() {
+        return None;
+    }
+    match (lat.replace(',', ".").parse::<f64>(), lon.replace(',', ".").parse::<f64>()) {
+        (Ok(lat), Ok(lon)) if lat.is_finite() && lon.is_finite() => {
+            let point = Point::from_degrees(lat, lon);
+            if point.is_none() {
+                errors.push("latitude", Rule::OutsideIndonesia);
+            }
+            point
+        }
+        _ => {
+            errors.push("latitude", Rule::Format { expected: "coordinates" });
+            None
+        }
+    }
+}
+
+/// The lingkungan a location names, checked to exist and to lie within `forum_region`.
+fn check_lingkungan(
+    errors: &mut Errors,
+    facts: &Facts,
+    field: &str,
+    text: &str,
+    forum_region: &RegionCode,
+) -> Option<RegionCode> {
+    let code = match RegionCode::parse(text) {
+        Ok(code) => code,
+        Err(e) => {
+            errors.push(field, e.into());
+            return None;
+        }
+    };
+    match facts.regions.get(&code) {
+        Some(region) if region.level == RegionLevel::Lingkungan && code.is_within(forum_region) => Some(code),
+        Some(region) if region.level != RegionLevel::Lingkungan => {
+            errors.push(field, Rule::WrongLevel { expected: "lingkungan" });
+            None
+        }
+        _ => {
+            errors.push(field, Rule::UnknownRegion);
+            None
+        }
+    }
+}
+
+pub fn submit(facts: &Facts, input: &ProposalInput, actor: &Actor) -> Result<Vec<Event>, DomainError> {
+    let cycle = cycle_of(facts, input.cycle_id)?;
+    let Some(origin) = Origin::for_stage(input.stage) else {
+        return Err(DomainError::field("stage", Rule::Format { expected: "forum_stage" }));
+    };
+    // The lingkungan decides the forum; it must parse before anything can be authorized.
+    let lingkungan = RegionCode::parse(&input.lingkungan).map_err(|e| DomainError::field("lingkungan", e.into()))?;
+    let forum_region = forum_region_of(&lingkungan, input.stage)
+        .filter(|r| r.is_within(&cycle.pemda))
+        .ok_or_else(|| DomainError::field("lingkungan", Rule::WrongLevel { expected: "lingkungan" }))?;
+    let resource = Resource::region(forum_region.clone())
+        .ok_or(DomainError::NotFound(Entity::Region, forum_region.to_string()))?;
+    let as_resident = matches!(actor, Actor::User(u) if u.grants.iter().all(|g| g.role == crate::Role::Warga));
+    if input.stage == Stage::RembukWarga && as_resident {
+        authorize(actor, Action::ProposeOnline, &resource)?;
+        if !cycle.online_proposals {
+            return Err(DomainError::field("stage", Rule::OnlineProposalsClosed));
+        }
+    } else {
+        let action = forum_action(input.stage).ok_or(DomainError::NotFound(Entity::Forum, String::new()))?;
+        authorize(actor, action, &resource)?;
+    }
+    cycle.check_open(input.stage, facts.now)?;
+    if facts.forum.as_ref().is_some_and(|f| f.closed) {
+        return Err(DomainError::ForumClosed);
+    }
+    let mut errors = Errors::default();
+    let title = check_text(&mut errors, "title", &input.title, TITLE_MAX);
+    let problem = check_text(&mut errors, "problem", &input.problem, TEXT_MAX);
+    let address = check_text(&mut errors, "address", &input.address, ADDRESS_MAX);
+    let lingkungan = check_lingkungan(&mut errors, facts, "lingkungan", &input.lingkungan, &forum_region);
+    let volume = match parse_volume(&input.volume) {
+        Some(0) => {
+            errors.push("volume", Rule::TooSmall);
+            0
+        }
+        Some(v) => v,
+        None => {
+            errors.push("volume", Rule::Format { expected: "volume" });
+            0
+        }
+    };
+    let point = parse_point(&mut errors, &input.latitude, &input.longitude);
+    let track = Track::parse(&input.track).unwrap_or_else(|| {
+        errors.push("track", Rule::Format { expected: "track" });
+        Track::Apbd
+    });
+    let kamus = facts.kamus.get(input.kamus_code.trim());
+    if kamus.is_none() {
+        errors.push("kamus_code", if input.kamus_code.trim().is_empty() { Rule::Required } else { Rule::UnknownKamus });
+    }
+    errors.into_result()?;
+    let (Some(kamus), Some(lingkungan)) = (kamus, lingkungan) else {
+        return Err(DomainError::field("kamus_code", Rule::UnknownKamus));
+    };
+    let figures = Figures::from_kamus(kamus, volume, Location { lingkungan, address, point });
+    // Residents' proposals enter the long list as raised; a forum's own still need its decision.
+    let status = if input.stage == Stage::RembukWarga { Status::Accepted } else { Status::Pending };
+    Ok(vec![Event::ProposalSubmitted {
+        proposal_id: input.proposal_id,
+        cycle_id: cycle.id,
+        origin,
+        title,
+        problem,
+        bidang: kamus.bidang,
+        fisik: kamus.fisik,
+        track,
+        stage: input.stage,
+        status,
+        figures,
+    }])
+}
+
+/// The forum a command about `proposal` at `stage` addresses, checked: the proposal is there,
+/// the actor runs that forum, the stage is open and the forum is not closed.
+fn open_forum_of<'f>(
+    facts: &'f Facts,
+    proposal_id: Uuid,
+    stage: Stage,
+    actor: &Actor,
+) -> Result<(&'f CycleFacts, ForumKey), DomainError> {
+    let proposal = facts
+        .proposal
+        .as_ref()
+        .filter(|p| p.id == proposal_id)
+        .ok_or_else(|| DomainError::NotFound(Entity::Proposal, proposal_id.to_string()))?;
+    let cycle = cycle_of(facts, proposal.cycle_id)?;
+    let region = proposal.forum_region(stage).ok_or_else(|| DomainError::field("stage", Rule::NotAtStage))?;
+    let action =
+        forum_action(stage).ok_or_else(|| DomainError::field("stage", Rule::Format { expected: "forum_stage" }))?;
+    let resource = Resource::region(region.clone()).ok_or(DomainError::NotFound(Entity::Region, region.to_string()))?;
+    authorize(actor, action, &resource)?;
+    cycle.check_open(stage, facts.now)?;
+    if facts.forum.as_ref().is_some_and(|f| f.closed) {
+        return Err(DomainError::ForumClosed);
+    }
+    Ok((cycle, ForumKey { cycle_id: cycle.id, stage, region }))
+}
+
+pub fn decide_proposal(
+    facts: &Facts,
+    proposal_id: Uuid,
+    stage: Stage,
+    decision: &DecisionInput,
+    actor: &Actor,
+) -> Result<Vec<Event>, DomainError> {
+    if stage == Stage::RembukWarga {
+        // The long list is the residents' own: the kepala lingkungan records and ranks it.
+        return Err(DomainError::field("stage", Rule::Format { expected: "decision_stage" }));
+    }
+    let (_, forum) = open_forum_of(facts, proposal_id, stage, actor)?;
+    let proposal = facts.proposal.as_ref().ok_or(DomainError::NotFound(Entity::Proposal, proposal_id.to_string()))?;
+    let current = proposal.record(stage).ok_or_else(|| DomainError::field("stage", Rule::NotAtStage))?;
+    let mut record = current.clone();
+    record.decided_by = Some(actor.journal_name());
+    record.decided_at = Some(crate::journal_time(facts.now));
+    let mut errors = Errors::default();
+    match decision {
+        DecisionInput::Accept => {
+            record.status = Status::Accepted;
+            record.reason = None;
+        }
+        DecisionInput::Reject { reason } => {
+            record.status = Status::Rejected;
+            record.rank = None;
+            record.reason = Some(check_text(&mut errors, "reason", reason, TEXT_MAX));
+        }
+        DecisionInput::AcceptWithChanges { volume, kamus_code, lingkungan, address, opd_code, reason } => {
+            record.status = Status::AcceptedWithChanges;
+            record.reason = Some(check_text(&mut errors, "reason", reason, TEXT_MAX));
+            let mut figures = current.figures.clone();
+            let mut changed = false;
+            if !kamus_code.trim().is_empty() && kamus_code.trim() != figures.kamus_code {
+                match facts.kamus.get(kamus_code.trim()) {
+                    Some(item) => {
+                        figures.kamus_code = item.code.clone();
+                        figures.unit = item.unit.clone();
+                        figures.unit_price = item.unit_price;
+                        figures.opd_code = item.opd_code.clone();
+                        changed = true;
+                    }
+                    None => errors.push("kamus_code", Rule::UnknownKamus),
+                }
+            }
+            if !volume.trim().is_empty() {
+                match parse_volume(volume) {
+                    Some(0) => errors.push("volume", Rule::TooSmall),
+                    Some(v) if v != figures.volume => {
+                        figures.volume = v;
+                        changed = true;
+                    }
+                    Some(_) => {}
+                    None => errors.push("volume", Rule::Format { expected: "volume" }),
+                }
+            }
+            if !lingkungan.trim().is_empty()
+                && lingkungan.trim() != figures.location.lingkungan.as_str()
+                && let Some(code) = check_lingkungan(&mut errors, facts, "lingkungan", lingkungan, &forum.region)
+            {
+                figures.location.lingkungan = code;
+                changed = true;
+            }
+            if !address.trim().is_empty() && address.trim() != figures.location.address {
+                figures.location.address = check_text(&mut errors, "address", address, ADDRESS_MAX);
+                changed = true;
+            }
+            if !opd_code.trim().is_empty() && opd_code.trim() != figures.opd_code {
+                if facts.opd_codes.contains(opd_code.trim()) {
+                    figures.opd_code = opd_code.trim().to_string();
+                    changed = true;
+                } else {
+                    errors.push("opd_code", Rule::UnknownOpd);
+                }
+            }
+            if errors.is_empty() && !changed {
+                errors.push("changes", Rule::Required);
+            }
+            // The cost always follows the unit price the stage used and the volume it agreed.
+            figures.cost = crate::planning::cost_of(figures.volume, figures.unit_price);
+            record.figures = figures;
+        }
+    }
+    errors.into_result()?;
+    Ok(vec![Event::ProposalDecided { proposal_id, record }])
+}
+
+fn forum_checked<'f>(
+    facts: &'f Facts,
+    key: &ForumKey,
+    actor: &Actor,
+) -> Result<&'f crate::planning::ForumFacts, DomainError> {
+    let cycle = cycle_of(facts, key.cycle_id)?;
+    let action =
+        forum_action(key.stage).ok_or_else(|| DomainError::field("stage", Rule::Format { expected: "forum_stage" }))?;
+    let expected_depth = key.stage.forum_depth().unwrap_or(0);
+    if key.region.depth() != expected_depth || !key.region.is_within(&cycle.pemda) {
+        return Err(DomainError::NotFound(Entity::Forum, key.region.to_string()));
+    }
+    let resource =
+        Resource::region(key.region.clone()).ok_or(DomainError::NotFound(Entity::Region, key.region.to_string()))?;
+    authorize(actor, action, &resource)?;
+    cycle.check_open(key.stage, facts.now)?;
+    let forum = facts
+        .forum
+        .as_ref()
+        .filter(|f| &f.key == key)
+        .ok_or_else(|| DomainError::NotFound(Entity::Forum, key.region.to_string()))?;
+    if forum.closed {
+        return Err(DomainError::ForumClosed);
+    }
+    Ok(forum)
+}
+
+pub fn rank(facts: &Facts, key: &ForumKey, order: &[Uuid], actor: &Actor) -> Result<Vec<Event>, DomainError> {
+    let forum = forum_checked(facts, key, actor)?;
+    let accepted: std::collections::HashSet<Uuid> = forum.accepted().iter().map(|e| e.proposal_id).collect();
+    let given: std::collections::HashSet<Uuid> = order.iter().copied().collect();
+    if given.len() != order.len() {
+        return Err(DomainError::field("order", Rule::DuplicateInUpload));
+    }
+    if given != accepted {
+        return Err(DomainError::field("order", Rule::RankingIncomplete));
+    }
+    Ok(vec![Event::ForumRanked { forum: key.clone(), order: order.to_vec() }])
+}
+
+pub fn record_meeting(
+    facts: &Facts,
+    key: &ForumKey,
+    input: &MeetingInput,
+    actor: &Actor,
+) -> Result<Vec<Event>, DomainError> {
+    forum_checked(facts, key, actor)?;
+    let mut errors = Errors::default();
+    let date = input.date.trim().to_string();
+    let valid_date = time::Date::parse(&date, time::macros::format_description!("[year]-[month]-[day]")).is_ok();
+    if date.is_empty() {
+        errors.push("date", Rule::Required);
+    } else if !valid_date {
+        errors.push("date", Rule::Format { expected: "date" });
+    }
+    let place = check_text(&mut errors, "place", &input.place, ADDRESS_MAX);
+    let chair = check_text(&mut errors, "chair", &input.chair, NAME_MAX);
+    let attendees: Vec<(String, String)> =
+        input.attendees.iter().filter(|(n, r)| !n.trim().is_empty() || !r.trim().is_empty()).cloned().collect();
+    if attendees.is_empty() {
+        errors.push("attendees", Rule::Required);
+    } else if attendees.len() > ATTENDEES_MAX {
+        errors.push("attendees", Rule::TooLong { max: ATTENDEES_MAX });
+    }
+    let attendees: Vec<Attendee> = attendees
+        .iter()
+        .enumerate()
+        .map(|(i, (name, role))| Attendee {
+            name: check_text(&mut errors, &format!("attendees[{i}].name"), name, NAME_MAX),
+            role: check_text(&mut errors, &format!("attendees[{i}].role"), role, NAME_MAX),
+        })
+        .collect();
+    let delegates: Vec<String> = input
+        .delegates
+        .iter()
+        .filter(|d| !d.trim().is_empty())
+        .enumerate()
+        .map(|(i, d)| check_text(&mut errors, &format!("delegates[{i}]"), d, NAME_MAX))
+        .collect();
+    errors.into_result()?;
+    Ok(vec![Event::MeetingRecorded {
+        forum: key.clone(),
+        meeting: Meeting { date, place, chair, attendees, delegates },
+    }])
+}
+
+/// Closing: every proposal decided, the accepted list ranked, under the forward cap and (for a
+/// kecamatan) the ceiling, the minutes recorded. What was accepted goes up, in rank order, with
+/// this stage's figures as the next stage's starting figures.
+pub fn close(facts: &Facts, key: &ForumKey, actor: &Actor) -> Result<Vec<Event>, DomainError> {
+    let forum = forum_checked(facts, key, actor)?;
+    let cycle = cycle_of(facts, key.cycle_id)?;
+    let undecided = forum.entries.iter().filter(|e| e.status == Status::Pending).count();
+    if undecided > 0 {
+        return Err(DomainError::CannotClose(CloseProblem::Undecided { count: undecided }));
+    }
+    let accepted = forum.accepted();
+    if accepted.is_empty() && forum.entries.is_empty() && key.stage == Stage::RembukWarga {
+        return Err(DomainError::CannotClose(CloseProblem::Empty));
+    }
+    if accepted.iter().any(|e| e.rank.is_none()) {
+        return Err(DomainError::CannotClose(CloseProblem::Unranked));
+    }
+    if let Some(cap) = cycle.caps.for_stage(key.stage)
+        && accepted.len() > cap as usize
+    {
+        return Err(DomainError::CannotClose(CloseProblem::OverCap { accepted: accepted.len(), cap }));
+    }
+    if key.stage == Stage::MusrenbangKecamatan {
+        let total = forum.accepted_cost();
+        match forum.ceiling {
+            None => return Err(DomainError::CannotClose(CloseProblem::NoCeiling)),
+            Some(ceiling) if total > ceiling => {
+                return Err(DomainError::CannotClose(CloseProblem::OverCeiling { total, ceiling }));
+            }
+            Some(_) => {}
+        }
+    }
+    if forum.meeting.is_none() {
+        return Err(DomainError::CannotClose(CloseProblem::NoMinutes));
+    }
+    let forwarded: Vec<Uuid> = accepted.iter().map(|e| e.proposal_id).collect();
+    let mut events = vec![Event::ForumClosed { forum: key.clone(), forwarded: forwarded.clone() }];
+    if let Some(next) = key.stage.next_forum() {
+        events.push(Event::ProposalsForwarded { from: key.stage, to: next, proposals: forwarded });
+    }
+    Ok(events)
+}
+
+pub fn support(facts: &Facts, proposal_id: Uuid, actor: &Actor) -> Result<Vec<Event>, DomainError> {
+    let proposal = facts
+        .proposal
+        .as_ref()
+        .filter(|p| p.id == proposal_id)
+        .ok_or_else(|| DomainError::NotFound(Entity::Proposal, proposal_id.to_string()))?;
+    let cycle = cycle_of(facts, proposal.cycle_id)?;
+    let Actor::User(user) = actor else {
+        return Err(DomainError::Denied(crate::access::AccessDenied::NotAuthenticated));
+    };
+    authorize(actor, Action::SupportProposal, &Resource::pemda(cycle.pemda.clone()))?;
+    cycle.check_open(Stage::RembukWarga, facts.now)?;
+    if facts.already_supported {
+        return Err(DomainError::field("proposal", Rule::AlreadySupported));
+    }
+    Ok(vec![Event::ProposalSupported { proposal_id, user_id: user.id }])
+}
+
+/// Why a forum cannot close yet; the page and the API show the numbers.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum CloseProblem {
+    Undecided { count: usize },
+    Unranked,
+    OverCap { accepted: usize, cap: u32 },
+    OverCeiling { total: i64, ceiling: i64 },
+    NoCeiling,
+    NoMinutes,
+    Empty,
+}
+
+/// The window a stage needs, for checks made outside a command (pages showing buttons).
+pub fn stage_open(cycle: &CycleFacts, stage: Stage, now: OffsetDateTime) -> bool {
+    cycle.windows.get(&stage).is_some_and(|w| w.contains(now))
+}

@@ -1,0 +1,475 @@
+//! Proposals and the forums that decide them: rembuk warga, musrenbang kelurahan, musrenbang
+//! kecamatan. Each stage keeps its own record of a proposal (status, rank, figures, reason, who
+//! and when); a decision writes only its own stage's record, so what a level below agreed is
+//! never overwritten and the history shows every level side by side.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::cycle::Stage;
+use crate::masterdata::KamusItem;
+use crate::region::RegionCode;
+
+/// Where a proposal was first raised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    Lingkungan,
+    Kelurahan,
+    Kecamatan,
+}
+
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Lingkungan => "lingkungan",
+            Origin::Kelurahan => "kelurahan",
+            Origin::Kecamatan => "kecamatan",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Origin> {
+        [Origin::Lingkungan, Origin::Kelurahan, Origin::Kecamatan].into_iter().find(|o| o.as_str() == s)
+    }
+
+    /// The forum where a proposal of this origin enters.
+    pub fn entry_stage(self) -> Stage {
+        match self {
+            Origin::Lingkungan => Stage::RembukWarga,
+            Origin::Kelurahan => Stage::MusrenbangKelurahan,
+            Origin::Kecamatan => Stage::MusrenbangKecamatan,
+        }
+    }
+
+    pub fn for_stage(stage: Stage) -> Option<Origin> {
+        match stage {
+            Stage::RembukWarga => Some(Origin::Lingkungan),
+            Stage::MusrenbangKelurahan => Some(Origin::Kelurahan),
+            Stage::MusrenbangKecamatan => Some(Origin::Kecamatan),
+            _ => None,
+        }
+    }
+}
+
+/// The two funding tracks of a proposal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Track {
+    Apbd,
+    DanaKelurahan,
+}
+
+impl Track {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Track::Apbd => "apbd",
+            Track::DanaKelurahan => "dana_kelurahan",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Track> {
+        match s.trim() {
+            "apbd" => Some(Track::Apbd),
+            "dana_kelurahan" => Some(Track::DanaKelurahan),
+            _ => None,
+        }
+    }
+}
+
+/// A stage's verdict on a proposal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Waiting for this stage's forum.
+    Pending,
+    Accepted,
+    AcceptedWithChanges,
+    Rejected,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Accepted => "accepted",
+            Status::AcceptedWithChanges => "accepted_with_changes",
+            Status::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        [Status::Pending, Status::Accepted, Status::AcceptedWithChanges, Status::Rejected]
+            .into_iter()
+            .find(|status| status.as_str() == s)
+    }
+
+    pub fn is_accepted(self) -> bool {
+        matches!(self, Status::Accepted | Status::AcceptedWithChanges)
+    }
+}
+
+/// A point on the map, in millionths of a degree (about 11 cm): exact, and comparable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Point {
+    pub lat_e6: i32,
+    pub lon_e6: i32,
+}
+
+/// Indonesia's bounding box, with a margin for its outer islands.
+const LAT_RANGE: (f64, f64) = (-11.5, 6.5);
+const LON_RANGE: (f64, f64) = (94.5, 141.5);
+
+impl Point {
+    /// A point from decimal degrees, if it lies inside Indonesia's bounding box.
+    pub fn from_degrees(lat: f64, lon: f64) -> Option<Point> {
+        let inside = (LAT_RANGE.0..=LAT_RANGE.1).contains(&lat) && (LON_RANGE.0..=LON_RANGE.1).contains(&lon);
+        inside.then(|| Point { lat_e6: (lat * 1e6).round() as i32, lon_e6: (lon * 1e6).round() as i32 })
+    }
+
+    pub fn lat(self) -> f64 {
+        f64::from(self.lat_e6) / 1e6
+    }
+
+    pub fn lon(self) -> f64 {
+        f64::from(self.lon_e6) / 1e6
+    }
+
+    /// Great-circle distance in metres.
+    pub fn distance_m(self, other: Point) -> f64 {
+        const EARTH_RADIUS_M: f64 = 6_371_000.0;
+        let (lat1, lat2) = (self.lat().to_radians(), other.lat().to_radians());
+        let dlat = lat2 - lat1;
+        let dlon = (other.lon() - self.lon()).to_radians();
+        let a = (dlat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (dlon / 2.0).sin().powi(2);
+        2.0 * EARTH_RADIUS_M * a.sqrt().asin()
+    }
+}
+
+/// Where the work is to be done.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Location {
+    pub lingkungan: RegionCode,
+    /// Street or landmark, as people name it.
+    pub address: String,
+    pub point: Option<Point>,
+}
+
+/// A volume in thousandths of its unit, so that 12,5 meter is exact.
+pub type Milli = i64;
+
+/// Parses a volume as typed: `12`, `12,5` or `12.5`, at most three decimals.
+pub fn parse_volume(text: &str) -> Option<Milli> {
+    let text = text.trim().replace(',', ".");
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    if whole.is_empty() || fraction.len() > 3 || !whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let whole: i64 = whole.parse().ok()?;
+    let fraction: i64 = if fraction.is_empty() { 0 } else { format!("{fraction:0<3}").parse().ok()? };
+    whole.checked_mul(1000)?.checked_add(fraction)
+}
+
+/// Writes a volume the Indonesian way: `12,5`.
+pub fn format_volume(volume: Milli) -> String {
+    let whole = volume / 1000;
+    let fraction = volume % 1000;
+    if fraction == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole},{}", format!("{fraction:03}").trim_end_matches('0'))
+    }
+}
+
+/// Cost = volume × unit price, in whole rupiah, rounded half up.
+pub fn cost_of(volume: Milli, unit_price: i64) -> i64 {
+    let product = i128::from(volume) * i128::from(unit_price);
+    i64::try_from((product + 500) / 1000).unwrap_or(i64::MAX)
+}
+
+/// The figures a stage agreed on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figures {
+    pub kamus_code: String,
+    pub unit: String,
+    pub unit_price: i64,
+    pub volume: Milli,
+    pub cost: i64,
+    pub opd_code: String,
+    pub location: Location,
+}
+
+impl Figures {
+    pub fn from_kamus(item: &KamusItem, volume: Milli, location: Location) -> Figures {
+        Figures {
+            kamus_code: item.code.clone(),
+            unit: item.unit.clone(),
+            unit_price: item.unit_price,
+            volume,
+            cost: cost_of(volume, item.unit_price),
+            opd_code: item.opd_code.clone(),
+            location,
+        }
+    }
+}
+
+/// One stage's record of one proposal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageRecord {
+    pub stage: Stage,
+    pub status: Status,
+    pub rank: Option<u32>,
+    pub figures: Figures,
+    pub reason: Option<String>,
+    /// The journal name of who decided, and when (RFC 3339), once decided.
+    pub decided_by: Option<String>,
+    pub decided_at: Option<String>,
+}
+
+/// A proposal as the rules see it: what it is and each stage's record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProposalFacts {
+    pub id: Uuid,
+    pub cycle_id: Uuid,
+    pub origin: Origin,
+    pub records: Vec<StageRecord>,
+}
+
+impl ProposalFacts {
+    pub fn record(&self, stage: Stage) -> Option<&StageRecord> {
+        self.records.iter().find(|r| r.stage == stage)
+    }
+
+    /// The forum that holds the proposal at `stage`: its location's region at that level.
+    pub fn forum_region(&self, stage: Stage) -> Option<RegionCode> {
+        let record = self.record(stage)?;
+        forum_region_of(&record.figures.location.lingkungan, stage)
+    }
+}
+
+/// The region whose forum meets at `stage` over a place in `lingkungan`.
+pub fn forum_region_of(lingkungan: &RegionCode, stage: Stage) -> Option<RegionCode> {
+    let depth = stage.forum_depth()?;
+    let mut code = lingkungan.clone();
+    while code.depth() > depth {
+        code = code.parent()?;
+    }
+    (code.depth() == depth).then_some(code)
+}
+
+/// Which forum: one per cycle, stage and region.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ForumKey {
+    pub cycle_id: Uuid,
+    pub stage: Stage,
+    pub region: RegionCode,
+}
+
+/// One who attended a forum.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attendee {
+    pub name: String,
+    pub role: String,
+}
+
+/// The minutes of a forum (what the berita acara prints).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meeting {
+    /// The day it met, `YYYY-MM-DD`.
+    pub date: String,
+    pub place: String,
+    pub chair: String,
+    pub attendees: Vec<Attendee>,
+    pub delegates: Vec<String>,
+}
+
+/// A proposal as a forum sees it at its stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForumEntry {
+    pub proposal_id: Uuid,
+    pub status: Status,
+    pub rank: Option<u32>,
+    pub cost: i64,
+}
+
+/// A forum as the rules see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForumFacts {
+    pub key: ForumKey,
+    pub closed: bool,
+    pub meeting: Option<Meeting>,
+    pub entries: Vec<ForumEntry>,
+    /// The pagu indikatif kewilayahan, for a kecamatan forum.
+    pub ceiling: Option<i64>,
+}
+
+impl ForumFacts {
+    /// What the forum has accepted, in rank order (unranked last).
+    pub fn accepted(&self) -> Vec<&ForumEntry> {
+        let mut accepted: Vec<&ForumEntry> = self.entries.iter().filter(|e| e.status.is_accepted()).collect();
+        accepted.sort_by_key(|e| e.rank.unwrap_or(u32::MAX));
+        accepted
+    }
+
+    pub fn accepted_cost(&self) -> i64 {
+        self.accepted().iter().map(|e| e.cost).sum()
+    }
+}
+
+/// The red flags a forum is shown (never blocking).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "flag", rename_all = "snake_case")]
+pub enum RedFlag {
+    /// The unit price the stage used differs from the kamus price now.
+    PriceDeparts { stage_unit_price: i64, kamus_unit_price: i64 },
+    /// Another proposal of the same kamus item in the same cycle lies within 100 m.
+    NearDuplicate { other: Uuid, metres: u32 },
+    /// Another proposal of the same kamus item is on the same street of the same kelurahan.
+    SameStreet { other: Uuid },
+}
+
+/// How near two proposals of one kamus item must be to look like one need asked twice.
+pub const DUPLICATE_RADIUS_M: f64 = 100.0;
+
+/// A street name reduced to what tells streets apart: lower case, without "jalan"/"jl." and
+/// punctuation, so "Jl. Sei Batang Hari" and "jalan sei batanghari" match.
+pub fn street_key(address: &str) -> String {
+    let lowered = address.to_lowercase();
+    let words: Vec<&str> = lowered
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .filter(|w| !matches!(*w, "jalan" | "jl" | "jln" | "gang" | "gg" | "no" | "nomor"))
+        .collect();
+    words.concat()
+}
+
+/// A proposal among others, for the duplicate check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlagCandidate {
+    pub id: Uuid,
+    pub kamus_code: String,
+    pub kelurahan: Option<RegionCode>,
+    pub street: String,
+    pub point: Option<Point>,
+}
+
+impl FlagCandidate {
+    pub fn of(id: Uuid, figures: &Figures) -> FlagCandidate {
+        FlagCandidate {
+            id,
+            kamus_code: figures.kamus_code.clone(),
+            kelurahan: forum_region_of(&figures.location.lingkungan, Stage::MusrenbangKelurahan),
+            street: street_key(&figures.location.address),
+            point: figures.location.point,
+        }
+    }
+}
+
+/// The flags of `subject` among `others` (same cycle), given the kamus prices now.
+pub fn red_flags(
+    subject: &FlagCandidate,
+    figures: &Figures,
+    others: &[FlagCandidate],
+    kamus: &HashMap<String, i64>,
+) -> Vec<RedFlag> {
+    let mut flags = Vec::new();
+    if let Some(&price) = kamus.get(&figures.kamus_code)
+        && price != figures.unit_price
+    {
+        flags.push(RedFlag::PriceDeparts { stage_unit_price: figures.unit_price, kamus_unit_price: price });
+    }
+    let mut seen = HashSet::new();
+    for other in others.iter().filter(|o| o.id != subject.id && o.kamus_code == subject.kamus_code) {
+        if let (Some(a), Some(b)) = (subject.point, other.point) {
+            let metres = a.distance_m(b);
+            if metres <= DUPLICATE_RADIUS_M && seen.insert(other.id) {
+                flags.push(RedFlag::NearDuplicate { other: other.id, metres: metres.round() as u32 });
+                continue;
+            }
+        }
+        let same_street =
+            !subject.street.is_empty() && subject.street == other.street && subject.kelurahan == other.kelurahan;
+        if same_street && seen.insert(other.id) {
+            flags.push(RedFlag::SameStreet { other: other.id });
+        }
+    }
+    flags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn volumes_are_exact() {
+        assert_eq!(parse_volume("12"), Some(12_000));
+        assert_eq!(parse_volume("12,5"), Some(12_500));
+        assert_eq!(parse_volume("0.125"), Some(125));
+        assert_eq!(parse_volume("1.2345"), None);
+        assert_eq!(parse_volume("-1"), None);
+        assert_eq!(parse_volume("abc"), None);
+        assert_eq!(format_volume(12_500), "12,5");
+        assert_eq!(format_volume(3_000), "3");
+        assert_eq!(cost_of(12_500, 350_000), 4_375_000);
+        assert_eq!(cost_of(1, 1), 0);
+        assert_eq!(cost_of(500, 1), 1);
+    }
+
+    #[test]
+    fn points_must_lie_in_indonesia() {
+        assert!(Point::from_degrees(3.5952, 98.6722).is_some(), "Medan");
+        assert!(Point::from_degrees(-8.65, 115.22).is_some(), "Denpasar");
+        assert!(Point::from_degrees(51.5, -0.12).is_none(), "London");
+        assert!(Point::from_degrees(3.59, 198.67).is_none());
+    }
+
+    #[test]
+    fn distances_in_metres() {
+        let a = Point::from_degrees(3.5952, 98.6722).unwrap();
+        let b = Point::from_degrees(3.5960, 98.6722).unwrap();
+        let d = a.distance_m(b);
+        assert!((85.0..95.0).contains(&d), "{d}");
+    }
+
+    #[test]
+    fn forums_follow_the_location() {
+        let l = RegionCode::parse("12.71.01.1001.003").unwrap();
+        assert_eq!(forum_region_of(&l, Stage::RembukWarga), Some(l.clone()));
+        assert_eq!(forum_region_of(&l, Stage::MusrenbangKelurahan).unwrap().as_str(), "12.71.01.1001");
+        assert_eq!(forum_region_of(&l, Stage::MusrenbangKecamatan).unwrap().as_str(), "12.71.01");
+        assert_eq!(forum_region_of(&l, Stage::Pokir), None);
+    }
+
+    #[test]
+    fn duplicates_are_near_or_on_the_same_street() {
+        assert_eq!(street_key("Jl. Sei Batang Hari No. 5"), "seibatanghari5");
+        assert_eq!(street_key("jalan Sei  Batang-Hari no 5"), "seibatanghari5");
+        let lingkungan = RegionCode::parse("12.71.01.1001.001").unwrap();
+        let figures = |address: &str, point: Option<Point>, kamus: &str| Figures {
+            kamus_code: kamus.into(),
+            unit: "meter".into(),
+            unit_price: 100,
+            volume: 1000,
+            cost: 100,
+            opd_code: "1.03".into(),
+            location: Location { lingkungan: lingkungan.clone(), address: address.into(), point },
+        };
+        let here = Point::from_degrees(3.5952, 98.6722);
+        let near = Point::from_degrees(3.5955, 98.6722);
+        let far = Point::from_degrees(3.6100, 98.6722);
+        let subject = figures("Jl. Merdeka", here, "JLN");
+        let ids: Vec<Uuid> = (1..=4).map(Uuid::from_u128).collect();
+        let others = vec![
+            FlagCandidate::of(ids[1], &figures("Jl. Lain", near, "JLN")),
+            FlagCandidate::of(ids[2], &figures("Jalan Merdeka", far, "JLN")),
+            FlagCandidate::of(ids[3], &figures("Jl. Merdeka", near, "DRAINASE")),
+        ];
+        let kamus = HashMap::from([("JLN".to_string(), 120)]);
+        let flags = red_flags(&FlagCandidate::of(ids[0], &subject), &subject, &others, &kamus);
+        assert_eq!(flags.len(), 3, "{flags:?}");
+        assert!(matches!(flags[0], RedFlag::PriceDeparts { stage_unit_price: 100, kamus_unit_price: 120 }));
+        assert!(matches!(flags[1], RedFlag::NearDuplicate { other, metres } if other == ids[1] && metres < 40));
+        assert_eq!(flags[2], RedFlag::SameStreet { other: ids[2] });
+    }
+}

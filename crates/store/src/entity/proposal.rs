@@ -1,0 +1,33 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "proposal")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub cycle_id: Uuid,
+    pub pemda_code: String,
+    pub origin: String,
+    pub title: String,
+    #[sea_orm(column_type = "Text")]
+    pub problem: String,
+    pub bidang: String,
+    pub fisik: bool,
+    pub track: String,
+    pub proposer: String,
+    pub created_at: TimeDateTimeWithTimeZone,
+    pub lingkungan_code: String,
+    pub kelurahan_code: String,
+    pub kecamatan_code: String,
+    pub current_stage: String,
+    pub current_status: String,
+    pub kamus_code: String,
+    pub opd_code: String,
+    pub cost: i64,
+    pub support_count: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,286 @@
+//! What the rules need to decide a command, read from the current-state tables.
+
+use std::collections::{HashMap, HashSet};
+
+use domain::command::UserFacts;
+use domain::cycle::{CycleFacts, ForwardCaps, Stage, Window};
+use domain::masterdata::{Bidang, KamusItem};
+use domain::planning::{
+    Figures, ForumEntry, ForumFacts, ForumKey, Location, Meeting, Origin, Point, ProposalFacts, StageRecord, Status,
+};
+use domain::{Actor, Command, DomainError, Entity, Facts, Region, RegionCode, RegionLevel};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::entity::{
+    app_user, ceiling, cycle, cycle_stage, forum, kamus_item, opd, pemda, proposal, proposal_stage, region, support,
+    user_grant,
+};
+use crate::{Result, StoreError};
+
+pub(crate) async fn load_user_facts(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<UserFacts>> {
+    let Some(user) = app_user::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let pemda = RegionCode::parse(&user.pemda_code).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let grants = user_grant::Entity::find()
+        .filter(user_grant::Column::UserId.eq(id))
+        .order_by_asc(user_grant::Column::Id)
+        .all(db)
+        .await?
+        .iter()
+        .filter_map(crate::queries::to_grant)
+        .collect();
+    Ok(Some(UserFacts { id: user.id, pemda, username: user.username, disabled: user.disabled, grants }))
+}
+
+/// Reads, inside the write transaction and after the lock, what the rules need to decide.
+pub(crate) async fn load(
+    txn: &DatabaseTransaction,
+    command: &Command,
+    pemda: &RegionCode,
+    actor: &Actor,
+    now: OffsetDateTime,
+) -> Result<Facts> {
+    let user = match command.user_named() {
+        Some(id) => load_user_facts(txn, id).await?,
+        None => None,
+    };
+    let pemda_exists = pemda::Entity::find_by_id(pemda.to_string()).one(txn).await?.is_some();
+    let named: Vec<String> = command.regions_named().iter().map(|c| c.to_string()).collect();
+    let mut regions = HashMap::new();
+    for chunk in named.chunks(500) {
+        for row in region::Entity::find().filter(region::Column::Code.is_in(chunk.to_vec())).all(txn).await? {
+            if let Some(region) = to_region(&row) {
+                regions.insert(region.code.clone(), region);
+            }
+        }
+    }
+    let villages: Vec<String> = regions.values().filter(|r| r.level.is_village()).map(|r| r.code.to_string()).collect();
+    let mut lingkungan_names: HashMap<RegionCode, HashSet<String>> = HashMap::new();
+    for chunk in villages.chunks(500) {
+        for row in region::Entity::find().filter(region::Column::ParentCode.is_in(chunk.to_vec())).all(txn).await? {
+            if let Ok(parent) = RegionCode::parse(&row.parent_code) {
+                lingkungan_names.entry(parent).or_default().insert(row.name.to_lowercase());
+            }
+        }
+    }
+    let username_taken = match command.username_named() {
+        Some(username) => {
+            app_user::Entity::find().filter(app_user::Column::Username.eq(username)).one(txn).await?.is_some()
+        }
+        None => false,
+    };
+    let proposal = match command.proposal_named() {
+        Some(id) => proposal_facts(txn, id).await?,
+        None => None,
+    };
+    let cycle_id = command.cycle_named().or(proposal.as_ref().map(|p| p.cycle_id));
+    let cycle = match cycle_id {
+        Some(id) => cycle_facts(txn, id).await?.filter(|c| &c.pemda == pemda),
+        None => None,
+    };
+    let cycle_year_taken = match command {
+        Command::CreateCycle(c) => cycle::Entity::find()
+            .filter(cycle::Column::PemdaCode.eq(pemda.to_string()))
+            .filter(cycle::Column::TahunAnggaran.eq(c.tahun_anggaran))
+            .one(txn)
+            .await?
+            .is_some(),
+        _ => false,
+    };
+    let opd_codes = opd::Entity::find()
+        .filter(opd::Column::PemdaCode.eq(pemda.to_string()))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|o| o.code)
+        .collect();
+    let mut kamus = HashMap::new();
+    if let Some(cycle) = &cycle {
+        let codes = command.kamus_named();
+        if !codes.is_empty() {
+            for row in kamus_item::Entity::find()
+                .filter(kamus_item::Column::PemdaCode.eq(pemda.to_string()))
+                .filter(kamus_item::Column::TahunAnggaran.eq(cycle.tahun_anggaran))
+                .filter(kamus_item::Column::Code.is_in(codes))
+                .all(txn)
+                .await?
+            {
+                if let Some(item) = to_kamus(row) {
+                    kamus.insert(item.code.clone(), item);
+                }
+            }
+        }
+    }
+    let forum = match command.forum_named(proposal.as_ref()) {
+        Some(key) if cycle.is_some() => Some(forum_facts(txn, &key).await?),
+        _ => None,
+    };
+    let already_supported = match (command, actor) {
+        (Command::SupportProposal { proposal_id }, Actor::User(user)) => {
+            support::Entity::find_by_id((*proposal_id, user.id)).one(txn).await?.is_some()
+        }
+        _ => false,
+    };
+    Ok(Facts {
+        now,
+        cycle,
+        cycle_year_taken,
+        opd_codes,
+        kamus,
+        proposal,
+        forum,
+        already_supported,
+        pemda_exists,
+        regions,
+        lingkungan_names,
+        username_taken,
+        user,
+    })
+}
+
+/// The pemda a command acts in, found (outside the transaction) from the user, cycle or
+/// proposal it names when it does not name the pemda itself.
+pub(crate) async fn resolve_pemda(db: &impl ConnectionTrait, command: &Command) -> Result<RegionCode> {
+    let resolved = if let Some(id) = command.user_named() {
+        let user = load_user_facts(db, id).await?.ok_or_else(|| DomainError::NotFound(Entity::User, id.to_string()))?;
+        Some(user.pemda)
+    } else if let Some(id) = command.proposal_named() {
+        let row = proposal::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .ok_or_else(|| DomainError::NotFound(Entity::Proposal, id.to_string()))?;
+        Some(parse_code(&row.pemda_code)?)
+    } else if let Some(id) = command.cycle_named() {
+        let row = cycle::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .ok_or_else(|| DomainError::NotFound(Entity::Cycle, id.to_string()))?;
+        Some(parse_code(&row.pemda_code)?)
+    } else {
+        None
+    };
+    Ok(command.pemda(resolved.as_ref()).ok_or_else(|| DomainError::NotFound(Entity::Pemda, String::new()))?)
+}
+
+pub(crate) fn parse_code(text: &str) -> Result<RegionCode> {
+    RegionCode::parse(text).map_err(|e| StoreError::Corrupt(format!("{text}: {e}")))
+}
+
+pub(crate) fn to_kamus(row: kamus_item::Model) -> Option<KamusItem> {
+    Some(KamusItem {
+        code: row.code,
+        name: row.name,
+        unit: row.unit,
+        unit_price: row.unit_price,
+        opd_code: row.opd_code,
+        bidang: Bidang::parse(&row.bidang)?,
+        fisik: row.fisik,
+    })
+}
+
+pub(crate) async fn cycle_facts(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<CycleFacts>> {
+    let Some(row) = cycle::Entity::find_by_id(id).one(db).await? else { return Ok(None) };
+    let windows = cycle_stage::Entity::find()
+        .filter(cycle_stage::Column::CycleId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|w| Some((Stage::parse(&w.stage)?, Window { opens: w.opens, closes: w.closes })))
+        .collect();
+    let cap = |value: Option<i32>| value.and_then(|v| u32::try_from(v).ok());
+    Ok(Some(CycleFacts {
+        id,
+        pemda: parse_code(&row.pemda_code)?,
+        tahun_anggaran: row.tahun_anggaran,
+        windows,
+        caps: ForwardCaps {
+            rembuk_warga: cap(row.cap_rembuk_warga),
+            musrenbang_kelurahan: cap(row.cap_musrenbang_kelurahan),
+            musrenbang_kecamatan: cap(row.cap_musrenbang_kecamatan),
+        },
+        online_proposals: row.online_proposals,
+    }))
+}
+
+pub(crate) fn to_record(row: &proposal_stage::Model) -> Result<StageRecord> {
+    let point = match (row.lat_e6, row.lon_e6) {
+        (Some(lat_e6), Some(lon_e6)) => Some(Point { lat_e6, lon_e6 }),
+        _ => None,
+    };
+    Ok(StageRecord {
+        stage: Stage::parse(&row.stage).ok_or_else(|| StoreError::Corrupt(row.stage.clone()))?,
+        status: Status::parse(&row.status).ok_or_else(|| StoreError::Corrupt(row.status.clone()))?,
+        rank: row.rank.and_then(|r| u32::try_from(r).ok()),
+        figures: Figures {
+            kamus_code: row.kamus_code.clone(),
+            unit: row.unit.clone(),
+            unit_price: row.unit_price,
+            volume: row.volume,
+            cost: row.cost,
+            opd_code: row.opd_code.clone(),
+            location: Location { lingkungan: parse_code(&row.lingkungan_code)?, address: row.address.clone(), point },
+        },
+        reason: row.reason.clone(),
+        decided_by: row.decided_by.clone(),
+        decided_at: row.decided_at.clone(),
+    })
+}
+
+pub(crate) async fn proposal_facts(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<ProposalFacts>> {
+    let Some(row) = proposal::Entity::find_by_id(id).one(db).await? else { return Ok(None) };
+    let mut records = Vec::new();
+    for stage_row in proposal_stage::Entity::find().filter(proposal_stage::Column::ProposalId.eq(id)).all(db).await? {
+        records.push(to_record(&stage_row)?);
+    }
+    records.sort_by_key(|r| r.stage);
+    Ok(Some(ProposalFacts {
+        id,
+        cycle_id: row.cycle_id,
+        origin: Origin::parse(&row.origin).ok_or_else(|| StoreError::Corrupt(row.origin.clone()))?,
+        records,
+    }))
+}
+
+/// A forum and what it holds at its stage; a forum nobody has touched yet is open and empty.
+pub(crate) async fn forum_facts(db: &impl ConnectionTrait, key: &ForumKey) -> Result<ForumFacts> {
+    let row = forum::Entity::find_by_id((key.cycle_id, key.stage.as_str().to_string(), key.region.to_string()))
+        .one(db)
+        .await?;
+    let entries = proposal_stage::Entity::find()
+        .filter(proposal_stage::Column::CycleId.eq(key.cycle_id))
+        .filter(proposal_stage::Column::Stage.eq(key.stage.as_str()))
+        .filter(proposal_stage::Column::ForumRegion.eq(key.region.to_string()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|e| {
+            Some(ForumEntry {
+                proposal_id: e.proposal_id,
+                status: Status::parse(&e.status)?,
+                rank: e.rank.and_then(|r| u32::try_from(r).ok()),
+                cost: e.cost,
+            })
+        })
+        .collect();
+    let ceiling = if key.stage == Stage::MusrenbangKecamatan {
+        ceiling::Entity::find_by_id((key.cycle_id, key.region.to_string())).one(db).await?.map(|c| c.amount)
+    } else {
+        None
+    };
+    let (closed, meeting) = match row {
+        Some(row) => (row.closed, row.meeting.and_then(|m| serde_json::from_str::<Meeting>(&m).ok())),
+        None => (false, None),
+    };
+    Ok(ForumFacts { key: key.clone(), closed, meeting, entries, ceiling })
+}
+
+pub(crate) fn to_region(row: &region::Model) -> Option<Region> {
+    Some(Region {
+        code: RegionCode::parse(&row.code).ok()?,
+        name: row.name.clone(),
+        level: RegionLevel::parse(&row.level)?,
+    })
+}

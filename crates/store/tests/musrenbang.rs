@@ -1,0 +1,248 @@
+//! A proposal's path from rembuk warga through kelurahan to kecamatan, on a real database.
+
+use domain::cycle::{ForwardCaps, Stage, Window};
+use domain::masterdata::KamusInput;
+use domain::musrenbang::{CloseProblem, CreateCycle, DecisionInput, MeetingInput, ProposalInput};
+use domain::planning::{ForumKey, Status};
+use domain::{Actor, Command, DomainError, RegionCode};
+use store::StoreError;
+use store::testing::database;
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+fn code(s: &str) -> RegionCode {
+    RegionCode::parse(s).unwrap()
+}
+
+async fn actor(store: &store::Store, username: &str) -> Actor {
+    Actor::User(store.credentials(username).await.unwrap().unwrap().0.actor())
+}
+
+fn meeting() -> MeetingInput {
+    MeetingInput {
+        date: "2027-01-20".into(),
+        place: "Balai warga".into(),
+        chair: "Ketua forum".into(),
+        attendees: vec![("Ani".into(), "warga".into()), ("Budi".into(), "tokoh masyarakat".into())],
+        delegates: vec!["Ani".into()],
+    }
+}
+
+fn proposal(cycle_id: Uuid, stage: Stage, lingkungan: &str, title: &str, volume: &str) -> ProposalInput {
+    ProposalInput {
+        proposal_id: Uuid::now_v7(),
+        cycle_id,
+        stage,
+        title: title.into(),
+        problem: "Jalan rusak dan tergenang saat hujan".into(),
+        kamus_code: "JLN-001".into(),
+        volume: volume.into(),
+        lingkungan: lingkungan.into(),
+        address: format!("Jl. {title}"),
+        latitude: "3.5952".into(),
+        longitude: "98.6722".into(),
+        track: "apbd".into(),
+    }
+}
+
+#[tokio::test]
+async fn a_proposal_climbs_from_rembuk_warga_to_kecamatan_and_keeps_every_stages_figures() {
+    let db = database().await.unwrap();
+    let store = &db.store;
+    let now = OffsetDateTime::now_utc();
+    store::seed::seed_demo(store, now).await.unwrap();
+    let admin = actor(store, "bappeda").await;
+    let pemda = code("12.71");
+    let cycle_id = Uuid::now_v7();
+    store
+        .execute(
+            &admin,
+            &Command::CreateCycle(CreateCycle { pemda: pemda.clone(), cycle_id, tahun_anggaran: 2027 }),
+            now,
+        )
+        .await
+        .unwrap();
+    let open = Window { opens: now - Duration::days(1), closes: now + Duration::days(30) };
+    for stage in Stage::FORUMS {
+        store.execute(&admin, &Command::SetStageWindow { cycle_id, stage, window: open }, now).await.unwrap();
+    }
+    let caps = ForwardCaps { rembuk_warga: None, musrenbang_kelurahan: Some(5), musrenbang_kecamatan: None };
+    store.execute(&admin, &Command::SetCycleSettings { cycle_id, caps, online_proposals: false }, now).await.unwrap();
+    store
+        .execute(
+            &admin,
+            &Command::CreateOpd { pemda: pemda.clone(), code: "1.03".into(), name: "Dinas PUPR".into() },
+            now,
+        )
+        .await
+        .unwrap();
+    let kamus = KamusInput {
+        code: "JLN-001".into(),
+        name: "Pengaspalan jalan lingkungan".into(),
+        unit: "meter".into(),
+        unit_price: "350.000".into(),
+        opd_code: "1.03".into(),
+        bidang: "infrastruktur_kewilayahan".into(),
+        fisik: "ya".into(),
+    };
+    store
+        .execute(
+            &admin,
+            &Command::UpsertKamus { pemda: pemda.clone(), tahun_anggaran: 2027, items: vec![kamus], batch: false },
+            now,
+        )
+        .await
+        .unwrap();
+
+    // Rembuk warga: the kepala lingkungan records three proposals, ranks them and finalises.
+    let kepling = actor(store, "kepling.pasarbaru1").await;
+    let inputs: Vec<ProposalInput> = ["Satu", "Dua", "Tiga"]
+        .iter()
+        .map(|t| proposal(cycle_id, Stage::RembukWarga, "12.71.01.1001.001", t, "100"))
+        .collect();
+    for input in &inputs {
+        store.execute(&kepling, &Command::SubmitProposal(input.clone()), now).await.unwrap();
+    }
+    let ids: Vec<Uuid> = inputs.iter().map(|p| p.proposal_id).collect();
+    let rembuk = ForumKey { cycle_id, stage: Stage::RembukWarga, region: code("12.71.01.1001.001") };
+    let refused = store.execute(&kepling, &Command::CloseForum { forum: rembuk.clone() }, now).await;
+    assert!(
+        matches!(refused, Err(StoreError::Domain(DomainError::CannotClose(CloseProblem::Unranked)))),
+        "{refused:?}"
+    );
+    store.execute(&kepling, &Command::RankForum { forum: rembuk.clone(), order: ids.clone() }, now).await.unwrap();
+    let refused = store.execute(&kepling, &Command::CloseForum { forum: rembuk.clone() }, now).await;
+    assert!(matches!(refused, Err(StoreError::Domain(DomainError::CannotClose(CloseProblem::NoMinutes)))));
+    store.execute(&kepling, &Command::RecordMeeting { forum: rembuk.clone(), meeting: meeting() }, now).await.unwrap();
+    store.execute(&kepling, &Command::CloseForum { forum: rembuk.clone() }, now).await.unwrap();
+    let late = store
+        .execute(
+            &kepling,
+            &Command::SubmitProposal(proposal(cycle_id, Stage::RembukWarga, "12.71.01.1001.001", "Empat", "1")),
+            now,
+        )
+        .await;
+    assert!(matches!(late, Err(StoreError::Domain(DomainError::ForumClosed))));
+
+    // Musrenbang kelurahan: accept, accept with a smaller volume, reject; rank; close.
+    let lurah = actor(store, "kel.pasarbaru").await;
+    let kelurahan = ForumKey { cycle_id, stage: Stage::MusrenbangKelurahan, region: code("12.71.01.1001") };
+    assert_eq!(store.forum(&kelurahan).await.unwrap().items.len(), 3);
+    let decide = |id: Uuid, decision: DecisionInput| Command::DecideProposal {
+        proposal_id: id,
+        stage: Stage::MusrenbangKelurahan,
+        decision,
+    };
+    store.execute(&lurah, &decide(ids[0], DecisionInput::Accept), now).await.unwrap();
+    let changes = DecisionInput::AcceptWithChanges {
+        volume: "60".into(),
+        kamus_code: String::new(),
+        lingkungan: String::new(),
+        address: String::new(),
+        opd_code: String::new(),
+        reason: "Sebagian jalan sudah diperbaiki".into(),
+    };
+    store.execute(&lurah, &decide(ids[1], changes), now).await.unwrap();
+    let no_reason = store.execute(&lurah, &decide(ids[2], DecisionInput::Reject { reason: " ".into() }), now).await;
+    assert!(matches!(no_reason, Err(StoreError::Domain(DomainError::Invalid(_)))));
+    let undecided = store.execute(&lurah, &Command::CloseForum { forum: kelurahan.clone() }, now).await;
+    assert!(matches!(
+        undecided,
+        Err(StoreError::Domain(DomainError::CannotClose(CloseProblem::Undecided { count: 1 })))
+    ));
+    store
+        .execute(&lurah, &decide(ids[2], DecisionInput::Reject { reason: "Bukan kewenangan kota".into() }), now)
+        .await
+        .unwrap();
+    let wrong_order =
+        store.execute(&lurah, &Command::RankForum { forum: kelurahan.clone(), order: ids.clone() }, now).await;
+    assert!(matches!(wrong_order, Err(StoreError::Domain(DomainError::Invalid(_)))), "a rejected proposal has no rank");
+    store
+        .execute(&lurah, &Command::RankForum { forum: kelurahan.clone(), order: vec![ids[1], ids[0]] }, now)
+        .await
+        .unwrap();
+    store.execute(&lurah, &Command::RecordMeeting { forum: kelurahan.clone(), meeting: meeting() }, now).await.unwrap();
+    store.execute(&lurah, &Command::CloseForum { forum: kelurahan.clone() }, now).await.unwrap();
+
+    // Another kelurahan's operator may not touch this forum's proposals.
+    let kecamatan = ForumKey { cycle_id, stage: Stage::MusrenbangKecamatan, region: code("12.71.01") };
+    let camat = actor(store, "kec.medankota").await;
+    let view = store.forum(&kecamatan).await.unwrap();
+    assert_eq!(view.items.len(), 2);
+    let decide_kec = |id: Uuid| Command::DecideProposal {
+        proposal_id: id,
+        stage: Stage::MusrenbangKecamatan,
+        decision: DecisionInput::Accept,
+    };
+    assert!(matches!(
+        store.execute(&lurah, &decide_kec(ids[0]), now).await,
+        Err(StoreError::Domain(DomainError::Denied(_)))
+    ));
+    store.execute(&camat, &decide_kec(ids[0]), now).await.unwrap();
+    store.execute(&camat, &decide_kec(ids[1]), now).await.unwrap();
+    store
+        .execute(&camat, &Command::RankForum { forum: kecamatan.clone(), order: vec![ids[0], ids[1]] }, now)
+        .await
+        .unwrap();
+    store.execute(&camat, &Command::RecordMeeting { forum: kecamatan.clone(), meeting: meeting() }, now).await.unwrap();
+    let no_ceiling = store.execute(&camat, &Command::CloseForum { forum: kecamatan.clone() }, now).await;
+    assert!(matches!(no_ceiling, Err(StoreError::Domain(DomainError::CannotClose(CloseProblem::NoCeiling)))));
+    let set_ceiling =
+        |amount: &str| Command::SetCeiling { cycle_id, kecamatan: "12.71.01".into(), amount: amount.into() };
+    store.execute(&admin, &set_ceiling("40.000.000"), now).await.unwrap();
+    let over = store.execute(&camat, &Command::CloseForum { forum: kecamatan.clone() }, now).await;
+    // 100 m and 60 m at Rp350.000: Rp56.000.000 against Rp40.000.000.
+    assert!(
+        matches!(
+            over,
+            Err(StoreError::Domain(DomainError::CannotClose(CloseProblem::OverCeiling {
+                total: 56_000_000,
+                ceiling: 40_000_000
+            })))
+        ),
+        "{over:?}"
+    );
+    store.execute(&admin, &set_ceiling("60.000.000"), now).await.unwrap();
+    store.execute(&camat, &Command::CloseForum { forum: kecamatan.clone() }, now).await.unwrap();
+
+    // Every stage kept its own figures.
+    let changed = store.proposal(ids[1]).await.unwrap().unwrap();
+    let volumes: Vec<(Stage, i64, Status)> =
+        changed.records.iter().map(|r| (r.stage, r.figures.volume, r.status)).collect();
+    assert_eq!(
+        volumes,
+        vec![
+            (Stage::RembukWarga, 100_000, Status::Accepted),
+            (Stage::MusrenbangKelurahan, 60_000, Status::AcceptedWithChanges),
+            (Stage::MusrenbangKecamatan, 60_000, Status::Accepted),
+            (Stage::ForumOpd, 60_000, Status::Pending),
+        ]
+    );
+    let history = store.proposal_history(ids[1]).await.unwrap();
+    let kinds: Vec<&str> = history.iter().map(|e| e.kind.as_str()).collect();
+    assert!(kinds.starts_with(&["proposal_submitted", "forum_ranked"]), "{kinds:?}");
+    assert!(kinds.contains(&"proposal_decided") && kinds.contains(&"proposals_forwarded"));
+    let rejected = store.proposal(ids[2]).await.unwrap().unwrap();
+    assert_eq!(rejected.summary.status, Status::Rejected);
+    assert_eq!(rejected.records[1].reason.as_deref(), Some("Bukan kewenangan kota"));
+    assert!(store.verify_chain(&pemda).await.unwrap().valid);
+
+    // A closed window refuses everyone, even the machine's operator, who passes every access check.
+    let past = Window { opens: now - Duration::days(60), closes: now - Duration::days(30) };
+    store
+        .execute(&admin, &Command::SetStageWindow { cycle_id, stage: Stage::RembukWarga, window: past }, now)
+        .await
+        .unwrap();
+    let operator = Actor::System { label: "test".into() };
+    let closed = store
+        .execute(
+            &operator,
+            &Command::SubmitProposal(proposal(cycle_id, Stage::RembukWarga, "12.71.01.1001.002", "Lima", "1")),
+            now,
+        )
+        .await;
+    assert!(
+        matches!(closed, Err(StoreError::Domain(DomainError::StageClosed { stage: Stage::RembukWarga, .. }))),
+        "{closed:?}"
+    );
+}
