@@ -1,9 +1,9 @@
 //! The one write path: load facts, decide, append to the journal, apply — in one transaction.
 
 use domain::journal::{GENESIS_HASH, JournalEntry};
-use domain::{Actor, Command, DomainError, Entity, Event};
+use domain::{Actor, Command, DomainError, Entity, Event, RegionCode};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, SqlErr, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, SqlErr, TransactionTrait};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -43,12 +43,46 @@ impl Store {
         }
     }
 
+    /// Decides and commits several commands in one transaction: all of them or none (an import,
+    /// a seed). Each is decided on the state the ones before it left, and all must act in the
+    /// same pemda.
+    pub async fn execute_batch(&self, actor: &Actor, commands: &[Command], now: OffsetDateTime) -> Result<Vec<Event>> {
+        let txn = self.write.begin().await?;
+        let mut all = Vec::new();
+        let mut batch_pemda = None;
+        for command in commands {
+            let pemda = crate::facts::resolve_pemda(&txn, command).await?;
+            if batch_pemda.get_or_insert_with(|| pemda.clone()) != &pemda {
+                return Err(DomainError::field("commands", domain::Rule::UnknownRegion).into());
+            }
+            all.extend(commit_in(&txn, &pemda, actor, command, now).await?);
+        }
+        txn.commit().await?;
+        Ok(all)
+    }
+
     async fn decide_and_commit(&self, actor: &Actor, command: &Command, now: OffsetDateTime) -> Result<Vec<Event>> {
         // The pemda of a command that names a user, cycle or proposal is found before the
         // transaction; everything is read again under the lock, so the decision sees the state it
         // changes.
         let pemda = crate::facts::resolve_pemda(&self.read, command).await?;
         let txn = self.write.begin().await?;
+        let events = commit_in(&txn, &pemda, actor, command, now).await?;
+        txn.commit().await?;
+        Ok(events)
+    }
+}
+
+/// Locks the pemda's chain, reads the facts, decides, journals and applies: everything of one
+/// command but the transaction's begin and commit.
+async fn commit_in(
+    txn: &DatabaseTransaction,
+    pemda: &RegionCode,
+    actor: &Actor,
+    command: &Command,
+    now: OffsetDateTime,
+) -> Result<Vec<Event>> {
+    {
         if matches!(command, Command::CreatePemda(_)) {
             chain_head::Entity::insert(chain_head::ActiveModel {
                 pemda_code: Set(pemda.to_string()),
@@ -56,7 +90,7 @@ impl Store {
                 hash: Set(GENESIS_HASH.to_string()),
             })
             .on_conflict_do_nothing()
-            .exec(&txn)
+            .exec(txn)
             .await?;
         }
         // Every writer of this pemda queues here: a write to the head row takes PostgreSQL's row
@@ -65,13 +99,12 @@ impl Store {
         chain_head::Entity::update_many()
             .col_expr(chain_head::Column::Seq, Expr::col(chain_head::Column::Seq))
             .filter(chain_head::Column::PemdaCode.eq(pemda.to_string()))
-            .exec(&txn)
+            .exec(txn)
             .await?;
-        let head = chain_head::Entity::find_by_id(pemda.to_string()).one(&txn).await?;
-        let facts = crate::facts::load(&txn, command, &pemda, actor, now).await?;
+        let head = chain_head::Entity::find_by_id(pemda.to_string()).one(txn).await?;
+        let facts = crate::facts::load(txn, command, pemda, actor, now).await?;
         let events = domain::decide(&facts, command, actor)?;
         if events.is_empty() {
-            txn.rollback().await?;
             return Ok(events);
         }
         let Some(head) = head else {
@@ -109,7 +142,7 @@ impl Store {
             });
         }
         for chunk in rows.chunks(500) {
-            journal::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+            journal::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
         }
         // Each proposal's timeline is read from the journal through this index.
         let subjects: Vec<journal_subject::ActiveModel> = events
@@ -125,17 +158,16 @@ impl Store {
             })
             .collect();
         for chunk in subjects.chunks(500) {
-            journal_subject::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+            journal_subject::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
         }
         chain_head::Entity::update(chain_head::ActiveModel {
             pemda_code: Set(pemda.to_string()),
             seq: Set(seq),
             hash: Set(prev_hash),
         })
-        .exec(&txn)
+        .exec(txn)
         .await?;
-        crate::apply::apply(&txn, &pemda, &events, actor, now).await?;
-        txn.commit().await?;
+        crate::apply::apply(txn, pemda, &events, actor, now).await?;
         Ok(events)
     }
 }

@@ -57,8 +57,20 @@ fn parse_catalogue(text: &'static str) -> Catalogue {
         .collect()
 }
 
-static ID: LazyLock<Catalogue> = LazyLock::new(|| parse_catalogue(include_str!("../i18n/id.txt")));
-static EN: LazyLock<Catalogue> = LazyLock::new(|| parse_catalogue(include_str!("../i18n/en.txt")));
+/// Each language's catalogue is a few files, one per part of the application, so that work on
+/// one part does not collide with another's.
+static ID: LazyLock<Catalogue> = LazyLock::new(|| {
+    [include_str!("../i18n/id/core.txt"), include_str!("../i18n/id/forum.txt"), include_str!("../i18n/id/admin.txt")]
+        .into_iter()
+        .flat_map(parse_catalogue)
+        .collect()
+});
+static EN: LazyLock<Catalogue> = LazyLock::new(|| {
+    [include_str!("../i18n/en/core.txt"), include_str!("../i18n/en/forum.txt"), include_str!("../i18n/en/admin.txt")]
+        .into_iter()
+        .flat_map(parse_catalogue)
+        .collect()
+});
 
 /// The translator handed to every template.
 #[derive(Debug, Clone, Copy, Default)]
