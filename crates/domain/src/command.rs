@@ -71,6 +71,11 @@ pub enum Command {
     SupportProposal {
         proposal_id: Uuid,
     },
+    /// A photo already stored under its hash, to be recorded with the proposal.
+    AttachPhoto {
+        proposal_id: Uuid,
+        photo: crate::planning::PhotoRef,
+    },
     CreatePemda(CreatePemda),
     AddLingkungan(AddLingkungan),
     /// Several lingkungan at once (a CSV upload): all of them or none.
@@ -164,6 +169,8 @@ pub struct Facts {
     pub forum: Option<ForumFacts>,
     /// Whether the acting resident already supports the proposal named.
     pub already_supported: bool,
+    /// How many photos the proposal named already has.
+    pub photo_count: usize,
     /// The pemda the command acts in, if it exists.
     pub pemda_exists: bool,
     /// Every region the command names (see [`Command::regions_named`]) that exists.
@@ -185,6 +192,7 @@ impl Default for Facts {
             proposal: None,
             forum: None,
             already_supported: false,
+            photo_count: 0,
             pemda_exists: false,
             regions: HashMap::new(),
             lingkungan_names: HashMap::new(),
@@ -209,7 +217,8 @@ impl Command {
             | Command::RankForum { .. }
             | Command::RecordMeeting { .. }
             | Command::CloseForum { .. }
-            | Command::SupportProposal { .. } => resolved.cloned(),
+            | Command::SupportProposal { .. }
+            | Command::AttachPhoto { .. } => resolved.cloned(),
             Command::CreatePemda(c) => Some(c.code.clone()),
             Command::AddLingkungan(c) => RegionCode::parse(&c.kelurahan).ok()?.pemda(),
             Command::AddLingkunganBatch(rows) => {
@@ -240,9 +249,9 @@ impl Command {
 
     pub fn proposal_named(&self) -> Option<Uuid> {
         match self {
-            Command::DecideProposal { proposal_id, .. } | Command::SupportProposal { proposal_id } => {
-                Some(*proposal_id)
-            }
+            Command::DecideProposal { proposal_id, .. }
+            | Command::SupportProposal { proposal_id }
+            | Command::AttachPhoto { proposal_id, .. } => Some(*proposal_id),
             _ => None,
         }
     }
@@ -260,6 +269,11 @@ impl Command {
             Command::DecideProposal { stage, .. } => {
                 let proposal = proposal?;
                 Some(ForumKey { cycle_id: proposal.cycle_id, stage: *stage, region: proposal.forum_region(*stage)? })
+            }
+            Command::AttachPhoto { .. } => {
+                let proposal = proposal?;
+                let stage = proposal.origin.entry_stage();
+                Some(ForumKey { cycle_id: proposal.cycle_id, stage, region: proposal.forum_region(stage)? })
             }
             _ => None,
         }
@@ -291,6 +305,7 @@ impl Command {
             Command::RecordMeeting { .. } => "record_meeting",
             Command::CloseForum { .. } => "close_forum",
             Command::SupportProposal { .. } => "support_proposal",
+            Command::AttachPhoto { .. } => "attach_photo",
             Command::CreatePemda(_) => "create_pemda",
             Command::AddLingkungan(_) => "add_lingkungan",
             Command::AddLingkunganBatch(_) => "add_lingkungan_batch",
@@ -376,6 +391,7 @@ pub fn decide(facts: &Facts, command: &Command, actor: &Actor) -> Result<Vec<Eve
         Command::RecordMeeting { forum, meeting } => musrenbang::record_meeting(facts, forum, meeting, actor),
         Command::CloseForum { forum } => musrenbang::close(facts, forum, actor),
         Command::SupportProposal { proposal_id } => musrenbang::support(facts, *proposal_id, actor),
+        Command::AttachPhoto { proposal_id, photo } => musrenbang::attach_photo(facts, *proposal_id, photo, actor),
         Command::CreatePemda(c) => create_pemda(facts, c, actor),
         Command::AddLingkungan(row) => add_lingkungan(facts, std::slice::from_ref(row), actor, ""),
         Command::AddLingkunganBatch(rows) => add_lingkungan(facts, rows, actor, "rows"),

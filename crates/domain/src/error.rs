@@ -64,6 +64,16 @@ pub enum Rule {
     RankingIncomplete,
     /// A resident supports a proposal once.
     AlreadySupported,
+    /// A file that is not a JPEG or PNG image by its content.
+    PhotoType,
+    /// A file over the size limit, in megabytes.
+    PhotoTooLarge {
+        max_mb: u64,
+    },
+    /// More photos than a proposal may carry.
+    TooManyPhotos {
+        max: usize,
+    },
 }
 
 impl From<CodeError> for Rule {

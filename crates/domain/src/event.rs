@@ -119,6 +119,10 @@ pub enum Event {
         proposal_id: Uuid,
         user_id: Uuid,
     },
+    PhotoAttached {
+        proposal_id: Uuid,
+        photo: crate::planning::PhotoRef,
+    },
 }
 
 impl Event {
@@ -145,6 +149,7 @@ impl Event {
             Event::ForumClosed { .. } => "forum_closed",
             Event::ProposalsForwarded { .. } => "proposals_forwarded",
             Event::ProposalSupported { .. } => "proposal_supported",
+            Event::PhotoAttached { .. } => "photo_attached",
         }
     }
 
@@ -153,7 +158,8 @@ impl Event {
         match self {
             Event::ProposalSubmitted { proposal_id, .. }
             | Event::ProposalDecided { proposal_id, .. }
-            | Event::ProposalSupported { proposal_id, .. } => vec![*proposal_id],
+            | Event::ProposalSupported { proposal_id, .. }
+            | Event::PhotoAttached { proposal_id, .. } => vec![*proposal_id],
             Event::ForumRanked { order, .. } => order.clone(),
             Event::ForumClosed { forwarded, .. } => forwarded.clone(),
             Event::ProposalsForwarded { proposals, .. } => proposals.clone(),

@@ -204,20 +204,19 @@ pub fn set_ceiling(
     authorize(actor, Action::ManageCycle, &Resource::pemda(cycle.pemda.clone()))?;
     let mut errors = Errors::default();
     let amount = check_rupiah(&mut errors, "amount", amount);
-    let code = match RegionCode::parse(kecamatan) {
-        Ok(code) => code,
-        Err(e) => {
-            errors.push("kecamatan", e.into());
-            return Err(errors.into_result().unwrap_err());
-        }
-    };
-    match facts.regions.get(&code) {
-        Some(region) if region.level == RegionLevel::Kecamatan && code.is_within(&cycle.pemda) => {}
-        Some(_) => errors.push("kecamatan", Rule::WrongLevel { expected: "kecamatan" }),
-        None => errors.push("kecamatan", Rule::UnknownRegion),
+    match RegionCode::parse(kecamatan) {
+        Err(e) => errors.push("kecamatan", e.into()),
+        Ok(code) => match facts.regions.get(&code) {
+            Some(region) if region.level == RegionLevel::Kecamatan && code.is_within(&cycle.pemda) => {
+                errors.into_result()?;
+                return Ok(vec![Event::CeilingSet { cycle_id, kecamatan: code, amount }]);
+            }
+            Some(_) => errors.push("kecamatan", Rule::WrongLevel { expected: "kecamatan" }),
+            None => errors.push("kecamatan", Rule::UnknownRegion),
+        },
     }
-    errors.into_result()?;
-    Ok(vec![Event::CeilingSet { cycle_id, kecamatan: code, amount }])
+    // Every broken field is named together; a valid kecamatan returned above.
+    Err(errors.into_result().err().unwrap_or(DomainError::field("kecamatan", Rule::UnknownRegion)))
 }
 
 fn parse_point(errors: &mut Errors, latitude: &str, longitude: &str) -> Option<Point> {
@@ -599,6 +598,49 @@ pub fn support(facts: &Facts, proposal_id: Uuid, actor: &Actor) -> Result<Vec<Ev
         return Err(DomainError::field("proposal", Rule::AlreadySupported));
     }
     Ok(vec![Event::ProposalSupported { proposal_id, user_id: user.id }])
+}
+
+/// A photo joins a proposal while the forum where it was raised is open, by whoever may raise
+/// proposals there (or the resident who raised it).
+pub fn attach_photo(
+    facts: &Facts,
+    proposal_id: Uuid,
+    photo: &crate::planning::PhotoRef,
+    actor: &Actor,
+) -> Result<Vec<Event>, DomainError> {
+    let proposal = facts
+        .proposal
+        .as_ref()
+        .filter(|p| p.id == proposal_id)
+        .ok_or_else(|| DomainError::NotFound(Entity::Proposal, proposal_id.to_string()))?;
+    let cycle = cycle_of(facts, proposal.cycle_id)?;
+    let stage = proposal.origin.entry_stage();
+    let region = proposal.forum_region(stage).ok_or_else(|| DomainError::field("stage", Rule::NotAtStage))?;
+    let resource = Resource::region(region.clone()).ok_or(DomainError::NotFound(Entity::Region, region.to_string()))?;
+    let runs_forum = forum_action(stage).is_some_and(|action| authorize(actor, action, &resource).is_ok());
+    if !runs_forum {
+        authorize(actor, Action::ProposeOnline, &resource)?;
+    }
+    cycle.check_open(stage, facts.now)?;
+    if facts.forum.as_ref().is_some_and(|f| f.closed) {
+        return Err(DomainError::ForumClosed);
+    }
+    let mut errors = Errors::default();
+    if crate::planning::photo_kind_of(&photo.content_type).is_none() {
+        errors.push("photo", Rule::PhotoType);
+    }
+    if photo.size > crate::planning::PHOTO_MAX_BYTES {
+        errors.push("photo", Rule::PhotoTooLarge { max_mb: crate::planning::PHOTO_MAX_BYTES / (1024 * 1024) });
+    }
+    if facts.photo_count >= crate::planning::PHOTOS_PER_PROPOSAL {
+        errors.push("photo", Rule::TooManyPhotos { max: crate::planning::PHOTOS_PER_PROPOSAL });
+    }
+    let valid_hash = photo.sha256.len() == 64 && photo.sha256.bytes().all(|b| b.is_ascii_hexdigit());
+    if !valid_hash {
+        errors.push("photo", Rule::Format { expected: "sha256" });
+    }
+    errors.into_result()?;
+    Ok(vec![Event::PhotoAttached { proposal_id, photo: photo.clone() }])
 }
 
 /// Why a forum cannot close yet; the page and the API show the numbers.

@@ -46,6 +46,9 @@ enum Cmd {
         /// Mark cookies Secure: set this whenever Rencana is served over HTTPS.
         #[arg(long, env = "RENCANA_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Map tiles as a Leaflet URL template; empty for none (the map still picks points).
+        #[arg(long, env = "RENCANA_TILE_URL", default_value = web::DEFAULT_TILE_URL)]
+        tile_url: String,
     },
     /// Create or update the database schema (serve does this too).
     Migrate,
@@ -148,7 +151,9 @@ async fn open_store(cli: &Cli) -> anyhow::Result<Store> {
             Store::sqlite_url(&cli.data_dir)
         }
     };
-    Store::open(&url).await.context("cannot open the database")
+    let attachments = store::attachments::Attachments::local(&cli.data_dir.join("attachments"))
+        .context("cannot open the attachment directory")?;
+    Ok(Store::open(&url).await.context("cannot open the database")?.with_attachments(attachments))
 }
 
 fn operator() -> Actor {
@@ -170,9 +175,10 @@ fn explain(error: StoreError) -> anyhow::Error {
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let now = OffsetDateTime::now_utc();
     match &cli.command {
-        Cmd::Serve { listen, demo, secure_cookies } => {
+        Cmd::Serve { listen, demo, secure_cookies, tile_url } => {
             let store = open_store(&cli).await?;
-            serve(store, *listen, *demo, *secure_cookies).await?;
+            let config = web::Config { demo: *demo, secure_cookies: *secure_cookies, tile_url: tile_url.clone() };
+            serve(store, *listen, config).await?;
         }
         Cmd::Migrate => {
             open_store(&cli).await?;
@@ -182,7 +188,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = open_store(&cli).await?;
             let seeded = store::seed::seed_demo(&store, now).await?;
             if seeded {
-                println!("Demo created: Kota Medan (12.71) with its kecamatan, kelurahan and lingkungan.");
+                println!("Demo created: Kota Medan (12.71), its lingkungan, the 2027 cycle at kecamatan stage.");
             } else {
                 println!("Demo already present.");
             }
@@ -265,7 +271,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn serve(store: Store, listen: SocketAddr, demo: bool, secure_cookies: bool) -> anyhow::Result<()> {
+async fn serve(store: Store, listen: SocketAddr, config: web::Config) -> anyhow::Result<()> {
     let sweeper = store.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
@@ -277,7 +283,8 @@ async fn serve(store: Store, listen: SocketAddr, demo: bool, secure_cookies: boo
         }
     });
     let backend = store.backend().name();
-    let app = web::app(store, web::Config { demo, secure_cookies });
+    let demo = config.demo;
+    let app = web::app(store, config);
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     tracing::info!(%listen, database = backend, demo, "serving on http://{listen}");
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;

@@ -9,8 +9,8 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::entity::{
-    app_user, ceiling, cycle, cycle_stage, forum, kamus_item, opd, pemda, proposal, proposal_stage, region, support,
-    user_grant, web_session,
+    app_user, ceiling, cycle, cycle_stage, forum, kamus_item, opd, pemda, photo, proposal, proposal_stage, region,
+    support, user_grant, web_session,
 };
 use crate::{Result, StoreError};
 
@@ -254,6 +254,18 @@ pub(crate) async fn apply(
                         proposal_stage::Entity::insert_many(next_rows).exec(txn).await?;
                     }
                 }
+            }
+            Event::PhotoAttached { proposal_id, photo: attached } => {
+                photo::Entity::insert(photo::ActiveModel {
+                    id: Set(attached.id),
+                    proposal_id: Set(*proposal_id),
+                    sha256: Set(attached.sha256.clone()),
+                    content_type: Set(attached.content_type.clone()),
+                    size: Set(i64::try_from(attached.size).unwrap_or(i64::MAX)),
+                    created_at: Set(now),
+                })
+                .exec(txn)
+                .await?;
             }
             Event::ProposalSupported { proposal_id, user_id } => {
                 support::Entity::insert(support::ActiveModel {

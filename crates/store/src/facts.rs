@@ -9,13 +9,15 @@ use domain::planning::{
     Figures, ForumEntry, ForumFacts, ForumKey, Location, Meeting, Origin, Point, ProposalFacts, StageRecord, Status,
 };
 use domain::{Actor, Command, DomainError, Entity, Facts, Region, RegionCode, RegionLevel};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::entity::{
-    app_user, ceiling, cycle, cycle_stage, forum, kamus_item, opd, pemda, proposal, proposal_stage, region, support,
-    user_grant,
+    app_user, ceiling, cycle, cycle_stage, forum, kamus_item, opd, pemda, photo, proposal, proposal_stage, region,
+    support, user_grant,
 };
 use crate::{Result, StoreError};
 
@@ -124,7 +126,14 @@ pub(crate) async fn load(
         }
         _ => false,
     };
+    let photo_count = match command {
+        Command::AttachPhoto { proposal_id, .. } => {
+            photo::Entity::find().filter(photo::Column::ProposalId.eq(*proposal_id)).count(txn).await? as usize
+        }
+        _ => 0,
+    };
     Ok(Facts {
+        photo_count,
         now,
         cycle,
         cycle_year_taken,

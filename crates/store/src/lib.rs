@@ -3,6 +3,7 @@
 //! tables together. Reads go straight to the current-state tables.
 
 mod apply;
+pub mod attachments;
 mod commit;
 pub mod entity;
 mod facts;
@@ -46,6 +47,8 @@ pub enum StoreError {
     Corrupt(String),
     #[error("password hashing failed: {0}")]
     Hashing(String),
+    #[error("attachment storage: {0}")]
+    Attachment(String),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -77,6 +80,8 @@ pub struct Store {
     /// by the lock on its chain head.
     write: DatabaseConnection,
     backend: Backend,
+    /// Where photos and documents are kept; none until the binary or a test sets it.
+    attachments: Option<attachments::Attachments>,
 }
 
 impl Store {
@@ -85,12 +90,12 @@ impl Store {
         let store = if url.starts_with("sqlite:") {
             let read = Database::connect(sqlite_options(url, 8)).await?;
             let write = Database::connect(sqlite_options(url, 1)).await?;
-            Store { read, write, backend: Backend::Sqlite }
+            Store { read, write, backend: Backend::Sqlite, attachments: None }
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let mut options = ConnectOptions::new(url.to_string());
             options.max_connections(16).acquire_timeout(Duration::from_secs(30)).sqlx_logging(false);
             let pool = Database::connect(options).await?;
-            Store { read: pool.clone(), write: pool, backend: Backend::Postgres }
+            Store { read: pool.clone(), write: pool, backend: Backend::Postgres, attachments: None }
         } else {
             return Err(StoreError::UnsupportedUrl);
         };
@@ -101,6 +106,12 @@ impl Store {
     /// The default SQLite database in a data directory, created when missing.
     pub fn sqlite_url(data_dir: &Path) -> String {
         format!("sqlite://{}?mode=rwc", data_dir.join("rencana.db").display())
+    }
+
+    /// Keeps attachments in `attachments` (local disk, or memory in tests).
+    pub fn with_attachments(mut self, attachments: attachments::Attachments) -> Store {
+        self.attachments = Some(attachments);
+        self
     }
 
     pub fn backend(&self) -> Backend {

@@ -7,7 +7,7 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Foundation), Box::new(Musrenbang)]
+        vec![Box::new(Foundation), Box::new(Musrenbang), Box::new(Photos)]
     }
 }
 
@@ -645,5 +645,53 @@ impl MigrationTrait for Musrenbang {
 
     async fn down(&self, _manager: &SchemaManager) -> Result<(), DbErr> {
         Err(DbErr::Migration("the musrenbang schema is not reversible".into()))
+    }
+}
+
+#[derive(DeriveIden)]
+enum Photo {
+    Table,
+    Id,
+    ProposalId,
+    Sha256,
+    ContentType,
+    Size,
+    CreatedAt,
+}
+
+struct Photos;
+
+impl MigrationName for Photos {
+    fn name(&self) -> &str {
+        "m20261129_000003_photos"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Photos {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(Photo::Table)
+                    .col(uuid(Photo::Id).primary_key())
+                    .col(uuid(Photo::ProposalId))
+                    .col(string_len(Photo::Sha256, 64))
+                    .col(string_len(Photo::ContentType, 32))
+                    .col(big_integer(Photo::Size))
+                    .col(timestamp_with_time_zone(Photo::CreatedAt))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create().name("ix_photo_proposal").table(Photo::Table).col(Photo::ProposalId).to_owned(),
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn down(&self, _manager: &SchemaManager) -> Result<(), DbErr> {
+        Err(DbErr::Migration("the photo schema is not reversible".into()))
     }
 }

@@ -6,13 +6,13 @@ use std::collections::HashMap;
 use domain::cycle::{CycleFacts, Stage};
 use domain::journal::JournalEntry;
 use domain::masterdata::{KamusItem, Opd};
-use domain::planning::{FlagCandidate, ForumFacts, ForumKey, Origin, StageRecord, Status, Track};
+use domain::planning::{FlagCandidate, ForumFacts, ForumKey, Origin, PhotoRef, StageRecord, Status, Track};
 use domain::{RegionCode, masterdata::Bidang};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::entity::{ceiling, cycle, journal, journal_subject, kamus_item, opd, proposal, proposal_stage};
+use crate::entity::{ceiling, cycle, journal, journal_subject, kamus_item, opd, photo, proposal, proposal_stage};
 use crate::facts::{cycle_facts, forum_facts, parse_code, to_kamus, to_record};
 use crate::{Result, Store, StoreError};
 
@@ -266,6 +266,62 @@ impl Store {
             }
         }
         Ok(latest.iter().map(|(id, record)| FlagCandidate::of(*id, &record.figures)).collect())
+    }
+
+    /// The photos of a proposal, oldest first.
+    pub async fn photos(&self, proposal_id: Uuid) -> Result<Vec<PhotoRef>> {
+        Ok(photo::Entity::find()
+            .filter(photo::Column::ProposalId.eq(proposal_id))
+            .order_by_asc(photo::Column::CreatedAt)
+            .all(&self.read)
+            .await?
+            .into_iter()
+            .map(|p| PhotoRef {
+                id: p.id,
+                sha256: p.sha256,
+                content_type: p.content_type,
+                size: u64::try_from(p.size).unwrap_or(0),
+            })
+            .collect())
+    }
+
+    /// Stores a photo's bytes (checked to be a JPEG or PNG within the size limit) and records it
+    /// with the proposal, for `actor`, in the journal.
+    pub async fn attach_photo(
+        &self,
+        actor: &domain::Actor,
+        proposal_id: Uuid,
+        bytes: bytes::Bytes,
+        now: OffsetDateTime,
+    ) -> Result<PhotoRef> {
+        let attachments = self
+            .attachments
+            .as_ref()
+            .ok_or_else(|| StoreError::Attachment("no attachment storage configured".into()))?;
+        let size = bytes.len() as u64;
+        let Some(content_type) = domain::planning::photo_kind(&bytes) else {
+            return Err(domain::DomainError::field("photo", domain::Rule::PhotoType).into());
+        };
+        if size > domain::planning::PHOTO_MAX_BYTES {
+            let max_mb = domain::planning::PHOTO_MAX_BYTES / (1024 * 1024);
+            return Err(domain::DomainError::field("photo", domain::Rule::PhotoTooLarge { max_mb }).into());
+        }
+        // Stored before the record: a refused command leaves an unreferenced file, never a
+        // record without its file.
+        let sha256 = attachments.put(bytes).await?;
+        let photo = PhotoRef { id: Uuid::now_v7(), sha256, content_type: content_type.to_string(), size };
+        self.execute(actor, &domain::Command::AttachPhoto { proposal_id, photo: photo.clone() }, now).await?;
+        Ok(photo)
+    }
+
+    /// A photo's bytes and type, if it belongs to the proposal.
+    pub async fn photo_bytes(&self, proposal_id: Uuid, photo_id: Uuid) -> Result<Option<(String, bytes::Bytes)>> {
+        let Some(row) = photo::Entity::find_by_id(photo_id).one(&self.read).await? else { return Ok(None) };
+        if row.proposal_id != proposal_id {
+            return Ok(None);
+        }
+        let Some(attachments) = &self.attachments else { return Ok(None) };
+        Ok(attachments.get(&row.sha256).await?.map(|bytes| (row.content_type, bytes)))
     }
 
     /// Today's kamus prices of a tahun anggaran, for the price check.

@@ -45,13 +45,21 @@ pub async fn database() -> Result<TestDatabase> {
                 Some((base, _)) => format!("{base}/{name}"),
                 None => format!("{server}/{name}"),
             };
-            Ok(TestDatabase { store: Store::open(&url).await?, url, _dir: None })
+            Ok(TestDatabase {
+                store: Store::open(&url).await?.with_attachments(crate::attachments::Attachments::memory()),
+                url,
+                _dir: None,
+            })
         }
         _ => {
             let dir = std::env::temp_dir().join(format!("rencana-test-{}", uuid::Uuid::now_v7().simple()));
             std::fs::create_dir_all(&dir).map_err(|e| crate::StoreError::Backup(e.to_string()))?;
             let url = Store::sqlite_url(&dir);
-            Ok(TestDatabase { store: Store::open(&url).await?, url, _dir: Some(TempDir(dir)) })
+            Ok(TestDatabase {
+                store: Store::open(&url).await?.with_attachments(crate::attachments::Attachments::memory()),
+                url,
+                _dir: Some(TempDir(dir)),
+            })
         }
     }
 }

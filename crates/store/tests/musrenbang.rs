@@ -50,7 +50,7 @@ async fn a_proposal_climbs_from_rembuk_warga_to_kecamatan_and_keeps_every_stages
     let db = database().await.unwrap();
     let store = &db.store;
     let now = OffsetDateTime::now_utc();
-    store::seed::seed_demo(store, now).await.unwrap();
+    store::seed::seed_demo_foundation(store, now).await.unwrap();
     let admin = actor(store, "bappeda").await;
     let pemda = code("12.71");
     let cycle_id = Uuid::now_v7();

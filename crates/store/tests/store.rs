@@ -155,11 +155,11 @@ async fn concurrent_writers_never_fork_the_chain() {
 }
 
 #[tokio::test]
-async fn the_demo_seeds_medan_once() {
+async fn the_demo_foundation_is_medan_with_its_lingkungan_and_one_account_per_role() {
+    // The whole demo, cycle included, is tested once per database in tests/demo.rs.
     let db = database().await.unwrap();
     let now = OffsetDateTime::now_utc();
-    assert!(store::seed::seed_demo(&db.store, now).await.unwrap());
-    assert!(!store::seed::seed_demo(&db.store, now).await.unwrap());
+    store::seed::seed_demo_foundation(&db.store, now).await.unwrap();
     let counts = db.store.region_counts(&code("12.71")).await.unwrap();
     assert!((1_800..=2_200).contains(&counts.lingkungan), "{counts:?}");
     let users = db.store.users(&code("12.71"), None).await.unwrap();

@@ -157,6 +157,11 @@ impl Tr {
             Rule::NotAtStage => self.f("rule.not_at_stage", &[("field", field)]),
             Rule::RankingIncomplete => self.f("rule.ranking_incomplete", &[("field", field)]),
             Rule::AlreadySupported => self.t("rule.already_supported").to_string(),
+            Rule::PhotoType => self.f("rule.photo_type", &[("field", field)]),
+            Rule::PhotoTooLarge { max_mb } => {
+                self.f("rule.photo_too_large", &[("field", field), ("max_mb", &max_mb.to_string())])
+            }
+            Rule::TooManyPhotos { max } => self.f("rule.too_many_photos", &[("max", &max.to_string())]),
         }
     }
 
@@ -387,6 +392,10 @@ mod tests {
             NotAtStage,
             RankingIncomplete,
             AlreadySupported,
+            PhotoType,
+            PhotoTooLarge { max_mb: 5 },
+            TooManyPhotos { max: 10 },
+            Format { expected: "sha256" },
             Format { expected: "rupiah" },
             Format { expected: "code" },
             Format { expected: "bidang" },

@@ -30,7 +30,34 @@ pub struct Config {
     pub demo: bool,
     /// Mark cookies `Secure`: on whenever Rencana is served over HTTPS.
     pub secure_cookies: bool,
+    /// Map tiles, as a Leaflet URL template (`https://tile.example/{z}/{x}/{y}.png`); empty for
+    /// none, which leaves the map a plain grid that still picks points.
+    pub tile_url: String,
 }
+
+impl Config {
+    /// The origin of the tile server, which the Content-Security-Policy must let images come from.
+    fn tile_origin(&self) -> Option<String> {
+        let rest = self
+            .tile_url
+            .strip_prefix("https://")
+            .map(|r| ("https", r))
+            .or_else(|| self.tile_url.strip_prefix("http://").map(|r| ("http", r)))?;
+        let host = rest.1.split('/').next().filter(|h| !h.is_empty() && !h.contains(['{', '}', '\'', ';', ' ']))?;
+        Some(format!("{}://{}", rest.0, host))
+    }
+
+    fn content_security_policy(&self) -> String {
+        let tiles = self.tile_origin().map(|o| format!(" {o}")).unwrap_or_default();
+        format!(
+            "default-src 'self'; img-src 'self' data:{tiles}; style-src 'self'; script-src 'self'; object-src 'none'; \
+             base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        )
+    }
+}
+
+/// OpenStreetMap's standard tiles: a sensible default where the server reaches the internet.
+pub const DEFAULT_TILE_URL: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
 
 #[derive(Clone)]
 pub struct AppState {
@@ -43,11 +70,10 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The most a request body may hold: a CSV of lingkungan for a whole pemda fits easily.
 const BODY_LIMIT: usize = 8 * 1024 * 1024;
 
-const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
-                   object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-
 /// The whole application.
 pub fn app(store: Store, config: Config) -> Router {
+    let csp = HeaderValue::from_str(&config.content_security_policy())
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
     let state = AppState { store: store.clone(), config: Arc::new(config) };
     let sessions = SessionManagerLayer::new(DbSessionStore::new(store))
         .with_name("rencana_session")
@@ -60,7 +86,7 @@ pub fn app(store: Store, config: Config) -> Router {
         .merge(pages)
         .merge(api::router(state.clone()))
         .merge(assets::router())
-        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, csp))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
@@ -69,6 +95,8 @@ pub fn app(store: Store, config: Config) -> Router {
             HeaderValue::from_static("geolocation=(self), camera=(), microphone=()"),
         ))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        // axum's own extractors stop at 2 MB unless told otherwise; photos may weigh 5 MB.
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(TraceLayer::new_for_http())

@@ -271,6 +271,19 @@ async fn the_openapi_document_describes_every_fixed_path() {
         "/api/v1/users/{id}/grants",
         "/api/v1/users/{id}/disable",
         "/api/v1/audit/verify",
+        "/api/v1/cycles",
+        "/api/v1/cycles/{id}/stages/{stage}",
+        "/api/v1/cycles/{id}/ceilings/{region_code}",
+        "/api/v1/opd",
+        "/api/v1/kamus",
+        "/api/v1/proposals",
+        "/api/v1/proposals/{id}",
+        "/api/v1/proposals/{id}/history",
+        "/api/v1/proposals/{id}/decisions",
+        "/api/v1/proposals/{id}/supports",
+        "/api/v1/proposals/{id}/photos",
+        "/api/v1/forums/{cycle}/{stage}/{region_code}/ranking",
+        "/api/v1/forums/{cycle}/{stage}/{region_code}/close",
     ] {
         assert!(paths.contains_key(path), "{path} missing from the OpenAPI document");
     }

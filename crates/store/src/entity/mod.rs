@@ -11,6 +11,7 @@ pub mod journal_subject;
 pub mod kamus_item;
 pub mod opd;
 pub mod pemda;
+pub mod photo;
 pub mod proposal;
 pub mod proposal_stage;
 pub mod region;

@@ -3,6 +3,9 @@
 //! (`Accept-Language: en` for English, Indonesian otherwise).
 
 mod audit;
+mod cycles;
+mod masterdata;
+pub mod proposals;
 mod regions;
 mod session;
 mod users;
@@ -53,6 +56,9 @@ pub fn router(state: AppState) -> Router {
         .merge(regions::router())
         .merge(users::router())
         .merge(audit::router())
+        .merge(cycles::router())
+        .merge(masterdata::router())
+        .merge(proposals::router())
         .split_for_parts();
     let doc_json = doc.to_pretty_json().unwrap_or_default();
     router

@@ -2,10 +2,15 @@
 
 mod audit;
 mod auth;
+pub(crate) mod cycles;
+mod forums;
 mod home;
+pub(crate) mod masterdata;
+mod proposals;
 mod regions;
 mod users;
 
+pub use proposals::photo_response;
 pub use regions::lingkungan_csv_response;
 pub use users::hash_new_password;
 
@@ -31,6 +36,10 @@ pub fn router(state: AppState) -> Router {
         .merge(regions::router())
         .merge(users::router())
         .merge(audit::router())
+        .merge(forums::router())
+        .merge(proposals::router())
+        .merge(cycles::router())
+        .merge(masterdata::router())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), render_errors))
         .with_state(state)

@@ -1,0 +1,167 @@
+//! The demo at Medan's scale: the 2027 cycle with about 6,000 proposals, every rembuk warga and
+//! musrenbang kelurahan closed, the musrenbang kecamatan open with proposals waiting.
+
+use std::time::Instant;
+
+use domain::cycle::Stage;
+use domain::musrenbang::{CloseProblem, DecisionInput};
+use domain::planning::{ForumKey, Status};
+use domain::{Actor, Command, DomainError, RegionCode, RegionLevel};
+use store::seed::{AddPemdaError, DEMO_TAHUN_ANGGARAN, KECAMATAN_DECIDED, KECAMATAN_HALF_DECIDED};
+use store::testing::database;
+use store::{ProposalFilter, StoreError};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+fn code(s: &str) -> RegionCode {
+    RegionCode::parse(s).unwrap()
+}
+
+#[tokio::test]
+async fn the_demo_holds_a_cycle_at_the_musrenbang_kecamatan() {
+    let db = database().await.unwrap();
+    let store = &db.store;
+    let now = OffsetDateTime::now_utc();
+    let started = Instant::now();
+    assert!(store::seed::seed_demo(store, now).await.unwrap());
+    eprintln!("seed_demo on {}: {:.1?}", store.backend().name(), started.elapsed());
+    assert!(!store::seed::seed_demo(store, now).await.unwrap(), "a second run changes nothing");
+
+    let pemda = code("12.71");
+    let cycle = store.cycles(&pemda).await.unwrap().into_iter().find(|c| c.tahun_anggaran == DEMO_TAHUN_ANGGARAN);
+    let cycle = cycle.expect("the demo cycle");
+    assert_eq!(cycle.open_stages(now), vec![Stage::MusrenbangKecamatan]);
+    assert_eq!(store.opds(&pemda).await.unwrap().len(), store::seed::DEMO_OPD.len());
+    assert!((25..=40).contains(&store.kamus(&pemda, DEMO_TAHUN_ANGGARAN).await.unwrap().len()));
+
+    // Every proposal of the cycle, a page at a time.
+    let mut proposals = Vec::new();
+    let mut after = None;
+    loop {
+        let filter = ProposalFilter { cycle: Some(cycle.id), ..ProposalFilter::default() };
+        let page = store.proposals(&filter, after, 500).await.unwrap();
+        let Some(last) = page.last() else { break };
+        after = Some(last.id);
+        proposals.extend(page);
+    }
+    let count = |f: &dyn Fn(&store::ProposalSummary) -> bool| proposals.iter().filter(|p| f(p)).count();
+    eprintln!(
+        "proposals: {} (of kelurahan {}); at kelurahan, rejected {}; at kecamatan, pending {}, accepted {}, with changes {}, rejected {}",
+        proposals.len(),
+        count(&|p| p.origin == domain::planning::Origin::Kelurahan),
+        count(&|p| p.stage == Stage::MusrenbangKelurahan),
+        count(&|p| p.stage == Stage::MusrenbangKecamatan && p.status == Status::Pending),
+        count(&|p| p.stage == Stage::MusrenbangKecamatan && p.status == Status::Accepted),
+        count(&|p| p.stage == Stage::MusrenbangKecamatan && p.status == Status::AcceptedWithChanges),
+        count(&|p| p.stage == Stage::MusrenbangKecamatan && p.status == Status::Rejected),
+    );
+    assert!((5_500..=6_500).contains(&proposals.len()), "{}", proposals.len());
+    assert_eq!(count(&|p| p.stage == Stage::RembukWarga), 0, "every rembuk warga closed and forwarded");
+    assert!(count(&|p| p.origin == domain::planning::Origin::Kelurahan) > 0);
+    let rejected_at_kelurahan = count(&|p| p.stage == Stage::MusrenbangKelurahan);
+    assert!(rejected_at_kelurahan > proposals.len() / 10, "{rejected_at_kelurahan}");
+    assert!(
+        proposals.iter().filter(|p| p.stage == Stage::MusrenbangKelurahan).all(|p| p.status == Status::Rejected),
+        "what stayed at the kelurahan was rejected there"
+    );
+
+    // Every musrenbang kelurahan closed with its minutes; every kecamatan open.
+    let regions: Vec<RegionCode> = {
+        let mut all = Vec::new();
+        for kecamatan in store.children(&pemda, None).await.unwrap() {
+            all.push(kecamatan.code.clone());
+            all.extend(store.children(&kecamatan.code, None).await.unwrap().into_iter().map(|r| r.code));
+        }
+        all
+    };
+    let kelurahan: Vec<&RegionCode> = regions.iter().filter(|c| c.level() == RegionLevel::Kelurahan).collect();
+    assert_eq!(kelurahan.len(), 151);
+    for region in kelurahan {
+        let key = ForumKey { cycle_id: cycle.id, stage: Stage::MusrenbangKelurahan, region: region.clone() };
+        let forum = store.forum(&key).await.unwrap();
+        assert!(forum.facts.closed, "{region}");
+        assert!(forum.facts.meeting.is_some(), "{region}");
+        assert!(forum.items.iter().all(|(_, record)| record.status != Status::Pending), "{region}");
+    }
+    let ceilings = store.ceilings(cycle.id).await.unwrap();
+    let kecamatan: Vec<&RegionCode> = regions.iter().filter(|c| c.level() == RegionLevel::Kecamatan).collect();
+    assert_eq!(kecamatan.len(), 21);
+    for region in kecamatan {
+        let key = ForumKey { cycle_id: cycle.id, stage: Stage::MusrenbangKecamatan, region: region.clone() };
+        let forum = store.forum(&key).await.unwrap();
+        assert!(!forum.facts.closed, "{region}");
+        assert_eq!(forum.facts.ceiling, ceilings.get(region).copied(), "{region}");
+        let pending = forum.items.iter().filter(|(_, r)| r.status == Status::Pending).count();
+        match region.as_str() {
+            KECAMATAN_DECIDED => {
+                assert_eq!(pending, 0);
+                assert!(forum.facts.meeting.is_some());
+                assert!(forum.facts.accepted_cost() > forum.facts.ceiling.unwrap(), "over its ceiling");
+            }
+            KECAMATAN_HALF_DECIDED => assert!(0 < pending && pending < forum.items.len(), "{pending}"),
+            _ => {
+                assert_eq!(pending, forum.items.len(), "{region}: nothing decided yet");
+                assert!(pending > 0, "{region}");
+                assert!(forum.facts.accepted_cost() <= forum.facts.ceiling.unwrap(), "{region} fits its ceiling");
+            }
+        }
+    }
+
+    // The demo accounts acted in their own forums.
+    let in_pasar_baru = ProposalFilter { region: Some(code("12.71.01.1001.001")), ..ProposalFilter::default() };
+    let first = store.proposals(&in_pasar_baru, None, 1).await.unwrap().remove(0);
+    let detail = store.proposal(first.id).await.unwrap().unwrap();
+    assert_eq!(detail.proposer, "user:kepling.pasarbaru1");
+    let at_kelurahan = detail.records.iter().find(|r| r.stage == Stage::MusrenbangKelurahan).unwrap();
+    assert_eq!(at_kelurahan.decided_by.as_deref(), Some("user:kel.pasarbaru"));
+    assert!(store.verify_chain(&pemda).await.unwrap().valid);
+
+    // The journal reads in order of time, and nothing in it lies in the future.
+    let mut later = now;
+    let mut before = None;
+    loop {
+        let page = store.journal(&pemda, before, 500).await.unwrap();
+        let Some(last) = page.last() else { break };
+        before = Some(last.seq);
+        for entry in page {
+            let at = OffsetDateTime::parse(&entry.at, &Rfc3339).unwrap();
+            assert!(at <= later, "entry {} at {at} is after the next one ({later})", entry.seq);
+            later = at;
+        }
+    }
+
+    // The fully decided kecamatan cannot close over its ceiling.
+    let system = Actor::System { label: "test".into() };
+    let decided = ForumKey { cycle_id: cycle.id, stage: Stage::MusrenbangKecamatan, region: code(KECAMATAN_DECIDED) };
+    let refused = store.execute(&system, &Command::CloseForum { forum: decided }, now).await;
+    assert!(
+        matches!(refused, Err(StoreError::Domain(DomainError::CannotClose(CloseProblem::OverCeiling { .. })))),
+        "{refused:?}"
+    );
+
+    // The operator of Medan Kota can decide what waits there, now.
+    let operator = Actor::User(store.credentials("kec.medankota").await.unwrap().unwrap().0.actor());
+    let waiting = ProposalFilter {
+        region: Some(code("12.71.01")),
+        stage: Some(Stage::MusrenbangKecamatan),
+        status: Some(Status::Pending),
+        ..ProposalFilter::default()
+    };
+    let next = store.proposals(&waiting, None, 1).await.unwrap().remove(0);
+    let decide = Command::DecideProposal {
+        proposal_id: next.id,
+        stage: Stage::MusrenbangKecamatan,
+        decision: DecisionInput::Accept,
+    };
+    store.execute(&operator, &decide, now).await.unwrap();
+    assert!(store.verify_chain(&pemda).await.unwrap().valid);
+}
+
+#[tokio::test]
+async fn a_demo_without_its_cycle_is_refused_as_incomplete() {
+    let db = database().await.unwrap();
+    let now = OffsetDateTime::now_utc();
+    store::seed::seed_demo_foundation(&db.store, now).await.unwrap();
+    let result = store::seed::seed_demo(&db.store, now).await;
+    assert!(matches!(result, Err(AddPemdaError::IncompleteDemo)), "{result:?}");
+}

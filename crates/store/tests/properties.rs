@@ -1,0 +1,319 @@
+//! Property tests of the forums on a real database: random sequences of commands by random
+//! actors, after each of which the rules the domain promises must still hold.
+//! - a closed forum never changes;
+//! - no forum closes with more accepted than its cap, or (kecamatan) over its ceiling;
+//! - every decision other than a plain accept carries a reason;
+//! - what a lower stage agreed is never altered once it forwarded;
+//! - the journal verifies.
+
+use std::collections::HashMap;
+
+use domain::command::{AddLingkungan, CreateUser, GrantInput};
+use domain::cycle::{ForwardCaps, Stage, Window};
+use domain::masterdata::KamusInput;
+use domain::musrenbang::{CreateCycle, DecisionInput, MeetingInput, ProposalInput};
+use domain::planning::{ForumKey, StageRecord, Status};
+use domain::{Actor, Command, RegionCode};
+use proptest::prelude::*;
+use store::Store;
+use store::testing::database;
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+fn code(s: &str) -> RegionCode {
+    RegionCode::parse(s).unwrap()
+}
+
+/// One random step: who acts, and what they try.
+#[derive(Debug, Clone)]
+enum Step {
+    Submit { actor: usize, lingkungan: usize, volume: u32 },
+    Decide { actor: usize, proposal: usize, stage: usize, kind: usize, volume: u32, reason: bool },
+    Rank { actor: usize, forum: usize, shuffle: u64 },
+    Minutes { actor: usize, forum: usize },
+    Close { actor: usize, forum: usize },
+    Ceiling { amount: u32 },
+}
+
+/// The actor of a step: mostly the one who runs the forum concerned (so forums do progress and
+/// close), sometimes anyone (so refusals are tried too).
+fn actor_for(right: usize) -> impl Strategy<Value = usize> {
+    prop_oneof![4 => Just(right), 1 => 0..6usize]
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    let forum_step = |make: fn(usize, usize, u64) -> Step| {
+        (0..5usize, any::<u64>())
+            .prop_flat_map(move |(forum, seed)| actor_for(forum).prop_map(move |actor| make(actor, forum, seed)))
+    };
+    prop_oneof![
+        3 => (0..2usize, 1..50u32).prop_flat_map(|(lingkungan, volume)| actor_for(lingkungan).prop_map(move |actor| Step::Submit { actor, lingkungan, volume })),
+        5 => (0..12usize, 0..2usize, 0..3usize, 1..50u32, proptest::bool::weighted(0.8))
+            .prop_flat_map(|(proposal, stage, kind, volume, reason)| actor_for(2 + stage).prop_map(move |actor| Step::Decide { actor, proposal, stage, kind, volume, reason })),
+        3 => forum_step(|actor, forum, shuffle| Step::Rank { actor, forum, shuffle }),
+        2 => forum_step(|actor, forum, _| Step::Minutes { actor, forum }),
+        3 => forum_step(|actor, forum, _| Step::Close { actor, forum }),
+        1 => (1..200u32).prop_map(|amount| Step::Ceiling { amount }),
+    ]
+}
+
+const LINGKUNGAN: [&str; 2] = ["12.71.01.1001.001", "12.71.01.1001.002"];
+/// The actors: two kepala lingkungan, the kelurahan and kecamatan operators, another
+/// kelurahan's operator, and a resident.
+const USERS: [(&str, &str, &str); 6] = [
+    ("kl.satu", "kepala_lingkungan", "12.71.01.1001.001"),
+    ("kl.dua", "kepala_lingkungan", "12.71.01.1001.002"),
+    ("op.kel", "operator_kelurahan", "12.71.01.1001"),
+    ("op.kec", "operator_kecamatan", "12.71.01"),
+    ("op.lain", "operator_kelurahan", "12.71.01.1002"),
+    ("warga.x", "warga", "12.71.01.1001.001"),
+];
+
+struct World {
+    store: Store,
+    cycle: Uuid,
+    actors: Vec<Actor>,
+    proposals: Vec<Uuid>,
+    forums: Vec<ForumKey>,
+    admin: Actor,
+}
+
+async fn world() -> (store::testing::TestDatabase, World) {
+    let db = database().await.unwrap();
+    let store = db.store.clone();
+    let now = OffsetDateTime::now_utc();
+    let admin = Actor::System { label: "property".into() };
+    store.add_official_pemda("12.71", &admin, now).await.unwrap();
+    let rows = ["1001", "1002"]
+        .iter()
+        .flat_map(|k| {
+            (1..=2).map(move |n| AddLingkungan {
+                kelurahan: format!("12.71.01.{k}"),
+                number: n.to_string(),
+                name: format!("L{n}"),
+            })
+        })
+        .collect();
+    store.execute(&admin, &Command::AddLingkunganBatch(rows), now).await.unwrap();
+    let pemda = code("12.71");
+    let mut actors = Vec::new();
+    for (username, role, scope) in USERS {
+        let id = Uuid::now_v7();
+        let command = Command::CreateUser(CreateUser {
+            pemda: pemda.clone(),
+            user_id: id,
+            username: username.into(),
+            name: username.into(),
+            password_hash: "x".into(),
+            grants: vec![GrantInput { role: role.into(), scope: scope.into() }],
+        });
+        store.execute(&admin, &command, now).await.unwrap();
+        actors.push(Actor::User(store.user(id).await.unwrap().unwrap().actor()));
+    }
+    let cycle = Uuid::now_v7();
+    let open = Window { opens: now - Duration::days(1), closes: now + Duration::days(30) };
+    let mut setup =
+        vec![Command::CreateCycle(CreateCycle { pemda: pemda.clone(), cycle_id: cycle, tahun_anggaran: 2030 })];
+    setup.extend(Stage::FORUMS.iter().map(|stage| Command::SetStageWindow {
+        cycle_id: cycle,
+        stage: *stage,
+        window: open,
+    }));
+    let caps = ForwardCaps { rembuk_warga: Some(4), musrenbang_kelurahan: Some(3), musrenbang_kecamatan: None };
+    setup.push(Command::SetCycleSettings { cycle_id: cycle, caps, online_proposals: true });
+    setup.push(Command::CreateOpd { pemda: pemda.clone(), code: "1.03".into(), name: "PU".into() });
+    let item = KamusInput {
+        code: "K".into(),
+        name: "Jalan".into(),
+        unit: "meter".into(),
+        unit_price: "100.000".into(),
+        opd_code: "1.03".into(),
+        bidang: "infrastruktur_kewilayahan".into(),
+        fisik: "ya".into(),
+    };
+    setup.push(Command::UpsertKamus { pemda, tahun_anggaran: 2030, items: vec![item], batch: false });
+    store.execute_batch(&admin, &setup, now).await.unwrap();
+    let forums = vec![
+        ForumKey { cycle_id: cycle, stage: Stage::RembukWarga, region: code(LINGKUNGAN[0]) },
+        ForumKey { cycle_id: cycle, stage: Stage::RembukWarga, region: code(LINGKUNGAN[1]) },
+        ForumKey { cycle_id: cycle, stage: Stage::MusrenbangKelurahan, region: code("12.71.01.1001") },
+        ForumKey { cycle_id: cycle, stage: Stage::MusrenbangKecamatan, region: code("12.71.01") },
+        ForumKey { cycle_id: cycle, stage: Stage::MusrenbangKelurahan, region: code("12.71.01.1002") },
+    ];
+    let world = World { store, cycle, actors, proposals: Vec::new(), forums, admin };
+    (db, world)
+}
+
+fn shuffled(mut ids: Vec<Uuid>, seed: u64) -> Vec<Uuid> {
+    let mut state = seed | 1;
+    for i in (1..ids.len()).rev() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        ids.swap(i, (state % (i as u64 + 1)) as usize);
+    }
+    ids
+}
+
+impl World {
+    fn command(&self, step: &Step, store_view: &HashMap<ForumKey, Vec<Uuid>>) -> Option<(Actor, Command)> {
+        let now_proposal = |index: usize| self.proposals.get(index % self.proposals.len().max(1)).copied();
+        Some(match step {
+            Step::Submit { actor, lingkungan, volume } => (
+                self.actors[*actor].clone(),
+                Command::SubmitProposal(ProposalInput {
+                    proposal_id: Uuid::now_v7(),
+                    cycle_id: self.cycle,
+                    stage: Stage::RembukWarga,
+                    title: "Usulan".into(),
+                    problem: "Masalah".into(),
+                    kamus_code: "K".into(),
+                    volume: volume.to_string(),
+                    lingkungan: LINGKUNGAN[*lingkungan].into(),
+                    address: "Jl. A".into(),
+                    latitude: String::new(),
+                    longitude: String::new(),
+                    track: "apbd".into(),
+                }),
+            ),
+            Step::Decide { actor, proposal, stage, kind, volume, reason } => {
+                let stage = [Stage::MusrenbangKelurahan, Stage::MusrenbangKecamatan][*stage];
+                let reason = if *reason { "Alasan".to_string() } else { String::new() };
+                let decision = match kind {
+                    0 => DecisionInput::Accept,
+                    1 => DecisionInput::AcceptWithChanges {
+                        volume: volume.to_string(),
+                        kamus_code: String::new(),
+                        lingkungan: String::new(),
+                        address: String::new(),
+                        opd_code: String::new(),
+                        reason,
+                    },
+                    _ => DecisionInput::Reject { reason },
+                };
+                (
+                    self.actors[*actor].clone(),
+                    Command::DecideProposal { proposal_id: now_proposal(*proposal)?, stage, decision },
+                )
+            }
+            Step::Rank { actor, forum, shuffle } => {
+                let key = self.forums[*forum].clone();
+                let accepted = store_view.get(&key).cloned().unwrap_or_default();
+                (self.actors[*actor].clone(), Command::RankForum { forum: key, order: shuffled(accepted, *shuffle) })
+            }
+            Step::Minutes { actor, forum } => {
+                let meeting = MeetingInput {
+                    date: "2030-01-01".into(),
+                    place: "Balai".into(),
+                    chair: "Ketua".into(),
+                    attendees: vec![("Ani".into(), "warga".into())],
+                    delegates: vec![],
+                };
+                (self.actors[*actor].clone(), Command::RecordMeeting { forum: self.forums[*forum].clone(), meeting })
+            }
+            Step::Close { actor, forum } => {
+                (self.actors[*actor].clone(), Command::CloseForum { forum: self.forums[*forum].clone() })
+            }
+            Step::Ceiling { amount } => (
+                self.admin.clone(),
+                Command::SetCeiling {
+                    cycle_id: self.cycle,
+                    kecamatan: "12.71.01".into(),
+                    amount: format!("{}", u64::from(*amount) * 100_000),
+                },
+            ),
+        })
+    }
+}
+
+/// Every record of every proposal, by proposal and stage.
+async fn records(world: &World) -> HashMap<(Uuid, Stage), StageRecord> {
+    let mut all = HashMap::new();
+    for id in &world.proposals {
+        if let Some(detail) = world.store.proposal(*id).await.unwrap() {
+            for record in detail.records {
+                all.insert((*id, record.stage), record);
+            }
+        }
+    }
+    all
+}
+
+async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
+    let (_db, mut world) = world().await;
+    let now = OffsetDateTime::now_utc();
+    for step in steps {
+        // What each forum has accepted now, for rankings that are sometimes right.
+        let mut accepted = HashMap::new();
+        let mut closed = HashMap::new();
+        for key in &world.forums {
+            let view = world.store.forum(key).await.unwrap();
+            let ids: Vec<Uuid> = view.facts.accepted().iter().map(|e| e.proposal_id).collect();
+            closed.insert(key.clone(), (view.facts.closed, view.facts.clone()));
+            accepted.insert(key.clone(), ids);
+        }
+        let before = records(&world).await;
+        let Some((actor, command)) = world.command(&step, &accepted) else { continue };
+        let result = world.store.execute(&actor, &command, now).await;
+        if let (Ok(_), Command::SubmitProposal(input)) = (&result, &command) {
+            world.proposals.push(input.proposal_id);
+        }
+        let after = records(&world).await;
+
+        // A closed forum never changes: the records at its stage in its region are as they were.
+        for (key, (was_closed, _)) in &closed {
+            if !*was_closed {
+                continue;
+            }
+            for ((id, stage), record) in &before {
+                let in_forum = *stage == key.stage
+                    && domain::planning::forum_region_of(&record.figures.location.lingkungan, *stage).as_ref()
+                        == Some(&key.region);
+                if in_forum {
+                    prop_assert_eq!(after.get(&(*id, *stage)), Some(record), "closed forum changed by {:?}", command);
+                }
+            }
+        }
+        // What a closing forum let through fits its cap and ceiling.
+        if let (Ok(_), Command::CloseForum { forum }) = (&result, &command) {
+            if std::env::var("PROPERTY_TRACE").is_ok() {
+                eprintln!("closed {:?} {}", forum.stage, forum.region);
+            }
+            let (_, facts) = &closed[forum];
+            let cycle = world.store.cycle(world.cycle).await.unwrap().unwrap();
+            if let Some(cap) = cycle.caps.for_stage(forum.stage) {
+                prop_assert!(facts.accepted().len() <= cap as usize);
+            }
+            if forum.stage == Stage::MusrenbangKecamatan {
+                prop_assert!(facts.ceiling.is_some_and(|c| facts.accepted_cost() <= c));
+            }
+            prop_assert!(facts.entries.iter().all(|e| e.status != Status::Pending));
+        }
+        // Every non-plain decision has its reason; earlier stages' records never move.
+        for ((id, stage), record) in &after {
+            if matches!(record.status, Status::Rejected | Status::AcceptedWithChanges) {
+                prop_assert!(record.reason.as_deref().is_some_and(|r| !r.trim().is_empty()), "{:?}", record);
+            }
+            let moved_on = after.keys().any(|(other, later)| other == id && later > stage);
+            if moved_on && let Some(old) = before.get(&(*id, *stage)) {
+                let was_forwarded = before.keys().any(|(other, later)| other == id && later > stage);
+                if was_forwarded {
+                    prop_assert_eq!(old, record, "a lower stage's record changed");
+                }
+            }
+        }
+    }
+    let report = world.store.verify_chain(&code("12.71")).await.unwrap();
+    prop_assert!(report.valid, "{:?}", report);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, failure_persistence: None, .. ProptestConfig::default() })]
+
+    #[test]
+    fn forums_keep_their_promises(steps in proptest::collection::vec(step(), 20..90)) {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(run(steps))?;
+    }
+}

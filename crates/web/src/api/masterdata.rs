@@ -1,0 +1,246 @@
+//! Master data of the caller's pemda: the perangkat daerah (OPD) and the kamus usulan per tahun
+//! anggaran. Read by any user of the pemda; changed by Bappeda admins, one entry, a list, or a
+//! CSV at a time (a list or a CSV goes in whole or not at all).
+
+use axum::Json;
+use axum::extract::Query;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use domain::masterdata::{KamusInput, KamusItem};
+use domain::{Action, Command, Event, RegionCode, Resource, Rule};
+use reports::kamus_csv;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::cycles::amount_text;
+use super::{ApiJson, Problem};
+use crate::AppState;
+use crate::ctx::ApiCtx;
+use crate::error::{AppError, AppResult};
+use crate::pages::cycles::parse_year;
+use crate::pages::masterdata::year_of;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(opd_list, opd_create))
+        .routes(routes!(kamus_list, kamus_post))
+        .routes(routes!(kamus_import))
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct OpdJson {
+    /// Letters, digits, dots and hyphens (`1.03.01`), at most 40 characters; unique in the pemda.
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub name: String,
+}
+
+/// The caller's pemda: every read and write here is about it.
+fn own_pemda(ctx: &ApiCtx) -> AppResult<RegionCode> {
+    Ok(ctx.require_user()?.pemda.clone())
+}
+
+/// The caller's pemda, once the caller is known to manage its master data.
+async fn managed_pemda(ctx: &ApiCtx) -> AppResult<RegionCode> {
+    let pemda = own_pemda(ctx)?;
+    ctx.authorize(Action::ManageMasterData, &Resource::pemda(pemda.clone())).await?;
+    Ok(pemda)
+}
+
+/// The perangkat daerah of the caller's pemda, in code order.
+#[utoipa::path(get, path = "/api/v1/opd", tag = "master data", security(("bearer" = [])),
+    responses((status = 200, body = Vec<OpdJson>), (status = 401, body = Problem)))]
+async fn opd_list(ctx: ApiCtx) -> AppResult<Json<Vec<OpdJson>>> {
+    let pemda = own_pemda(&ctx)?;
+    let opds = ctx.state.store.opds(&pemda).await?;
+    Ok(Json(opds.into_iter().map(|o| OpdJson { code: o.code, name: o.name }).collect()))
+}
+
+/// Registers a perangkat daerah. Bappeda admins only.
+#[utoipa::path(post, path = "/api/v1/opd", tag = "master data", security(("bearer" = [])), request_body = OpdJson,
+    responses((status = 201, body = OpdJson), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn opd_create(ctx: ApiCtx, ApiJson(input): ApiJson<OpdJson>) -> AppResult<Response> {
+    let pemda = managed_pemda(&ctx).await?;
+    let command = Command::CreateOpd { pemda, code: input.code, name: input.name };
+    let events = ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
+    match events.into_iter().next() {
+        Some(Event::OpdCreated { code, name }) => {
+            Ok((StatusCode::CREATED, Json(OpdJson { code, name })).into_response())
+        }
+        _ => Err(AppError::internal("creating an OPD produced no event")),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct KamusItemJson {
+    pub code: String,
+    pub name: String,
+    pub unit: String,
+    /// Whole rupiah per unit.
+    pub unit_price: i64,
+    pub opd_code: String,
+    /// `infrastruktur_kewilayahan`, `ekonomi_sda` or `sosial_budaya_pemerintahan`.
+    pub bidang: &'static str,
+    /// Physical work (`true`) or not.
+    pub fisik: bool,
+}
+
+impl From<&KamusItem> for KamusItemJson {
+    fn from(item: &KamusItem) -> Self {
+        KamusItemJson {
+            code: item.code.clone(),
+            name: item.name.clone(),
+            unit: item.unit.clone(),
+            unit_price: item.unit_price,
+            opd_code: item.opd_code.clone(),
+            bidang: item.bidang.as_str(),
+            fisik: item.fisik,
+        }
+    }
+}
+
+/// A kamus of one tahun anggaran, or the entries of it just saved.
+#[derive(Serialize, ToSchema)]
+pub struct KamusJson {
+    pub tahun_anggaran: i32,
+    pub items: Vec<KamusItemJson>,
+}
+
+#[derive(Deserialize, IntoParams)]
+struct YearQuery {
+    /// The tahun anggaran; by default that of the newest cycle (next year when there is none).
+    tahun: Option<String>,
+}
+
+/// The kamus usulan of one tahun anggaran of the caller's pemda, in code order.
+#[utoipa::path(get, path = "/api/v1/kamus", tag = "master data", security(("bearer" = [])), params(YearQuery),
+    responses((status = 200, body = KamusJson), (status = 401, body = Problem), (status = 422, body = Problem)))]
+async fn kamus_list(ctx: ApiCtx, Query(query): Query<YearQuery>) -> AppResult<Json<KamusJson>> {
+    let pemda = own_pemda(&ctx)?;
+    let tahun = year_of(&ctx.state, &pemda, query.tahun.as_deref()).await?;
+    let items = ctx.state.store.kamus(&pemda, tahun).await?;
+    Ok(Json(KamusJson { tahun_anggaran: tahun, items: items.iter().map(KamusItemJson::from).collect() }))
+}
+
+/// One kamus entry as sent.
+#[derive(Deserialize, Default, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct KamusItemInput {
+    /// For a single entry: its tahun anggaran (or give `?tahun=`).
+    tahun_anggaran: Option<i32>,
+    code: String,
+    name: String,
+    unit: String,
+    /// Whole rupiah: a number or text as people type it (`"2.500.000"`).
+    #[schema(value_type = Object)]
+    unit_price: serde_json::Value,
+    /// The code of a registered perangkat daerah.
+    opd_code: String,
+    /// `infrastruktur_kewilayahan`, `ekonomi_sda` or `sosial_budaya_pemerintahan`.
+    bidang: String,
+    /// `true`/`false`, or `"ya"`/`"tidak"`.
+    #[schema(value_type = Object)]
+    fisik: serde_json::Value,
+}
+
+impl KamusItemInput {
+    fn into_input(self) -> KamusInput {
+        let fisik = match &self.fisik {
+            serde_json::Value::Bool(true) => "ya".to_string(),
+            serde_json::Value::Bool(false) => "tidak".to_string(),
+            other => amount_text(other),
+        };
+        KamusInput {
+            code: self.code,
+            name: self.name,
+            unit: self.unit,
+            unit_price: amount_text(&self.unit_price),
+            opd_code: self.opd_code,
+            bidang: self.bidang,
+            fisik,
+        }
+    }
+}
+
+/// Several entries of one tahun anggaran, all saved or none.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KamusBatchInput {
+    /// Or give `?tahun=`.
+    #[serde(default)]
+    tahun_anggaran: Option<i32>,
+    items: Vec<KamusItemInput>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum KamusPost {
+    Batch(KamusBatchInput),
+    One(KamusItemInput),
+}
+
+/// Adds or replaces kamus entries (by code) of one tahun anggaran: one entry, or
+/// `{"tahun_anggaran": 2027, "items": [...]}` for several at once, all or none; errors in a list
+/// name `rows[i]` for `items[i]`. Bappeda admins only.
+#[utoipa::path(post, path = "/api/v1/kamus", tag = "master data", security(("bearer" = [])), params(YearQuery),
+    request_body = KamusPost,
+    responses((status = 201, body = KamusJson), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn kamus_post(
+    ctx: ApiCtx,
+    Query(query): Query<YearQuery>,
+    ApiJson(body): ApiJson<KamusPost>,
+) -> AppResult<Response> {
+    let pemda = managed_pemda(&ctx).await?;
+    let (tahun, items, batch) = match body {
+        KamusPost::Batch(batch) => (batch.tahun_anggaran, batch.items, true),
+        KamusPost::One(mut item) => (item.tahun_anggaran.take(), vec![item], false),
+    };
+    let tahun = match (tahun, query.tahun.as_deref()) {
+        (Some(tahun), _) => tahun,
+        (None, Some(text)) => parse_year(text)?,
+        (None, None) => return Err(AppError::invalid("tahun_anggaran", Rule::Required)),
+    };
+    let items = items.into_iter().map(KamusItemInput::into_input).collect();
+    let command = Command::UpsertKamus { pemda, tahun_anggaran: tahun, items, batch };
+    let events = ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
+    match events.into_iter().next() {
+        Some(Event::KamusUpserted { tahun_anggaran, items }) => {
+            let body = KamusJson { tahun_anggaran, items: items.iter().map(KamusItemJson::from).collect() };
+            Ok((StatusCode::CREATED, Json(body)).into_response())
+        }
+        _ => Err(AppError::internal("saving kamus entries produced no event")),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct KamusImportResult {
+    pub tahun_anggaran: i32,
+    /// How many entries were added or replaced.
+    pub imported: usize,
+}
+
+#[derive(Deserialize, IntoParams)]
+struct RequiredYear {
+    /// The tahun anggaran the rows belong to.
+    tahun: Option<String>,
+}
+
+/// Adds or replaces kamus entries from CSV (`kode,nama,satuan,harga_satuan,opd,bidang,fisik`, or
+/// `code,name,unit,unit_price,opd_code,bidang,fisik`, with a header line): all rows or none; a
+/// refusal lists every broken row. Bappeda admins only.
+#[utoipa::path(post, path = "/api/v1/kamus/import", tag = "master data", security(("bearer" = [])), params(RequiredYear),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 201, body = KamusImportResult), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn kamus_import(ctx: ApiCtx, Query(query): Query<RequiredYear>, body: axum::body::Bytes) -> AppResult<Response> {
+    let pemda = managed_pemda(&ctx).await?;
+    let tahun = parse_year(query.tahun.as_deref().unwrap_or(""))?;
+    let items = kamus_csv::parse(&body).map_err(AppError::Invalid)?;
+    let imported = items.len();
+    let command = Command::UpsertKamus { pemda, tahun_anggaran: tahun, items, batch: true };
+    ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
+    Ok((StatusCode::CREATED, Json(KamusImportResult { tahun_anggaran: tahun, imported })).into_response())
+}

@@ -1,0 +1,650 @@
+//! Proposals and forums: submit, list, read with every stage's record and its red flags, the
+//! timeline, decide, support, rank, record the minutes, close.
+
+use axum::Json;
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use domain::cycle::Stage;
+use domain::musrenbang::{DecisionInput, MeetingInput, ProposalInput};
+use domain::planning::{FlagCandidate, ForumKey, Origin, RedFlag, StageRecord, Status, format_volume, red_flags};
+use domain::{Command, RegionCode};
+use serde::{Deserialize, Serialize};
+use store::{ProposalDetail, ProposalFilter, ProposalSummary};
+use time::OffsetDateTime;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::{ApiJson, Problem};
+use crate::AppState;
+use crate::ctx::ApiCtx;
+use crate::error::{AppError, AppResult};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, submit))
+        .routes(routes!(get_proposal))
+        .routes(routes!(history))
+        .routes(routes!(decide))
+        .routes(routes!(support))
+        .routes(routes!(photos, add_photo))
+        .routes(routes!(photo))
+        .routes(routes!(forum))
+        .routes(routes!(rank))
+        .routes(routes!(minutes))
+        .routes(routes!(close))
+}
+
+/// A stage's figures and verdict.
+#[derive(Serialize, ToSchema)]
+pub struct StageRecordJson {
+    /// `rembuk_warga`, `musrenbang_kelurahan`, `musrenbang_kecamatan`, `forum_opd`, …
+    pub stage: &'static str,
+    /// `pending`, `accepted`, `accepted_with_changes` or `rejected`.
+    pub status: &'static str,
+    pub rank: Option<u32>,
+    pub kamus_code: String,
+    pub unit: String,
+    /// Whole rupiah per unit.
+    pub unit_price: i64,
+    /// As written in Indonesian (`12,5`).
+    pub volume: String,
+    /// Whole rupiah.
+    pub cost: i64,
+    pub opd_code: String,
+    pub lingkungan: String,
+    pub address: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub reason: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<String>,
+}
+
+impl From<&StageRecord> for StageRecordJson {
+    fn from(record: &StageRecord) -> Self {
+        let figures = &record.figures;
+        StageRecordJson {
+            stage: record.stage.as_str(),
+            status: record.status.as_str(),
+            rank: record.rank,
+            kamus_code: figures.kamus_code.clone(),
+            unit: figures.unit.clone(),
+            unit_price: figures.unit_price,
+            volume: format_volume(figures.volume),
+            cost: figures.cost,
+            opd_code: figures.opd_code.clone(),
+            lingkungan: figures.location.lingkungan.to_string(),
+            address: figures.location.address.clone(),
+            latitude: figures.location.point.map(|p| p.lat()),
+            longitude: figures.location.point.map(|p| p.lon()),
+            reason: record.reason.clone(),
+            decided_by: record.decided_by.clone(),
+            decided_at: record.decided_at.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProposalSummaryJson {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: Uuid,
+    #[schema(value_type = String, format = Uuid)]
+    pub cycle_id: Uuid,
+    pub title: String,
+    /// `lingkungan`, `kelurahan` or `kecamatan`.
+    pub origin: &'static str,
+    /// The latest stage the proposal reached, and its status there.
+    pub stage: &'static str,
+    pub status: &'static str,
+    pub lingkungan: String,
+    pub kamus_code: String,
+    pub opd_code: String,
+    pub cost: i64,
+    pub supports: i32,
+    pub created_at: String,
+}
+
+impl From<&ProposalSummary> for ProposalSummaryJson {
+    fn from(p: &ProposalSummary) -> Self {
+        ProposalSummaryJson {
+            id: p.id,
+            cycle_id: p.cycle_id,
+            title: p.title.clone(),
+            origin: p.origin.as_str(),
+            stage: p.stage.as_str(),
+            status: p.status.as_str(),
+            lingkungan: p.lingkungan.to_string(),
+            kamus_code: p.kamus_code.clone(),
+            opd_code: p.opd_code.clone(),
+            cost: p.cost,
+            supports: p.supports,
+            created_at: domain::journal_time(p.created_at),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProposalJson {
+    #[serde(flatten)]
+    pub summary: ProposalSummaryJson,
+    pub problem: String,
+    pub bidang: &'static str,
+    pub fisik: bool,
+    /// `apbd` or `dana_kelurahan`.
+    pub track: &'static str,
+    /// Who raised it, as the journal names them.
+    pub proposer: String,
+    /// One record per stage reached, bottom-up: each stage's own figures, side by side.
+    pub stages: Vec<StageRecordJson>,
+    /// What the forum should look at (never blocking).
+    #[schema(value_type = Vec<Object>)]
+    pub red_flags: Vec<RedFlag>,
+}
+
+/// The red flags of a proposal at its latest stage.
+pub async fn flags_of(state: &AppState, detail: &ProposalDetail) -> AppResult<Vec<RedFlag>> {
+    let Some(latest) = detail.records.last() else { return Ok(Vec::new()) };
+    let store = &state.store;
+    let Some(cycle) = store.cycle(detail.summary.cycle_id).await? else { return Ok(Vec::new()) };
+    let prices = store.kamus_prices(&cycle.pemda, cycle.tahun_anggaran).await?;
+    let others = store.flag_candidates(cycle.id, std::slice::from_ref(&latest.figures.kamus_code)).await?;
+    let subject = FlagCandidate::of(detail.summary.id, &latest.figures);
+    Ok(red_flags(&subject, &latest.figures, &others, &prices))
+}
+
+async fn proposal_json(state: &AppState, detail: &ProposalDetail) -> AppResult<ProposalJson> {
+    Ok(ProposalJson {
+        summary: ProposalSummaryJson::from(&detail.summary),
+        problem: detail.problem.clone(),
+        bidang: detail.bidang.as_str(),
+        fisik: detail.fisik,
+        track: detail.track.as_str(),
+        proposer: detail.proposer.clone(),
+        stages: detail.records.iter().map(StageRecordJson::from).collect(),
+        red_flags: flags_of(state, detail).await?,
+    })
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewProposal {
+    #[schema(value_type = String, format = Uuid)]
+    cycle_id: Uuid,
+    /// Where it enters: `rembuk_warga` (a lingkungan's), `musrenbang_kelurahan` or
+    /// `musrenbang_kecamatan` (that forum's own).
+    stage: String,
+    title: String,
+    problem: String,
+    kamus_code: String,
+    /// A number, at most three decimals (`12,5` or `12.5`).
+    volume: String,
+    /// The lingkungan where the work is (`12.71.01.1001.001`).
+    lingkungan: String,
+    address: String,
+    #[serde(default)]
+    latitude: Option<f64>,
+    #[serde(default)]
+    longitude: Option<f64>,
+    /// `apbd` or `dana_kelurahan`.
+    #[serde(default = "default_track")]
+    track: String,
+}
+
+fn default_track() -> String {
+    "apbd".into()
+}
+
+fn parse_stage(text: &str) -> AppResult<Stage> {
+    Stage::parse(text.trim())
+        .ok_or_else(|| AppError::invalid("stage", domain::Rule::Format { expected: "forum_stage" }))
+}
+
+/// Raises a proposal in a forum that is open.
+#[utoipa::path(post, path = "/api/v1/proposals", tag = "proposals", security(("bearer" = [])), request_body = NewProposal,
+    responses((status = 201, body = ProposalJson), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn submit(ctx: ApiCtx, ApiJson(input): ApiJson<NewProposal>) -> AppResult<Response> {
+    ctx.require_user()?;
+    let stage = parse_stage(&input.stage)?;
+    let proposal_id = Uuid::now_v7();
+    let command = Command::SubmitProposal(ProposalInput {
+        proposal_id,
+        cycle_id: input.cycle_id,
+        stage,
+        title: input.title,
+        problem: input.problem,
+        kamus_code: input.kamus_code,
+        volume: input.volume,
+        lingkungan: input.lingkungan,
+        address: input.address,
+        latitude: input.latitude.map(|v| v.to_string()).unwrap_or_default(),
+        longitude: input.longitude.map(|v| v.to_string()).unwrap_or_default(),
+        track: input.track,
+    });
+    ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
+    let detail = ctx.state.store.proposal(proposal_id).await?.ok_or(AppError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(proposal_json(&ctx.state, &detail).await?)).into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ListQuery {
+    /// A cycle id.
+    cycle: Option<Uuid>,
+    /// A region code at any level: pemda, kecamatan, kelurahan or lingkungan.
+    region: Option<String>,
+    /// The latest stage reached.
+    stage: Option<String>,
+    /// The status at the latest stage.
+    status: Option<String>,
+    /// `lingkungan`, `kelurahan` or `kecamatan`.
+    origin: Option<String>,
+    /// An OPD code.
+    opd: Option<String>,
+    /// From `next_cursor` of the previous page.
+    cursor: Option<Uuid>,
+    /// At most 500 (default 100).
+    limit: Option<u64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProposalPage {
+    items: Vec<ProposalSummaryJson>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    #[schema(value_type = Option<String>, format = Uuid)]
+    next_cursor: Option<Uuid>,
+}
+
+/// Builds a store filter from query text, naming the field that does not parse.
+pub fn filter_of(
+    region: Option<&str>,
+    stage: Option<&str>,
+    status: Option<&str>,
+    origin: Option<&str>,
+    opd: Option<&str>,
+) -> AppResult<ProposalFilter> {
+    let present = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+    let mut filter = ProposalFilter::default();
+    if let Some(region) = present(region) {
+        filter.region = Some(RegionCode::parse(&region).map_err(|e| AppError::invalid("region", e.into()))?);
+    }
+    if let Some(stage) = present(stage) {
+        filter.stage = Some(
+            Stage::parse(&stage)
+                .ok_or_else(|| AppError::invalid("stage", domain::Rule::Format { expected: "stage" }))?,
+        );
+    }
+    if let Some(status) = present(status) {
+        filter.status = Some(
+            Status::parse(&status)
+                .ok_or_else(|| AppError::invalid("status", domain::Rule::Format { expected: "status" }))?,
+        );
+    }
+    if let Some(origin) = present(origin) {
+        filter.origin = Some(
+            Origin::parse(&origin)
+                .ok_or_else(|| AppError::invalid("origin", domain::Rule::Format { expected: "origin" }))?,
+        );
+    }
+    filter.opd = present(opd);
+    Ok(filter)
+}
+
+/// Proposals, public, filtered, in the order they were raised; keyset pagination by `cursor`.
+#[utoipa::path(get, path = "/api/v1/proposals", tag = "proposals", params(ListQuery),
+    responses((status = 200, body = ProposalPage), (status = 422, body = Problem)))]
+async fn list(ctx: ApiCtx, Query(query): Query<ListQuery>) -> AppResult<Json<ProposalPage>> {
+    let mut filter = filter_of(
+        query.region.as_deref(),
+        query.stage.as_deref(),
+        query.status.as_deref(),
+        query.origin.as_deref(),
+        query.opd.as_deref(),
+    )?;
+    filter.cycle = query.cycle;
+    let limit = query.limit.unwrap_or(100).clamp(1, store::PAGE_MAX);
+    let items = ctx.state.store.proposals(&filter, query.cursor, limit).await?;
+    let next_cursor = (items.len() as u64 == limit).then(|| items.last().map(|p| p.id)).flatten();
+    Ok(Json(ProposalPage { items: items.iter().map(ProposalSummaryJson::from).collect(), next_cursor }))
+}
+
+fn parse_id(id: &str) -> AppResult<Uuid> {
+    Uuid::parse_str(id).map_err(|_| AppError::NotFound)
+}
+
+/// One proposal: what it is, every stage's record side by side, and its red flags.
+#[utoipa::path(get, path = "/api/v1/proposals/{id}", tag = "proposals", params(("id" = String, Path, format = Uuid)),
+    responses((status = 200, body = ProposalJson), (status = 404, body = Problem)))]
+async fn get_proposal(ctx: ApiCtx, Path(id): Path<String>) -> AppResult<Json<ProposalJson>> {
+    let detail = ctx.state.store.proposal(parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(proposal_json(&ctx.state, &detail).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HistoryEntry {
+    seq: i64,
+    at: String,
+    kind: String,
+    actor: String,
+    #[schema(value_type = Object)]
+    payload: serde_json::Value,
+    hash: String,
+}
+
+/// The proposal's timeline, from the journal: every event about it, oldest first.
+#[utoipa::path(get, path = "/api/v1/proposals/{id}/history", tag = "proposals", params(("id" = String, Path, format = Uuid)),
+    responses((status = 200, body = Vec<HistoryEntry>), (status = 404, body = Problem)))]
+async fn history(ctx: ApiCtx, Path(id): Path<String>) -> AppResult<Json<Vec<HistoryEntry>>> {
+    let id = parse_id(&id)?;
+    if ctx.state.store.proposal(id).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let entries = ctx.state.store.proposal_history(id).await?;
+    Ok(Json(
+        entries
+            .into_iter()
+            .map(|e| HistoryEntry {
+                seq: e.seq,
+                at: e.at,
+                kind: e.kind,
+                actor: e.actor,
+                payload: serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null),
+                hash: e.hash,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DecisionJson {
+    /// The forum's stage: `musrenbang_kelurahan` or `musrenbang_kecamatan`.
+    stage: String,
+    /// `accept`, `accept_with_changes` or `reject`.
+    decision: String,
+    /// For `accept_with_changes`: any of these (empty = unchanged).
+    #[serde(default)]
+    volume: String,
+    #[serde(default)]
+    kamus_code: String,
+    #[serde(default)]
+    lingkungan: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    opd_code: String,
+    /// Required for every decision but a plain accept.
+    #[serde(default)]
+    reason: String,
+}
+
+/// Turns a typed decision into the domain's, naming the field when the kind is unknown.
+pub fn decision_input(
+    kind: &str,
+    volume: String,
+    kamus_code: String,
+    lingkungan: String,
+    address: String,
+    opd_code: String,
+    reason: String,
+) -> AppResult<DecisionInput> {
+    Ok(match kind.trim() {
+        "accept" => DecisionInput::Accept,
+        "reject" => DecisionInput::Reject { reason },
+        "accept_with_changes" => {
+            DecisionInput::AcceptWithChanges { volume, kamus_code, lingkungan, address, opd_code, reason }
+        }
+        _ => return Err(AppError::invalid("decision", domain::Rule::Format { expected: "decision" })),
+    })
+}
+
+/// A forum decides on a proposal that reached it.
+#[utoipa::path(post, path = "/api/v1/proposals/{id}/decisions", tag = "forums", security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid)), request_body = DecisionJson,
+    responses((status = 200, body = ProposalJson), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn decide(
+    ctx: ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<DecisionJson>,
+) -> AppResult<Json<ProposalJson>> {
+    ctx.require_user()?;
+    let proposal_id = parse_id(&id)?;
+    let stage = parse_stage(&input.stage)?;
+    let decision = decision_input(
+        &input.decision,
+        input.volume,
+        input.kamus_code,
+        input.lingkungan,
+        input.address,
+        input.opd_code,
+        input.reason,
+    )?;
+    let command = Command::DecideProposal { proposal_id, stage, decision };
+    ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
+    let detail = ctx.state.store.proposal(proposal_id).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(proposal_json(&ctx.state, &detail).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SupportCount {
+    supports: i32,
+}
+
+/// A resident supports a proposal (once).
+#[utoipa::path(post, path = "/api/v1/proposals/{id}/supports", tag = "proposals", security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid)),
+    responses((status = 201, body = SupportCount), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn support(ctx: ApiCtx, Path(id): Path<String>) -> AppResult<Response> {
+    ctx.require_user()?;
+    let proposal_id = parse_id(&id)?;
+    ctx.state.store.execute(&ctx.actor(), &Command::SupportProposal { proposal_id }, OffsetDateTime::now_utc()).await?;
+    let detail = ctx.state.store.proposal(proposal_id).await?.ok_or(AppError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(SupportCount { supports: detail.summary.supports })).into_response())
+}
+
+/// Parses a forum address from the URL: cycle, stage, region.
+pub fn forum_key(cycle: &str, stage: &str, region: &str) -> AppResult<ForumKey> {
+    let cycle_id = Uuid::parse_str(cycle).map_err(|_| AppError::NotFound)?;
+    let stage = Stage::parse(stage).filter(|s| s.forum_depth().is_some()).ok_or(AppError::NotFound)?;
+    let region = RegionCode::parse(region).map_err(|_| AppError::NotFound)?;
+    if region.depth() != stage.forum_depth().unwrap_or(0) {
+        return Err(AppError::NotFound);
+    }
+    Ok(ForumKey { cycle_id, stage, region })
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ForumEntryJson {
+    #[serde(flatten)]
+    summary: ProposalSummaryJson,
+    /// The record at this forum's stage.
+    record: StageRecordJson,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ForumJson {
+    #[schema(value_type = String, format = Uuid)]
+    cycle_id: Uuid,
+    stage: &'static str,
+    region: String,
+    closed: bool,
+    /// Whether the stage's window is open now.
+    stage_open: bool,
+    #[schema(value_type = Option<Object>)]
+    minutes: Option<domain::planning::Meeting>,
+    accepted: usize,
+    /// How many it may forward (none = no cap).
+    cap: Option<u32>,
+    accepted_cost: i64,
+    /// The pagu indikatif kewilayahan, for a kecamatan forum.
+    ceiling: Option<i64>,
+    /// In rank order, then in the order they arrived.
+    items: Vec<ForumEntryJson>,
+}
+
+/// A forum: its proposals with this stage's records, totals against cap and ceiling, minutes.
+#[utoipa::path(get, path = "/api/v1/forums/{cycle}/{stage}/{region_code}", tag = "forums",
+    params(("cycle" = String, Path, format = Uuid), ("stage" = String, Path), ("region_code" = String, Path)),
+    responses((status = 200, body = ForumJson), (status = 404, body = Problem)))]
+async fn forum(
+    ctx: ApiCtx,
+    Path((cycle, stage, region)): Path<(String, String, String)>,
+) -> AppResult<Json<ForumJson>> {
+    let key = forum_key(&cycle, &stage, &region)?;
+    let cycle = ctx.state.store.cycle(key.cycle_id).await?.ok_or(AppError::NotFound)?;
+    if !key.region.is_within(&cycle.pemda) {
+        return Err(AppError::NotFound);
+    }
+    let view = ctx.state.store.forum(&key).await?;
+    let facts = &view.facts;
+    Ok(Json(ForumJson {
+        cycle_id: key.cycle_id,
+        stage: key.stage.as_str(),
+        region: key.region.to_string(),
+        closed: facts.closed,
+        stage_open: domain::musrenbang::stage_open(&cycle, key.stage, OffsetDateTime::now_utc()),
+        minutes: facts.meeting.clone(),
+        accepted: facts.accepted().len(),
+        cap: cycle.caps.for_stage(key.stage),
+        accepted_cost: facts.accepted_cost(),
+        ceiling: facts.ceiling,
+        items: view
+            .items
+            .iter()
+            .map(|(summary, record)| ForumEntryJson { summary: summary.into(), record: record.into() })
+            .collect(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RankingJson {
+    /// Every accepted proposal of the forum, each once, highest priority first.
+    #[schema(value_type = Vec<String>)]
+    order: Vec<Uuid>,
+}
+
+/// Sets the forum's priority order of what it accepted.
+#[utoipa::path(put, path = "/api/v1/forums/{cycle}/{stage}/{region_code}/ranking", tag = "forums", security(("bearer" = [])),
+    params(("cycle" = String, Path, format = Uuid), ("stage" = String, Path), ("region_code" = String, Path)), request_body = RankingJson,
+    responses((status = 204), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn rank(
+    ctx: ApiCtx,
+    Path((cycle, stage, region)): Path<(String, String, String)>,
+    ApiJson(input): ApiJson<RankingJson>,
+) -> AppResult<StatusCode> {
+    ctx.require_user()?;
+    let forum = forum_key(&cycle, &stage, &region)?;
+    ctx.state
+        .store
+        .execute(&ctx.actor(), &Command::RankForum { forum, order: input.order }, OffsetDateTime::now_utc())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AttendeeJson {
+    name: String,
+    role: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MinutesJson {
+    /// `YYYY-MM-DD`.
+    date: String,
+    place: String,
+    chair: String,
+    attendees: Vec<AttendeeJson>,
+    #[serde(default)]
+    delegates: Vec<String>,
+}
+
+/// Records the forum's minutes (the berita acara's date, place, chair, attendees, delegates).
+#[utoipa::path(put, path = "/api/v1/forums/{cycle}/{stage}/{region_code}/minutes", tag = "forums", security(("bearer" = [])),
+    params(("cycle" = String, Path, format = Uuid), ("stage" = String, Path), ("region_code" = String, Path)), request_body = MinutesJson,
+    responses((status = 204), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn minutes(
+    ctx: ApiCtx,
+    Path((cycle, stage, region)): Path<(String, String, String)>,
+    ApiJson(input): ApiJson<MinutesJson>,
+) -> AppResult<StatusCode> {
+    ctx.require_user()?;
+    let forum = forum_key(&cycle, &stage, &region)?;
+    let meeting = MeetingInput {
+        date: input.date,
+        place: input.place,
+        chair: input.chair,
+        attendees: input.attendees.into_iter().map(|a| (a.name, a.role)).collect(),
+        delegates: input.delegates,
+    };
+    ctx.state
+        .store
+        .execute(&ctx.actor(), &Command::RecordMeeting { forum, meeting }, OffsetDateTime::now_utc())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Closes the forum: refused while a proposal is undecided, the accepted list is unranked, over
+/// the forward cap or (kecamatan) over the ceiling, or the minutes are missing. What it accepted
+/// goes to the next stage, and the forum becomes read-only.
+#[utoipa::path(post, path = "/api/v1/forums/{cycle}/{stage}/{region_code}/close", tag = "forums", security(("bearer" = [])),
+    params(("cycle" = String, Path, format = Uuid), ("stage" = String, Path), ("region_code" = String, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 409, body = Problem)))]
+async fn close(ctx: ApiCtx, Path((cycle, stage, region)): Path<(String, String, String)>) -> AppResult<StatusCode> {
+    ctx.require_user()?;
+    let forum = forum_key(&cycle, &stage, &region)?;
+    ctx.state.store.execute(&ctx.actor(), &Command::CloseForum { forum }, OffsetDateTime::now_utc()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PhotoJson {
+    #[schema(value_type = String, format = Uuid)]
+    id: Uuid,
+    /// SHA-256 of the bytes, as the journal records it.
+    sha256: String,
+    content_type: String,
+    size: u64,
+    /// Where to fetch it.
+    href: String,
+}
+
+fn photo_json(proposal: Uuid, p: &domain::planning::PhotoRef) -> PhotoJson {
+    PhotoJson {
+        id: p.id,
+        sha256: p.sha256.clone(),
+        content_type: p.content_type.clone(),
+        size: p.size,
+        href: format!("/api/v1/proposals/{proposal}/photos/{}", p.id),
+    }
+}
+
+/// The photos of a proposal.
+#[utoipa::path(get, path = "/api/v1/proposals/{id}/photos", tag = "proposals", params(("id" = String, Path, format = Uuid)),
+    responses((status = 200, body = Vec<PhotoJson>), (status = 404, body = Problem)))]
+async fn photos(ctx: ApiCtx, Path(id): Path<String>) -> AppResult<Json<Vec<PhotoJson>>> {
+    let id = parse_id(&id)?;
+    if ctx.state.store.proposal(id).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    Ok(Json(ctx.state.store.photos(id).await?.iter().map(|p| photo_json(id, p)).collect()))
+}
+
+/// Adds a photo (the request body is the JPEG or PNG file itself, at most 5 MB; its type is
+/// judged by its content). Allowed where the proposal could be raised, while that forum is open.
+#[utoipa::path(post, path = "/api/v1/proposals/{id}/photos", tag = "proposals", security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid)),
+    request_body(content = Vec<u8>, content_type = "image/jpeg"),
+    responses((status = 201, body = PhotoJson), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn add_photo(ctx: ApiCtx, Path(id): Path<String>, body: axum::body::Bytes) -> AppResult<Response> {
+    ctx.require_user()?;
+    let id = parse_id(&id)?;
+    let photo = ctx.state.store.attach_photo(&ctx.actor(), id, body, OffsetDateTime::now_utc()).await?;
+    Ok((StatusCode::CREATED, Json(photo_json(id, &photo))).into_response())
+}
+
+/// One photo's bytes.
+#[utoipa::path(get, path = "/api/v1/proposals/{id}/photos/{photo}", tag = "proposals",
+    params(("id" = String, Path, format = Uuid), ("photo" = String, Path, format = Uuid)),
+    responses((status = 200, content_type = "image/jpeg"), (status = 404, body = Problem)))]
+async fn photo(ctx: ApiCtx, Path((id, photo)): Path<(String, String)>) -> AppResult<Response> {
+    crate::pages::photo_response(&ctx.state, &id, &photo).await
+}

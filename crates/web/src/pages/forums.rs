@@ -1,0 +1,430 @@
+//! "Tugas saya" and the forum page: what waits for each operator, and where a forum decides,
+//! ranks, records its minutes and closes. Every action is a plain form (no JavaScript needed).
+
+use std::collections::HashMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Form, Path};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use domain::cycle::{CycleFacts, Stage};
+use domain::musrenbang::{MeetingInput, forum_action, stage_open};
+use domain::planning::{FlagCandidate, ForumKey, RedFlag, Status, format_volume, red_flags};
+use domain::{Command, Resource, Role, Scope};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::{Chrome, form_errors};
+use crate::AppState;
+use crate::api::proposals::{decision_input, forum_key};
+use crate::ctx::PageCtx;
+use crate::error::{AppError, AppResult};
+use crate::i18n::Tr;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/tasks", get(tasks))
+        .route("/forums/{cycle}/{stage}/{region}", get(show))
+        .route("/forums/{cycle}/{stage}/{region}/ranking", post(rank))
+        .route("/forums/{cycle}/{stage}/{region}/minutes", post(minutes))
+        .route("/forums/{cycle}/{stage}/{region}/close", post(close))
+        .route("/proposals/{id}/decide", post(decide))
+}
+
+pub fn forum_href(key: &ForumKey) -> String {
+    format!("/forums/{}/{}/{}", key.cycle_id, key.stage.as_str(), key.region)
+}
+
+/// A window in words: when it runs, or that it was never scheduled.
+fn window_text(tr: &Tr, cycle: &CycleFacts, stage: Stage) -> String {
+    match cycle.windows.get(&stage) {
+        Some(w) => tr.f("forum.window", &[("opens", &tr.datetime(w.opens)), ("closes", &tr.datetime(w.closes))]),
+        None => tr.t("tasks.unscheduled").to_string(),
+    }
+}
+
+struct TaskRow {
+    href: String,
+    forum: String,
+    proposals: usize,
+    pending: usize,
+    state: String,
+}
+
+struct CycleTasks {
+    title: String,
+    calendar: Option<String>,
+    rows: Vec<TaskRow>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "tasks.html")]
+struct TasksPage {
+    c: Chrome,
+    cycles: Vec<CycleTasks>,
+}
+
+/// The forums a grant runs: its region's forum at the stage its role acts in.
+fn forums_of(grant: &domain::Grant, cycle: &CycleFacts) -> Vec<ForumKey> {
+    let stage = match grant.role {
+        Role::KepalaLingkungan | Role::Warga => Stage::RembukWarga,
+        Role::OperatorKelurahan => Stage::MusrenbangKelurahan,
+        Role::OperatorKecamatan => Stage::MusrenbangKecamatan,
+        _ => return Vec::new(),
+    };
+    match &grant.scope {
+        Scope::Region(region) => vec![ForumKey { cycle_id: cycle.id, stage, region: region.clone() }],
+        _ => Vec::new(),
+    }
+}
+
+async fn tasks(ctx: PageCtx) -> AppResult<TasksPage> {
+    let user = ctx.require_user()?;
+    let store = &ctx.state.store;
+    let tr = ctx.tr;
+    let now = OffsetDateTime::now_utc();
+    let is_admin = user.grants.iter().any(|g| g.role == Role::BappedaAdmin);
+    let mut cycles = Vec::new();
+    for cycle in store.cycles(&user.pemda).await? {
+        let mut rows = Vec::new();
+        for key in user.grants.iter().flat_map(|g| forums_of(g, &cycle)) {
+            let view = store.forum(&key).await?;
+            let region = store.region(&key.region).await?.map(|r| r.name).unwrap_or_default();
+            let state = if view.facts.closed {
+                tr.t("tasks.closed").to_string()
+            } else {
+                match cycle.windows.get(&key.stage) {
+                    Some(w) if w.contains(now) => tr.f("tasks.open_until", &[("closes", &tr.datetime(w.closes))]),
+                    Some(w) => {
+                        tr.f("tasks.not_open", &[("opens", &tr.datetime(w.opens)), ("closes", &tr.datetime(w.closes))])
+                    }
+                    None => tr.t("tasks.unscheduled").to_string(),
+                }
+            };
+            rows.push(TaskRow {
+                href: forum_href(&key),
+                forum: format!("{} {region} ({})", tr.stage(key.stage), key.region),
+                proposals: view.items.len(),
+                pending: view.items.iter().filter(|(_, r)| r.status == Status::Pending).count(),
+                state,
+            });
+        }
+        if rows.is_empty() && !is_admin {
+            continue;
+        }
+        cycles.push(CycleTasks {
+            title: tr.f("tasks.cycle", &[("year", &cycle.tahun_anggaran.to_string())]),
+            calendar: is_admin.then(|| format!("/cycles/{}", cycle.id)),
+            rows,
+        });
+    }
+    Ok(TasksPage { c: Chrome::new(&ctx), cycles })
+}
+
+struct ItemView {
+    id: Uuid,
+    title: String,
+    origin: &'static str,
+    lingkungan: String,
+    volume: String,
+    cost: String,
+    status: &'static str,
+    pending: bool,
+    accepted: bool,
+    rank: String,
+    reason: String,
+    flags: Vec<(String, Option<Uuid>)>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "forum.html")]
+struct ForumPage {
+    c: Chrome,
+    heading: String,
+    window: String,
+    state: &'static str,
+    closed: bool,
+    stage_key: &'static str,
+    href: String,
+    new_href: String,
+    accepted: String,
+    pending: usize,
+    total: String,
+    ceiling: Option<String>,
+    remaining: Option<(String, bool)>,
+    items: Vec<ItemView>,
+    can_act: bool,
+    can_decide: bool,
+    kamus: Vec<(String, String)>,
+    lingkungan: Vec<(String, String)>,
+    opds: Vec<(String, String)>,
+    minutes_date: String,
+    minutes_place: String,
+    minutes_chair: String,
+    minutes_attendees: String,
+    minutes_delegates: String,
+    errors: Vec<String>,
+}
+
+pub fn flag_text(tr: &Tr, flag: &RedFlag) -> (String, Option<Uuid>) {
+    match flag {
+        RedFlag::PriceDeparts { stage_unit_price, kamus_unit_price } => (
+            tr.f(
+                "flag.price_departs",
+                &[("stage_price", &tr.rupiah(*stage_unit_price)), ("kamus_price", &tr.rupiah(*kamus_unit_price))],
+            ),
+            None,
+        ),
+        RedFlag::NearDuplicate { other, metres } => {
+            (tr.f("flag.near_duplicate", &[("metres", &metres.to_string())]), Some(*other))
+        }
+        RedFlag::SameStreet { other } => (tr.t("flag.same_street").to_string(), Some(*other)),
+    }
+}
+
+async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, errors: Vec<String>) -> AppResult<ForumPage> {
+    let store = ctx.state.store.clone();
+    let tr = ctx.tr;
+    let cycle = store.cycle(key.cycle_id).await?.ok_or(AppError::NotFound)?;
+    if !key.region.is_within(&cycle.pemda) {
+        return Err(AppError::NotFound);
+    }
+    let region = store.region(&key.region).await?.ok_or(AppError::NotFound)?;
+    let view = store.forum(key).await?;
+    let facts = &view.facts;
+    let now = OffsetDateTime::now_utc();
+    let open = stage_open(&cycle, key.stage, now);
+    let may_run = Resource::region(key.region.clone())
+        .zip(forum_action(key.stage))
+        .is_some_and(|(resource, action)| domain::authorize(&ctx.actor(), action, &resource).is_ok());
+    let can_act = may_run && open && !facts.closed;
+    if can_act {
+        ctx.ensure_csrf().await?;
+    }
+    let prices = store.kamus_prices(&cycle.pemda, cycle.tahun_anggaran).await?;
+    let mut codes: Vec<String> = view.items.iter().map(|(_, r)| r.figures.kamus_code.clone()).collect();
+    codes.sort();
+    codes.dedup();
+    let neighbours = store.flag_candidates(cycle.id, &codes).await?;
+    let items = view
+        .items
+        .iter()
+        .map(|(summary, record)| {
+            let subject = FlagCandidate::of(summary.id, &record.figures);
+            let flags = red_flags(&subject, &record.figures, &neighbours, &prices);
+            ItemView {
+                id: summary.id,
+                title: summary.title.clone(),
+                origin: tr.origin(summary.origin),
+                lingkungan: record.figures.location.lingkungan.to_string(),
+                volume: format!("{} {}", format_volume(record.figures.volume), record.figures.unit),
+                cost: tr.rupiah(record.figures.cost),
+                status: tr.status(record.status),
+                pending: record.status == Status::Pending,
+                accepted: record.status.is_accepted(),
+                rank: record.rank.map(|r| r.to_string()).unwrap_or_default(),
+                reason: record.reason.clone().unwrap_or_default(),
+                flags: flags.iter().map(|f| flag_text(&tr, f)).collect(),
+            }
+        })
+        .collect();
+    let total = facts.accepted_cost();
+    let accepted = facts.accepted().len();
+    let cap = cycle.caps.for_stage(key.stage);
+    let accepted_text = match cap {
+        Some(cap) => format!("{} ({})", tr.number(accepted as i64), tr.f("forum.cap", &[("cap", &cap.to_string())])),
+        None => format!("{} ({})", tr.number(accepted as i64), tr.t("forum.no_cap")),
+    };
+    let (kamus, lingkungan, opds) = if can_act && key.stage != Stage::RembukWarga {
+        let kamus = store.kamus(&cycle.pemda, cycle.tahun_anggaran).await?;
+        let lingkungan = store.lingkungan_within(&key.region).await?;
+        let opds = store.opds(&cycle.pemda).await?;
+        (
+            kamus
+                .into_iter()
+                .map(|k| (k.code.clone(), format!("{} ({}, {})", k.name, k.unit, tr.rupiah(k.unit_price))))
+                .collect(),
+            lingkungan.into_iter().map(|l| (l.code.to_string(), format!("{} ({})", l.name, l.code))).collect(),
+            opds.into_iter().map(|o| (o.code.clone(), format!("{} ({})", o.name, o.code))).collect(),
+        )
+    } else {
+        (Vec::new(), Vec::new(), Vec::new())
+    };
+    let meeting = facts.meeting.clone();
+    Ok(ForumPage {
+        heading: tr.f(
+            "forum.title",
+            &[("stage", tr.stage(key.stage)), ("region", &format!("{} ({})", region.name, region.code))],
+        ),
+        window: window_text(&tr, &cycle, key.stage),
+        state: if facts.closed {
+            tr.t("forum.closed")
+        } else if open {
+            tr.t("forum.open")
+        } else {
+            tr.t("forum.not_open")
+        },
+        closed: facts.closed,
+        stage_key: key.stage.as_str(),
+        href: forum_href(key),
+        new_href: format!("/proposals/new?cycle={}&stage={}&region={}", key.cycle_id, key.stage.as_str(), key.region),
+        accepted: accepted_text,
+        pending: facts.entries.iter().filter(|e| e.status == Status::Pending).count(),
+        total: tr.rupiah(total),
+        ceiling: facts.ceiling.map(|c| tr.rupiah(c)),
+        remaining: facts.ceiling.map(|c| (tr.rupiah((c - total).abs()), total > c)),
+        items,
+        can_act,
+        can_decide: can_act && key.stage != Stage::RembukWarga,
+        kamus,
+        lingkungan,
+        opds,
+        minutes_date: meeting.as_ref().map(|m| m.date.clone()).unwrap_or_default(),
+        minutes_place: meeting.as_ref().map(|m| m.place.clone()).unwrap_or_default(),
+        minutes_chair: meeting.as_ref().map(|m| m.chair.clone()).unwrap_or_default(),
+        minutes_attendees: meeting
+            .as_ref()
+            .map(|m| m.attendees.iter().map(|a| format!("{}, {}", a.name, a.role)).collect::<Vec<_>>().join("\n"))
+            .unwrap_or_default(),
+        minutes_delegates: meeting.as_ref().map(|m| m.delegates.join("\n")).unwrap_or_default(),
+        errors,
+        c: Chrome::new(ctx),
+    })
+}
+
+async fn show(mut ctx: PageCtx, Path((cycle, stage, region)): Path<(String, String, String)>) -> AppResult<ForumPage> {
+    let key = forum_key(&cycle, &stage, &region)?;
+    forum_page(&mut ctx, &key, Vec::new()).await
+}
+
+/// Runs a forum command; on a refusal of the input, shows the forum again with the messages.
+async fn run(mut ctx: PageCtx, key: ForumKey, command: Command, done: String) -> AppResult<Response> {
+    ctx.require_user()?;
+    match ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await {
+        Ok(_) => {
+            ctx.set_flash(done).await?;
+            Ok(Redirect::to(&forum_href(&key)).into_response())
+        }
+        Err(error) => {
+            let error = AppError::from(error);
+            let messages = match error {
+                AppError::CannotClose(problem) => {
+                    vec![format!("{} {}", ctx.tr.t("error.cannot_close"), ctx.tr.close_problem(&problem))]
+                }
+                other => form_errors(&ctx.tr, other)?,
+            };
+            let page = forum_page(&mut ctx, &key, messages).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+/// The pairs of a form, repeated fields included, and its CSRF token checked.
+fn pairs(ctx: &PageCtx, form: &[(String, String)]) -> AppResult<HashMap<String, Vec<String>>> {
+    let mut fields: HashMap<String, Vec<String>> = HashMap::new();
+    for (name, value) in form {
+        fields.entry(name.clone()).or_default().push(value.clone());
+    }
+    let csrf = fields.get("csrf").and_then(|v| v.first()).cloned().unwrap_or_default();
+    ctx.check_csrf(&csrf)?;
+    Ok(fields)
+}
+
+fn first(fields: &HashMap<String, Vec<String>>, name: &str) -> String {
+    fields.get(name).and_then(|v| v.first()).cloned().unwrap_or_default()
+}
+
+async fn rank(
+    ctx: PageCtx,
+    Path((cycle, stage, region)): Path<(String, String, String)>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let key = forum_key(&cycle, &stage, &region)?;
+    pairs(&ctx, &form)?;
+    // Each accepted proposal comes with a number; the order is those numbers, ties by the order
+    // the fields came in.
+    let mut numbered: Vec<(u32, usize, Uuid)> = Vec::new();
+    for (position, (name, value)) in form.iter().enumerate() {
+        if let Some(id) = name.strip_prefix("rank_").and_then(|id| Uuid::parse_str(id).ok()) {
+            let number = value
+                .trim()
+                .parse::<u32>()
+                .map_err(|_| AppError::invalid("order", domain::Rule::Format { expected: "rank" }))?;
+            numbered.push((number, position, id));
+        }
+    }
+    numbered.sort();
+    let order = numbered.into_iter().map(|(_, _, id)| id).collect();
+    let done = ctx.tr.t("forum.ranked").to_string();
+    run(ctx, key.clone(), Command::RankForum { forum: key, order }, done).await
+}
+
+/// "Nama, Peran" per line; a line without a comma is a name with no role given.
+fn attendees(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| match line.split_once([',', ';']) {
+            Some((name, role)) => (name.trim().to_string(), role.trim().to_string()),
+            None => (line.trim().to_string(), String::new()),
+        })
+        .collect()
+}
+
+async fn minutes(
+    ctx: PageCtx,
+    Path((cycle, stage, region)): Path<(String, String, String)>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let key = forum_key(&cycle, &stage, &region)?;
+    let fields = pairs(&ctx, &form)?;
+    let meeting = MeetingInput {
+        date: first(&fields, "date"),
+        place: first(&fields, "place"),
+        chair: first(&fields, "chair"),
+        attendees: attendees(&first(&fields, "attendees")),
+        delegates: first(&fields, "delegates")
+            .lines()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect(),
+    };
+    let done = ctx.tr.t("forum.minutes_saved").to_string();
+    run(ctx, key.clone(), Command::RecordMeeting { forum: key, meeting }, done).await
+}
+
+async fn close(
+    ctx: PageCtx,
+    Path((cycle, stage, region)): Path<(String, String, String)>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let key = forum_key(&cycle, &stage, &region)?;
+    pairs(&ctx, &form)?;
+    let forwarded = ctx.state.store.forum(&key).await?.facts.accepted().len();
+    let done = ctx.tr.f("forum.closed_done", &[("count", &forwarded.to_string())]);
+    run(ctx, key.clone(), Command::CloseForum { forum: key }, done).await
+}
+
+async fn decide(ctx: PageCtx, Path(id): Path<String>, Form(form): Form<Vec<(String, String)>>) -> AppResult<Response> {
+    let fields = pairs(&ctx, &form)?;
+    let proposal_id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+    let detail = ctx.state.store.proposal(proposal_id).await?.ok_or(AppError::NotFound)?;
+    let stage = Stage::parse(&first(&fields, "stage")).ok_or(AppError::NotFound)?;
+    let record = detail.records.iter().find(|r| r.stage == stage).ok_or(AppError::NotFound)?;
+    let region =
+        domain::planning::forum_region_of(&record.figures.location.lingkungan, stage).ok_or(AppError::NotFound)?;
+    let key = ForumKey { cycle_id: detail.summary.cycle_id, stage, region };
+    let decision = decision_input(
+        &first(&fields, "decision"),
+        first(&fields, "volume"),
+        first(&fields, "kamus_code"),
+        first(&fields, "lingkungan"),
+        first(&fields, "address"),
+        first(&fields, "opd_code"),
+        first(&fields, "reason"),
+    )?;
+    let done = ctx.tr.f("forum.decided", &[("title", &detail.summary.title)]);
+    run(ctx, key, Command::DecideProposal { proposal_id, stage, decision }, done).await
+}

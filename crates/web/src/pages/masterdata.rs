@@ -1,0 +1,377 @@
+//! Master data for the cycles: the perangkat daerah (OPD) and the kamus usulan of each tahun
+//! anggaran, added one at a time or by CSV (all rows or none), and downloaded as CSV. Any user of
+//! the pemda may read them; Bappeda admins change them.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Form, Multipart, Query};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use domain::masterdata::{Bidang, KamusInput};
+use domain::{Action, Command, RegionCode, Resource, Rule};
+use reports::kamus_csv;
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use super::cycles::{invalid_fields, next_year, parse_year};
+use super::{Chrome, form_errors};
+use crate::AppState;
+use crate::ctx::PageCtx;
+use crate::error::{AppError, AppResult};
+use crate::i18n::Tr;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/opd", get(opd_list).post(opd_create))
+        .route("/kamus", get(kamus_list).post(kamus_add))
+        .route("/kamus.csv", get(kamus_download).post(kamus_upload))
+}
+
+/// The tahun anggaran a kamus list shows when none is asked for: the newest cycle's, or next
+/// year's when there is no cycle yet.
+pub(crate) async fn default_year(state: &AppState, pemda: &RegionCode) -> AppResult<i32> {
+    Ok(state.store.cycles(pemda).await?.first().map(|c| c.tahun_anggaran).unwrap_or_else(next_year))
+}
+
+/// The year a query names, or the default one.
+pub(crate) async fn year_of(state: &AppState, pemda: &RegionCode, asked: Option<&str>) -> AppResult<i32> {
+    match asked.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(text) => parse_year(text),
+        None => default_year(state, pemda).await,
+    }
+}
+
+/// The kamus of a year as the CSV its upload takes.
+pub(crate) async fn kamus_csv_response(state: &AppState, pemda: &RegionCode, tahun: i32) -> AppResult<Response> {
+    let text = kamus_csv::write(&state.store.kamus(pemda, tahun).await?);
+    let disposition = format!("attachment; filename=\"kamus-{pemda}-{tahun}.csv\"");
+    Ok((
+        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)],
+        text,
+    )
+        .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "opd.html")]
+struct OpdPage {
+    c: Chrome,
+    opds: Vec<domain::masterdata::Opd>,
+    can_manage: bool,
+    errors: Vec<String>,
+    invalid: Vec<String>,
+    form_code: String,
+    form_name: String,
+}
+
+impl OpdPage {
+    fn bad(&self, field: &str) -> bool {
+        self.invalid.iter().any(|f| f == field)
+    }
+}
+
+async fn opd_page(ctx: &mut PageCtx) -> AppResult<OpdPage> {
+    let pemda = ctx.require_user()?.pemda.clone();
+    let can_manage = domain::authorize(&ctx.actor(), Action::ManageMasterData, &Resource::pemda(pemda.clone())).is_ok();
+    if can_manage {
+        ctx.ensure_csrf().await?;
+    }
+    Ok(OpdPage {
+        opds: ctx.state.store.opds(&pemda).await?,
+        c: Chrome::new(ctx),
+        can_manage,
+        errors: Vec::new(),
+        invalid: Vec::new(),
+        form_code: String::new(),
+        form_name: String::new(),
+    })
+}
+
+async fn opd_list(mut ctx: PageCtx) -> AppResult<OpdPage> {
+    opd_page(&mut ctx).await
+}
+
+#[derive(Deserialize)]
+struct OpdForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name: String,
+}
+
+async fn opd_create(mut ctx: PageCtx, Form(form): Form<OpdForm>) -> AppResult<Response> {
+    ctx.check_csrf(&form.csrf)?;
+    let pemda = ctx.require_user()?.pemda.clone();
+    ctx.authorize(Action::ManageMasterData, &Resource::pemda(pemda.clone())).await?;
+    let command = Command::CreateOpd { pemda, code: form.code.clone(), name: form.name.clone() };
+    match ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await {
+        Ok(_) => {
+            ctx.set_flash(ctx.tr.f("opd.created", &[("code", form.code.trim())])).await?;
+            Ok(Redirect::to("/opd").into_response())
+        }
+        Err(error) => {
+            let error = AppError::from(error);
+            let invalid = invalid_fields(&error);
+            let errors = form_errors(&ctx.tr, error)?;
+            let mut page = opd_page(&mut ctx).await?;
+            page.errors = errors;
+            page.invalid = invalid;
+            page.form_code = form.code;
+            page.form_name = form.name;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+struct KamusRow {
+    code: String,
+    name: String,
+    unit: String,
+    unit_price: String,
+    opd_code: String,
+    opd_name: String,
+    bidang: &'static str,
+    fisik: &'static str,
+}
+
+#[derive(Deserialize, Default)]
+struct KamusForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    tahun_anggaran: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    unit_price: String,
+    #[serde(default)]
+    opd_code: String,
+    #[serde(default)]
+    bidang: String,
+    #[serde(default)]
+    fisik: String,
+}
+
+/// Which of the kamus page's forms the errors belong to.
+#[derive(PartialEq, Eq)]
+enum KamusFailed {
+    Nothing,
+    Item,
+    Upload,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "kamus.html")]
+struct KamusPage {
+    c: Chrome,
+    tahun: i32,
+    cycle_years: Vec<i32>,
+    items: Vec<KamusRow>,
+    opds: Vec<(String, String)>,
+    bidang: Vec<(&'static str, &'static str)>,
+    can_manage: bool,
+    errors: Vec<String>,
+    failed: KamusFailed,
+    invalid: Vec<String>,
+    form: KamusForm,
+}
+
+impl KamusPage {
+    fn bad(&self, field: &str) -> bool {
+        self.invalid.iter().any(|f| f == field)
+    }
+
+    fn failed_item(&self) -> bool {
+        self.failed == KamusFailed::Item
+    }
+
+    fn failed_upload(&self) -> bool {
+        self.failed == KamusFailed::Upload
+    }
+}
+
+fn bidang_options(tr: &Tr) -> Vec<(&'static str, &'static str)> {
+    Bidang::ALL.iter().map(|b| (b.as_str(), tr.bidang(*b))).collect()
+}
+
+async fn kamus_page(ctx: &mut PageCtx, tahun: i32) -> AppResult<KamusPage> {
+    let pemda = ctx.require_user()?.pemda.clone();
+    let can_manage = domain::authorize(&ctx.actor(), Action::ManageMasterData, &Resource::pemda(pemda.clone())).is_ok();
+    if can_manage {
+        ctx.ensure_csrf().await?;
+    }
+    let tr = ctx.tr;
+    let store = &ctx.state.store;
+    let opds: Vec<(String, String)> = store.opds(&pemda).await?.into_iter().map(|o| (o.code, o.name)).collect();
+    let opd_name = |code: &str| opds.iter().find(|(c, _)| c == code).map(|(_, n)| n.clone()).unwrap_or_default();
+    let items = store
+        .kamus(&pemda, tahun)
+        .await?
+        .into_iter()
+        .map(|item| KamusRow {
+            opd_name: opd_name(&item.opd_code),
+            unit_price: tr.rupiah(item.unit_price),
+            bidang: tr.bidang(item.bidang),
+            fisik: if item.fisik { tr.t("kamus.fisik_yes") } else { tr.t("kamus.fisik_no") },
+            code: item.code,
+            name: item.name,
+            unit: item.unit,
+            opd_code: item.opd_code,
+        })
+        .collect();
+    let mut cycle_years: Vec<i32> = store.cycles(&pemda).await?.iter().map(|c| c.tahun_anggaran).collect();
+    cycle_years.retain(|y| *y != tahun);
+    let form = KamusForm {
+        tahun_anggaran: tahun.to_string(),
+        bidang: Bidang::InfrastrukturKewilayahan.as_str().into(),
+        fisik: "ya".into(),
+        ..KamusForm::default()
+    };
+    Ok(KamusPage {
+        c: Chrome::new(ctx),
+        tahun,
+        cycle_years,
+        items,
+        opds,
+        bidang: bidang_options(&tr),
+        can_manage,
+        errors: Vec::new(),
+        failed: KamusFailed::Nothing,
+        invalid: Vec::new(),
+        form,
+    })
+}
+
+#[derive(Deserialize)]
+struct YearQuery {
+    tahun: Option<String>,
+}
+
+async fn kamus_list(mut ctx: PageCtx, Query(query): Query<YearQuery>) -> AppResult<KamusPage> {
+    let pemda = ctx.require_user()?.pemda.clone();
+    let tahun = year_of(&ctx.state, &pemda, query.tahun.as_deref()).await?;
+    kamus_page(&mut ctx, tahun).await
+}
+
+async fn kamus_download(ctx: PageCtx, Query(query): Query<YearQuery>) -> AppResult<Response> {
+    let pemda = ctx.require_user()?.pemda.clone();
+    let tahun = year_of(&ctx.state, &pemda, query.tahun.as_deref()).await?;
+    kamus_csv_response(&ctx.state, &pemda, tahun).await
+}
+
+/// Shows the kamus page again with the errors beside the form that failed.
+async fn kamus_refused(
+    mut ctx: PageCtx,
+    tahun: Option<i32>,
+    error: AppError,
+    failed: KamusFailed,
+    form: Option<KamusForm>,
+) -> AppResult<Response> {
+    let invalid = invalid_fields(&error);
+    let mut errors = Vec::new();
+    if failed == KamusFailed::Upload {
+        errors.push(ctx.tr.t("region.upload_refused").to_string());
+    }
+    errors.extend(form_errors(&ctx.tr, error)?);
+    let pemda = ctx.require_user()?.pemda.clone();
+    let tahun = match tahun {
+        Some(tahun) => tahun,
+        None => default_year(&ctx.state, &pemda).await?,
+    };
+    let mut page = kamus_page(&mut ctx, tahun).await?;
+    page.errors = errors;
+    page.failed = failed;
+    page.invalid = invalid;
+    if let Some(form) = form {
+        page.form = KamusForm { csrf: String::new(), ..form };
+    }
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+async fn kamus_add(ctx: PageCtx, Form(form): Form<KamusForm>) -> AppResult<Response> {
+    ctx.check_csrf(&form.csrf)?;
+    let pemda = ctx.require_user()?.pemda.clone();
+    ctx.authorize(Action::ManageMasterData, &Resource::pemda(pemda.clone())).await?;
+    let tahun = match parse_year(&form.tahun_anggaran) {
+        Ok(tahun) => tahun,
+        Err(error) => return kamus_refused(ctx, None, error, KamusFailed::Item, Some(form)).await,
+    };
+    let input = KamusInput {
+        code: form.code.clone(),
+        name: form.name.clone(),
+        unit: form.unit.clone(),
+        unit_price: form.unit_price.clone(),
+        opd_code: form.opd_code.clone(),
+        bidang: form.bidang.clone(),
+        fisik: form.fisik.clone(),
+    };
+    let command = Command::UpsertKamus { pemda, tahun_anggaran: tahun, items: vec![input], batch: false };
+    match ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await {
+        Ok(_) => {
+            let message = ctx.tr.f("kamus.saved", &[("code", form.code.trim()), ("tahun", tahun.to_string().as_str())]);
+            ctx.set_flash(message).await?;
+            Ok(Redirect::to(&format!("/kamus?tahun={tahun}")).into_response())
+        }
+        Err(error) => kamus_refused(ctx, Some(tahun), error.into(), KamusFailed::Item, Some(form)).await,
+    }
+}
+
+async fn kamus_upload(ctx: PageCtx, mut multipart: Multipart) -> AppResult<Response> {
+    let (mut csrf, mut tahun_text, mut file) = (String::new(), String::new(), None);
+    while let Some(field) =
+        multipart.next_field().await.map_err(|_| AppError::invalid("file", Rule::Format { expected: "csv" }))?
+    {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+            Some("tahun_anggaran") => tahun_text = field.text().await.unwrap_or_default(),
+            Some("file") => {
+                file =
+                    Some(field.bytes().await.map_err(|_| AppError::invalid("file", Rule::Format { expected: "csv" }))?)
+            }
+            _ => {}
+        }
+    }
+    ctx.check_csrf(&csrf)?;
+    let pemda = ctx.require_user()?.pemda.clone();
+    ctx.authorize(Action::ManageMasterData, &Resource::pemda(pemda.clone())).await?;
+    let tahun = match parse_year(&tahun_text) {
+        Ok(tahun) => tahun,
+        Err(error) => return kamus_refused(ctx, None, error, KamusFailed::Upload, None).await,
+    };
+    let rows = match file.filter(|f| !f.is_empty()) {
+        None => Err(AppError::invalid("file", Rule::Required)),
+        Some(bytes) => kamus_csv::parse(&bytes).map_err(AppError::Invalid),
+    };
+    let result = match rows {
+        Ok(items) => {
+            let count = items.len();
+            let command = Command::UpsertKamus { pemda, tahun_anggaran: tahun, items, batch: true };
+            ctx.state
+                .store
+                .execute(&ctx.actor(), &command, OffsetDateTime::now_utc())
+                .await
+                .map(|_| count)
+                .map_err(AppError::from)
+        }
+        Err(error) => Err(error),
+    };
+    match result {
+        Ok(count) => {
+            let message = ctx.tr.f(
+                "kamus.uploaded",
+                &[("count", ctx.tr.number(count as i64).as_str()), ("tahun", tahun.to_string().as_str())],
+            );
+            ctx.set_flash(message).await?;
+            Ok(Redirect::to(&format!("/kamus?tahun={tahun}")).into_response())
+        }
+        Err(error) => kamus_refused(ctx, Some(tahun), error, KamusFailed::Upload, None).await,
+    }
+}

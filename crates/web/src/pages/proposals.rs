@@ -1,0 +1,486 @@
+//! The proposal form (with a map that needs no tiles to work), the proposal page with every
+//! stage's figures side by side and its timeline, supports, and the public list.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Form, Path, Query};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use domain::cycle::Stage;
+use domain::musrenbang::{ProposalInput, stage_open};
+use domain::planning::{Status, Track, format_volume, forum_region_of};
+use domain::{Command, Role};
+use serde::Deserialize;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use uuid::Uuid;
+
+use super::forums::{flag_text, forum_href};
+use super::{Chrome, form_errors, names_field};
+use crate::AppState;
+use crate::api::proposals::{filter_of, flags_of};
+use crate::ctx::PageCtx;
+use crate::error::{AppError, AppResult};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/proposals", get(list).post(submit))
+        .route("/proposals/new", get(new_form))
+        .route("/proposals/{id}", get(show))
+        .route("/proposals/{id}/support", post(support))
+        .route("/proposals/{id}/photos", post(upload_photo))
+        .route("/proposals/{id}/photos/{photo}", get(photo))
+}
+
+#[derive(Deserialize, Default, Clone)]
+struct ProposalForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    cycle: String,
+    #[serde(default)]
+    stage: String,
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    problem: String,
+    #[serde(default)]
+    kamus_code: String,
+    #[serde(default)]
+    volume: String,
+    #[serde(default)]
+    lingkungan: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    latitude: String,
+    #[serde(default)]
+    longitude: String,
+    #[serde(default)]
+    track: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "proposal_new.html")]
+struct NewProposalPage {
+    c: Chrome,
+    form: ProposalForm,
+    forum: String,
+    back: String,
+    kamus: Vec<(String, String)>,
+    lingkungan: Vec<(String, String)>,
+    tracks: Vec<(&'static str, &'static str)>,
+    tiles: String,
+    errors: Vec<String>,
+    invalid: Vec<&'static str>,
+}
+
+#[derive(Deserialize)]
+struct Where {
+    #[serde(default)]
+    cycle: String,
+    #[serde(default)]
+    stage: String,
+    #[serde(default)]
+    region: String,
+}
+
+async fn form_page(
+    ctx: &mut PageCtx,
+    form: ProposalForm,
+    errors: Vec<String>,
+    invalid: Vec<&'static str>,
+) -> AppResult<NewProposalPage> {
+    let key = crate::api::proposals::forum_key(&form.cycle, &form.stage, &form.region)?;
+    let store = ctx.state.store.clone();
+    let cycle = store.cycle(key.cycle_id).await?.ok_or(AppError::NotFound)?;
+    let region = store.region(&key.region).await?.ok_or(AppError::NotFound)?;
+    let tr = ctx.tr;
+    let kamus = store
+        .kamus(&cycle.pemda, cycle.tahun_anggaran)
+        .await?
+        .into_iter()
+        .map(|k| (k.code.clone(), format!("{} — {} / {}", k.name, tr.rupiah(k.unit_price), k.unit)))
+        .collect();
+    let lingkungan = if key.stage == Stage::RembukWarga {
+        vec![(region.code.to_string(), format!("{} ({})", region.name, region.code))]
+    } else {
+        store
+            .lingkungan_within(&key.region)
+            .await?
+            .into_iter()
+            .map(|l| (l.code.to_string(), format!("{} ({})", l.name, l.code)))
+            .collect()
+    };
+    ctx.ensure_csrf().await?;
+    Ok(NewProposalPage {
+        forum: format!("{} {} ({})", tr.stage(key.stage), region.name, region.code),
+        back: forum_href(&key),
+        kamus,
+        lingkungan,
+        tracks: [Track::Apbd, Track::DanaKelurahan].iter().map(|t| (t.as_str(), tr.track(*t))).collect(),
+        tiles: ctx.state.config.tile_url.clone(),
+        errors,
+        invalid,
+        form,
+        c: Chrome::new(ctx),
+    })
+}
+
+impl NewProposalPage {
+    fn is_invalid(&self, field: &str) -> bool {
+        self.invalid.contains(&field)
+    }
+}
+
+async fn new_form(mut ctx: PageCtx, Query(place): Query<Where>) -> AppResult<NewProposalPage> {
+    ctx.require_user()?;
+    let form = ProposalForm {
+        cycle: place.cycle,
+        stage: place.stage,
+        region: place.region,
+        track: "apbd".into(),
+        ..ProposalForm::default()
+    };
+    form_page(&mut ctx, form, Vec::new(), Vec::new()).await
+}
+
+async fn submit(mut ctx: PageCtx, Form(form): Form<ProposalForm>) -> AppResult<Response> {
+    ctx.check_csrf(&form.csrf)?;
+    ctx.require_user()?;
+    let key = crate::api::proposals::forum_key(&form.cycle, &form.stage, &form.region)?;
+    let proposal_id = Uuid::now_v7();
+    let command = Command::SubmitProposal(ProposalInput {
+        proposal_id,
+        cycle_id: key.cycle_id,
+        stage: key.stage,
+        title: form.title.clone(),
+        problem: form.problem.clone(),
+        kamus_code: form.kamus_code.clone(),
+        volume: form.volume.clone(),
+        lingkungan: form.lingkungan.clone(),
+        address: form.address.clone(),
+        latitude: form.latitude.clone(),
+        longitude: form.longitude.clone(),
+        track: form.track.clone(),
+    });
+    match ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await {
+        Ok(_) => {
+            ctx.set_flash(ctx.tr.f("proposal.submitted", &[("title", form.title.trim())])).await?;
+            Ok(Redirect::to(&forum_href(&key)).into_response())
+        }
+        Err(error) => {
+            let error = AppError::from(error);
+            let fields = ["title", "problem", "kamus_code", "volume", "lingkungan", "address", "latitude", "track"];
+            let invalid = fields.into_iter().filter(|f| names_field(&error, f)).collect();
+            let errors = form_errors(&ctx.tr, error)?;
+            let page = form_page(&mut ctx, ProposalForm { csrf: String::new(), ..form }, errors, invalid).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+struct StageColumn {
+    stage: &'static str,
+    status: &'static str,
+    rank: String,
+    kamus: String,
+    volume: String,
+    unit_price: String,
+    cost: String,
+    opd: String,
+    location: String,
+    reason: String,
+    decided: String,
+    forum: Option<String>,
+}
+
+struct TimelineEntry {
+    at: String,
+    what: String,
+    actor: String,
+    seq: i64,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "proposal.html")]
+struct ProposalPage {
+    c: Chrome,
+    id: Uuid,
+    title: String,
+    problem: String,
+    origin: &'static str,
+    proposer: String,
+    bidang: &'static str,
+    fisik: bool,
+    track: &'static str,
+    supports: i32,
+    can_support: bool,
+    flags: Vec<(String, Option<Uuid>)>,
+    photos: Vec<Uuid>,
+    can_add_photo: bool,
+    errors: Vec<String>,
+    columns: Vec<StageColumn>,
+    timeline: Vec<TimelineEntry>,
+}
+
+/// Who raised a proposal, as the public may see it: officials by account, residents anonymous.
+fn proposer_shown(proposer: &str) -> String {
+    proposer.strip_prefix("user:").unwrap_or(proposer).to_string()
+}
+
+async fn show(mut ctx: PageCtx, Path(id): Path<String>) -> AppResult<ProposalPage> {
+    let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+    proposal_page(&mut ctx, id, Vec::new()).await
+}
+
+async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppResult<ProposalPage> {
+    let store = ctx.state.store.clone();
+    let detail = store.proposal(id).await?.ok_or(AppError::NotFound)?;
+    let tr = ctx.tr;
+    let flags = flags_of(&ctx.state, &detail).await?.iter().map(|f| flag_text(&tr, f)).collect();
+    let columns = detail
+        .records
+        .iter()
+        .map(|r| {
+            let forum = forum_region_of(&r.figures.location.lingkungan, r.stage).map(|region| {
+                forum_href(&domain::planning::ForumKey { cycle_id: detail.summary.cycle_id, stage: r.stage, region })
+            });
+            StageColumn {
+                stage: tr.stage(r.stage),
+                status: tr.status(r.status),
+                rank: r.rank.map(|n| n.to_string()).unwrap_or_else(|| "—".into()),
+                kamus: r.figures.kamus_code.clone(),
+                volume: format!("{} {}", format_volume(r.figures.volume), r.figures.unit),
+                unit_price: tr.rupiah(r.figures.unit_price),
+                cost: tr.rupiah(r.figures.cost),
+                opd: r.figures.opd_code.clone(),
+                location: format!("{} — {}", r.figures.location.lingkungan, r.figures.location.address),
+                reason: r.reason.clone().unwrap_or_default(),
+                decided: match (&r.decided_by, &r.decided_at) {
+                    (Some(by), Some(at)) => {
+                        let at =
+                            OffsetDateTime::parse(at, &Rfc3339).map(|t| tr.datetime(t)).unwrap_or_else(|_| at.clone());
+                        format!("{} — {at}", proposer_shown(by))
+                    }
+                    _ => String::new(),
+                },
+                forum,
+            }
+        })
+        .collect();
+    let timeline = store
+        .proposal_history(id)
+        .await?
+        .into_iter()
+        .map(|e| TimelineEntry {
+            at: OffsetDateTime::parse(&e.at, &Rfc3339).map(|t| tr.datetime(t)).unwrap_or(e.at),
+            what: tr.t(&format!("event.{}", e.kind)).to_string(),
+            actor: proposer_shown(&e.actor),
+            seq: e.seq,
+        })
+        .collect();
+    let cycle = store.cycle(detail.summary.cycle_id).await?;
+    let resident = ctx.user.as_ref().is_some_and(|u| u.grants.iter().any(|g| g.role == Role::Warga));
+    let now = OffsetDateTime::now_utc();
+    let can_support = resident && cycle.as_ref().is_some_and(|c| stage_open(c, Stage::RembukWarga, now));
+    // The button shows where the forum that raised it is open and the user runs it; the command
+    // asks the policy again.
+    let entry = detail.summary.origin.entry_stage();
+    let entry_region = detail.records.first().and_then(|r| forum_region_of(&r.figures.location.lingkungan, entry));
+    let can_add_photo = ctx.user.is_some()
+        && cycle.as_ref().is_some_and(|c| stage_open(c, entry, now))
+        && entry_region.is_some_and(|region| {
+            domain::Resource::region(region).zip(domain::musrenbang::forum_action(entry)).is_some_and(
+                |(resource, action)| {
+                    domain::authorize(&ctx.actor(), action, &resource).is_ok()
+                        || domain::authorize(&ctx.actor(), domain::Action::ProposeOnline, &resource).is_ok()
+                },
+            )
+        });
+    if can_support || can_add_photo {
+        ctx.ensure_csrf().await?;
+    }
+    let photos = store.photos(id).await?.into_iter().map(|p| p.id).collect();
+    Ok(ProposalPage {
+        id,
+        title: detail.summary.title.clone(),
+        problem: detail.problem.clone(),
+        origin: tr.origin(detail.summary.origin),
+        proposer: proposer_shown(&detail.proposer),
+        bidang: tr.bidang(detail.bidang),
+        fisik: detail.fisik,
+        track: tr.track(detail.track),
+        supports: detail.summary.supports,
+        can_support,
+        flags,
+        photos,
+        can_add_photo,
+        errors,
+        columns,
+        timeline,
+        c: Chrome::new(ctx),
+    })
+}
+
+/// A photo from the proposal page: multipart, one file, checked by its bytes in the store.
+async fn upload_photo(
+    mut ctx: PageCtx,
+    Path(id): Path<String>,
+    mut multipart: axum::extract::Multipart,
+) -> AppResult<Response> {
+    let proposal_id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+    let (mut csrf, mut file) = (String::new(), None);
+    let unreadable = || AppError::invalid("photo", domain::Rule::PhotoType);
+    while let Some(field) = multipart.next_field().await.map_err(|_| unreadable())? {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+            Some("photo") => file = Some(field.bytes().await.map_err(|_| unreadable())?),
+            _ => {}
+        }
+    }
+    ctx.check_csrf(&csrf)?;
+    ctx.require_user()?;
+    let result = match file.filter(|f| !f.is_empty()) {
+        None => Err(AppError::invalid("photo", domain::Rule::Required)),
+        Some(bytes) => ctx
+            .state
+            .store
+            .attach_photo(&ctx.actor(), proposal_id, bytes, OffsetDateTime::now_utc())
+            .await
+            .map_err(AppError::from),
+    };
+    match result {
+        Ok(_) => {
+            ctx.set_flash(ctx.tr.t("proposal.photo_added").to_string()).await?;
+            Ok(Redirect::to(&format!("/proposals/{proposal_id}")).into_response())
+        }
+        Err(error) => {
+            let errors = form_errors(&ctx.tr, error)?;
+            let page = proposal_page(&mut ctx, proposal_id, errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+/// A proposal's photo, public like the proposal; its hash never changes, so it caches forever.
+pub async fn photo_response(state: &AppState, proposal: &str, photo: &str) -> AppResult<Response> {
+    let proposal_id = Uuid::parse_str(proposal).map_err(|_| AppError::NotFound)?;
+    let photo_id = Uuid::parse_str(photo).map_err(|_| AppError::NotFound)?;
+    let (content_type, bytes) = state.store.photo_bytes(proposal_id, photo_id).await?.ok_or(AppError::NotFound)?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, content_type),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=31536000, immutable".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn photo(ctx: PageCtx, Path((id, photo)): Path<(String, String)>) -> AppResult<Response> {
+    photo_response(&ctx.state, &id, &photo).await
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn support(ctx: PageCtx, Path(id): Path<String>, Form(form): Form<CsrfForm>) -> AppResult<Response> {
+    ctx.check_csrf(&form.csrf)?;
+    ctx.require_user()?;
+    let proposal_id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+    ctx.state.store.execute(&ctx.actor(), &Command::SupportProposal { proposal_id }, OffsetDateTime::now_utc()).await?;
+    ctx.set_flash(ctx.tr.t("proposal.supported").to_string()).await?;
+    Ok(Redirect::to(&format!("/proposals/{proposal_id}")).into_response())
+}
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    #[serde(default)]
+    cycle: String,
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    stage: String,
+    #[serde(default)]
+    status: String,
+    after: Option<Uuid>,
+}
+
+struct ListRow {
+    id: Uuid,
+    title: String,
+    lingkungan: String,
+    stage: &'static str,
+    status: &'static str,
+    cost: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "proposals.html")]
+struct ProposalsPage {
+    c: Chrome,
+    query_cycle: String,
+    query_region: String,
+    query_stage: String,
+    query_status: String,
+    stages: Vec<(&'static str, &'static str)>,
+    statuses: Vec<(&'static str, &'static str)>,
+    rows: Vec<ListRow>,
+    next: Option<String>,
+}
+
+const LIST_PAGE: u64 = 50;
+
+async fn list(ctx: PageCtx, Query(query): Query<ListQuery>) -> AppResult<ProposalsPage> {
+    let mut filter = filter_of(Some(&query.region), Some(&query.stage), Some(&query.status), None, None)?;
+    if !query.cycle.trim().is_empty() {
+        filter.cycle = Some(
+            Uuid::parse_str(query.cycle.trim())
+                .map_err(|_| AppError::invalid("cycle", domain::Rule::Format { expected: "other" }))?,
+        );
+    }
+    let tr = ctx.tr;
+    let rows = ctx.state.store.proposals(&filter, query.after, LIST_PAGE).await?;
+    let next = (rows.len() as u64 == LIST_PAGE).then(|| rows.last().map(|p| p.id)).flatten().map(|after| {
+        let params = [
+            ("cycle", query.cycle.as_str()),
+            ("region", query.region.as_str()),
+            ("stage", query.stage.as_str()),
+            ("status", query.status.as_str()),
+            ("after", &after.to_string()),
+        ];
+        format!("/proposals?{}", serde_urlencoded::to_string(params).unwrap_or_default())
+    });
+    Ok(ProposalsPage {
+        stages: Stage::ALL.iter().map(|s| (s.as_str(), tr.stage(*s))).collect(),
+        statuses: [Status::Pending, Status::Accepted, Status::AcceptedWithChanges, Status::Rejected]
+            .iter()
+            .map(|s| (s.as_str(), tr.status(*s)))
+            .collect(),
+        rows: rows
+            .iter()
+            .map(|p| ListRow {
+                id: p.id,
+                title: p.title.clone(),
+                lingkungan: p.lingkungan.to_string(),
+                stage: tr.stage(p.stage),
+                status: tr.status(p.status),
+                cost: tr.rupiah(p.cost),
+            })
+            .collect(),
+        next,
+        query_cycle: query.cycle,
+        query_region: query.region,
+        query_stage: query.stage,
+        query_status: query.status,
+        c: Chrome::new(&ctx),
+    })
+}
