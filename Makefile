@@ -14,7 +14,7 @@ RENCANA := $(TARGET_DIR)/debug/rencana
 # scripts/with-postgres.sh sets its own.
 unexport RENCANA_TEST_DATABASE_URL
 
-.PHONY: run test npm build lint test-sqlite test-postgres e2e
+.PHONY: run test bench npm build lint test-sqlite test-postgres e2e
 
 run: npm build
 	$(RENCANA) demo
@@ -28,6 +28,10 @@ test: npm
 	bash scripts/ensure-chromium.sh
 	$(CARGO) build -p rencana
 	$(NODE) --test tests/e2e/*.test.mjs
+
+# Figures, never pass/fail: page times and sizes on the Medan demo (release build).
+bench: npm
+	bash bench/pages.sh
 
 # Pieces of `test`, runnable on their own.
 npm:

@@ -117,7 +117,15 @@ pub(crate) async fn load(
         }
     }
     let forum = match command.forum_named(proposal.as_ref()) {
-        Some(key) if cycle.is_some() => Some(forum_facts(txn, &key).await?),
+        // Deciding, raising and attaching only ask whether the forum is closed; reading all its
+        // entries for each would make deciding a whole forum grow with the square of its size.
+        Some(key) if cycle.is_some() => {
+            let needs_entries = matches!(
+                command,
+                Command::RankForum { .. } | Command::CloseForum { .. } | Command::RecordMeeting { .. }
+            );
+            Some(forum_facts(txn, &key, needs_entries).await?)
+        }
         _ => None,
     };
     let already_supported = match (command, actor) {
@@ -254,10 +262,14 @@ pub(crate) async fn proposal_facts(db: &impl ConnectionTrait, id: Uuid) -> Resul
 }
 
 /// A forum and what it holds at its stage; a forum nobody has touched yet is open and empty.
-pub(crate) async fn forum_facts(db: &impl ConnectionTrait, key: &ForumKey) -> Result<ForumFacts> {
+pub(crate) async fn forum_facts(db: &impl ConnectionTrait, key: &ForumKey, with_entries: bool) -> Result<ForumFacts> {
     let row = forum::Entity::find_by_id((key.cycle_id, key.stage.as_str().to_string(), key.region.to_string()))
         .one(db)
         .await?;
+    if !with_entries {
+        let closed = row.is_some_and(|r| r.closed);
+        return Ok(ForumFacts { key: key.clone(), closed, meeting: None, entries: Vec::new(), ceiling: None });
+    }
     let entries = proposal_stage::Entity::find()
         .filter(proposal_stage::Column::CycleId.eq(key.cycle_id))
         .filter(proposal_stage::Column::Stage.eq(key.stage.as_str()))

@@ -220,7 +220,7 @@ impl Store {
 
     /// A forum with its proposals at its stage.
     pub async fn forum(&self, key: &ForumKey) -> Result<ForumView> {
-        let facts = forum_facts(&self.read, key).await?;
+        let facts = forum_facts(&self.read, key, true).await?;
         let stage_rows = proposal_stage::Entity::find()
             .filter(proposal_stage::Column::CycleId.eq(key.cycle_id))
             .filter(proposal_stage::Column::Stage.eq(key.stage.as_str()))

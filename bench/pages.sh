@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Times the pages an operator uses on the day of a forum, on the Kota Medan demo (about 6,000
+# proposals), against a release build on 127.0.0.1 only. Prints the median and worst of N
+# requests (curl's time to the last byte on loopback, which is server time plus a little) and
+# the size sent, compressed and not. A benchmark: it prints figures and never fails on them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N="${N:-21}"
+TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+BIN="${RENCANA_BIN:-$TARGET_DIR/release/rencana}"
+if [ ! -x "$BIN" ]; then
+  echo "building the release binary ($BIN)…" >&2
+  cargo build --release -p rencana >&2
+fi
+DATA="$(mktemp -d)"
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
+cleanup() { [ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$DATA"; }
+trap cleanup EXIT
+start=$(date +%s.%N)
+"$BIN" --data-dir "$DATA" demo >/dev/null
+echo "demo seeded in $(python3 -c "print(round($(date +%s.%N) - $start, 1))") s"
+"$BIN" --data-dir "$DATA" serve --listen "127.0.0.1:$PORT" >/dev/null 2>&1 &
+SERVER=$!
+URL="http://127.0.0.1:$PORT"
+for _ in $(seq 50); do curl -sf "$URL/api/v1/health" >/dev/null && break; sleep 0.2; done
+CYCLE="$(curl -sf "$URL/api/v1/cycles?pemda=12.71" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')"
+
+measure() {
+  local name="$1" path="$2"
+  local times
+  times="$(for _ in $(seq "$N"); do curl -s -o /dev/null -w '%{time_total}\n' "$URL$path"; done | sort -n)"
+  local median worst plain gzip
+  median="$(echo "$times" | awk -v n="$N" 'NR==int((n+1)/2){printf "%.1f", $1*1000}')"
+  worst="$(echo "$times" | tail -1 | awk '{printf "%.1f", $1*1000}')"
+  plain="$(curl -s "$URL$path" | wc -c)"
+  gzip="$(curl -s -H 'Accept-Encoding: gzip' "$URL$path" | wc -c)"
+  printf '%-46s median %6s ms  worst %6s ms  %7s bytes (%s gzip)\n' "$name" "$median" "$worst" "$plain" "$gzip"
+}
+
+echo "Kota Medan demo, $N requests each, release build, SQLite, $(nproc) cores"
+measure "forum page, musrenbang kecamatan Medan Kota" "/forums/$CYCLE/musrenbang_kecamatan/12.71.01"
+measure "forum page, musrenbang kelurahan Pasar Baru" "/forums/$CYCLE/musrenbang_kelurahan/12.71.01.1001"
+measure "proposal list page (first 50)" "/proposals?cycle=$CYCLE"
+measure "proposal list page, one kecamatan" "/proposals?cycle=$CYCLE&region=12.71.01"
+measure "API proposal list (100)" "/api/v1/proposals?cycle=$CYCLE&limit=100"
+measure "API proposal list, 500, stage filter" "/api/v1/proposals?cycle=$CYCLE&stage=musrenbang_kecamatan&limit=500"
+FIRST="$(curl -sf "$URL/api/v1/proposals?cycle=$CYCLE&limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')"
+measure "proposal page" "/proposals/$FIRST"
+measure "public chain check (whole journal)" "/api/v1/audit/verify?pemda=12.71"
