@@ -139,6 +139,13 @@ async fn a_proposal_goes_from_rembuk_warga_to_kecamatan_through_the_api() {
         StatusCode::NO_CONTENT
     );
 
+    // The kecamatan's output: its accepted list per OPD, in rank order.
+    let page = t.page("GET", &format!("/forums/{cycle}/musrenbang_kecamatan/12.71.01"), None, None).await;
+    assert!(
+        page.text.contains("Daftar per perangkat daerah") && page.text.contains("Dinas Uji (T.01)"),
+        "{}",
+        page.text
+    );
     let proposal = t.get(&format!("/api/v1/proposals/{}", ids[1]), Some(&admin)).await.json();
     let stages: Vec<&str> =
         proposal["stages"].as_array().unwrap().iter().map(|s| s["stage"].as_str().unwrap()).collect();

@@ -124,6 +124,9 @@ async fn tasks(ctx: PageCtx) -> AppResult<TasksPage> {
     Ok(TasksPage { c: Chrome::new(&ctx), cycles })
 }
 
+/// One accepted proposal in an OPD's list: rank, title, cost.
+type OpdRow = (String, String, String);
+
 struct ItemView {
     id: Uuid,
     title: String,
@@ -166,6 +169,8 @@ struct ForumPage {
     minutes_chair: String,
     minutes_attendees: String,
     minutes_delegates: String,
+    /// For a kecamatan: what it accepted, per OPD in rank order, as the forum OPD receives it.
+    per_opd: Vec<(String, Vec<OpdRow>)>,
     errors: Vec<String>,
 }
 
@@ -254,7 +259,29 @@ async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, errors: Vec<String>) -> A
         (Vec::new(), Vec::new(), Vec::new())
     };
     let meeting = facts.meeting.clone();
+    let mut per_opd: Vec<(String, Vec<OpdRow>)> = Vec::new();
+    if key.stage == Stage::MusrenbangKecamatan {
+        let names: HashMap<String, String> =
+            store.opds(&cycle.pemda).await?.into_iter().map(|o| (o.code, o.name)).collect();
+        let mut accepted: Vec<_> = view.items.iter().filter(|(_, r)| r.status.is_accepted()).collect();
+        accepted.sort_by_key(|(_, r)| (r.figures.opd_code.clone(), r.rank.unwrap_or(u32::MAX)));
+        for (summary, record) in accepted {
+            let opd = &record.figures.opd_code;
+            let heading = format!("{} ({opd})", names.get(opd).cloned().unwrap_or_default());
+            if per_opd.last().is_none_or(|(h, _)| *h != heading) {
+                per_opd.push((heading, Vec::new()));
+            }
+            if let Some((_, rows)) = per_opd.last_mut() {
+                rows.push((
+                    record.rank.map(|r| r.to_string()).unwrap_or_default(),
+                    summary.title.clone(),
+                    tr.rupiah(record.figures.cost),
+                ));
+            }
+        }
+    }
     Ok(ForumPage {
+        per_opd,
         heading: tr.f(
             "forum.title",
             &[("stage", tr.stage(key.stage)), ("region", &format!("{} ({})", region.name, region.code))],
