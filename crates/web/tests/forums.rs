@@ -185,6 +185,8 @@ async fn refusals_name_the_stage_the_region_and_the_field() {
     let reply = t.json("POST", "/api/v1/proposals", Some(&warga), &proposal_body(cycle, "Warga", "5")).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
     let id = reply.json()["id"].as_str().unwrap().to_string();
+    let shown = t.get(&format!("/api/v1/proposals/{id}"), None).await.json();
+    assert_eq!(shown["proposer"], "Warga", "a resident's name is never published");
     let support = t.json("POST", &format!("/api/v1/proposals/{id}/supports"), Some(&warga), &json!({})).await;
     assert_eq!(support.status, StatusCode::CREATED);
     assert_eq!(support.json()["supports"], 1);

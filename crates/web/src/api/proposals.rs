@@ -135,13 +135,26 @@ pub struct ProposalJson {
     pub fisik: bool,
     /// `apbd` or `dana_kelurahan`.
     pub track: &'static str,
-    /// Who raised it, as the journal names them.
+    /// Who raised it: an official's account, or "Warga" for a resident (never their name).
     pub proposer: String,
     /// One record per stage reached, bottom-up: each stage's own figures, side by side.
     pub stages: Vec<StageRecordJson>,
     /// What the forum should look at (never blocking).
     #[schema(value_type = Vec<Object>)]
     pub red_flags: Vec<RedFlag>,
+}
+
+/// How the public sees who acted: officials by account (their acts are public duties),
+/// residents only as "warga" (personal data is never published).
+pub async fn public_actor(state: &AppState, tr: &crate::i18n::Tr, journal_name: &str) -> AppResult<String> {
+    let Some(username) = journal_name.strip_prefix("user:") else {
+        return Ok(journal_name.to_string());
+    };
+    let resident = match state.store.credentials(username).await? {
+        Some((user, _)) => user.grants.iter().all(|g| g.role == domain::Role::Warga),
+        None => true,
+    };
+    Ok(if resident { tr.role(domain::Role::Warga).to_string() } else { username.to_string() })
 }
 
 /// The red flags of a proposal at its latest stage.
@@ -156,13 +169,14 @@ pub async fn flags_of(state: &AppState, detail: &ProposalDetail) -> AppResult<Ve
 }
 
 async fn proposal_json(state: &AppState, detail: &ProposalDetail) -> AppResult<ProposalJson> {
+    let tr = crate::i18n::Tr::default();
     Ok(ProposalJson {
         summary: ProposalSummaryJson::from(&detail.summary),
         problem: detail.problem.clone(),
         bidang: detail.bidang.as_str(),
         fisik: detail.fisik,
         track: detail.track.as_str(),
-        proposer: detail.proposer.clone(),
+        proposer: public_actor(state, &tr, &detail.proposer).await?,
         stages: detail.records.iter().map(StageRecordJson::from).collect(),
         red_flags: flags_of(state, detail).await?,
     })
@@ -340,19 +354,23 @@ async fn history(ctx: ApiCtx, Path(id): Path<String>) -> AppResult<Json<Vec<Hist
         return Err(AppError::NotFound);
     }
     let entries = ctx.state.store.proposal_history(id).await?;
-    Ok(Json(
-        entries
-            .into_iter()
-            .map(|e| HistoryEntry {
-                seq: e.seq,
-                at: e.at,
-                kind: e.kind,
-                actor: e.actor,
-                payload: serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null),
-                hash: e.hash,
-            })
-            .collect(),
-    ))
+    let mut history = Vec::with_capacity(entries.len());
+    for e in entries {
+        let mut payload: serde_json::Value = serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null);
+        // A resident's support names their account id: not for the public.
+        if let Some(object) = payload.as_object_mut() {
+            object.remove("user_id");
+        }
+        history.push(HistoryEntry {
+            seq: e.seq,
+            at: e.at,
+            kind: e.kind,
+            actor: public_actor(&ctx.state, &ctx.tr, &e.actor).await?,
+            payload,
+            hash: e.hash,
+        });
+    }
+    Ok(Json(history))
 }
 
 #[derive(Deserialize, ToSchema)]

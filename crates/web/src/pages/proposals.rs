@@ -20,7 +20,7 @@ use uuid::Uuid;
 use super::forums::{flag_text, forum_href};
 use super::{Chrome, form_errors, names_field};
 use crate::AppState;
-use crate::api::proposals::{filter_of, flags_of};
+use crate::api::proposals::{filter_of, flags_of, public_actor};
 use crate::ctx::PageCtx;
 use crate::error::{AppError, AppResult};
 
@@ -228,11 +228,6 @@ struct ProposalPage {
     timeline: Vec<TimelineEntry>,
 }
 
-/// Who raised a proposal, as the public may see it: officials by account, residents anonymous.
-fn proposer_shown(proposer: &str) -> String {
-    proposer.strip_prefix("user:").unwrap_or(proposer).to_string()
-}
-
 async fn show(mut ctx: PageCtx, Path(id): Path<String>) -> AppResult<ProposalPage> {
     let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
     proposal_page(&mut ctx, id, Vec::new()).await
@@ -243,6 +238,11 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
     let detail = store.proposal(id).await?.ok_or(AppError::NotFound)?;
     let tr = ctx.tr;
     let flags = flags_of(&ctx.state, &detail).await?.iter().map(|f| flag_text(&tr, f)).collect();
+    let mut deciders = std::collections::HashMap::new();
+    for by in detail.records.iter().filter_map(|r| r.decided_by.clone()) {
+        let shown = public_actor(&ctx.state, &tr, &by).await?;
+        deciders.insert(by, shown);
+    }
     let columns = detail
         .records
         .iter()
@@ -265,7 +265,7 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
                     (Some(by), Some(at)) => {
                         let at =
                             OffsetDateTime::parse(at, &Rfc3339).map(|t| tr.datetime(t)).unwrap_or_else(|_| at.clone());
-                        format!("{} — {at}", proposer_shown(by))
+                        format!("{} — {at}", deciders.get(by).cloned().unwrap_or_default())
                     }
                     _ => String::new(),
                 },
@@ -273,17 +273,15 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
             }
         })
         .collect();
-    let timeline = store
-        .proposal_history(id)
-        .await?
-        .into_iter()
-        .map(|e| TimelineEntry {
+    let mut timeline = Vec::new();
+    for e in store.proposal_history(id).await? {
+        timeline.push(TimelineEntry {
+            actor: public_actor(&ctx.state, &tr, &e.actor).await?,
             at: OffsetDateTime::parse(&e.at, &Rfc3339).map(|t| tr.datetime(t)).unwrap_or(e.at),
             what: tr.t(&format!("event.{}", e.kind)).to_string(),
-            actor: proposer_shown(&e.actor),
             seq: e.seq,
-        })
-        .collect();
+        });
+    }
     let cycle = store.cycle(detail.summary.cycle_id).await?;
     let resident = ctx.user.as_ref().is_some_and(|u| u.grants.iter().any(|g| g.role == Role::Warga));
     let now = OffsetDateTime::now_utc();
@@ -311,7 +309,7 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
         title: detail.summary.title.clone(),
         problem: detail.problem.clone(),
         origin: tr.origin(detail.summary.origin),
-        proposer: proposer_shown(&detail.proposer),
+        proposer: public_actor(&ctx.state, &tr, &detail.proposer).await?,
         bidang: tr.bidang(detail.bidang),
         fisik: detail.fisik,
         track: tr.track(detail.track),
