@@ -4,6 +4,7 @@
 //! edited and uploaded again. Only the file's shape is checked here; the rules of each entry stay
 //! in the domain, which takes the whole upload or refuses it, naming every broken row.
 
+use crate::spreadsheet::{safe as spreadsheet_safe, unguard};
 use domain::masterdata::{KamusInput, KamusItem};
 use domain::{FieldError, Rule};
 
@@ -78,22 +79,6 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<KamusInput>, ParseError> {
         return Err(vec![FieldError::new("rows", Rule::Required)]);
     }
     Ok(rows)
-}
-
-/// Characters that make a spreadsheet read a cell as a formula.
-const FORMULA_STARTS: [char; 4] = ['=', '+', '-', '@'];
-
-/// Text that a spreadsheet would run as a formula gets a leading apostrophe, which spreadsheets
-/// hide and [`parse`] removes again.
-fn spreadsheet_safe(text: &str) -> String {
-    if text.starts_with(FORMULA_STARTS) { format!("'{text}") } else { text.to_string() }
-}
-
-fn unguard(text: &str) -> &str {
-    match text.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
-        _ => text,
-    }
 }
 
 /// The entries as CSV with the upload's Indonesian header: prices in plain digits, `fisik` as

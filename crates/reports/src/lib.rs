@@ -4,3 +4,4 @@
 
 pub mod kamus_csv;
 pub mod lingkungan_csv;
+pub mod spreadsheet;

@@ -3,6 +3,7 @@
 //! Shape errors name the row; the rules themselves stay in the domain, which refuses the whole
 //! batch or takes it all.
 
+use crate::spreadsheet::{safe as spreadsheet_safe, unguard};
 use domain::command::AddLingkungan;
 use domain::{FieldError, Region, RegionCode, Rule};
 
@@ -65,22 +66,6 @@ pub fn parse(bytes: &[u8], within: Option<&RegionCode>) -> Result<Vec<AddLingkun
         return Err(vec![FieldError::new("rows", Rule::Required)]);
     }
     Ok(rows)
-}
-
-/// Characters that make a spreadsheet read a cell as a formula.
-const FORMULA_STARTS: [char; 4] = ['=', '+', '-', '@'];
-
-/// A name that a spreadsheet would run as a formula gets a leading apostrophe, which spreadsheets
-/// hide and [`parse`] removes again.
-fn spreadsheet_safe(text: &str) -> String {
-    if text.starts_with(FORMULA_STARTS) { format!("'{text}") } else { text.to_string() }
-}
-
-fn unguard(text: &str) -> &str {
-    match text.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
-        _ => text,
-    }
 }
 
 /// The lingkungan in `regions` as CSV with the upload's header, each row naming its kelurahan and

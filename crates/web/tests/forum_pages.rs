@@ -5,37 +5,12 @@ mod common;
 
 use axum::http::StatusCode;
 use common::{TestApp, csrf_of};
-use domain::cycle::{ForwardCaps, Stage, Window};
-use domain::masterdata::KamusInput;
-use domain::musrenbang::CreateCycle;
-use domain::{Actor, Command, RegionCode};
-use time::{Duration, OffsetDateTime};
+use domain::RegionCode;
+use domain::cycle::Stage;
 use uuid::Uuid;
 
 async fn open_cycle(t: &TestApp) -> Uuid {
-    let system = Actor::System { label: "test".into() };
-    let now = OffsetDateTime::now_utc();
-    let pemda = RegionCode::parse("12.71").unwrap();
-    let cycle_id = Uuid::now_v7();
-    let open = Window { opens: now - Duration::days(1), closes: now + Duration::days(30) };
-    let mut commands = vec![Command::CreateCycle(CreateCycle { pemda: pemda.clone(), cycle_id, tahun_anggaran: 2032 })];
-    for stage in Stage::FORUMS {
-        commands.push(Command::SetStageWindow { cycle_id, stage, window: open });
-    }
-    commands.push(Command::SetCycleSettings { cycle_id, caps: ForwardCaps::default(), online_proposals: false });
-    commands.push(Command::CreateOpd { pemda: pemda.clone(), code: "P.01".into(), name: "Dinas Halaman".into() });
-    let item = KamusInput {
-        code: "P-DRN".into(),
-        name: "Drainase uji".into(),
-        unit: "meter".into(),
-        unit_price: "250.000".into(),
-        opd_code: "P.01".into(),
-        bidang: "infrastruktur_kewilayahan".into(),
-        fisik: "ya".into(),
-    };
-    commands.push(Command::UpsertKamus { pemda, tahun_anggaran: 2032, items: vec![item], batch: false });
-    t.db.store.execute_batch(&system, &commands, now).await.unwrap();
-    cycle_id
+    common::open_cycle(t, 2032, false, "P.01", "P-DRN", "250.000").await
 }
 
 #[tokio::test]

@@ -5,39 +5,15 @@ mod common;
 
 use axum::http::StatusCode;
 use common::TestApp;
-use domain::cycle::{ForwardCaps, Stage, Window};
-use domain::masterdata::KamusInput;
-use domain::musrenbang::CreateCycle;
-use domain::{Actor, Command, RegionCode};
+use domain::cycle::{Stage, Window};
+use domain::{Actor, Command};
 use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 /// A cycle of its own (a year the demo does not use), every forum open, one kamus item.
 async fn open_cycle(t: &TestApp) -> Uuid {
-    let system = Actor::System { label: "test".into() };
-    let now = OffsetDateTime::now_utc();
-    let pemda = RegionCode::parse("12.71").unwrap();
-    let cycle_id = Uuid::now_v7();
-    let open = Window { opens: now - Duration::days(1), closes: now + Duration::days(30) };
-    let mut commands = vec![Command::CreateCycle(CreateCycle { pemda: pemda.clone(), cycle_id, tahun_anggaran: 2031 })];
-    for stage in Stage::FORUMS {
-        commands.push(Command::SetStageWindow { cycle_id, stage, window: open });
-    }
-    commands.push(Command::SetCycleSettings { cycle_id, caps: ForwardCaps::default(), online_proposals: true });
-    commands.push(Command::CreateOpd { pemda: pemda.clone(), code: "T.01".into(), name: "Dinas Uji".into() });
-    let item = KamusInput {
-        code: "T-JLN".into(),
-        name: "Jalan uji".into(),
-        unit: "meter".into(),
-        unit_price: "100.000".into(),
-        opd_code: "T.01".into(),
-        bidang: "infrastruktur_kewilayahan".into(),
-        fisik: "ya".into(),
-    };
-    commands.push(Command::UpsertKamus { pemda, tahun_anggaran: 2031, items: vec![item], batch: false });
-    t.db.store.execute_batch(&system, &commands, now).await.unwrap();
-    cycle_id
+    common::open_cycle(t, 2031, true, "T.01", "T-JLN", "100.000").await
 }
 
 fn proposal_body(cycle: Uuid, title: &str, volume: &str) -> Value {
@@ -142,7 +118,7 @@ async fn a_proposal_goes_from_rembuk_warga_to_kecamatan_through_the_api() {
     // The kecamatan's output: its accepted list per OPD, in rank order.
     let page = t.page("GET", &format!("/forums/{cycle}/musrenbang_kecamatan/12.71.01"), None, None).await;
     assert!(
-        page.text.contains("Daftar per perangkat daerah") && page.text.contains("Dinas Uji (T.01)"),
+        page.text.contains("Daftar per perangkat daerah") && page.text.contains("Dinas Uji T.01 (T.01)"),
         "{}",
         page.text
     );

@@ -144,3 +144,35 @@ pub fn csrf_of(html: &str) -> String {
     let start = html.find(marker).expect("a csrf field") + marker.len();
     html[start..].split('"').next().unwrap().to_string()
 }
+
+/// A cycle of its own for `year` (one the demo does not use), every forum open today, one OPD
+/// and one kamus item priced `unit_price` per meter. Returns the cycle's id.
+pub async fn open_cycle(t: &TestApp, year: i32, online: bool, opd: &str, kamus: &str, unit_price: &str) -> uuid::Uuid {
+    use domain::cycle::{ForwardCaps, Stage, Window};
+    use domain::masterdata::KamusInput;
+    use domain::musrenbang::CreateCycle;
+    use domain::{Actor, Command, RegionCode};
+    let system = Actor::System { label: "test".into() };
+    let now = OffsetDateTime::now_utc();
+    let pemda = RegionCode::parse("12.71").unwrap();
+    let cycle_id = uuid::Uuid::now_v7();
+    let open = Window { opens: now - time::Duration::days(1), closes: now + time::Duration::days(30) };
+    let mut commands = vec![Command::CreateCycle(CreateCycle { pemda: pemda.clone(), cycle_id, tahun_anggaran: year })];
+    for stage in Stage::FORUMS {
+        commands.push(Command::SetStageWindow { cycle_id, stage, window: open });
+    }
+    commands.push(Command::SetCycleSettings { cycle_id, caps: ForwardCaps::default(), online_proposals: online });
+    commands.push(Command::CreateOpd { pemda: pemda.clone(), code: opd.into(), name: format!("Dinas Uji {opd}") });
+    let item = KamusInput {
+        code: kamus.into(),
+        name: format!("Pekerjaan uji {kamus}"),
+        unit: "meter".into(),
+        unit_price: unit_price.into(),
+        opd_code: opd.into(),
+        bidang: "infrastruktur_kewilayahan".into(),
+        fisik: "ya".into(),
+    };
+    commands.push(Command::UpsertKamus { pemda, tahun_anggaran: year, items: vec![item], batch: false });
+    t.db.store.execute_batch(&system, &commands, now).await.unwrap();
+    cycle_id
+}
