@@ -246,14 +246,23 @@ impl Store {
         Ok(ForumView { facts, items })
     }
 
-    /// Every proposal of the cycle with one of these kamus items, with its latest figures: the
-    /// neighbours the duplicate check compares against.
-    pub async fn flag_candidates(&self, cycle_id: Uuid, kamus_codes: &[String]) -> Result<Vec<FlagCandidate>> {
+    /// Every proposal of the cycle in `area` (a kecamatan) with one of these kamus items, with
+    /// its latest figures: the neighbours the duplicate check compares against. Duplicates are
+    /// looked for within one kecamatan: the same street of one kelurahan always is, and 100 m
+    /// across a kecamatan border is the one case this leaves out, for a check that reads a
+    /// twentieth of a city's proposals instead of all of them.
+    pub async fn flag_candidates(
+        &self,
+        cycle_id: Uuid,
+        kamus_codes: &[String],
+        area: &RegionCode,
+    ) -> Result<Vec<FlagCandidate>> {
         let mut latest: HashMap<Uuid, StageRecord> = HashMap::new();
         for chunk in kamus_codes.chunks(200) {
             let rows = proposal_stage::Entity::find()
                 .filter(proposal_stage::Column::CycleId.eq(cycle_id))
                 .filter(proposal_stage::Column::KamusCode.is_in(chunk.to_vec()))
+                .filter(proposal_stage::Column::LingkunganCode.starts_with(format!("{area}.")))
                 .limit(50_000)
                 .all(&self.read)
                 .await?;

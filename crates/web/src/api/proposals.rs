@@ -7,7 +7,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::cycle::Stage;
 use domain::musrenbang::{DecisionInput, MeetingInput, ProposalInput};
-use domain::planning::{FlagCandidate, ForumKey, Origin, RedFlag, StageRecord, Status, format_volume, red_flags};
+use domain::planning::{
+    FlagCandidate, ForumKey, Origin, RedFlag, StageRecord, Status, format_volume, forum_region_of, red_flags,
+};
 use domain::{Command, RegionCode};
 use serde::{Deserialize, Serialize};
 use store::{ProposalDetail, ProposalFilter, ProposalSummary};
@@ -163,7 +165,10 @@ pub async fn flags_of(state: &AppState, detail: &ProposalDetail) -> AppResult<Ve
     let store = &state.store;
     let Some(cycle) = store.cycle(detail.summary.cycle_id).await? else { return Ok(Vec::new()) };
     let prices = store.kamus_prices(&cycle.pemda, cycle.tahun_anggaran).await?;
-    let others = store.flag_candidates(cycle.id, std::slice::from_ref(&latest.figures.kamus_code)).await?;
+    let Some(area) = forum_region_of(&latest.figures.location.lingkungan, Stage::MusrenbangKecamatan) else {
+        return Ok(Vec::new());
+    };
+    let others = store.flag_candidates(cycle.id, std::slice::from_ref(&latest.figures.kamus_code), &area).await?;
     let subject = FlagCandidate::of(detail.summary.id, &latest.figures);
     Ok(red_flags(&subject, &latest.figures, &others, &prices))
 }

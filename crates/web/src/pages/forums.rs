@@ -213,7 +213,11 @@ async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, errors: Vec<String>) -> A
     let mut codes: Vec<String> = view.items.iter().map(|(_, r)| r.figures.kamus_code.clone()).collect();
     codes.sort();
     codes.dedup();
-    let neighbours = store.flag_candidates(cycle.id, &codes).await?;
+    let mut area = key.region.clone();
+    while area.depth() > 3 {
+        area = area.parent().ok_or(AppError::NotFound)?;
+    }
+    let neighbours = store.flag_candidates(cycle.id, &codes, &area).await?;
     let items = view
         .items
         .iter()
