@@ -25,15 +25,16 @@ URL="http://127.0.0.1:$PORT"
 for _ in $(seq 50); do curl -sf "$URL/api/v1/health" >/dev/null && break; sleep 0.2; done
 CYCLE="$(curl -sf "$URL/api/v1/cycles?pemda=12.71" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')"
 
+AS=()
 measure() {
   local name="$1" path="$2"
   local times
-  times="$(for _ in $(seq "$N"); do curl -s -o /dev/null -w '%{time_total}\n' "$URL$path"; done | sort -n)"
+  times="$(for _ in $(seq "$N"); do curl -s "${AS[@]}" -o /dev/null -w '%{time_total}\n' "$URL$path"; done | sort -n)"
   local median worst plain gzip
   median="$(echo "$times" | awk -v n="$N" 'NR==int((n+1)/2){printf "%.1f", $1*1000}')"
   worst="$(echo "$times" | tail -1 | awk '{printf "%.1f", $1*1000}')"
-  plain="$(curl -s "$URL$path" | wc -c)"
-  gzip="$(curl -s -H 'Accept-Encoding: gzip' "$URL$path" | wc -c)"
+  plain="$(curl -s "${AS[@]}" "$URL$path" | wc -c)"
+  gzip="$(curl -s "${AS[@]}" -H 'Accept-Encoding: gzip' "$URL$path" | wc -c)"
   printf '%-46s median %6s ms  worst %6s ms  %7s bytes (%s gzip)\n' "$name" "$median" "$worst" "$plain" "$gzip"
 }
 
@@ -47,3 +48,11 @@ measure "API proposal list, 500, stage filter" "/api/v1/proposals?cycle=$CYCLE&s
 FIRST="$(curl -sf "$URL/api/v1/proposals?cycle=$CYCLE&limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')"
 measure "proposal page" "/proposals/$FIRST"
 measure "public chain check (whole journal)" "/api/v1/audit/verify?pemda=12.71"
+
+# The same forum as its operator sees it: with a decision form for each proposal.
+JAR="$DATA/cookies"
+CSRF="$(curl -s -c "$JAR" "$URL/login" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)"
+curl -s -b "$JAR" -c "$JAR" -o /dev/null --data-urlencode "csrf=$CSRF" --data-urlencode username=kec.medankota \
+  --data-urlencode password=Rencana-Demo-2027 "$URL/login"
+AS=(-b "$JAR")
+measure "forum page as its operator (kec.medankota)" "/forums/$CYCLE/musrenbang_kecamatan/12.71.01"
