@@ -166,4 +166,39 @@ mod tests {
         assert!(!window.contains(datetime!(2027-01-31 0:00 UTC)));
         assert!(!window.contains(datetime!(2027-01-04 23:59 UTC)));
     }
+
+    #[test]
+    fn pokir_must_close_before_the_musrenbang_rkpd_opens() {
+        use crate::access::Actor;
+        use crate::command::{Command, Facts, decide};
+        use crate::region::RegionCode;
+        let day = |d: u8| time::Date::from_calendar_date(2027, time::Month::March, d).unwrap().midnight().assume_utc();
+        let id = Uuid::from_u128(1);
+        let mut windows = BTreeMap::new();
+        windows.insert(Stage::MusrenbangRkpd, Window { opens: day(20), closes: day(25) });
+        let cycle = CycleFacts {
+            id,
+            pemda: RegionCode::parse("12.71").unwrap(),
+            tahun_anggaran: 2027,
+            windows,
+            caps: ForwardCaps::default(),
+            online_proposals: false,
+        };
+        let facts = Facts { cycle: Some(cycle), ..Facts::default() };
+        let system = Actor::System { label: "t".into() };
+        let late = Command::SetStageWindow {
+            cycle_id: id,
+            stage: Stage::Pokir,
+            window: Window { opens: day(1), closes: day(21) },
+        };
+        assert!(
+            matches!(decide(&facts, &late, &system), Err(crate::DomainError::Invalid(e)) if e[0].rule == crate::Rule::PokirAfterRkpd)
+        );
+        let on_time = Command::SetStageWindow {
+            cycle_id: id,
+            stage: Stage::Pokir,
+            window: Window { opens: day(1), closes: day(20) },
+        };
+        assert!(decide(&facts, &on_time, &system).is_ok());
+    }
 }

@@ -70,6 +70,8 @@ pub enum Rule {
     PhotoTooLarge {
         max_mb: u64,
     },
+    /// A pokir window that would still be open when the musrenbang RKPD begins.
+    PokirAfterRkpd,
     /// More photos than a proposal may carry.
     TooManyPhotos {
         max: usize,

@@ -118,6 +118,17 @@ pub fn set_window(
     if window.opens >= window.closes {
         return Err(DomainError::field("closes", Rule::NotAfter { field: "opens" }));
     }
+    // Pokir close before the musrenbang RKPD opens, so no pokir appears once the city's forum
+    // has begun (domain.md: late pokir are refused).
+    let pokir_late = match stage {
+        Stage::Pokir => cycle.windows.get(&Stage::MusrenbangRkpd).is_some_and(|rkpd| window.closes > rkpd.opens),
+        Stage::MusrenbangRkpd => cycle.windows.get(&Stage::Pokir).is_some_and(|pokir| pokir.closes > window.opens),
+        _ => false,
+    };
+    if pokir_late {
+        let field = if stage == Stage::Pokir { "closes" } else { "opens" };
+        return Err(DomainError::field(field, Rule::PokirAfterRkpd));
+    }
     Ok(vec![Event::StageWindowSet { cycle_id, stage, window }])
 }
 

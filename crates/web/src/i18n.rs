@@ -158,6 +158,7 @@ impl Tr {
             Rule::RankingIncomplete => self.f("rule.ranking_incomplete", &[("field", field)]),
             Rule::AlreadySupported => self.t("rule.already_supported").to_string(),
             Rule::PhotoType => self.f("rule.photo_type", &[("field", field)]),
+            Rule::PokirAfterRkpd => self.t("rule.pokir_after_rkpd").to_string(),
             Rule::PhotoTooLarge { max_mb } => {
                 self.f("rule.photo_too_large", &[("field", field), ("max_mb", &max_mb.to_string())])
             }
@@ -393,6 +394,7 @@ mod tests {
             RankingIncomplete,
             AlreadySupported,
             PhotoType,
+            PokirAfterRkpd,
             PhotoTooLarge { max_mb: 5 },
             TooManyPhotos { max: 10 },
             Format { expected: "sha256" },
