@@ -155,3 +155,42 @@ async fn the_kepala_lingkungan_records_ranks_and_finalises_through_pages() {
     let list = t.page("GET", &format!("/proposals?cycle={cycle}&region=12.71.01.1001"), None, None).await;
     assert!(list.text.contains("Drainase Mawar"));
 }
+
+#[tokio::test]
+async fn a_big_forum_is_paged_but_ranked_whole() {
+    use domain::musrenbang::ProposalInput;
+    use domain::{Actor, Command};
+    let t = TestApp::new().await;
+    let cycle = open_cycle(&t).await;
+    let commands: Vec<Command> = (1..=55)
+        .map(|n| {
+            Command::SubmitProposal(ProposalInput {
+                proposal_id: Uuid::now_v7(),
+                cycle_id: cycle,
+                stage: Stage::RembukWarga,
+                title: format!("Usulan nomor {n:02}"),
+                problem: "Masalah".into(),
+                kamus_code: "P-DRN".into(),
+                volume: "1".into(),
+                lingkungan: "12.71.01.1001.001".into(),
+                address: format!("Gg. {n}"),
+                latitude: String::new(),
+                longitude: String::new(),
+                track: "apbd".into(),
+            })
+        })
+        .collect();
+    let system = Actor::System { label: "test".into() };
+    t.db.store.execute_batch(&system, &commands, time::OffsetDateTime::now_utc()).await.unwrap();
+    let kepling = t.page_login("kepling.pasarbaru1").await;
+    let forum = format!("/forums/{cycle}/rembuk_warga/12.71.01.1001.001");
+    let first = t.page("GET", &forum, Some(&kepling), None).await;
+    assert_eq!(first.text.matches("<tr id=\"p-").count(), 50);
+    assert_eq!(first.text.matches("class=\"rank\"").count(), 55, "the ranking form holds every accepted proposal");
+    assert!(first.text.contains(&format!("href=\"{forum}?page=1\" rel=\"next\"")));
+    let second = t.page("GET", &format!("{forum}?page=1"), Some(&kepling), None).await;
+    assert_eq!(second.text.matches("<tr id=\"p-").count(), 5);
+    assert!(second.text.contains("rel=\"prev\""));
+    let beyond = t.page("GET", &format!("{forum}?page=9"), Some(&kepling), None).await;
+    assert_eq!(beyond.status, StatusCode::OK, "a page past the end shows the last one");
+}

@@ -136,7 +136,6 @@ struct ItemView {
     cost: String,
     status: &'static str,
     pending: bool,
-    accepted: bool,
     rank: String,
     reason: String,
     flags: Vec<(String, Option<Uuid>)>,
@@ -171,6 +170,11 @@ struct ForumPage {
     minutes_delegates: String,
     /// For a kecamatan: what it accepted, per OPD in rank order, as the forum OPD receives it.
     per_opd: Vec<(String, Vec<OpdRow>)>,
+    /// Every accepted proposal (id, title, rank), for the ranking form, whatever the page.
+    ranking: Vec<(Uuid, String, String)>,
+    page: usize,
+    previous: Option<String>,
+    next: Option<String>,
     errors: Vec<String>,
 }
 
@@ -190,7 +194,11 @@ pub fn flag_text(tr: &Tr, flag: &RedFlag) -> (String, Option<Uuid>) {
     }
 }
 
-async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, errors: Vec<String>) -> AppResult<ForumPage> {
+/// How many proposals one forum page shows: a kecamatan's hundreds, each with its decision form,
+/// would be a megabyte of HTML on a phone.
+const FORUM_PAGE: usize = 50;
+
+async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, errors: Vec<String>, page: usize) -> AppResult<ForumPage> {
     let store = ctx.state.store.clone();
     let tr = ctx.tr;
     let cycle = store.cycle(key.cycle_id).await?.ok_or(AppError::NotFound)?;
@@ -218,9 +226,25 @@ async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, errors: Vec<String>) -> A
         area = area.parent().ok_or(AppError::NotFound)?;
     }
     let neighbours = store.flag_candidates(cycle.id, &codes, &area).await?;
+    let pages = view.items.len().div_ceil(FORUM_PAGE).max(1);
+    let page = page.min(pages - 1);
+    let ranking = view
+        .items
+        .iter()
+        .filter(|(_, r)| r.status.is_accepted())
+        .map(|(summary, record)| {
+            (summary.id, summary.title.clone(), record.rank.map(|r| r.to_string()).unwrap_or_default())
+        })
+        .collect();
+    let href = forum_href(key);
+    let pager = |to: usize| if to == 0 { href.clone() } else { format!("{href}?page={to}") };
+    let previous = (page > 0).then(|| pager(page - 1));
+    let next = (page + 1 < pages).then(|| pager(page + 1));
     let items = view
         .items
         .iter()
+        .skip(page * FORUM_PAGE)
+        .take(FORUM_PAGE)
         .map(|(summary, record)| {
             let subject = FlagCandidate::of(summary.id, &record.figures);
             let flags = red_flags(&subject, &record.figures, &neighbours, &prices);
@@ -233,7 +257,6 @@ async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, errors: Vec<String>) -> A
                 cost: tr.rupiah(record.figures.cost),
                 status: tr.status(record.status),
                 pending: record.status == Status::Pending,
-                accepted: record.status.is_accepted(),
                 rank: record.rank.map(|r| r.to_string()).unwrap_or_default(),
                 reason: record.reason.clone().unwrap_or_default(),
                 flags: flags.iter().map(|f| flag_text(&tr, f)).collect(),
@@ -286,6 +309,10 @@ async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, errors: Vec<String>) -> A
     }
     Ok(ForumPage {
         per_opd,
+        ranking,
+        page,
+        previous,
+        next,
         heading: tr.f(
             "forum.title",
             &[("stage", tr.stage(key.stage)), ("region", &format!("{} ({})", region.name, region.code))],
@@ -300,7 +327,7 @@ async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, errors: Vec<String>) -> A
         },
         closed: facts.closed,
         stage_key: key.stage.as_str(),
-        href: forum_href(key),
+        href,
         new_href: format!("/proposals/new?cycle={}&stage={}&region={}", key.cycle_id, key.stage.as_str(), key.region),
         accepted: accepted_text,
         pending: facts.entries.iter().filter(|e| e.status == Status::Pending).count(),
@@ -326,18 +353,28 @@ async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, errors: Vec<String>) -> A
     })
 }
 
-async fn show(mut ctx: PageCtx, Path((cycle, stage, region)): Path<(String, String, String)>) -> AppResult<ForumPage> {
+#[derive(serde::Deserialize)]
+struct PageQuery {
+    page: Option<usize>,
+}
+
+async fn show(
+    mut ctx: PageCtx,
+    Path((cycle, stage, region)): Path<(String, String, String)>,
+    axum::extract::Query(query): axum::extract::Query<PageQuery>,
+) -> AppResult<ForumPage> {
     let key = forum_key(&cycle, &stage, &region)?;
-    forum_page(&mut ctx, &key, Vec::new()).await
+    forum_page(&mut ctx, &key, Vec::new(), query.page.unwrap_or(0)).await
 }
 
 /// Runs a forum command; on a refusal of the input, shows the forum again with the messages.
-async fn run(mut ctx: PageCtx, key: ForumKey, command: Command, done: String) -> AppResult<Response> {
+async fn run(mut ctx: PageCtx, key: ForumKey, command: Command, done: String, page: usize) -> AppResult<Response> {
     ctx.require_user()?;
     match ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await {
         Ok(_) => {
             ctx.set_flash(done).await?;
-            Ok(Redirect::to(&forum_href(&key)).into_response())
+            let back = if page == 0 { forum_href(&key) } else { format!("{}?page={page}", forum_href(&key)) };
+            Ok(Redirect::to(&back).into_response())
         }
         Err(error) => {
             let error = AppError::from(error);
@@ -347,8 +384,8 @@ async fn run(mut ctx: PageCtx, key: ForumKey, command: Command, done: String) ->
                 }
                 other => form_errors(&ctx.tr, other)?,
             };
-            let page = forum_page(&mut ctx, &key, messages).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            let rendered = forum_page(&mut ctx, &key, messages, page).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, rendered).into_response())
         }
     }
 }
@@ -390,7 +427,7 @@ async fn rank(
     numbered.sort();
     let order = numbered.into_iter().map(|(_, _, id)| id).collect();
     let done = ctx.tr.t("forum.ranked").to_string();
-    run(ctx, key.clone(), Command::RankForum { forum: key, order }, done).await
+    run(ctx, key.clone(), Command::RankForum { forum: key, order }, done, 0).await
 }
 
 /// "Nama, Peran" per line; a line without a comma is a name with no role given.
@@ -423,7 +460,7 @@ async fn minutes(
             .collect(),
     };
     let done = ctx.tr.t("forum.minutes_saved").to_string();
-    run(ctx, key.clone(), Command::RecordMeeting { forum: key, meeting }, done).await
+    run(ctx, key.clone(), Command::RecordMeeting { forum: key, meeting }, done, 0).await
 }
 
 async fn close(
@@ -435,7 +472,7 @@ async fn close(
     pairs(&ctx, &form)?;
     let forwarded = ctx.state.store.forum(&key).await?.facts.accepted().len();
     let done = ctx.tr.f("forum.closed_done", &[("count", &forwarded.to_string())]);
-    run(ctx, key.clone(), Command::CloseForum { forum: key }, done).await
+    run(ctx, key.clone(), Command::CloseForum { forum: key }, done, 0).await
 }
 
 async fn decide(ctx: PageCtx, Path(id): Path<String>, Form(form): Form<Vec<(String, String)>>) -> AppResult<Response> {
@@ -457,5 +494,6 @@ async fn decide(ctx: PageCtx, Path(id): Path<String>, Form(form): Form<Vec<(Stri
         first(&fields, "reason"),
     )?;
     let done = ctx.tr.f("forum.decided", &[("title", &detail.summary.title)]);
-    run(ctx, key, Command::DecideProposal { proposal_id, stage, decision }, done).await
+    let page = first(&fields, "page").parse().unwrap_or(0);
+    run(ctx, key, Command::DecideProposal { proposal_id, stage, decision }, done, page).await
 }
