@@ -84,6 +84,24 @@ pub fn forum_action(stage: Stage) -> Option<Action> {
     }
 }
 
+/// Whether `actor` runs the forum that `stage` holds over `region` (for pages deciding what to
+/// show; commands ask the policy themselves).
+pub fn runs_forum(actor: &Actor, stage: Stage, region: &RegionCode) -> bool {
+    Resource::region(region.clone())
+        .zip(forum_action(stage))
+        .is_some_and(|(resource, action)| authorize(actor, action, &resource).is_ok())
+}
+
+/// Who may add a photo to a proposal raised at `stage` in `region`: whoever runs that forum, or
+/// a resident of it.
+pub fn may_add_photo(actor: &Actor, stage: Stage, region: &RegionCode) -> Result<(), DomainError> {
+    if runs_forum(actor, stage, region) {
+        return Ok(());
+    }
+    let resource = Resource::region(region.clone()).ok_or(DomainError::NotFound(Entity::Region, region.to_string()))?;
+    Ok(authorize(actor, Action::ProposeOnline, &resource)?)
+}
+
 fn cycle_of(facts: &Facts, cycle_id: Uuid) -> Result<&CycleFacts, DomainError> {
     facts
         .cycle
@@ -627,11 +645,7 @@ pub fn attach_photo(
     let cycle = cycle_of(facts, proposal.cycle_id)?;
     let stage = proposal.origin.entry_stage();
     let region = proposal.forum_region(stage).ok_or_else(|| DomainError::field("stage", Rule::NotAtStage))?;
-    let resource = Resource::region(region.clone()).ok_or(DomainError::NotFound(Entity::Region, region.to_string()))?;
-    let runs_forum = forum_action(stage).is_some_and(|action| authorize(actor, action, &resource).is_ok());
-    if !runs_forum {
-        authorize(actor, Action::ProposeOnline, &resource)?;
-    }
+    may_add_photo(actor, stage, &region)?;
     cycle.check_open(stage, facts.now)?;
     if facts.forum.as_ref().is_some_and(|f| f.closed) {
         return Err(DomainError::ForumClosed);

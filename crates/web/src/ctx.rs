@@ -184,6 +184,24 @@ pub async fn authorize_logged(state: &AppState, actor: &Actor, action: Action, r
     }
 }
 
+/// The user `id` of the caller's own pemda, once the caller is allowed `action` on its users.
+/// Another pemda's users do not exist, as far as this pemda's staff can tell.
+pub async fn user_of_my_pemda(
+    state: &AppState,
+    me: Option<&UserRecord>,
+    id: &str,
+    action: Action,
+) -> AppResult<UserRecord> {
+    let me = me.ok_or(AppError::LoginRequired)?;
+    authorize_logged(state, &actor_of(Some(me)), action, &Resource::pemda(me.pemda.clone())).await?;
+    let id = Uuid::parse_str(id).map_err(|_| AppError::NotFound)?;
+    let user = state.store.user(id).await?.ok_or(AppError::NotFound)?;
+    if user.pemda != me.pemda {
+        return Err(AppError::NotFound);
+    }
+    Ok(user)
+}
+
 /// What every API handler knows: the language of its messages and the bearer token's user.
 pub struct ApiCtx {
     pub tr: Tr,

@@ -91,14 +91,7 @@ async fn create(ctx: ApiCtx, ApiJson(input): ApiJson<NewUser>) -> AppResult<Resp
 }
 
 async fn visible_user(ctx: &ApiCtx, id: &str, action: Action) -> AppResult<store::UserRecord> {
-    let me = ctx.require_user()?;
-    ctx.authorize(action, &Resource::pemda(me.pemda.clone())).await?;
-    let id = Uuid::parse_str(id).map_err(|_| AppError::NotFound)?;
-    let user = ctx.state.store.user(id).await?.ok_or(AppError::NotFound)?;
-    if user.pemda != me.pemda {
-        return Err(AppError::NotFound);
-    }
-    Ok(user)
+    crate::ctx::user_of_my_pemda(&ctx.state, ctx.user.as_ref(), id, action).await
 }
 
 /// One user of the caller's pemda.

@@ -11,9 +11,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::cycle::{CycleFacts, Stage};
-use domain::musrenbang::{MeetingInput, forum_action, stage_open};
-use domain::planning::{FlagCandidate, ForumKey, RedFlag, Status, format_volume, red_flags};
-use domain::{Command, Resource, Role, Scope};
+use domain::musrenbang::{MeetingInput, runs_forum, stage_open};
+use domain::planning::{FlagCandidate, ForumKey, RedFlag, Status, format_volume, forum_region_of, red_flags};
+use domain::{Command, Event, Role, Scope};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -210,10 +210,7 @@ async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, errors: Vec<String>, page
     let facts = &view.facts;
     let now = OffsetDateTime::now_utc();
     let open = stage_open(&cycle, key.stage, now);
-    let may_run = Resource::region(key.region.clone())
-        .zip(forum_action(key.stage))
-        .is_some_and(|(resource, action)| domain::authorize(&ctx.actor(), action, &resource).is_ok());
-    let can_act = may_run && open && !facts.closed;
+    let can_act = runs_forum(&ctx.actor(), key.stage, &key.region) && open && !facts.closed;
     if can_act {
         ctx.ensure_csrf().await?;
     }
@@ -221,10 +218,7 @@ async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, errors: Vec<String>, page
     let mut codes: Vec<String> = view.items.iter().map(|(_, r)| r.figures.kamus_code.clone()).collect();
     codes.sort();
     codes.dedup();
-    let mut area = key.region.clone();
-    while area.depth() > 3 {
-        area = area.parent().ok_or(AppError::NotFound)?;
-    }
+    let area = forum_region_of(&key.region, Stage::MusrenbangKecamatan).ok_or(AppError::NotFound)?;
     let neighbours = store.flag_candidates(cycle.id, &codes, &area).await?;
     let pages = view.items.len().div_ceil(FORUM_PAGE).max(1);
     let page = page.min(pages - 1);
@@ -367,12 +361,19 @@ async fn show(
     forum_page(&mut ctx, &key, Vec::new(), query.page.unwrap_or(0)).await
 }
 
-/// Runs a forum command; on a refusal of the input, shows the forum again with the messages.
-async fn run(mut ctx: PageCtx, key: ForumKey, command: Command, done: String, page: usize) -> AppResult<Response> {
+/// Runs a forum command and reports `done(events)`; on a refusal of the input, shows the forum
+/// again with the messages.
+async fn run(
+    mut ctx: PageCtx,
+    key: ForumKey,
+    command: Command,
+    done: impl FnOnce(&Tr, &[Event]) -> String,
+    page: usize,
+) -> AppResult<Response> {
     ctx.require_user()?;
     match ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await {
-        Ok(_) => {
-            ctx.set_flash(done).await?;
+        Ok(events) => {
+            ctx.set_flash(done(&ctx.tr, &events)).await?;
             let back = if page == 0 { forum_href(&key) } else { format!("{}?page={page}", forum_href(&key)) };
             Ok(Redirect::to(&back).into_response())
         }
@@ -426,8 +427,7 @@ async fn rank(
     }
     numbered.sort();
     let order = numbered.into_iter().map(|(_, _, id)| id).collect();
-    let done = ctx.tr.t("forum.ranked").to_string();
-    run(ctx, key.clone(), Command::RankForum { forum: key, order }, done, 0).await
+    run(ctx, key.clone(), Command::RankForum { forum: key, order }, |tr, _| tr.t("forum.ranked").to_string(), 0).await
 }
 
 /// "Nama, Peran" per line; a line without a comma is a name with no role given.
@@ -459,7 +459,7 @@ async fn minutes(
             .filter(|l| !l.is_empty())
             .collect(),
     };
-    let done = ctx.tr.t("forum.minutes_saved").to_string();
+    let done = |tr: &Tr, _: &[Event]| tr.t("forum.minutes_saved").to_string();
     run(ctx, key.clone(), Command::RecordMeeting { forum: key, meeting }, done, 0).await
 }
 
@@ -470,8 +470,14 @@ async fn close(
 ) -> AppResult<Response> {
     let key = forum_key(&cycle, &stage, &region)?;
     pairs(&ctx, &form)?;
-    let forwarded = ctx.state.store.forum(&key).await?.facts.accepted().len();
-    let done = ctx.tr.f("forum.closed_done", &[("count", &forwarded.to_string())]);
+    // The count comes from what the close itself forwarded, not from a read made before it.
+    let done = |tr: &Tr, events: &[Event]| {
+        let forwarded = events.iter().find_map(|e| match e {
+            Event::ForumClosed { forwarded, .. } => Some(forwarded.len()),
+            _ => None,
+        });
+        tr.f("forum.closed_done", &[("count", &forwarded.unwrap_or(0).to_string())])
+    };
     run(ctx, key.clone(), Command::CloseForum { forum: key }, done, 0).await
 }
 
@@ -481,8 +487,7 @@ async fn decide(ctx: PageCtx, Path(id): Path<String>, Form(form): Form<Vec<(Stri
     let detail = ctx.state.store.proposal(proposal_id).await?.ok_or(AppError::NotFound)?;
     let stage = Stage::parse(&first(&fields, "stage")).ok_or(AppError::NotFound)?;
     let record = detail.records.iter().find(|r| r.stage == stage).ok_or(AppError::NotFound)?;
-    let region =
-        domain::planning::forum_region_of(&record.figures.location.lingkungan, stage).ok_or(AppError::NotFound)?;
+    let region = forum_region_of(&record.figures.location.lingkungan, stage).ok_or(AppError::NotFound)?;
     let key = ForumKey { cycle_id: detail.summary.cycle_id, stage, region };
     let decision = decision_input(
         &first(&fields, "decision"),
@@ -493,7 +498,8 @@ async fn decide(ctx: PageCtx, Path(id): Path<String>, Form(form): Form<Vec<(Stri
         first(&fields, "opd_code"),
         first(&fields, "reason"),
     )?;
-    let done = ctx.tr.f("forum.decided", &[("title", &detail.summary.title)]);
+    let title = detail.summary.title.clone();
+    let done = move |tr: &Tr, _: &[Event]| tr.f("forum.decided", &[("title", &title)]);
     let page = first(&fields, "page").parse().unwrap_or(0);
     run(ctx, key, Command::DecideProposal { proposal_id, stage, decision }, done, page).await
 }

@@ -324,22 +324,12 @@ async fn kamus_add(ctx: PageCtx, Form(form): Form<KamusForm>) -> AppResult<Respo
     }
 }
 
-async fn kamus_upload(ctx: PageCtx, mut multipart: Multipart) -> AppResult<Response> {
-    let (mut csrf, mut tahun_text, mut file) = (String::new(), String::new(), None);
-    while let Some(field) =
-        multipart.next_field().await.map_err(|_| AppError::invalid("file", Rule::Format { expected: "csv" }))?
-    {
-        match field.name() {
-            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
-            Some("tahun_anggaran") => tahun_text = field.text().await.unwrap_or_default(),
-            Some("file") => {
-                file =
-                    Some(field.bytes().await.map_err(|_| AppError::invalid("file", Rule::Format { expected: "csv" }))?)
-            }
-            _ => {}
-        }
-    }
-    ctx.check_csrf(&csrf)?;
+async fn kamus_upload(ctx: PageCtx, multipart: Multipart) -> AppResult<Response> {
+    let upload =
+        super::read_upload(multipart, "file", AppError::invalid("file", Rule::Format { expected: "csv" })).await?;
+    ctx.check_csrf(upload.text("csrf"))?;
+    let tahun_text = upload.text("tahun_anggaran").to_string();
+    let file = upload.file;
     let pemda = ctx.require_user()?.pemda.clone();
     ctx.authorize(Action::ManageMasterData, &Resource::pemda(pemda.clone())).await?;
     let tahun = match parse_year(&tahun_text) {

@@ -167,3 +167,34 @@ pub fn form_errors(tr: &Tr, error: AppError) -> Result<Vec<String>, AppError> {
 pub fn names_field(error: &AppError, field: &str) -> bool {
     matches!(error, AppError::Invalid(errors) if errors.iter().any(|e| e.field == field || e.field.ends_with(&format!(".{field}"))))
 }
+
+/// A multipart form as the upload pages send it: its text fields and one file.
+pub struct Upload {
+    pub texts: std::collections::HashMap<String, String>,
+    pub file: Option<axum::body::Bytes>,
+}
+
+/// Reads a multipart form whose file is in `file_field`; a body that cannot be read is
+/// `unreadable`, the refusal the page gives for a bad file.
+pub async fn read_upload(
+    mut multipart: axum::extract::Multipart,
+    file_field: &str,
+    unreadable: AppError,
+) -> Result<Upload, AppError> {
+    let mut upload = Upload { texts: std::collections::HashMap::new(), file: None };
+    while let Some(field) = multipart.next_field().await.map_err(|_| unreadable.clone())? {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == file_field {
+            upload.file = Some(field.bytes().await.map_err(|_| unreadable.clone())?);
+        } else {
+            upload.texts.insert(name, field.text().await.unwrap_or_default());
+        }
+    }
+    Ok(upload)
+}
+
+impl Upload {
+    pub fn text(&self, name: &str) -> &str {
+        self.texts.get(name).map(String::as_str).unwrap_or_default()
+    }
+}

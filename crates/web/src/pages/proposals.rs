@@ -292,14 +292,7 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
     let entry_region = detail.records.first().and_then(|r| forum_region_of(&r.figures.location.lingkungan, entry));
     let can_add_photo = ctx.user.is_some()
         && cycle.as_ref().is_some_and(|c| stage_open(c, entry, now))
-        && entry_region.is_some_and(|region| {
-            domain::Resource::region(region).zip(domain::musrenbang::forum_action(entry)).is_some_and(
-                |(resource, action)| {
-                    domain::authorize(&ctx.actor(), action, &resource).is_ok()
-                        || domain::authorize(&ctx.actor(), domain::Action::ProposeOnline, &resource).is_ok()
-                },
-            )
-        });
+        && entry_region.is_some_and(|region| domain::musrenbang::may_add_photo(&ctx.actor(), entry, &region).is_ok());
     if can_support || can_add_photo {
         ctx.ensure_csrf().await?;
     }
@@ -329,19 +322,12 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
 async fn upload_photo(
     mut ctx: PageCtx,
     Path(id): Path<String>,
-    mut multipart: axum::extract::Multipart,
+    multipart: axum::extract::Multipart,
 ) -> AppResult<Response> {
     let proposal_id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
-    let (mut csrf, mut file) = (String::new(), None);
-    let unreadable = || AppError::invalid("photo", domain::Rule::PhotoType);
-    while let Some(field) = multipart.next_field().await.map_err(|_| unreadable())? {
-        match field.name() {
-            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
-            Some("photo") => file = Some(field.bytes().await.map_err(|_| unreadable())?),
-            _ => {}
-        }
-    }
-    ctx.check_csrf(&csrf)?;
+    let upload = super::read_upload(multipart, "photo", AppError::invalid("photo", domain::Rule::PhotoType)).await?;
+    ctx.check_csrf(upload.text("csrf"))?;
+    let file = upload.file;
     ctx.require_user()?;
     let result = match file.filter(|f| !f.is_empty()) {
         None => Err(AppError::invalid("photo", domain::Rule::Required)),

@@ -171,21 +171,11 @@ async fn download(ctx: PageCtx, Path(code): Path<String>) -> AppResult<Response>
     lingkungan_csv_response(&ctx.state, &code).await
 }
 
-async fn upload(mut ctx: PageCtx, Path(code): Path<String>, mut multipart: Multipart) -> AppResult<Response> {
+async fn upload(mut ctx: PageCtx, Path(code): Path<String>, multipart: Multipart) -> AppResult<Response> {
     let code = path_code(&code)?;
-    let (mut csrf, mut file) = (String::new(), None);
-    while let Some(field) =
-        multipart.next_field().await.map_err(|_| AppError::invalid("file", domain::Rule::Required))?
-    {
-        match field.name() {
-            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
-            Some("file") => {
-                file = Some(field.bytes().await.map_err(|_| AppError::invalid("file", domain::Rule::Required))?)
-            }
-            _ => {}
-        }
-    }
-    ctx.check_csrf(&csrf)?;
+    let upload = super::read_upload(multipart, "file", AppError::invalid("file", domain::Rule::Required)).await?;
+    ctx.check_csrf(upload.text("csrf"))?;
+    let file = upload.file;
     ctx.require_user()?;
     let result = match file.filter(|f| !f.is_empty()) {
         None => Err(AppError::invalid("file", domain::Rule::Required)),

@@ -172,15 +172,7 @@ struct UserPage {
 
 /// The user `id` if it belongs to the viewer's pemda and the viewer may see users at all.
 async fn visible_user(ctx: &PageCtx, id: &str, action: Action) -> AppResult<UserRecord> {
-    let me = ctx.require_user()?;
-    ctx.authorize(action, &Resource::pemda(me.pemda.clone())).await?;
-    let id = Uuid::parse_str(id).map_err(|_| AppError::NotFound)?;
-    let user = ctx.state.store.user(id).await?.ok_or(AppError::NotFound)?;
-    // Another pemda's users do not exist, as far as this pemda's staff can tell.
-    if user.pemda != me.pemda {
-        return Err(AppError::NotFound);
-    }
-    Ok(user)
+    crate::ctx::user_of_my_pemda(&ctx.state, ctx.user.as_ref(), id, action).await
 }
 
 async fn user_page(ctx: &mut PageCtx, user: UserRecord, errors: Vec<String>, form: UserForm) -> AppResult<UserPage> {
