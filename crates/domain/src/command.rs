@@ -279,15 +279,18 @@ impl Command {
         }
     }
 
-    /// The kamus codes whose entries the rules need.
+    /// The kamus codes whose entries the rules need. Only codes of a kamus code's shape are
+    /// looked up: anything else cannot exist, and must never reach a query (PostgreSQL refuses a
+    /// NUL byte with an error, where the rule is a plain "unknown kamus").
     pub fn kamus_named(&self) -> Vec<String> {
-        match self {
-            Command::SubmitProposal(p) => vec![p.kamus_code.trim().to_string()],
-            Command::DecideProposal { decision: DecisionInput::AcceptWithChanges { kamus_code, .. }, .. } => {
-                vec![kamus_code.trim().to_string()]
-            }
-            _ => Vec::new(),
-        }
+        let code = match self {
+            Command::SubmitProposal(p) => &p.kamus_code,
+            Command::DecideProposal { decision: DecisionInput::AcceptWithChanges { kamus_code, .. }, .. } => kamus_code,
+            _ => return Vec::new(),
+        };
+        let mut errors = Errors::default();
+        let code = crate::masterdata::check_code(&mut errors, "kamus_code", code);
+        if errors.is_empty() { vec![code] } else { Vec::new() }
     }
 
     /// A short name for logs.
@@ -347,9 +350,11 @@ impl Command {
         codes
     }
 
+    /// The username whose existence the rules check, when it has a username's shape (nothing
+    /// else is looked up; the rule then names the shape).
     pub fn username_named(&self) -> Option<&str> {
         match self {
-            Command::CreateUser(c) => Some(c.username.trim()),
+            Command::CreateUser(c) if !crate::error::has_forbidden_control(&c.username) => Some(c.username.trim()),
             _ => None,
         }
     }

@@ -51,7 +51,18 @@ pub enum Rule {
     },
     /// Zero or less where more is needed.
     TooSmall,
+    /// Too large to be read at all (more digits than any figure has).
     TooLarge,
+    /// Above the bound the field takes (a volume in units, an amount in rupiah).
+    AboveMax {
+        max: i64,
+    },
+    /// A volume × unit price above the largest amount one item may cost.
+    CostAboveMax {
+        max: i64,
+    },
+    /// A control character (NUL, a line feed where none may be, an escape …) in a text.
+    ControlCharacter,
     UnknownOpd,
     UnknownKamus,
     /// A map point outside Indonesia's bounding box.
@@ -157,13 +168,70 @@ impl Errors {
     }
 }
 
-/// Checks a required free-text field: trimmed, not empty, at most `max` characters.
+/// Checks a required free-text field: trimmed, with visible text, no control characters other
+/// than line breaks and tabs, at most `max` characters. One rule for both databases: PostgreSQL
+/// refuses a NUL byte in text, SQLite would store it.
 pub fn check_text(errors: &mut Errors, field: &str, value: &str, max: usize) -> String {
+    // Controls are judged before trimming: a form feed is whitespace to `trim`, yet refused.
+    let forbidden = value.chars().any(is_forbidden_control);
     let value = value.trim();
-    if value.is_empty() {
+    if forbidden {
+        errors.push(field, Rule::ControlCharacter);
+    } else if !value.chars().any(is_visible) {
         errors.push(field, Rule::Required);
     } else if value.chars().count() > max {
         errors.push(field, Rule::TooLong { max });
     }
     value.to_string()
+}
+
+/// A control character no text field takes: every one but the line break and the tab.
+pub fn is_forbidden_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\n' | '\r' | '\t')
+}
+
+/// Whether any character of `text` is a control character no field takes; for inputs that are
+/// looked up rather than stored (a username at login, a filter), which are refused before any
+/// query.
+pub fn has_forbidden_control(text: &str) -> bool {
+    text.chars().any(is_forbidden_control)
+}
+
+/// A character that shows ink: not a space, not a control, not one of the zero-width or blank
+/// characters that render as nothing (so a reason of only U+200B is no reason).
+pub fn is_visible(c: char) -> bool {
+    let blank = matches!(
+        c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}' | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{2800}' | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}'
+    );
+    !c.is_whitespace() && !c.is_control() && !blank
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule_of(value: &str) -> Option<Rule> {
+        let mut errors = Errors::default();
+        check_text(&mut errors, "reason", value, 12);
+        errors.0.first().map(|e| e.rule.clone())
+    }
+
+    #[test]
+    fn text_needs_visible_characters_and_no_controls() {
+        assert_eq!(rule_of("Jalan rusak"), None);
+        assert_eq!(rule_of("baris satu\nbaris dua"), Some(Rule::TooLong { max: 12 }));
+        assert_eq!(rule_of("a\nb\tc"), None);
+        assert_eq!(rule_of("   "), Some(Rule::Required));
+        assert_eq!(rule_of("\u{200B}\u{200B}"), Some(Rule::Required));
+        assert_eq!(rule_of("\u{FEFF} \u{2060}"), Some(Rule::Required));
+        assert_eq!(rule_of("a\u{0}b"), Some(Rule::ControlCharacter));
+        assert_eq!(rule_of("a\u{1b}[31m"), Some(Rule::ControlCharacter));
+        assert_eq!(rule_of("\u{0B}"), Some(Rule::ControlCharacter));
+        assert_eq!(rule_of("a\u{85}"), Some(Rule::ControlCharacter));
+        assert!(has_forbidden_control("admin\u{0}"));
+        assert!(!has_forbidden_control("admin"));
+    }
 }

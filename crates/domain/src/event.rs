@@ -108,6 +108,9 @@ pub enum Event {
     ForumClosed {
         forum: ForumKey,
         forwarded: Vec<Uuid>,
+        /// Accepted at a rembuk warga but ranked below its cap: recorded as not forwarded.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        not_forwarded: Vec<Uuid>,
     },
     /// The accepted proposals enter the next stage, pending, with `from`'s figures.
     ProposalsForwarded {
@@ -161,7 +164,9 @@ impl Event {
             | Event::ProposalSupported { proposal_id, .. }
             | Event::PhotoAttached { proposal_id, .. } => vec![*proposal_id],
             Event::ForumRanked { order, .. } => order.clone(),
-            Event::ForumClosed { forwarded, .. } => forwarded.clone(),
+            Event::ForumClosed { forwarded, not_forwarded, .. } => {
+                forwarded.iter().chain(not_forwarded).copied().collect()
+            }
             Event::ProposalsForwarded { proposals, .. } => proposals.clone(),
             _ => Vec::new(),
         }

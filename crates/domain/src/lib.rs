@@ -8,6 +8,7 @@ pub mod error;
 pub mod event;
 pub mod journal;
 pub mod masterdata;
+pub mod money;
 pub mod musrenbang;
 pub mod password;
 pub mod planning;

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Errors, Rule, check_text};
+pub use crate::money::{PRICE_MAX, check_rupiah, parse_rupiah};
 
 /// The three bidang a musrenbang sorts proposals into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
@@ -65,8 +66,6 @@ pub struct KamusInput {
 
 pub const CODE_MAX: usize = 40;
 pub const UNIT_MAX: usize = 30;
-/// Above a trillion rupiah per unit is a typing error, not a price.
-pub const PRICE_MAX: i64 = 1_000_000_000_000;
 
 /// Checks a code of master data: letters, digits, dots and hyphens.
 pub fn check_code(errors: &mut Errors, field: &str, code: &str) -> String {
@@ -79,39 +78,6 @@ pub fn check_code(errors: &mut Errors, field: &str, code: &str) -> String {
         errors.push(field, Rule::Format { expected: "code" });
     }
     code.to_string()
-}
-
-/// Reads an amount of whole rupiah as people type it: `2500000`, `2.500.000`, `Rp 2.500.000`.
-pub fn parse_rupiah(text: &str) -> Option<i64> {
-    let text = text.trim();
-    let text = text.strip_prefix("Rp").or_else(|| text.strip_prefix("rp")).unwrap_or(text).trim();
-    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return None;
-    }
-    // Dots group thousands in Indonesian; every group after the first has three digits.
-    let groups: Vec<&str> = text.split('.').collect();
-    if groups.len() > 1 && (groups[0].is_empty() || groups[1..].iter().any(|g| g.len() != 3)) {
-        return None;
-    }
-    groups.concat().parse().ok()
-}
-
-pub fn check_rupiah(errors: &mut Errors, field: &str, text: &str) -> i64 {
-    match parse_rupiah(text) {
-        None if text.trim().is_empty() => {
-            errors.push(field, Rule::Required);
-            0
-        }
-        None => {
-            errors.push(field, Rule::Format { expected: "rupiah" });
-            0
-        }
-        Some(amount) if amount > PRICE_MAX => {
-            errors.push(field, Rule::TooLarge);
-            0
-        }
-        Some(amount) => amount,
-    }
 }
 
 fn parse_bool(text: &str) -> Option<bool> {
@@ -133,7 +99,7 @@ pub fn check_kamus(
     let code = check_code(errors, &field("code"), &input.code);
     let name = check_text(errors, &field("name"), &input.name, 200);
     let unit = check_text(errors, &field("unit"), &input.unit, UNIT_MAX);
-    let unit_price = check_rupiah(errors, &field("unit_price"), &input.unit_price);
+    let unit_price = check_rupiah(errors, &field("unit_price"), &input.unit_price, PRICE_MAX);
     if unit_price == 0 && parse_rupiah(&input.unit_price) == Some(0) {
         errors.push(field("unit_price"), Rule::TooSmall);
     }
@@ -157,17 +123,6 @@ pub fn check_kamus(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rupiah_as_people_type_it() {
-        assert_eq!(parse_rupiah("2500000"), Some(2_500_000));
-        assert_eq!(parse_rupiah("2.500.000"), Some(2_500_000));
-        assert_eq!(parse_rupiah("Rp 2.500.000"), Some(2_500_000));
-        assert_eq!(parse_rupiah("2.50"), None);
-        assert_eq!(parse_rupiah("2,500,000"), None);
-        assert_eq!(parse_rupiah("-5"), None);
-        assert_eq!(parse_rupiah(""), None);
-    }
 
     #[test]
     fn a_kamus_row_names_each_broken_field() {

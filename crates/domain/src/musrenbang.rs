@@ -8,10 +8,9 @@ use crate::access::{Action, Actor, Resource, authorize};
 use crate::cycle::{CycleFacts, ForwardCaps, Stage, Window};
 use crate::error::{DomainError, Entity, Errors, Rule, check_text};
 use crate::event::Event;
-use crate::masterdata::{KamusInput, check_code, check_kamus, check_rupiah};
-use crate::planning::{
-    Attendee, Figures, ForumKey, Location, Meeting, Origin, Point, Status, Track, forum_region_of, parse_volume,
-};
+use crate::masterdata::{KamusInput, check_code, check_kamus};
+use crate::money::{AMOUNT_MAX, MoneyError, check_rupiah, check_volume, cost_of};
+use crate::planning::{Attendee, Figures, ForumKey, Location, Meeting, Origin, Point, Status, Track, forum_region_of};
 use crate::region::{RegionCode, RegionLevel};
 use crate::{Facts, command::NAME_MAX};
 
@@ -232,7 +231,7 @@ pub fn set_ceiling(
     let cycle = cycle_of(facts, cycle_id)?;
     authorize(actor, Action::ManageCycle, &Resource::pemda(cycle.pemda.clone()))?;
     let mut errors = Errors::default();
-    let amount = check_rupiah(&mut errors, "amount", amount);
+    let amount = check_rupiah(&mut errors, "amount", amount, AMOUNT_MAX);
     match RegionCode::parse(kecamatan) {
         Err(e) => errors.push("kecamatan", e.into()),
         Ok(code) => match facts.regions.get(&code) {
@@ -327,17 +326,7 @@ pub fn submit(facts: &Facts, input: &ProposalInput, actor: &Actor) -> Result<Vec
     let problem = check_text(&mut errors, "problem", &input.problem, TEXT_MAX);
     let address = check_text(&mut errors, "address", &input.address, ADDRESS_MAX);
     let lingkungan = check_lingkungan(&mut errors, facts, "lingkungan", &input.lingkungan, &forum_region);
-    let volume = match parse_volume(&input.volume) {
-        Some(0) => {
-            errors.push("volume", Rule::TooSmall);
-            0
-        }
-        Some(v) => v,
-        None => {
-            errors.push("volume", Rule::Format { expected: "volume" });
-            0
-        }
-    };
+    let volume = check_volume(&mut errors, "volume", &input.volume);
     let point = parse_point(&mut errors, &input.latitude, &input.longitude);
     let track = Track::parse(&input.track).unwrap_or_else(|| {
         errors.push("track", Rule::Format { expected: "track" });
@@ -351,7 +340,8 @@ pub fn submit(facts: &Facts, input: &ProposalInput, actor: &Actor) -> Result<Vec
     let (Some(kamus), Some(lingkungan)) = (kamus, lingkungan) else {
         return Err(DomainError::field("kamus_code", Rule::UnknownKamus));
     };
-    let figures = Figures::from_kamus(kamus, volume, Location { lingkungan, address, point });
+    let figures = Figures::from_kamus(kamus, volume, Location { lingkungan, address, point })
+        .map_err(|e| DomainError::field("volume", cost_rule(e)))?;
     // Residents' proposals enter the long list as raised; a forum's own still need its decision.
     let status = if input.stage == Stage::RembukWarga { Status::Accepted } else { Status::Pending };
     Ok(vec![Event::ProposalSubmitted {
@@ -409,6 +399,9 @@ pub fn decide_proposal(
     let (_, forum) = open_forum_of(facts, proposal_id, stage, actor)?;
     let proposal = facts.proposal.as_ref().ok_or(DomainError::NotFound(Entity::Proposal, proposal_id.to_string()))?;
     let current = proposal.record(stage).ok_or_else(|| DomainError::field("stage", Rule::NotAtStage))?;
+    // What came from below (or was raised here): a record's figures differ from these only
+    // with a decision that gives its reason, so a plain accept or a rejection restores them.
+    let received = proposal.received(stage).ok_or_else(|| DomainError::field("stage", Rule::NotAtStage))?;
     let mut record = current.clone();
     record.decided_by = Some(actor.journal_name());
     record.decided_at = Some(crate::journal_time(facts.now));
@@ -417,17 +410,19 @@ pub fn decide_proposal(
         DecisionInput::Accept => {
             record.status = Status::Accepted;
             record.reason = None;
+            record.figures = received.clone();
         }
         DecisionInput::Reject { reason } => {
             record.status = Status::Rejected;
             record.rank = None;
             record.reason = Some(check_text(&mut errors, "reason", reason, TEXT_MAX));
+            record.figures = received.clone();
         }
         DecisionInput::AcceptWithChanges { volume, kamus_code, lingkungan, address, opd_code, reason } => {
             record.status = Status::AcceptedWithChanges;
             record.reason = Some(check_text(&mut errors, "reason", reason, TEXT_MAX));
+            // Empty fields keep the figures this stage agreed before; the reason covers them all.
             let mut figures = current.figures.clone();
-            let mut changed = false;
             if !kamus_code.trim().is_empty() && kamus_code.trim() != figures.kamus_code {
                 match facts.kamus.get(kamus_code.trim()) {
                     Some(item) => {
@@ -435,46 +430,37 @@ pub fn decide_proposal(
                         figures.unit = item.unit.clone();
                         figures.unit_price = item.unit_price;
                         figures.opd_code = item.opd_code.clone();
-                        changed = true;
                     }
                     None => errors.push("kamus_code", Rule::UnknownKamus),
                 }
             }
             if !volume.trim().is_empty() {
-                match parse_volume(volume) {
-                    Some(0) => errors.push("volume", Rule::TooSmall),
-                    Some(v) if v != figures.volume => {
-                        figures.volume = v;
-                        changed = true;
-                    }
-                    Some(_) => {}
-                    None => errors.push("volume", Rule::Format { expected: "volume" }),
-                }
+                figures.volume = check_volume(&mut errors, "volume", volume);
             }
             if !lingkungan.trim().is_empty()
                 && lingkungan.trim() != figures.location.lingkungan.as_str()
                 && let Some(code) = check_lingkungan(&mut errors, facts, "lingkungan", lingkungan, &forum.region)
             {
                 figures.location.lingkungan = code;
-                changed = true;
             }
             if !address.trim().is_empty() && address.trim() != figures.location.address {
                 figures.location.address = check_text(&mut errors, "address", address, ADDRESS_MAX);
-                changed = true;
             }
             if !opd_code.trim().is_empty() && opd_code.trim() != figures.opd_code {
                 if facts.opd_codes.contains(opd_code.trim()) {
                     figures.opd_code = opd_code.trim().to_string();
-                    changed = true;
                 } else {
                     errors.push("opd_code", Rule::UnknownOpd);
                 }
             }
-            if errors.is_empty() && !changed {
+            // The cost always follows the unit price the stage used and the volume it agreed.
+            match cost_of(figures.volume, figures.unit_price) {
+                Ok(cost) => figures.cost = cost,
+                Err(e) => errors.push("volume", cost_rule(e)),
+            }
+            if errors.is_empty() && figures == *received {
                 errors.push("changes", Rule::Required);
             }
-            // The cost always follows the unit price the stage used and the volume it agreed.
-            figures.cost = crate::planning::cost_of(figures.volume, figures.unit_price);
             record.figures = figures;
         }
     }
@@ -569,8 +555,14 @@ pub fn record_meeting(
 }
 
 /// Closing: every proposal decided, the accepted list ranked, under the forward cap and (for a
-/// kecamatan) the ceiling, the minutes recorded. What was accepted goes up, in rank order, with
-/// this stage's figures as the next stage's starting figures.
+/// kecamatan) the ceiling, the minutes recorded, and a place above that can still act on what
+/// goes up. What was accepted goes up, in rank order, with this stage's figures as the next
+/// stage's starting figures.
+///
+/// A rembuk warga decides nothing one by one (the long list is the residents' own), so its
+/// ranking decides what goes up: over the cap, the first `cap` are forwarded and the rest are
+/// recorded as not forwarded, the cap being their reason. The other forums decide each proposal
+/// with a reason, and must bring their list under the cap themselves.
 pub fn close(facts: &Facts, key: &ForumKey, actor: &Actor) -> Result<Vec<Event>, DomainError> {
     let forum = forum_checked(facts, key, actor)?;
     let cycle = cycle_of(facts, key.cycle_id)?;
@@ -578,20 +570,25 @@ pub fn close(facts: &Facts, key: &ForumKey, actor: &Actor) -> Result<Vec<Event>,
     if undecided > 0 {
         return Err(DomainError::CannotClose(CloseProblem::Undecided { count: undecided }));
     }
-    let accepted = forum.accepted();
+    let mut accepted = forum.accepted();
     if accepted.is_empty() && forum.entries.is_empty() && key.stage == Stage::RembukWarga {
         return Err(DomainError::CannotClose(CloseProblem::Empty));
     }
     if accepted.iter().any(|e| e.rank.is_none()) {
         return Err(DomainError::CannotClose(CloseProblem::Unranked));
     }
+    let mut not_forwarded = Vec::new();
     if let Some(cap) = cycle.caps.for_stage(key.stage)
         && accepted.len() > cap as usize
     {
-        return Err(DomainError::CannotClose(CloseProblem::OverCap { accepted: accepted.len(), cap }));
+        if key.stage != Stage::RembukWarga {
+            return Err(DomainError::CannotClose(CloseProblem::OverCap { accepted: accepted.len(), cap }));
+        }
+        not_forwarded = accepted.split_off(cap as usize).iter().map(|e| e.proposal_id).collect();
     }
     if key.stage == Stage::MusrenbangKecamatan {
-        let total = forum.accepted_cost();
+        let total = crate::money::sum(accepted.iter().map(|e| e.cost))
+            .map_err(|_| DomainError::CannotClose(CloseProblem::TotalTooLarge))?;
         match forum.ceiling {
             None => return Err(DomainError::CannotClose(CloseProblem::NoCeiling)),
             Some(ceiling) if total > ceiling => {
@@ -604,11 +601,30 @@ pub fn close(facts: &Facts, key: &ForumKey, actor: &Actor) -> Result<Vec<Event>,
         return Err(DomainError::CannotClose(CloseProblem::NoMinutes));
     }
     let forwarded: Vec<Uuid> = accepted.iter().map(|e| e.proposal_id).collect();
-    let mut events = vec![Event::ForumClosed { forum: key.clone(), forwarded: forwarded.clone() }];
-    if let Some(next) = key.stage.next_forum() {
+    let next = key.stage.next_forum();
+    // What goes up must reach a forum that can still decide it; otherwise it would wait there,
+    // pending, for ever. The lower forum stays open until Bappeda sorts the schedule out.
+    if let Some(next) = next
+        && !forwarded.is_empty()
+    {
+        let window_over = cycle.windows.get(&next).is_some_and(|w| facts.now >= w.closes);
+        if window_over || forum.upper_closed {
+            return Err(DomainError::CannotClose(CloseProblem::UpperClosed { stage: next }));
+        }
+    }
+    let mut events = vec![Event::ForumClosed { forum: key.clone(), forwarded: forwarded.clone(), not_forwarded }];
+    if let Some(next) = next {
         events.push(Event::ProposalsForwarded { from: key.stage, to: next, proposals: forwarded });
     }
     Ok(events)
+}
+
+/// The rule an amount broke when a volume times a unit price could not be a cost.
+fn cost_rule(error: MoneyError) -> Rule {
+    match error {
+        MoneyError::TooLarge => Rule::CostAboveMax { max: AMOUNT_MAX },
+        MoneyError::Negative => Rule::TooSmall,
+    }
 }
 
 pub fn support(facts: &Facts, proposal_id: Uuid, actor: &Actor) -> Result<Vec<Event>, DomainError> {
@@ -672,16 +688,290 @@ pub fn attach_photo(
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "problem", rename_all = "snake_case")]
 pub enum CloseProblem {
-    Undecided { count: usize },
+    Undecided {
+        count: usize,
+    },
     Unranked,
-    OverCap { accepted: usize, cap: u32 },
-    OverCeiling { total: i64, ceiling: i64 },
+    OverCap {
+        accepted: usize,
+        cap: u32,
+    },
+    OverCeiling {
+        total: i64,
+        ceiling: i64,
+    },
     NoCeiling,
     NoMinutes,
     Empty,
+    /// The accepted costs add up past what any sum of valid costs can reach.
+    TotalTooLarge,
+    /// The forum above (at `stage`) has closed, or its stage's window is over.
+    UpperClosed {
+        stage: Stage,
+    },
 }
 
 /// The window a stage needs, for checks made outside a command (pages showing buttons).
 pub fn stage_open(cycle: &CycleFacts, stage: Stage, now: OffsetDateTime) -> bool {
     cycle.windows.get(&stage).is_some_and(|w| w.contains(now))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use time::macros::datetime;
+
+    use super::*;
+    use crate::cycle::ForwardCaps;
+    use crate::masterdata::{Bidang, KamusItem};
+    use crate::money::{PRICE_MAX, VOLUME_MAX_UNITS};
+    use crate::planning::{ForumEntry, ForumFacts, ProposalFacts, StageRecord};
+    use crate::region::Region;
+
+    const NOW: OffsetDateTime = datetime!(2027-02-10 0:00 UTC);
+    const LINGKUNGAN: &str = "12.71.01.1001.001";
+
+    fn code(s: &str) -> RegionCode {
+        RegionCode::parse(s).unwrap()
+    }
+
+    fn system() -> Actor {
+        Actor::System { label: "test".into() }
+    }
+
+    fn cycle(caps: ForwardCaps) -> CycleFacts {
+        let open = Window { opens: datetime!(2027-02-01 0:00 UTC), closes: datetime!(2027-03-01 0:00 UTC) };
+        CycleFacts {
+            id: Uuid::from_u128(1),
+            pemda: code("12.71"),
+            tahun_anggaran: 2027,
+            windows: Stage::FORUMS.iter().map(|s| (*s, open)).collect::<BTreeMap<_, _>>(),
+            caps,
+            online_proposals: false,
+        }
+    }
+
+    fn kamus(price: i64) -> KamusItem {
+        KamusItem {
+            code: "JLN".into(),
+            name: "Jalan".into(),
+            unit: "meter".into(),
+            unit_price: price,
+            opd_code: "1.03".into(),
+            bidang: Bidang::InfrastrukturKewilayahan,
+            fisik: true,
+        }
+    }
+
+    fn facts(caps: ForwardCaps) -> Facts {
+        let lingkungan = Region { code: code(LINGKUNGAN), name: "L I".into(), level: RegionLevel::Lingkungan };
+        Facts {
+            now: NOW,
+            cycle: Some(cycle(caps)),
+            kamus: [("JLN".to_string(), kamus(100_000))].into(),
+            opd_codes: ["1.03".to_string()].into(),
+            regions: [(lingkungan.code.clone(), lingkungan)].into(),
+            ..Facts::default()
+        }
+    }
+
+    fn key(stage: Stage, region: &str) -> ForumKey {
+        ForumKey { cycle_id: Uuid::from_u128(1), stage, region: code(region) }
+    }
+
+    fn forum(key: ForumKey, entries: Vec<ForumEntry>) -> ForumFacts {
+        let meeting = Meeting {
+            date: "2027-02-09".into(),
+            place: "Balai".into(),
+            chair: "Ketua".into(),
+            attendees: vec![Attendee { name: "Ani".into(), role: "warga".into() }],
+            delegates: Vec::new(),
+        };
+        ForumFacts { key, closed: false, meeting: Some(meeting), entries, ceiling: None, upper_closed: false }
+    }
+
+    fn accepted(n: u128, rank: u32) -> ForumEntry {
+        ForumEntry { proposal_id: Uuid::from_u128(n), status: Status::Accepted, rank: Some(rank), cost: 100 }
+    }
+
+    #[test]
+    fn a_rembuk_warga_over_its_cap_forwards_its_ranking_and_records_the_rest() {
+        let caps = ForwardCaps { rembuk_warga: Some(3), ..ForwardCaps::default() };
+        let key = key(Stage::RembukWarga, LINGKUNGAN);
+        let entries = vec![accepted(10, 4), accepted(11, 1), accepted(12, 3), accepted(13, 2)];
+        let facts = Facts { forum: Some(forum(key.clone(), entries)), ..facts(caps) };
+        let events = close(&facts, &key, &system()).unwrap();
+        let ids = |ns: &[u128]| ns.iter().map(|n| Uuid::from_u128(*n)).collect::<Vec<_>>();
+        assert_eq!(
+            events[0],
+            Event::ForumClosed { forum: key.clone(), forwarded: ids(&[11, 13, 12]), not_forwarded: ids(&[10]) }
+        );
+        assert!(matches!(&events[1], Event::ProposalsForwarded { proposals, .. } if *proposals == ids(&[11, 13, 12])));
+    }
+
+    #[test]
+    fn a_kelurahan_over_its_cap_decides_down_itself() {
+        let caps = ForwardCaps { musrenbang_kelurahan: Some(1), ..ForwardCaps::default() };
+        let key = key(Stage::MusrenbangKelurahan, "12.71.01.1001");
+        let facts = Facts { forum: Some(forum(key.clone(), vec![accepted(1, 1), accepted(2, 2)])), ..facts(caps) };
+        assert_eq!(
+            close(&facts, &key, &system()),
+            Err(DomainError::CannotClose(CloseProblem::OverCap { accepted: 2, cap: 1 }))
+        );
+    }
+
+    #[test]
+    fn nothing_is_forwarded_into_a_closed_forum_or_an_ended_stage() {
+        let key = key(Stage::MusrenbangKelurahan, "12.71.01.1001");
+        let upper_closed = ForumFacts { upper_closed: true, ..forum(key.clone(), vec![accepted(1, 1)]) };
+        let facts_closed = Facts { forum: Some(upper_closed), ..facts(ForwardCaps::default()) };
+        let refused = Err(DomainError::CannotClose(CloseProblem::UpperClosed { stage: Stage::MusrenbangKecamatan }));
+        assert_eq!(close(&facts_closed, &key, &system()), refused);
+
+        // Bappeda kept the kelurahan open after the kecamatan's window ended.
+        let mut ended = facts(ForwardCaps::default());
+        if let Some(cycle) = ended.cycle.as_mut() {
+            cycle.windows.insert(
+                Stage::MusrenbangKecamatan,
+                Window { opens: datetime!(2027-01-01 0:00 UTC), closes: datetime!(2027-02-05 0:00 UTC) },
+            );
+        }
+        ended.forum = Some(forum(key.clone(), vec![accepted(1, 1)]));
+        assert_eq!(close(&ended, &key, &system()), refused);
+
+        // With nothing to forward, the forum closes.
+        ended.forum =
+            Some(forum(key.clone(), vec![ForumEntry { status: Status::Rejected, rank: None, ..accepted(1, 1) }]));
+        assert!(close(&ended, &key, &system()).is_ok());
+    }
+
+    fn record(stage: Stage, status: Status, volume: i64, reason: Option<&str>) -> StageRecord {
+        let location = Location { lingkungan: code(LINGKUNGAN), address: "Jl. A".into(), point: None };
+        StageRecord {
+            stage,
+            status,
+            rank: None,
+            figures: Figures::from_kamus(&kamus(100_000), volume, location).unwrap(),
+            reason: reason.map(str::to_string),
+            decided_by: None,
+            decided_at: None,
+        }
+    }
+
+    fn decided(facts: &Facts, decision: DecisionInput) -> Result<StageRecord, DomainError> {
+        let events = decide_proposal(facts, Uuid::from_u128(7), Stage::MusrenbangKelurahan, &decision, &system())?;
+        match events.into_iter().next() {
+            Some(Event::ProposalDecided { record, .. }) => Ok(record),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn changes(volume: &str, reason: &str) -> DecisionInput {
+        DecisionInput::AcceptWithChanges {
+            volume: volume.into(),
+            kamus_code: String::new(),
+            lingkungan: String::new(),
+            address: String::new(),
+            opd_code: String::new(),
+            reason: reason.into(),
+        }
+    }
+
+    #[test]
+    fn a_plain_decision_restores_the_figures_the_stage_received() {
+        // Forwarded from rembuk warga at 10 m; the kelurahan changed it to 4 m with a reason.
+        let proposal = ProposalFacts {
+            id: Uuid::from_u128(7),
+            cycle_id: Uuid::from_u128(1),
+            origin: Origin::Lingkungan,
+            records: vec![
+                record(Stage::RembukWarga, Status::Accepted, 10_000, None),
+                record(Stage::MusrenbangKelurahan, Status::AcceptedWithChanges, 4_000, Some("Anggaran")),
+            ],
+            submitted: None,
+        };
+        let facts = Facts { proposal: Some(proposal), ..facts(ForwardCaps::default()) };
+        let accepted = decided(&facts, DecisionInput::Accept).unwrap();
+        assert_eq!((accepted.figures.volume, accepted.figures.cost, accepted.reason), (10_000, 1_000_000, None));
+        let rejected = decided(&facts, DecisionInput::Reject { reason: "Tidak perlu".into() }).unwrap();
+        assert_eq!(rejected.figures.volume, 10_000);
+        // Keeping the changes is a decision with changes, and takes a reason again.
+        let kept = decided(&facts, changes("", "Anggaran terbatas")).unwrap();
+        assert_eq!((kept.status, kept.figures.volume), (Status::AcceptedWithChanges, 4_000));
+        // Changing back to what was received is no change at all.
+        let back = decided(&facts, changes("10", "Kembali"));
+        assert!(matches!(back, Err(DomainError::Invalid(e)) if e[0].field == "changes"));
+        // A reason of invisible characters is no reason.
+        let blank = decided(&facts, DecisionInput::Reject { reason: "\u{200B}\u{FEFF}".into() });
+        assert!(matches!(blank, Err(DomainError::Invalid(e)) if e[0].rule == Rule::Required));
+    }
+
+    #[test]
+    fn money_past_its_bounds_is_refused_with_the_field_named() {
+        let mut facts = facts(ForwardCaps::default());
+        let input = |volume: &str| ProposalInput {
+            proposal_id: Uuid::from_u128(9),
+            cycle_id: Uuid::from_u128(1),
+            stage: Stage::MusrenbangKelurahan,
+            title: "Jalan".into(),
+            problem: "Rusak".into(),
+            kamus_code: "JLN".into(),
+            volume: volume.into(),
+            lingkungan: LINGKUNGAN.into(),
+            address: "Jl. A".into(),
+            latitude: String::new(),
+            longitude: String::new(),
+            track: "apbd".into(),
+        };
+        let rule_of = |facts: &Facts, volume: &str| match submit(facts, &input(volume), &system()) {
+            Err(DomainError::Invalid(e)) => Some((e[0].field.clone(), e[0].rule.clone())),
+            Ok(_) => None,
+            Err(other) => panic!("{other:?}"),
+        };
+        assert_eq!(rule_of(&facts, "1000000"), None);
+        for huge in ["1000001", &i64::MAX.to_string(), &u64::MAX.to_string(), "1000000,5"] {
+            assert_eq!(
+                rule_of(&facts, huge),
+                Some(("volume".into(), Rule::AboveMax { max: VOLUME_MAX_UNITS })),
+                "{huge}"
+            );
+        }
+        assert_eq!(rule_of(&facts, "1,"), Some(("volume".into(), Rule::Format { expected: "volume" })));
+        facts.kamus.insert("JLN".into(), kamus(PRICE_MAX));
+        assert_eq!(rule_of(&facts, "1000"), Some(("volume".into(), Rule::CostAboveMax { max: AMOUNT_MAX })));
+        assert_eq!(rule_of(&facts, "100"), None, "Rp100 triliun exactly");
+
+        let ceiling = |amount: &str| set_ceiling(&facts, Uuid::from_u128(1), "12.71.01", amount, &system());
+        for huge in ["100.000.000.000.001", &i64::MAX.to_string(), "99999999999999999999999"] {
+            assert!(matches!(ceiling(huge), Err(DomainError::Invalid(e)) if e[0].field == "amount"), "{huge}");
+        }
+    }
+
+    #[test]
+    fn text_with_control_characters_is_refused() {
+        let facts = facts(ForwardCaps::default());
+        let input = ProposalInput {
+            proposal_id: Uuid::from_u128(9),
+            cycle_id: Uuid::from_u128(1),
+            stage: Stage::MusrenbangKelurahan,
+            title: "Jalan\u{0}".into(),
+            problem: "Rusak\nparah".into(),
+            kamus_code: "JLN\u{0}".into(),
+            volume: "1".into(),
+            lingkungan: LINGKUNGAN.into(),
+            address: "Jl.\u{1b} A".into(),
+            latitude: String::new(),
+            longitude: String::new(),
+            track: "apbd".into(),
+        };
+        let Err(DomainError::Invalid(errors)) = submit(&facts, &input, &system()) else { panic!() };
+        let named: Vec<(&str, &Rule)> = errors.iter().map(|e| (e.field.as_str(), &e.rule)).collect();
+        assert!(named.contains(&("title", &Rule::ControlCharacter)), "{named:?}");
+        assert!(named.contains(&("address", &Rule::ControlCharacter)), "{named:?}");
+        assert!(named.contains(&("kamus_code", &Rule::UnknownKamus)), "{named:?}");
+        assert!(!named.iter().any(|(f, _)| *f == "problem"), "line breaks are text");
+        let command = crate::Command::SubmitProposal(input);
+        assert!(command.kamus_named().is_empty(), "a code with a NUL is never looked up");
+    }
 }

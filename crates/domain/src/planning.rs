@@ -87,6 +87,8 @@ pub enum Status {
     Accepted,
     AcceptedWithChanges,
     Rejected,
+    /// Accepted at a rembuk warga but ranked below its forward cap when it closed.
+    NotForwarded,
 }
 
 impl Status {
@@ -96,11 +98,12 @@ impl Status {
             Status::Accepted => "accepted",
             Status::AcceptedWithChanges => "accepted_with_changes",
             Status::Rejected => "rejected",
+            Status::NotForwarded => "not_forwarded",
         }
     }
 
     pub fn parse(s: &str) -> Option<Status> {
-        [Status::Pending, Status::Accepted, Status::AcceptedWithChanges, Status::Rejected]
+        [Status::Pending, Status::Accepted, Status::AcceptedWithChanges, Status::Rejected, Status::NotForwarded]
             .into_iter()
             .find(|status| status.as_str() == s)
     }
@@ -156,37 +159,7 @@ pub struct Location {
     pub point: Option<Point>,
 }
 
-/// A volume in thousandths of its unit, so that 12,5 meter is exact.
-pub type Milli = i64;
-
-/// Parses a volume as typed: `12`, `12,5` or `12.5`, at most three decimals.
-pub fn parse_volume(text: &str) -> Option<Milli> {
-    let text = text.trim().replace(',', ".");
-    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
-    if whole.is_empty() || fraction.len() > 3 || !whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let whole: i64 = whole.parse().ok()?;
-    let fraction: i64 = if fraction.is_empty() { 0 } else { format!("{fraction:0<3}").parse().ok()? };
-    whole.checked_mul(1000)?.checked_add(fraction)
-}
-
-/// Writes a volume the Indonesian way: `12,5`.
-pub fn format_volume(volume: Milli) -> String {
-    let whole = volume / 1000;
-    let fraction = volume % 1000;
-    if fraction == 0 {
-        whole.to_string()
-    } else {
-        format!("{whole},{}", format!("{fraction:03}").trim_end_matches('0'))
-    }
-}
-
-/// Cost = volume × unit price, in whole rupiah, rounded half up.
-pub fn cost_of(volume: Milli, unit_price: i64) -> i64 {
-    let product = i128::from(volume) * i128::from(unit_price);
-    i64::try_from((product + 500) / 1000).unwrap_or(i64::MAX)
-}
+pub use crate::money::{Milli, cost_of, format_volume, parse_volume};
 
 /// The figures a stage agreed on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -201,16 +174,21 @@ pub struct Figures {
 }
 
 impl Figures {
-    pub fn from_kamus(item: &KamusItem, volume: Milli, location: Location) -> Figures {
-        Figures {
+    /// A kamus item's figures at `volume`; an error when the cost passes its bound.
+    pub fn from_kamus(
+        item: &KamusItem,
+        volume: Milli,
+        location: Location,
+    ) -> Result<Figures, crate::money::MoneyError> {
+        Ok(Figures {
             kamus_code: item.code.clone(),
             unit: item.unit.clone(),
             unit_price: item.unit_price,
             volume,
-            cost: cost_of(volume, item.unit_price),
+            cost: cost_of(volume, item.unit_price)?,
             opd_code: item.opd_code.clone(),
             location,
-        }
+        })
     }
 }
 
@@ -234,11 +212,23 @@ pub struct ProposalFacts {
     pub cycle_id: Uuid,
     pub origin: Origin,
     pub records: Vec<StageRecord>,
+    /// The figures it was raised with (from the journal), for a decision at its entry stage.
+    pub submitted: Option<Figures>,
 }
 
 impl ProposalFacts {
     pub fn record(&self, stage: Stage) -> Option<&StageRecord> {
         self.records.iter().find(|r| r.stage == stage)
+    }
+
+    /// The figures `stage` received: those it was raised with at its entry stage, otherwise
+    /// those the stage below agreed and forwarded.
+    pub fn received(&self, stage: Stage) -> Option<&Figures> {
+        if stage == self.origin.entry_stage() {
+            self.submitted.as_ref()
+        } else {
+            Some(&self.record(stage.previous_forum()?)?.figures)
+        }
     }
 
     /// The forum that holds the proposal at `stage`: its location's region at that level.
@@ -302,6 +292,8 @@ pub struct ForumFacts {
     pub entries: Vec<ForumEntry>,
     /// The pagu indikatif kewilayahan, for a kecamatan forum.
     pub ceiling: Option<i64>,
+    /// Whether the forum this one forwards to has closed.
+    pub upper_closed: bool,
 }
 
 impl ForumFacts {
@@ -312,8 +304,10 @@ impl ForumFacts {
         accepted
     }
 
-    pub fn accepted_cost(&self) -> i64 {
-        self.accepted().iter().map(|e| e.cost).sum()
+    /// The total cost of what the forum accepted; an error only if the stored costs could not
+    /// have come through the rules.
+    pub fn accepted_cost(&self) -> Result<i64, crate::money::MoneyError> {
+        crate::money::sum(self.accepted().iter().map(|e| e.cost))
     }
 }
 
@@ -440,21 +434,6 @@ mod tests {
         assert_eq!(photo_kind(b"GIF89a"), None);
         assert_eq!(photo_kind(b"<svg"), None);
         assert_eq!(photo_kind(&[]), None);
-    }
-
-    #[test]
-    fn volumes_are_exact() {
-        assert_eq!(parse_volume("12"), Some(12_000));
-        assert_eq!(parse_volume("12,5"), Some(12_500));
-        assert_eq!(parse_volume("0.125"), Some(125));
-        assert_eq!(parse_volume("1.2345"), None);
-        assert_eq!(parse_volume("-1"), None);
-        assert_eq!(parse_volume("abc"), None);
-        assert_eq!(format_volume(12_500), "12,5");
-        assert_eq!(format_volume(3_000), "3");
-        assert_eq!(cost_of(12_500, 350_000), 4_375_000);
-        assert_eq!(cost_of(1, 1), 0);
-        assert_eq!(cost_of(500, 1), 1);
     }
 
     #[test]

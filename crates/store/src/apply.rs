@@ -228,8 +228,22 @@ pub(crate) async fn apply(
                 let meeting = serde_json::to_string(meeting).map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 upsert_forum(txn, key, Some(meeting), None).await?;
             }
-            Event::ForumClosed { forum: key, .. } => {
+            Event::ForumClosed { forum: key, not_forwarded, .. } => {
                 upsert_forum(txn, key, None, Some(true)).await?;
+                for chunk in not_forwarded.chunks(500) {
+                    proposal_stage::Entity::update_many()
+                        .col_expr(proposal_stage::Column::Status, Status::NotForwarded.as_str().into())
+                        .filter(proposal_stage::Column::ProposalId.is_in(chunk.to_vec()))
+                        .filter(proposal_stage::Column::Stage.eq(key.stage.as_str()))
+                        .exec(txn)
+                        .await?;
+                    proposal::Entity::update_many()
+                        .col_expr(proposal::Column::CurrentStatus, Status::NotForwarded.as_str().into())
+                        .filter(proposal::Column::Id.is_in(chunk.to_vec()))
+                        .filter(proposal::Column::CurrentStage.eq(key.stage.as_str()))
+                        .exec(txn)
+                        .await?;
+                }
             }
             Event::ProposalsForwarded { from, to, proposals } => {
                 for chunk in proposals.chunks(500) {

@@ -8,7 +8,7 @@ use domain::masterdata::{Bidang, KamusItem};
 use domain::planning::{
     Figures, ForumEntry, ForumFacts, ForumKey, Location, Meeting, Origin, Point, ProposalFacts, StageRecord, Status,
 };
-use domain::{Actor, Command, DomainError, Entity, Facts, Region, RegionCode, RegionLevel};
+use domain::{Actor, Command, DomainError, Entity, Event, Facts, Region, RegionCode, RegionLevel};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
@@ -16,8 +16,8 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::entity::{
-    app_user, ceiling, cycle, cycle_stage, forum, kamus_item, opd, pemda, photo, proposal, proposal_stage, region,
-    support, user_grant,
+    app_user, ceiling, cycle, cycle_stage, forum, journal, journal_subject, kamus_item, opd, pemda, photo, proposal,
+    proposal_stage, region, support, user_grant,
 };
 use crate::{Result, StoreError};
 
@@ -258,7 +258,30 @@ pub(crate) async fn proposal_facts(db: &impl ConnectionTrait, id: Uuid) -> Resul
         cycle_id: row.cycle_id,
         origin: Origin::parse(&row.origin).ok_or_else(|| StoreError::Corrupt(row.origin.clone()))?,
         records,
+        submitted: submitted_figures(db, id, &row.pemda_code).await?,
     }))
+}
+
+/// The figures a proposal was raised with, from its first journal entry: the one place they are
+/// kept once its entry stage has decided otherwise.
+async fn submitted_figures(db: &impl ConnectionTrait, id: Uuid, pemda: &str) -> Result<Option<Figures>> {
+    let Some(first) = journal_subject::Entity::find()
+        .filter(journal_subject::Column::ProposalId.eq(id))
+        .filter(journal_subject::Column::PemdaCode.eq(pemda))
+        .order_by_asc(journal_subject::Column::Seq)
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(entry) = journal::Entity::find_by_id((pemda.to_string(), first.seq)).one(db).await? else {
+        return Ok(None);
+    };
+    match serde_json::from_str::<Event>(&entry.payload) {
+        Ok(Event::ProposalSubmitted { figures, .. }) => Ok(Some(figures)),
+        Ok(_) => Ok(None),
+        Err(e) => Err(StoreError::Corrupt(format!("journal {pemda}#{}: {e}", first.seq))),
+    }
 }
 
 /// A forum and what it holds at its stage; a forum nobody has touched yet is open and empty.
@@ -268,7 +291,14 @@ pub(crate) async fn forum_facts(db: &impl ConnectionTrait, key: &ForumKey, with_
         .await?;
     if !with_entries {
         let closed = row.is_some_and(|r| r.closed);
-        return Ok(ForumFacts { key: key.clone(), closed, meeting: None, entries: Vec::new(), ceiling: None });
+        return Ok(ForumFacts {
+            key: key.clone(),
+            closed,
+            meeting: None,
+            entries: Vec::new(),
+            ceiling: None,
+            upper_closed: false,
+        });
     }
     let entries = proposal_stage::Entity::find()
         .filter(proposal_stage::Column::CycleId.eq(key.cycle_id))
@@ -295,7 +325,18 @@ pub(crate) async fn forum_facts(db: &impl ConnectionTrait, key: &ForumKey, with_
         Some(row) => (row.closed, row.meeting.and_then(|m| serde_json::from_str::<Meeting>(&m).ok())),
         None => (false, None),
     };
-    Ok(ForumFacts { key: key.clone(), closed, meeting, entries, ceiling })
+    // The forum this one forwards to, when the next stage meets over a region.
+    let upper = key.stage.next_forum().filter(|next| next.forum_depth().is_some()).zip(key.region.parent());
+    let upper_closed = match upper {
+        Some((stage, region)) => {
+            forum::Entity::find_by_id((key.cycle_id, stage.as_str().to_string(), region.to_string()))
+                .one(db)
+                .await?
+                .is_some_and(|r| r.closed)
+        }
+        None => false,
+    };
+    Ok(ForumFacts { key: key.clone(), closed, meeting, entries, ceiling, upper_closed })
 }
 
 pub(crate) fn to_region(row: &region::Model) -> Option<Region> {

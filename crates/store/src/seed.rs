@@ -501,13 +501,17 @@ impl PlannedProposal {
         self.at_kelurahan.volume(self.volume)
     }
 
+    // The demo's volumes and prices are small: every cost is far inside the bound, and a cost
+    // that were not would make its proposal's submission fail loudly when seeded.
     fn forwarded_cost(&self) -> i64 {
-        self.forwarded_volume().map_or(0, |v| cost_of(v * 1000, self.price))
+        self.forwarded_volume().and_then(|v| cost_of(v * 1000, self.price).ok()).unwrap_or(0)
     }
 
     fn kecamatan_cost(&self) -> i64 {
         match (&self.at_kecamatan, self.forwarded_volume()) {
-            (Some(verdict), Some(volume)) => verdict.volume(volume).map_or(0, |v| cost_of(v * 1000, self.price)),
+            (Some(verdict), Some(volume)) => {
+                verdict.volume(volume).and_then(|v| cost_of(v * 1000, self.price).ok()).unwrap_or(0)
+            }
             _ => 0,
         }
     }

@@ -96,13 +96,16 @@ async fn the_demo_holds_a_cycle_at_the_musrenbang_kecamatan() {
             KECAMATAN_DECIDED => {
                 assert_eq!(pending, 0);
                 assert!(forum.facts.meeting.is_some());
-                assert!(forum.facts.accepted_cost() > forum.facts.ceiling.unwrap(), "over its ceiling");
+                assert!(forum.facts.accepted_cost().unwrap() > forum.facts.ceiling.unwrap(), "over its ceiling");
             }
             KECAMATAN_HALF_DECIDED => assert!(0 < pending && pending < forum.items.len(), "{pending}"),
             _ => {
                 assert_eq!(pending, forum.items.len(), "{region}: nothing decided yet");
                 assert!(pending > 0, "{region}");
-                assert!(forum.facts.accepted_cost() <= forum.facts.ceiling.unwrap(), "{region} fits its ceiling");
+                assert!(
+                    forum.facts.accepted_cost().unwrap() <= forum.facts.ceiling.unwrap(),
+                    "{region} fits its ceiling"
+                );
             }
         }
     }

@@ -2,8 +2,12 @@
 //! actors, after each of which the rules the domain promises must still hold.
 //! - a closed forum never changes;
 //! - no forum closes with more accepted than its cap, or (kecamatan) over its ceiling;
-//! - every decision other than a plain accept carries a reason;
+//! - every decision other than a plain accept carries a reason, and a record's figures differ
+//!   from what it received only with such a decision;
 //! - what a lower stage agreed is never altered once it forwarded;
+//! - nothing is forwarded into a forum that has closed or whose window is over, and no proposal
+//!   waits in a closed forum;
+//! - volumes, prices, costs and ceilings up to the type's limits are refused or exact;
 //! - the journal verifies.
 
 use std::collections::HashMap;
@@ -11,8 +15,9 @@ use std::collections::HashMap;
 use domain::command::{AddLingkungan, CreateUser, GrantInput};
 use domain::cycle::{ForwardCaps, Stage, Window};
 use domain::masterdata::KamusInput;
+use domain::money::AMOUNT_MAX;
 use domain::musrenbang::{CreateCycle, DecisionInput, MeetingInput, ProposalInput};
-use domain::planning::{ForumKey, StageRecord, Status};
+use domain::planning::{Figures, ForumKey, StageRecord, Status};
 use domain::{Actor, Command, RegionCode};
 use proptest::prelude::*;
 use store::Store;
@@ -27,12 +32,66 @@ fn code(s: &str) -> RegionCode {
 /// One random step: who acts, and what they try.
 #[derive(Debug, Clone)]
 enum Step {
-    Submit { actor: usize, lingkungan: usize, volume: u32 },
-    Decide { actor: usize, proposal: usize, stage: usize, kind: usize, volume: u32, reason: bool },
-    Rank { actor: usize, forum: usize, shuffle: u64 },
-    Minutes { actor: usize, forum: usize },
-    Close { actor: usize, forum: usize },
-    Ceiling { amount: u32 },
+    Submit {
+        actor: usize,
+        lingkungan: usize,
+        kamus: usize,
+        volume: String,
+    },
+    Decide {
+        actor: usize,
+        proposal: usize,
+        stage: usize,
+        kind: usize,
+        volume: String,
+        reason: bool,
+    },
+    Rank {
+        actor: usize,
+        forum: usize,
+        shuffle: u64,
+    },
+    Minutes {
+        actor: usize,
+        forum: usize,
+    },
+    Close {
+        actor: usize,
+        forum: usize,
+    },
+    Ceiling {
+        amount: String,
+    },
+    /// Bappeda ends a stage's window now (`end`), or opens it again.
+    Window {
+        stage: usize,
+        end: bool,
+    },
+}
+
+/// Volumes as typed: mostly plain, sometimes at and past every bound and the type's limits.
+fn volume() -> impl Strategy<Value = String> {
+    let extreme = prop_oneof![
+        Just("1000000".to_string()),
+        Just("1000000,001".to_string()),
+        Just("999999,999".to_string()),
+        Just(i64::MAX.to_string()),
+        Just(u64::MAX.to_string()),
+        Just("0".to_string()),
+        Just("1,".to_string()),
+    ];
+    prop_oneof![8 => (1..50u32).prop_map(|v| v.to_string()), 1 => extreme, 1 => any::<u64>().prop_map(|v| v.to_string())]
+}
+
+/// Ceilings as typed: small, at the bound, past it, and at the type's limits.
+fn amount() -> impl Strategy<Value = String> {
+    let extreme = prop_oneof![
+        Just(AMOUNT_MAX.to_string()),
+        Just((AMOUNT_MAX + 1).to_string()),
+        Just(i64::MAX.to_string()),
+        Just(u64::MAX.to_string()),
+    ];
+    prop_oneof![8 => (1..200u64).prop_map(|a| (a * 100_000).to_string()), 2 => extreme]
 }
 
 /// The actor of a step: mostly the one who runs the forum concerned (so forums do progress and
@@ -47,13 +106,14 @@ fn step() -> impl Strategy<Value = Step> {
             .prop_flat_map(move |(forum, seed)| actor_for(forum).prop_map(move |actor| make(actor, forum, seed)))
     };
     prop_oneof![
-        3 => (0..2usize, 1..50u32).prop_flat_map(|(lingkungan, volume)| actor_for(lingkungan).prop_map(move |actor| Step::Submit { actor, lingkungan, volume })),
-        5 => (0..12usize, 0..2usize, 0..3usize, 1..50u32, proptest::bool::weighted(0.8))
-            .prop_flat_map(|(proposal, stage, kind, volume, reason)| actor_for(2 + stage).prop_map(move |actor| Step::Decide { actor, proposal, stage, kind, volume, reason })),
+        3 => (0..2usize, 0..2usize, volume()).prop_flat_map(|(lingkungan, kamus, volume)| actor_for(lingkungan).prop_map(move |actor| Step::Submit { actor, lingkungan, kamus, volume: volume.clone() })),
+        5 => (0..12usize, 0..2usize, 0..3usize, volume(), proptest::bool::weighted(0.8))
+            .prop_flat_map(|(proposal, stage, kind, volume, reason)| actor_for(2 + stage).prop_map(move |actor| Step::Decide { actor, proposal, stage, kind, volume: volume.clone(), reason })),
         3 => forum_step(|actor, forum, shuffle| Step::Rank { actor, forum, shuffle }),
         2 => forum_step(|actor, forum, _| Step::Minutes { actor, forum }),
         3 => forum_step(|actor, forum, _| Step::Close { actor, forum }),
-        1 => (1..200u32).prop_map(|amount| Step::Ceiling { amount }),
+        1 => amount().prop_map(|amount| Step::Ceiling { amount }),
+        1 => (0..3usize, proptest::bool::weighted(0.6)).prop_map(|(stage, end)| Step::Window { stage, end }),
     ]
 }
 
@@ -76,6 +136,7 @@ struct World {
     proposals: Vec<Uuid>,
     forums: Vec<ForumKey>,
     admin: Actor,
+    open: Window,
 }
 
 async fn world() -> (store::testing::TestDatabase, World) {
@@ -131,7 +192,15 @@ async fn world() -> (store::testing::TestDatabase, World) {
         bidang: "infrastruktur_kewilayahan".into(),
         fisik: "ya".into(),
     };
-    setup.push(Command::UpsertKamus { pemda, tahun_anggaran: 2030, items: vec![item], batch: false });
+    // The dearest unit the kamus takes: with a large volume, a cost past every bound.
+    let dear = KamusInput {
+        code: "M".into(),
+        name: "Jembatan".into(),
+        unit: "unit".into(),
+        unit_price: domain::money::PRICE_MAX.to_string(),
+        ..item.clone()
+    };
+    setup.push(Command::UpsertKamus { pemda, tahun_anggaran: 2030, items: vec![item, dear], batch: false });
     store.execute_batch(&admin, &setup, now).await.unwrap();
     let forums = vec![
         ForumKey { cycle_id: cycle, stage: Stage::RembukWarga, region: code(LINGKUNGAN[0]) },
@@ -140,7 +209,7 @@ async fn world() -> (store::testing::TestDatabase, World) {
         ForumKey { cycle_id: cycle, stage: Stage::MusrenbangKecamatan, region: code("12.71.01") },
         ForumKey { cycle_id: cycle, stage: Stage::MusrenbangKelurahan, region: code("12.71.01.1002") },
     ];
-    let world = World { store, cycle, actors, proposals: Vec::new(), forums, admin };
+    let world = World { store, cycle, actors, proposals: Vec::new(), forums, admin, open };
     (db, world)
 }
 
@@ -159,7 +228,7 @@ impl World {
     fn command(&self, step: &Step, store_view: &HashMap<ForumKey, Vec<Uuid>>) -> Option<(Actor, Command)> {
         let now_proposal = |index: usize| self.proposals.get(index % self.proposals.len().max(1)).copied();
         Some(match step {
-            Step::Submit { actor, lingkungan, volume } => (
+            Step::Submit { actor, lingkungan, kamus, volume } => (
                 self.actors[*actor].clone(),
                 Command::SubmitProposal(ProposalInput {
                     proposal_id: Uuid::now_v7(),
@@ -167,8 +236,8 @@ impl World {
                     stage: Stage::RembukWarga,
                     title: "Usulan".into(),
                     problem: "Masalah".into(),
-                    kamus_code: "K".into(),
-                    volume: volume.to_string(),
+                    kamus_code: ["K", "M"][*kamus].into(),
+                    volume: volume.clone(),
                     lingkungan: LINGKUNGAN[*lingkungan].into(),
                     address: "Jl. A".into(),
                     latitude: String::new(),
@@ -216,12 +285,17 @@ impl World {
             }
             Step::Ceiling { amount } => (
                 self.admin.clone(),
-                Command::SetCeiling {
-                    cycle_id: self.cycle,
-                    kecamatan: "12.71.01".into(),
-                    amount: format!("{}", u64::from(*amount) * 100_000),
-                },
+                Command::SetCeiling { cycle_id: self.cycle, kecamatan: "12.71.01".into(), amount: amount.clone() },
             ),
+            Step::Window { stage, end } => {
+                let now = OffsetDateTime::now_utc();
+                let past = Window { opens: now - Duration::days(2), closes: now - Duration::hours(1) };
+                let window = if *end { past } else { self.open };
+                (
+                    self.admin.clone(),
+                    Command::SetStageWindow { cycle_id: self.cycle, stage: Stage::FORUMS[*stage], window },
+                )
+            }
         })
     }
 }
@@ -241,8 +315,9 @@ async fn records(world: &World) -> HashMap<(Uuid, Stage), StageRecord> {
 
 async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
     let (_db, mut world) = world().await;
-    let now = OffsetDateTime::now_utc();
+    let mut submitted: HashMap<Uuid, Figures> = HashMap::new();
     for step in steps {
+        let now = OffsetDateTime::now_utc();
         // What each forum has accepted now, for rankings that are sometimes right.
         let mut accepted = HashMap::new();
         let mut closed = HashMap::new();
@@ -259,6 +334,12 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
             world.proposals.push(input.proposal_id);
         }
         let after = records(&world).await;
+        if let (Ok(_), Command::SubmitProposal(input)) = (&result, &command) {
+            let record = &after[&(input.proposal_id, Stage::RembukWarga)];
+            prop_assert!((1..=domain::money::VOLUME_MAX).contains(&record.figures.volume));
+            prop_assert!((0..=AMOUNT_MAX).contains(&record.figures.cost));
+            submitted.insert(input.proposal_id, record.figures.clone());
+        }
 
         // A closed forum never changes: the records at its stage in its region are as they were.
         for (key, (was_closed, _)) in &closed {
@@ -281,19 +362,57 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
             }
             let (_, facts) = &closed[forum];
             let cycle = world.store.cycle(world.cycle).await.unwrap().unwrap();
+            // A rembuk warga over its cap forwards its first `cap` and records the rest as
+            // not forwarded; the others must have brought their list under the cap themselves.
+            let after_close = world.store.forum(forum).await.unwrap().facts;
+            let forwarded = after_close.accepted().len();
             if let Some(cap) = cycle.caps.for_stage(forum.stage) {
-                prop_assert!(facts.accepted().len() <= cap as usize);
+                prop_assert!(forwarded <= cap as usize);
+                if forum.stage != Stage::RembukWarga {
+                    prop_assert!(facts.accepted().len() <= cap as usize);
+                }
             }
+            let not_forwarded = after_close.entries.iter().filter(|e| e.status == Status::NotForwarded).count();
+            prop_assert_eq!(forwarded + not_forwarded, facts.accepted().len());
             if forum.stage == Stage::MusrenbangKecamatan {
-                prop_assert!(facts.ceiling.is_some_and(|c| facts.accepted_cost() <= c));
+                prop_assert!(facts.ceiling.is_some_and(|c| facts.accepted_cost().is_ok_and(|total| total <= c)));
             }
             prop_assert!(facts.entries.iter().all(|e| e.status != Status::Pending));
+            // What went up reached a forum that can still decide it.
+            if forwarded > 0
+                && let Some(next) = forum.stage.next_forum()
+            {
+                prop_assert!(cycle.windows.get(&next).is_none_or(|w| now < w.closes), "forwarded into an ended stage");
+                let upper =
+                    world.forums.iter().find(|k| k.stage == next && forum.region.parent().as_ref() == Some(&k.region));
+                if let Some(upper) = upper {
+                    prop_assert!(!closed[upper].0, "forwarded into a closed forum");
+                }
+            }
+        }
+        // No proposal waits in a closed forum.
+        for key in &world.forums {
+            let facts = world.store.forum(key).await.unwrap().facts;
+            if facts.closed {
+                prop_assert!(facts.entries.iter().all(|e| e.status != Status::Pending), "pending in closed {:?}", key);
+            }
         }
         // Every non-plain decision has its reason; earlier stages' records never move.
         for ((id, stage), record) in &after {
             if matches!(record.status, Status::Rejected | Status::AcceptedWithChanges) {
                 prop_assert!(record.reason.as_deref().is_some_and(|r| !r.trim().is_empty()), "{:?}", record);
             }
+            // Figures differ from what the stage received only with a reasoned change.
+            let received = match stage.previous_forum().and_then(|below| after.get(&(*id, below))) {
+                Some(below) => Some(&below.figures),
+                None => submitted.get(id),
+            };
+            if record.status != Status::AcceptedWithChanges
+                && let Some(received) = received
+            {
+                prop_assert_eq!(&record.figures, received, "figures changed without a reason: {:?}", record);
+            }
+            prop_assert!((0..=AMOUNT_MAX).contains(&record.figures.cost));
             let moved_on = after.keys().any(|(other, later)| other == id && later > stage);
             if moved_on && let Some(old) = before.get(&(*id, *stage)) {
                 let was_forwarded = before.keys().any(|(other, later)| other == id && later > stage);

@@ -150,6 +150,11 @@ impl Tr {
             }
             Rule::TooSmall => self.f("rule.too_small", &[("field", field)]),
             Rule::TooLarge => self.f("rule.too_large", &[("field", field)]),
+            Rule::AboveMax { max } => self.f("rule.above_max", &[("field", field), ("max", &self.number(*max))]),
+            Rule::CostAboveMax { max } => {
+                self.f("rule.cost_above_max", &[("field", field), ("max", &self.rupiah(*max))])
+            }
+            Rule::ControlCharacter => self.f("rule.control_character", &[("field", field)]),
             Rule::UnknownOpd => self.f("rule.unknown_opd", &[("field", field)]),
             Rule::UnknownKamus => self.f("rule.unknown_kamus", &[("field", field)]),
             Rule::OutsideIndonesia => self.f("rule.outside_indonesia", &[("field", field)]),
@@ -219,6 +224,8 @@ impl Tr {
             NoCeiling => self.t("close.no_ceiling").to_string(),
             NoMinutes => self.t("close.no_minutes").to_string(),
             Empty => self.t("close.empty").to_string(),
+            TotalTooLarge => self.t("close.total_too_large").to_string(),
+            UpperClosed { stage } => self.f("close.upper_closed", &[("stage", self.stage(*stage))]),
         }
     }
 

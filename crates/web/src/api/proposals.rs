@@ -497,7 +497,9 @@ pub struct ForumJson {
     accepted: usize,
     /// How many it may forward (none = no cap).
     cap: Option<u32>,
-    accepted_cost: i64,
+    /// The sum of the accepted costs; null only for data stored before costs were bounded,
+    /// whose sum would not fit.
+    accepted_cost: Option<i64>,
     /// The pagu indikatif kewilayahan, for a kecamatan forum.
     ceiling: Option<i64>,
     /// In rank order, then in the order they arrived.
@@ -528,7 +530,7 @@ async fn forum(
         minutes: facts.meeting.clone(),
         accepted: facts.accepted().len(),
         cap: cycle.caps.for_stage(key.stage),
-        accepted_cost: facts.accepted_cost(),
+        accepted_cost: facts.accepted_cost().ok(),
         ceiling: facts.ceiling,
         items: view
             .items

@@ -257,7 +257,9 @@ async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, errors: Vec<String>, page
             }
         })
         .collect();
-    let total = facts.accepted_cost();
+    // Only costs the rules let in are stored, so the sum fits; data written before the bounds
+    // existed may not, and is shown as such rather than as a wrapped figure.
+    let total = facts.accepted_cost().ok();
     let accepted = facts.accepted().len();
     let cap = cycle.caps.for_stage(key.stage);
     let accepted_text = match cap {
@@ -325,9 +327,9 @@ async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, errors: Vec<String>, page
         new_href: format!("/proposals/new?cycle={}&stage={}&region={}", key.cycle_id, key.stage.as_str(), key.region),
         accepted: accepted_text,
         pending: facts.entries.iter().filter(|e| e.status == Status::Pending).count(),
-        total: tr.rupiah(total),
+        total: total.map_or_else(|| tr.t("forum.total_too_large").to_string(), |t| tr.rupiah(t)),
         ceiling: facts.ceiling.map(|c| tr.rupiah(c)),
-        remaining: facts.ceiling.map(|c| (tr.rupiah((c - total).abs()), total > c)),
+        remaining: facts.ceiling.zip(total).map(|(c, t)| (tr.rupiah((c - t).abs()), t > c)),
         items,
         can_act,
         can_decide: can_act && key.stage != Stage::RembukWarga,
