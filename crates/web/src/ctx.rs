@@ -267,7 +267,9 @@ pub async fn authenticate(
 ) -> AppResult<UserRecord> {
     let store = &state.store;
     let username = username.trim();
-    if username.is_empty() || username.len() > 64 || password.len() > domain::password::MAX_LENGTH * 4 {
+    // No username has control characters, and one with a NUL must not reach the query.
+    let impossible = username.is_empty() || username.len() > 64 || domain::error::has_forbidden_control(username);
+    if impossible || password.len() > domain::password::MAX_LENGTH * 4 {
         return Err(AppError::BadCredentials);
     }
     let found = store.credentials(username).await?;

@@ -5,6 +5,7 @@ pub mod api;
 mod assets;
 pub mod ctx;
 pub mod error;
+mod guard;
 pub mod i18n;
 mod pages;
 

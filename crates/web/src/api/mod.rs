@@ -70,6 +70,7 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .route("/api/v1/{*rest}", axum::routing::any(|| async { AppError::NotFound }))
+        .layer(middleware::from_fn(crate::guard::refuse_control_characters))
         .layer(middleware::from_fn(render_problems))
         .with_state(state)
 }

@@ -305,7 +305,13 @@ pub fn filter_of(
                 .ok_or_else(|| AppError::invalid("origin", domain::Rule::Format { expected: "origin" }))?,
         );
     }
-    filter.opd = present(opd);
+    if let Some(opd) = present(opd) {
+        // An OPD code has a code's shape; anything else matches nothing, and is told so.
+        let mut errors = domain::error::Errors::default();
+        let opd = domain::masterdata::check_code(&mut errors, "opd", &opd);
+        errors.into_result()?;
+        filter.opd = Some(opd);
+    }
     Ok(filter)
 }
 

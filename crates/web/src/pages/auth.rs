@@ -119,10 +119,21 @@ struct Next {
     next: Option<String>,
 }
 
-/// Only paths on this site: `next` must never send anyone elsewhere.
+/// Only paths on this site: `next` must never send anyone elsewhere. A same-site path starts
+/// with one `/` not followed by `/` or `\` (browsers read `/\host` as `//host`), and holds only
+/// visible ASCII: browsers drop tabs and line breaks from URLs (`/\t/evil.example` becomes
+/// `//evil.example`), and a control character cannot be a header value at all. Anything else
+/// goes home.
 fn safe_next(next: Option<String>) -> String {
+    let same_site = |path: &str| {
+        let bytes = path.as_bytes();
+        bytes.first() == Some(&b'/')
+            && !matches!(bytes.get(1), Some(b'/' | b'\\'))
+            && !path.contains('\\')
+            && bytes.iter().all(|b| b.is_ascii_graphic())
+    };
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path,
+        Some(path) if same_site(&path) => path,
         _ => "/".to_string(),
     }
 }
@@ -149,5 +160,14 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example".into())), "/");
         assert_eq!(safe_next(Some("/\\evil.example".into())), "/");
         assert_eq!(safe_next(None), "/");
+        for hostile in
+            ["/\t/evil.example", "/\n/evil.example", "/\r\n/x", "/a b", "/\u{0}", "/\u{b}", "/ü", "\t//x", ""]
+        {
+            assert_eq!(safe_next(Some(hostile.into())), "/", "{hostile:?}");
+        }
+        assert_eq!(
+            safe_next(Some("/proposals?cycle=1&stage=rembuk_warga".into())),
+            "/proposals?cycle=1&stage=rembuk_warga"
+        );
     }
 }

@@ -41,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         .merge(cycles::router())
         .merge(masterdata::router())
         .fallback(|| async { AppError::NotFound })
+        .layer(middleware::from_fn(crate::guard::refuse_control_characters))
         .layer(middleware::from_fn_with_state(state.clone(), render_errors))
         .with_state(state)
 }
