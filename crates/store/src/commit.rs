@@ -3,7 +3,9 @@
 use domain::journal::{GENESIS_HASH, JournalEntry};
 use domain::{Actor, Command, DomainError, Entity, Event, RegionCode};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, SqlErr, TransactionTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, SqlErr, TransactionTrait,
+};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -11,11 +13,53 @@ use crate::entity::{chain_head, journal, journal_subject};
 use crate::security::SecurityEvent;
 use crate::{Result, Store, StoreError};
 
+/// How many writes may be admitted at once (running or waiting for the writer). Beyond it a
+/// write is refused before anything is read or written, with a time to retry: a queue this long
+/// already takes seconds to drain (about a hundred commits a second on SQLite), and a caller
+/// told "busy" can retry safely, where one left waiting past its patience would retry a write
+/// that may have landed.
+pub const WRITE_QUEUE_MAX: usize = 256;
+/// What a refused writer is told to wait, in seconds.
+const BUSY_RETRY_AFTER: u64 = 2;
+
+/// A place in the write queue, given back when the write ends however it ends.
+struct WriteSlot(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl Drop for WriteSlot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
 impl Store {
+    /// A place in the write queue, or `Busy` when it is full.
+    fn admit_writer(&self) -> Result<WriteSlot> {
+        let before = self.writers.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        let slot = WriteSlot(self.writers.clone());
+        if before >= WRITE_QUEUE_MAX {
+            return Err(StoreError::Busy { retry_after: BUSY_RETRY_AFTER });
+        }
+        Ok(slot)
+    }
+
+    /// Begins the write transaction; a connection that could not be had in time means nothing
+    /// was written, which the caller hears as `Busy`.
+    async fn begin_write(&self) -> Result<DatabaseTransaction> {
+        self.write.begin().await.map_err(|error| match error {
+            DbErr::ConnectionAcquire(_) => StoreError::Busy { retry_after: BUSY_RETRY_AFTER },
+            other => other.into(),
+        })
+    }
+
     /// Decides `command` for `actor` at `now` and commits what it causes. Returns the events,
     /// which are empty when the command changed nothing. A refusal by the access policy is
     /// written to the security log.
+    ///
+    /// Once admitted, a write runs to its end and its caller hears the outcome of its commit:
+    /// the web layer puts no timeout on writes (only on reads), so a change that landed is never
+    /// reported as failed.
     pub async fn execute(&self, actor: &Actor, command: &Command, now: OffsetDateTime) -> Result<Vec<Event>> {
+        let _slot = self.admit_writer()?;
         let result = self.decide_and_commit(actor, command, now).await;
         match result {
             Err(StoreError::Database(error))
@@ -47,7 +91,8 @@ impl Store {
     /// a seed). Each is decided on the state the ones before it left, and all must act in the
     /// same pemda.
     pub async fn execute_batch(&self, actor: &Actor, commands: &[Command], now: OffsetDateTime) -> Result<Vec<Event>> {
-        let txn = self.write.begin().await?;
+        let _slot = self.admit_writer()?;
+        let txn = self.begin_write().await?;
         let mut all = Vec::new();
         let mut batch_pemda = None;
         for command in commands {
@@ -66,7 +111,7 @@ impl Store {
         // transaction; everything is read again under the lock, so the decision sees the state it
         // changes.
         let pemda = crate::facts::resolve_pemda(&self.read, command).await?;
-        let txn = self.write.begin().await?;
+        let txn = self.begin_write().await?;
         let events = commit_in(&txn, &pemda, actor, command, now).await?;
         txn.commit().await?;
         Ok(events)
@@ -169,5 +214,41 @@ async fn commit_in(
         .await?;
         crate::apply::apply(txn, pemda, &events, actor, now).await?;
         Ok(events)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::Ordering;
+
+    use domain::command::AddLingkungan;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_full_write_queue_refuses_before_anything_is_written() {
+        let db = crate::testing::database().await.unwrap();
+        let store = &db.store;
+        let system = Actor::System { label: "test".into() };
+        let now = OffsetDateTime::now_utc();
+        store.add_official_pemda("12.71", &system, now).await.unwrap();
+        let add = |number: &str| {
+            Command::AddLingkungan(AddLingkungan {
+                kelurahan: "12.71.01.1001".into(),
+                number: number.into(),
+                name: format!("Lingkungan {number}"),
+            })
+        };
+        let head = store.verify_chain(&RegionCode::parse("12.71").unwrap()).await.unwrap().events;
+        store.writers.store(WRITE_QUEUE_MAX, Ordering::SeqCst);
+        let refused = store.execute(&system, &add("1"), now).await;
+        assert!(matches!(refused, Err(StoreError::Busy { retry_after }) if retry_after > 0), "{refused:?}");
+        let refused = store.execute_batch(&system, &[add("1")], now).await;
+        assert!(matches!(refused, Err(StoreError::Busy { .. })), "{refused:?}");
+        assert_eq!(store.writers.load(Ordering::SeqCst), WRITE_QUEUE_MAX, "a refusal gives its place back");
+        assert_eq!(store.verify_chain(&RegionCode::parse("12.71").unwrap()).await.unwrap().events, head);
+        store.writers.store(0, Ordering::SeqCst);
+        store.execute(&system, &add("1"), now).await.unwrap();
+        assert_eq!(store.writers.load(Ordering::SeqCst), 0, "a write gives its place back when done");
     }
 }

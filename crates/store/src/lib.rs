@@ -49,6 +49,10 @@ pub enum StoreError {
     Hashing(String),
     #[error("attachment storage: {0}")]
     Attachment(String),
+    /// Too many writes already wait for the writer, or the wait for it ran out: nothing was
+    /// written, and the caller may try again after this many seconds.
+    #[error("the writer is busy; nothing was written")]
+    Busy { retry_after: u64 },
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -82,6 +86,8 @@ pub struct Store {
     backend: Backend,
     /// Where photos and documents are kept; none until the binary or a test sets it.
     attachments: Option<attachments::Attachments>,
+    /// Writes admitted and not yet finished (see [`commit::WRITE_QUEUE_MAX`]).
+    writers: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Store {
@@ -90,12 +96,18 @@ impl Store {
         let store = if url.starts_with("sqlite:") {
             let read = Database::connect(sqlite_options(url, 8)).await?;
             let write = Database::connect(sqlite_options(url, 1)).await?;
-            Store { read, write, backend: Backend::Sqlite, attachments: None }
+            Store { read, write, backend: Backend::Sqlite, attachments: None, writers: Default::default() }
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let mut options = ConnectOptions::new(url.to_string());
             options.max_connections(16).acquire_timeout(Duration::from_secs(30)).sqlx_logging(false);
             let pool = Database::connect(options).await?;
-            Store { read: pool.clone(), write: pool, backend: Backend::Postgres, attachments: None }
+            Store {
+                read: pool.clone(),
+                write: pool,
+                backend: Backend::Postgres,
+                attachments: None,
+                writers: Default::default(),
+            }
         } else {
             return Err(StoreError::UnsupportedUrl);
         };

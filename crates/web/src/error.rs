@@ -34,6 +34,10 @@ pub enum AppError {
     ForumClosed,
     /// The forum cannot close yet, and why.
     CannotClose(domain::musrenbang::CloseProblem),
+    /// The writer's queue is full: nothing was written; try again after this many seconds.
+    Busy {
+        retry_after: u64,
+    },
     /// Something on our side; the message is for the log.
     Internal(Arc<str>),
 }
@@ -48,6 +52,7 @@ impl AppError {
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::StageClosed { .. } | AppError::ForumClosed | AppError::CannotClose(_) => StatusCode::CONFLICT,
+            AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -81,6 +86,7 @@ impl From<StoreError> for AppError {
         match error {
             StoreError::Domain(domain) => domain.into(),
             StoreError::Conflict => AppError::AlreadyExists,
+            StoreError::Busy { retry_after } => AppError::Busy { retry_after },
             other => AppError::internal(other),
         }
     }
@@ -96,7 +102,7 @@ impl IntoResponse for AppError {
             tracing::error!(%cause, "request failed");
         }
         let mut response = self.status().into_response();
-        if let AppError::Throttled { retry_after } = &self
+        if let AppError::Throttled { retry_after } | AppError::Busy { retry_after } = &self
             && let Ok(value) = retry_after.to_string().parse()
         {
             response.headers_mut().insert(axum::http::header::RETRY_AFTER, value);

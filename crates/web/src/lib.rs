@@ -19,7 +19,6 @@ use store::sessions::DbSessionStore;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -71,6 +70,24 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The most a request body may hold: a CSV of lingkungan for a whole pemda fits easily.
 const BODY_LIMIT: usize = 8 * 1024 * 1024;
 
+/// How long a read may take before it is answered 408.
+const READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Puts a time limit on reads only. A write, once the store admitted it, runs to its commit and
+/// answers with its outcome: a timeout answer to a change that then lands would make its sender
+/// retry it and write it twice. The store bounds how long writes queue instead (503 with
+/// `Retry-After` before anything is written).
+async fn time_out_reads(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if !matches!(*request.method(), axum::http::Method::GET | axum::http::Method::HEAD) {
+        return next.run(request).await;
+    }
+    match tokio::time::timeout(READ_TIMEOUT, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => axum::http::StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
+}
+
 /// The whole application.
 pub fn app(store: Store, config: Config) -> Router {
     let csp = HeaderValue::from_str(&config.content_security_policy())
@@ -99,6 +116,37 @@ pub fn app(store: Store, config: Config) -> Router {
         // axum's own extractors stop at 2 MB unless told otherwise; photos may weigh 5 MB.
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(axum::middleware::from_fn(time_out_reads))
         .layer(TraceLayer::new_for_http())
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    /// A write that takes longer than the read timeout is answered with its own outcome.
+    #[tokio::test(start_paused = true)]
+    async fn only_reads_are_timed_out() {
+        let slow = || async {
+            tokio::time::sleep(READ_TIMEOUT + Duration::from_secs(5)).await;
+            StatusCode::CREATED
+        };
+        let app = Router::new().route("/", get(slow).post(slow)).layer(axum::middleware::from_fn(time_out_reads));
+        let status = |method: &'static str| {
+            let app = app.clone();
+            async move {
+                app.oneshot(Request::builder().method(method).uri("/").body(Body::empty()).unwrap())
+                    .await
+                    .unwrap()
+                    .status()
+            }
+        };
+        assert_eq!(status("GET").await, StatusCode::REQUEST_TIMEOUT);
+        assert_eq!(status("POST").await, StatusCode::CREATED);
+    }
 }

@@ -141,6 +141,7 @@ fn problem(tr: &Tr, error: &AppError) -> Problem {
         AppError::CannotClose(problem) => {
             ("cannot-close", tr.t("error.cannot_close"), Some(tr.close_problem(problem)), Vec::new())
         }
+        AppError::Busy { .. } => ("busy", tr.t("error.busy"), None, Vec::new()),
         AppError::Internal(_) => ("internal", tr.t("error.internal"), None, Vec::new()),
     };
     let context = match error {
