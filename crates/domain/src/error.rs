@@ -83,6 +83,10 @@ pub enum Rule {
     },
     /// A pokir window that would still be open when the musrenbang RKPD begins.
     PokirAfterRkpd,
+    /// An image wider or taller than `max` pixels.
+    PhotoDimensions {
+        max: u32,
+    },
     /// More photos than a proposal may carry.
     TooManyPhotos {
         max: usize,

@@ -74,6 +74,14 @@ impl Default for ChainVerifier {
 }
 
 impl ChainVerifier {
+    /// A verifier that continues after entry `seq`, whose hash was `hash` when an earlier walk
+    /// verified the chain up to it: checking only what came since costs what was added, not
+    /// the whole history. It trusts that earlier walk; only a walk from the start (`default`)
+    /// would see an entry before `seq` edited since.
+    pub fn resume(seq: i64, hash: &str) -> Self {
+        ChainVerifier { expected_seq: seq + 1, prev_hash: hash.to_string(), first_broken: None }
+    }
+
     pub fn push(&mut self, entry: &JournalEntry) {
         if self.first_broken.is_none() {
             let intact = entry.seq == self.expected_seq
@@ -128,6 +136,27 @@ mod tests {
                 entry
             })
             .collect()
+    }
+
+    #[test]
+    fn a_resumed_walk_checks_only_what_came_after_and_still_catches_it() {
+        let entries = chain(10);
+        let mut verifier = ChainVerifier::resume(6, &entries[5].hash);
+        entries[6..].iter().for_each(|e| verifier.push(e));
+        let head = (10, entries[9].hash.as_str());
+        let report = verifier.finish(Some(head));
+        assert_eq!((report.valid, report.events), (true, 10));
+
+        let mut edited = entries.clone();
+        edited[7].payload = "{\"n\":0}".into();
+        let mut verifier = ChainVerifier::resume(6, &entries[5].hash);
+        edited[6..].iter().for_each(|e| verifier.push(e));
+        assert_eq!(verifier.finish(Some(head)).first_broken, Some(8));
+
+        // Resumed from a hash the entry no longer has: the first new link fails.
+        let mut verifier = ChainVerifier::resume(6, GENESIS_HASH);
+        entries[6..].iter().for_each(|e| verifier.push(e));
+        assert_eq!(verifier.finish(Some(head)).first_broken, Some(7));
     }
 
     fn verify(entries: &[JournalEntry], head: Option<(i64, &str)>) -> ChainReport {

@@ -326,19 +326,7 @@ pub const PHOTO_MAX_BYTES: u64 = 5 * 1024 * 1024;
 /// How many photos one proposal may carry.
 pub const PHOTOS_PER_PROPOSAL: usize = 10;
 
-/// The kind of image the bytes are, judged by their content (never by a name or a header the
-/// sender chose): JPEG or PNG, or nothing.
-pub fn photo_kind(head: &[u8]) -> Option<&'static str> {
-    if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if head.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
-        Some("image/png")
-    } else {
-        None
-    }
-}
-
-/// The content types [`photo_kind`] recognises.
+/// The content types a photo may have (the store decodes each upload to know it).
 pub fn photo_kind_of(content_type: &str) -> Option<&'static str> {
     ["image/jpeg", "image/png"].into_iter().find(|k| *k == content_type)
 }
@@ -426,15 +414,6 @@ pub fn red_flags(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn photos_are_known_by_their_bytes() {
-        assert_eq!(photo_kind(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]), Some("image/jpeg"));
-        assert_eq!(photo_kind(b"\x89PNG\r\n\x1a\nrest"), Some("image/png"));
-        assert_eq!(photo_kind(b"GIF89a"), None);
-        assert_eq!(photo_kind(b"<svg"), None);
-        assert_eq!(photo_kind(&[]), None);
-    }
 
     #[test]
     fn points_must_lie_in_indonesia() {

@@ -177,7 +177,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Cmd::Serve { listen, demo, secure_cookies, tile_url } => {
             let store = open_store(&cli).await?;
-            let config = web::Config { demo: *demo, secure_cookies: *secure_cookies, tile_url: tile_url.clone() };
+            let exposed = web::Config::cookies_exposed(*listen, *secure_cookies);
+            let config = web::Config {
+                demo: *demo,
+                secure_cookies: *secure_cookies,
+                tile_url: tile_url.clone(),
+                exposed_without_secure_cookies: exposed,
+            };
             serve(store, *listen, config).await?;
         }
         Cmd::Migrate => {
@@ -284,8 +290,20 @@ async fn serve(store: Store, listen: SocketAddr, config: web::Config) -> anyhow:
     });
     let backend = store.backend().name();
     let demo = config.demo;
+    let config_exposed = config.exposed_without_secure_cookies;
     let app = web::app(store, config);
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    if config_exposed {
+        tracing::warn!(
+            %listen,
+            "session cookies are NOT marked Secure while listening beyond this machine: behind HTTPS, \
+             start with --secure-cookies (RENCANA_SECURE_COOKIES=1), or a login can travel in clear"
+        );
+        eprintln!(
+            "WARNING: listening on {listen} without --secure-cookies. Behind HTTPS (almost every deployment \
+             beyond this machine), set --secure-cookies or RENCANA_SECURE_COOKIES=1."
+        );
+    }
     tracing::info!(%listen, database = backend, demo, "serving on http://{listen}");
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     tracing::info!("stopped");

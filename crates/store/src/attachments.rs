@@ -13,6 +13,59 @@ use sha2::{Digest, Sha256};
 
 use crate::{Result, StoreError};
 
+/// The longest side a photo may have, in pixels: a 40-megapixel camera's, with room to spare.
+pub const PHOTO_MAX_SIDE: u32 = 8_000;
+/// What decoding one photo may allocate; a small image that claims to be huge is refused, not
+/// allocated.
+const PHOTO_MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
+/// The JPEG quality photos are kept at: no visible loss on a phone's photo of a street.
+const JPEG_QUALITY: u8 = 85;
+
+/// A photo as it will be kept: its type and its bytes, encoded anew from the decoded pixels.
+#[derive(Debug, Clone)]
+pub struct CheckedPhoto {
+    pub content_type: &'static str,
+    pub bytes: Bytes,
+}
+
+/// Decodes an upload whole as a JPEG or PNG (judged by its content, never by a name or a
+/// header the sender chose), within the size and dimension bounds, and encodes it again. What
+/// is kept is then only pixels: nothing the sender appended (an HTML page after a PNG
+/// signature), and none of the camera's metadata (the GPS position of a resident's house).
+pub fn check_photo(bytes: &[u8]) -> std::result::Result<CheckedPhoto, domain::Rule> {
+    use image::{ImageFormat, ImageReader, Limits};
+    let max_mb = domain::planning::PHOTO_MAX_BYTES / (1024 * 1024);
+    if bytes.len() as u64 > domain::planning::PHOTO_MAX_BYTES {
+        return Err(domain::Rule::PhotoTooLarge { max_mb });
+    }
+    let reader =
+        ImageReader::new(std::io::Cursor::new(bytes)).with_guessed_format().map_err(|_| domain::Rule::PhotoType)?;
+    let format = reader.format().filter(|f| matches!(f, ImageFormat::Jpeg | ImageFormat::Png));
+    let Some(format) = format else { return Err(domain::Rule::PhotoType) };
+    let mut reader = reader;
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(PHOTO_MAX_SIDE);
+    limits.max_image_height = Some(PHOTO_MAX_SIDE);
+    limits.max_alloc = Some(PHOTO_MAX_DECODE_BYTES);
+    reader.limits(limits);
+    let decoded = reader.decode().map_err(|error| match error {
+        image::ImageError::Limits(_) => domain::Rule::PhotoDimensions { max: PHOTO_MAX_SIDE },
+        _ => domain::Rule::PhotoType,
+    })?;
+    let mut out = std::io::Cursor::new(Vec::new());
+    let encoded = match format {
+        ImageFormat::Png => decoded.write_to(&mut out, ImageFormat::Png),
+        _ => {
+            // JPEG has no alpha channel; the few JPEGs in other colour types are made RGB.
+            let rgb = image::DynamicImage::ImageRgb8(decoded.to_rgb8());
+            rgb.write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY))
+        }
+    };
+    encoded.map_err(|_| domain::Rule::PhotoType)?;
+    let content_type = if format == ImageFormat::Png { "image/png" } else { "image/jpeg" };
+    Ok(CheckedPhoto { content_type, bytes: Bytes::from(out.into_inner()) })
+}
+
 #[derive(Debug, Clone)]
 pub struct Attachments {
     inner: Arc<dyn ObjectStore>,
@@ -56,5 +109,39 @@ impl Attachments {
             Err(object_store::Error::NotFound { .. }) => Ok(None),
             Err(other) => Err(storage_error(other)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_whole_images_are_kept_and_kept_anew() {
+        let png = crate::testing::png(3, 2);
+        let checked = check_photo(&png).unwrap();
+        assert_eq!(checked.content_type, "image/png");
+        let jpeg = crate::testing::jpeg(4, 4);
+        assert_eq!(check_photo(&jpeg).unwrap().content_type, "image/jpeg");
+
+        // A PNG signature with a page behind it, or a valid PNG with one appended.
+        let mut fake = b"\x89PNG\r\n\x1a\n".to_vec();
+        fake.extend_from_slice(b"<html><script>alert(1)</script></html>");
+        assert_eq!(check_photo(&fake).unwrap_err(), domain::Rule::PhotoType);
+        let mut polyglot = png.clone();
+        polyglot.extend_from_slice(b"<html><script>alert(1)</script></html>");
+        let kept = check_photo(&polyglot).unwrap();
+        assert!(!kept.bytes.windows(6).any(|w| w == b"<html>"), "only the pixels are kept");
+        let mut jpeg_magic = vec![0xFF, 0xD8, 0xFF, 0xE0];
+        jpeg_magic.extend_from_slice(b"not really a jpeg");
+        assert_eq!(check_photo(&jpeg_magic).unwrap_err(), domain::Rule::PhotoType);
+        assert_eq!(check_photo(b"GIF89a").unwrap_err(), domain::Rule::PhotoType);
+        assert_eq!(check_photo(&[]).unwrap_err(), domain::Rule::PhotoType);
+
+        // A header that claims more pixels than any photo has is refused before allocating.
+        let mut huge = crate::testing::png(1, 1);
+        huge[16..20].copy_from_slice(&60_000u32.to_be_bytes());
+        huge[20..24].copy_from_slice(&60_000u32.to_be_bytes());
+        assert!(check_photo(&huge).is_err());
     }
 }

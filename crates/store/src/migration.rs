@@ -7,7 +7,7 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Foundation), Box::new(Musrenbang), Box::new(Photos)]
+        vec![Box::new(Foundation), Box::new(Musrenbang), Box::new(Photos), Box::new(Checkpoints)]
     }
 }
 
@@ -693,5 +693,46 @@ impl MigrationTrait for Photos {
 
     async fn down(&self, _manager: &SchemaManager) -> Result<(), DbErr> {
         Err(DbErr::Migration("the photo schema is not reversible".into()))
+    }
+}
+
+#[derive(DeriveIden)]
+enum ChainCheckpoint {
+    Table,
+    PemdaCode,
+    Seq,
+    Hash,
+    FirstBroken,
+    CheckedAt,
+}
+
+/// Where each pemda's chain was last verified, so the public check walks only what came since.
+struct Checkpoints;
+
+impl MigrationName for Checkpoints {
+    fn name(&self) -> &str {
+        "m20261203_000004_chain_checkpoints"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Checkpoints {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(ChainCheckpoint::Table)
+                    .col(string_len(ChainCheckpoint::PemdaCode, 16).primary_key())
+                    .col(big_integer(ChainCheckpoint::Seq))
+                    .col(string_len(ChainCheckpoint::Hash, 64))
+                    .col(big_integer_null(ChainCheckpoint::FirstBroken))
+                    .col(timestamp_with_time_zone(ChainCheckpoint::CheckedAt))
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, _manager: &SchemaManager) -> Result<(), DbErr> {
+        Err(DbErr::Migration("the checkpoint schema is not reversible".into()))
     }
 }

@@ -294,8 +294,9 @@ impl Store {
             .collect())
     }
 
-    /// Stores a photo's bytes (checked to be a JPEG or PNG within the size limit) and records it
-    /// with the proposal, for `actor`, in the journal.
+    /// Stores a photo (decoded whole as a JPEG or PNG within the bounds, and encoded anew; see
+    /// [`crate::attachments::check_photo`]) and records it with the proposal, for `actor`, in
+    /// the journal.
     pub async fn attach_photo(
         &self,
         actor: &domain::Actor,
@@ -307,18 +308,16 @@ impl Store {
             .attachments
             .as_ref()
             .ok_or_else(|| StoreError::Attachment("no attachment storage configured".into()))?;
-        let size = bytes.len() as u64;
-        let Some(content_type) = domain::planning::photo_kind(&bytes) else {
-            return Err(domain::DomainError::field("photo", domain::Rule::PhotoType).into());
-        };
-        if size > domain::planning::PHOTO_MAX_BYTES {
-            let max_mb = domain::planning::PHOTO_MAX_BYTES / (1024 * 1024);
-            return Err(domain::DomainError::field("photo", domain::Rule::PhotoTooLarge { max_mb }).into());
-        }
+        // Decoding is CPU work: off the async threads.
+        let checked = tokio::task::spawn_blocking(move || crate::attachments::check_photo(&bytes))
+            .await
+            .map_err(|e| StoreError::Attachment(e.to_string()))?
+            .map_err(|rule| domain::DomainError::field("photo", rule))?;
+        let size = checked.bytes.len() as u64;
         // Stored before the record: a refused command leaves an unreferenced file, never a
         // record without its file.
-        let sha256 = attachments.put(bytes).await?;
-        let photo = PhotoRef { id: Uuid::now_v7(), sha256, content_type: content_type.to_string(), size };
+        let sha256 = attachments.put(checked.bytes).await?;
+        let photo = PhotoRef { id: Uuid::now_v7(), sha256, content_type: checked.content_type.to_string(), size };
         self.execute(actor, &domain::Command::AttachPhoto { proposal_id, photo: photo.clone() }, now).await?;
         Ok(photo)
     }

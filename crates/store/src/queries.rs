@@ -2,11 +2,11 @@
 
 use domain::journal::{ChainReport, ChainVerifier, JournalEntry};
 use domain::{Grant, Region, RegionCode, RegionLevel, Role, Scope, UserActor};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::entity::{app_user, chain_head, journal, pemda, region, user_grant};
+use crate::entity::{app_user, chain_checkpoint, chain_head, journal, pemda, region, user_grant};
 use crate::facts::to_region;
 use crate::{Result, Store};
 
@@ -189,32 +189,124 @@ impl Store {
         self.with_grants(users).await
     }
 
-    /// Recomputes the pemda's hash chain, a page of entries at a time. The head is read first
-    /// and the chain checked up to it, so that events written meanwhile do not look like damage.
+    /// Recomputes the pemda's whole hash chain from its first entry, a page of entries at a time
+    /// (the CLI and auditors). The head is read first and the chain checked up to it, so that
+    /// events written meanwhile do not look like damage. The outcome becomes the pemda's
+    /// checkpoint, from which [`Store::verify_chain_since_checkpoint`] continues.
     pub async fn verify_chain(&self, pemda: &RegionCode) -> Result<ChainReport> {
-        let head = chain_head::Entity::find_by_id(pemda.to_string()).one(&self.read).await?;
-        // A pemda without a head has lost its anchor: every stored event is then unaccounted for.
-        let (head_seq, head_hash) = match &head {
-            Some(h) => (h.seq, h.hash.clone()),
-            None => (0, domain::journal::GENESIS_HASH.to_string()),
+        let (head_seq, head_hash) = self.chain_head_of(pemda).await?;
+        let report = self.walk_chain(pemda, ChainVerifier::default(), 0, head_seq, &head_hash).await?;
+        self.record_checkpoint(pemda, &report).await?;
+        Ok(report)
+    }
+
+    /// Checks only what was added since the pemda's last checkpoint (the public check, which
+    /// anyone may ask for as often as they like: it costs what was added, not the history), and
+    /// moves the checkpoint on. The checkpoint's own entry must still carry the hash it was
+    /// verified with, and a break found once stays reported. An entry edited before the
+    /// checkpoint is seen only by a full walk ([`Store::verify_chain`]). Returns the report and
+    /// the sequence number the walk started after (0 for a walk from the start).
+    pub async fn verify_chain_since_checkpoint(&self, pemda: &RegionCode) -> Result<(ChainReport, i64)> {
+        let (head_seq, head_hash) = self.chain_head_of(pemda).await?;
+        let checkpoint = chain_checkpoint::Entity::find_by_id(pemda.to_string()).one(&self.read).await?;
+        let broken = |first_broken: i64| ChainReport {
+            valid: false,
+            events: head_seq,
+            head: head_hash.clone(),
+            first_broken: Some(first_broken),
         };
-        let mut verifier = ChainVerifier::default();
-        let mut after = 0i64;
-        loop {
-            let mut query = journal::Entity::find()
-                .filter(journal::Column::PemdaCode.eq(pemda.to_string()))
-                .filter(journal::Column::Seq.gt(after));
-            if head.is_some() {
-                query = query.filter(journal::Column::Seq.lte(head_seq));
+        let Some(checkpoint) = checkpoint else {
+            let report = self.walk_chain(pemda, ChainVerifier::default(), 0, head_seq, &head_hash).await?;
+            self.record_checkpoint(pemda, &report).await?;
+            return Ok((report, 0));
+        };
+        if let Some(first_broken) = checkpoint.first_broken {
+            return Ok((broken(first_broken), checkpoint.seq));
+        }
+        // A head behind what was once verified: the chain was cut short.
+        if checkpoint.seq > head_seq {
+            let report = broken(head_seq + 1);
+            self.record_checkpoint(pemda, &report).await?;
+            return Ok((report, checkpoint.seq));
+        }
+        if checkpoint.seq > 0 {
+            let anchor = journal::Entity::find_by_id((pemda.to_string(), checkpoint.seq)).one(&self.read).await?;
+            if anchor.is_none_or(|row| row.hash != checkpoint.hash) {
+                let report = broken(checkpoint.seq);
+                self.record_checkpoint(pemda, &report).await?;
+                return Ok((report, checkpoint.seq));
             }
-            let rows = query.order_by_asc(journal::Column::Seq).limit(2_000).all(&self.read).await?;
+        }
+        let verifier = ChainVerifier::resume(checkpoint.seq, &checkpoint.hash);
+        let report = self.walk_chain(pemda, verifier, checkpoint.seq, head_seq, &head_hash).await?;
+        if !report.valid || report.events > checkpoint.seq {
+            self.record_checkpoint(pemda, &report).await?;
+        }
+        Ok((report, checkpoint.seq))
+    }
+
+    /// The head the database keeps beside the chain; a pemda without one has lost its anchor,
+    /// and every stored event is then unaccounted for.
+    async fn chain_head_of(&self, pemda: &RegionCode) -> Result<(i64, String)> {
+        let head = chain_head::Entity::find_by_id(pemda.to_string()).one(&self.read).await?;
+        Ok(match head {
+            Some(h) => (h.seq, h.hash),
+            None => (0, domain::journal::GENESIS_HASH.to_string()),
+        })
+    }
+
+    /// Feeds the entries after `after`, up to `head_seq`, to `verifier`, 2,000 at a time.
+    async fn walk_chain(
+        &self,
+        pemda: &RegionCode,
+        mut verifier: ChainVerifier,
+        mut after: i64,
+        head_seq: i64,
+        head_hash: &str,
+    ) -> Result<ChainReport> {
+        loop {
+            let rows = journal::Entity::find()
+                .filter(journal::Column::PemdaCode.eq(pemda.to_string()))
+                .filter(journal::Column::Seq.gt(after))
+                // A pemda without a head row (seq 0) has every stored entry walked, and fails.
+                .filter(journal::Column::Seq.lte(if head_seq == 0 { i64::MAX } else { head_seq }))
+                .order_by_asc(journal::Column::Seq)
+                .limit(2_000)
+                .all(&self.read)
+                .await?;
             let Some(last) = rows.last() else { break };
             after = last.seq;
             for row in rows {
                 verifier.push(&to_entry(row));
             }
         }
-        Ok(verifier.finish(Some((head_seq, head_hash.as_str()))))
+        // Entries past the head are writes that landed after it was read, not damage.
+        Ok(verifier.finish(Some((head_seq, head_hash))))
+    }
+
+    /// Keeps where the chain was last verified: the head when it verified, the break when not.
+    async fn record_checkpoint(&self, pemda: &RegionCode, report: &ChainReport) -> Result<()> {
+        let row = chain_checkpoint::ActiveModel {
+            pemda_code: Set(pemda.to_string()),
+            seq: Set(report.events),
+            hash: Set(report.head.clone()),
+            first_broken: Set(report.first_broken),
+            checked_at: Set(OffsetDateTime::now_utc()),
+        };
+        chain_checkpoint::Entity::insert(row)
+            .on_conflict(
+                sea_orm::sea_query::OnConflict::column(chain_checkpoint::Column::PemdaCode)
+                    .update_columns([
+                        chain_checkpoint::Column::Seq,
+                        chain_checkpoint::Column::Hash,
+                        chain_checkpoint::Column::FirstBroken,
+                        chain_checkpoint::Column::CheckedAt,
+                    ])
+                    .to_owned(),
+            )
+            .exec(&self.write)
+            .await?;
+        Ok(())
     }
 
     /// The journal of a pemda, newest first, at most `limit` entries before `before`.

@@ -16,6 +16,15 @@ use crate::{Result, Store};
 
 /// The key under which a logged-in session keeps its user's id.
 pub const USER_ID_KEY: &str = "user_id";
+/// The key that marks a session as an API token. A token is never accepted as a session cookie
+/// and a cookie's id never as a token: one leaked from a script's configuration cannot drive
+/// the pages (whose forms a cookie authorises), and a cookie lifted from a browser cannot be
+/// replayed from a script.
+const TOKEN_KEY: &str = "api_token";
+
+fn is_token(record: &Record) -> bool {
+    record.data.get(TOKEN_KEY).and_then(|v| v.as_bool()).unwrap_or(false)
+}
 
 fn id_hash(id: &Id) -> String {
     hex::encode(Sha256::digest(id.to_string().as_bytes()))
@@ -79,6 +88,7 @@ impl Store {
         let mut data = HashMap::new();
         data.insert(USER_ID_KEY.to_string(), serde_json::Value::String(user_id.to_string()));
         data.insert(LOGIN_AT_KEY.to_string(), serde_json::Value::from(now.unix_timestamp()));
+        data.insert(TOKEN_KEY.to_string(), serde_json::Value::Bool(true));
         let record = Record { id: Id::default(), data, expiry_date: expires_at };
         self.save_record(&record, true).await.map_err(|e| crate::StoreError::Session(e.to_string()))?;
         Ok(record.id.to_string())
@@ -89,11 +99,14 @@ impl Store {
         let Ok(id) = token.parse::<Id>() else {
             return Ok(None);
         };
-        self.load_record(&id).await.map_err(|e| crate::StoreError::Session(e.to_string()))
+        let record = self.load_record(&id).await.map_err(|e| crate::StoreError::Session(e.to_string()))?;
+        Ok(record.filter(is_token))
     }
 
     pub async fn end_token(&self, token: &str) -> Result<()> {
-        if let Ok(id) = token.parse::<Id>() {
+        if let Ok(id) = token.parse::<Id>()
+            && self.token_session(token).await?.is_some()
+        {
             web_session::Entity::delete_by_id(id_hash(&id)).exec(&self.write).await?;
         }
         Ok(())
@@ -128,7 +141,7 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        self.store.load_record(id).await
+        Ok(self.store.load_record(id).await?.filter(|record| !is_token(record)))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {

@@ -126,6 +126,68 @@ async fn verification_names_the_one_edited_event() {
 }
 
 #[tokio::test]
+async fn the_public_check_walks_only_what_came_since_and_keeps_a_break_reported() {
+    let db = database().await.unwrap();
+    let now = OffsetDateTime::now_utc();
+    let pemda = code("12.71");
+    db.store.add_official_pemda("12.71", &system(), now).await.unwrap();
+    let add = |n: u32| lingkungan("12.71.01.1001", &n.to_string(), &format!("L {n}"));
+    for n in 1..=3 {
+        db.store.execute(&system(), &add(n), now).await.unwrap();
+    }
+    // The first check walks everything; the next starts where it ended.
+    let (report, after) = db.store.verify_chain_since_checkpoint(&pemda).await.unwrap();
+    assert_eq!((report.valid, report.events, after), (true, 4, 0));
+    for n in 4..=6 {
+        db.store.execute(&system(), &add(n), now).await.unwrap();
+    }
+    let (report, after) = db.store.verify_chain_since_checkpoint(&pemda).await.unwrap();
+    assert_eq!((report.valid, report.events, after), (true, 7, 4));
+
+    let raw = Database::connect(db.url.as_str()).await.unwrap();
+    let edit = |seq: i64| {
+        format!(
+            "UPDATE journal SET payload = REPLACE(payload, '\"L ', '\"M ') WHERE pemda_code = '12.71' AND seq = {seq}"
+        )
+    };
+    // An entry written after the checkpoint and edited is caught by the next public check.
+    db.store.execute(&system(), &add(7), now).await.unwrap();
+    raw.execute_unprepared(&edit(8)).await.unwrap();
+    let (report, after) = db.store.verify_chain_since_checkpoint(&pemda).await.unwrap();
+    assert_eq!((report.valid, report.first_broken, after), (false, Some(8), 7));
+    // Once found, the break stays reported, however many times anyone asks.
+    let (report, _) = db.store.verify_chain_since_checkpoint(&pemda).await.unwrap();
+    assert_eq!(report.first_broken, Some(8));
+
+    // An entry before the checkpoint, edited, needs the full walk; after it, the public check
+    // reports it too.
+    let db2 = database().await.unwrap();
+    db2.store.add_official_pemda("12.71", &system(), now).await.unwrap();
+    for n in 1..=4 {
+        db2.store.execute(&system(), &add(n), now).await.unwrap();
+    }
+    assert!(db2.store.verify_chain_since_checkpoint(&pemda).await.unwrap().0.valid);
+    let raw2 = Database::connect(db2.url.as_str()).await.unwrap();
+    raw2.execute_unprepared(&edit(3)).await.unwrap();
+    assert!(db2.store.verify_chain_since_checkpoint(&pemda).await.unwrap().0.valid, "trusts the checkpoint");
+    assert_eq!(db2.store.verify_chain(&pemda).await.unwrap().first_broken, Some(3));
+    assert_eq!(db2.store.verify_chain_since_checkpoint(&pemda).await.unwrap().0.first_broken, Some(3));
+
+    // The checkpoint's own entry, edited, is caught without a full walk.
+    let db3 = database().await.unwrap();
+    db3.store.add_official_pemda("12.71", &system(), now).await.unwrap();
+    db3.store.execute(&system(), &add(1), now).await.unwrap();
+    assert!(db3.store.verify_chain_since_checkpoint(&pemda).await.unwrap().0.valid);
+    let raw3 = Database::connect(db3.url.as_str()).await.unwrap();
+    raw3.execute_unprepared(
+        "UPDATE journal SET hash = REPLACE(hash, substr(hash, 1, 1), 'x') WHERE pemda_code = '12.71' AND seq = 2",
+    )
+    .await
+    .unwrap();
+    assert_eq!(db3.store.verify_chain_since_checkpoint(&pemda).await.unwrap().0.first_broken, Some(2));
+}
+
+#[tokio::test]
 async fn concurrent_writers_never_fork_the_chain() {
     let db = database().await.unwrap();
     let now = OffsetDateTime::now_utc();

@@ -26,8 +26,10 @@ pub async fn refuse_control_characters(request: Request, next: Next) -> Response
     next.run(request).await
 }
 
+/// The text a part of the URI stands for; bytes that are not UTF-8 are left to the extractors,
+/// which refuse them as unreadable (400).
 fn decoded(text: &str) -> String {
-    percent_decode_str(&text.replace('+', " ")).decode_utf8_lossy().into_owned()
+    percent_decode_str(&text.replace('+', " ")).decode_utf8().map(|t| t.into_owned()).unwrap_or_default()
 }
 
 /// The first part of the request that holds a control character once decoded.
@@ -61,5 +63,6 @@ mod tests {
         assert_eq!(field_with_control("/x", Some("%00=1")), Some("query".into()));
         assert_eq!(field_with_control("/login", Some("next=/%0A/evil")), None, "judged by safe_next");
         assert_eq!(field_with_control("/x", Some("a=%E2%80%8B&b=%ZZ")), None, "not controls");
+        assert_eq!(field_with_control("/regions/%00%ff", None), None, "unreadable: the extractors' 400");
     }
 }

@@ -167,6 +167,9 @@ impl Tr {
             Rule::PhotoTooLarge { max_mb } => {
                 self.f("rule.photo_too_large", &[("field", field), ("max_mb", &max_mb.to_string())])
             }
+            Rule::PhotoDimensions { max } => {
+                self.f("rule.photo_dimensions", &[("field", field), ("max", &self.number(i64::from(*max)))])
+            }
             Rule::TooManyPhotos { max } => self.f("rule.too_many_photos", &[("max", &max.to_string())]),
         }
     }

@@ -3,6 +3,7 @@
 
 pub mod api;
 mod assets;
+mod chain_check;
 pub mod ctx;
 pub mod error;
 mod guard;
@@ -33,6 +34,17 @@ pub struct Config {
     /// Map tiles, as a Leaflet URL template (`https://tile.example/{z}/{x}/{y}.png`); empty for
     /// none, which leaves the map a plain grid that still picks points.
     pub tile_url: String,
+    /// Listening beyond loopback without `Secure` cookies: such a deployment is almost always
+    /// behind HTTPS, where a session cookie must never travel in clear; the health answer says so.
+    pub exposed_without_secure_cookies: bool,
+}
+
+impl Config {
+    /// Whether serving on `listen` with these settings sends session cookies without `Secure`
+    /// to other machines.
+    pub fn cookies_exposed(listen: std::net::SocketAddr, secure_cookies: bool) -> bool {
+        !secure_cookies && !listen.ip().is_loopback()
+    }
 }
 
 impl Config {
@@ -63,6 +75,7 @@ pub const DEFAULT_TILE_URL: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.p
 pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
+    pub(crate) chain_checks: Arc<chain_check::ChainCheckLimits>,
 }
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -92,7 +105,7 @@ async fn time_out_reads(request: axum::extract::Request, next: axum::middleware:
 pub fn app(store: Store, config: Config) -> Router {
     let csp = HeaderValue::from_str(&config.content_security_policy())
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
-    let state = AppState { store: store.clone(), config: Arc::new(config) };
+    let state = AppState { store: store.clone(), config: Arc::new(config), chain_checks: Default::default() };
     let sessions = SessionManagerLayer::new(DbSessionStore::new(store))
         .with_name("rencana_session")
         .with_http_only(true)

@@ -244,10 +244,28 @@ async fn the_public_chain_check_catches_one_edited_event() {
     assert_eq!(body["first_broken"], serde_json::Value::Null);
     assert_eq!(body["head"].as_str().unwrap().len(), 64);
 
+    assert_eq!((body["checked_after"].as_i64(), body["full"].as_bool()), (Some(0), Some(false)));
+    let events = body["events"].as_i64().unwrap();
+
+    // The next public check walks only what came since: here, nothing.
+    let body = t.get("/api/v1/audit/verify?pemda=12.71", None).await.json();
+    assert_eq!((body["valid"].as_bool(), body["checked_after"].as_i64()), (Some(true), Some(events)));
+
+    // An edit before the checkpoint needs the whole walk, which is for those who may read the
+    // audit trail; once it found the break, everyone is told.
     t.db.tamper("UPDATE journal SET actor = 'someone-else' WHERE pemda_code = '12.71' AND seq = 7").await.unwrap();
+    assert_eq!(t.get("/api/v1/audit/verify?pemda=12.71&full=true", None).await.status, StatusCode::UNAUTHORIZED);
+    let auditor = t.token("auditor").await;
+    let body = t.get("/api/v1/audit/verify?pemda=12.71&full=true", Some(&auditor)).await.json();
+    assert_eq!(
+        (body["valid"].as_bool(), body["first_broken"].as_i64(), body["full"].as_bool()),
+        (Some(false), Some(7), Some(true))
+    );
     let body = t.get("/api/v1/audit/verify?pemda=12.71", None).await.json();
     assert_eq!(body["valid"], false);
     assert_eq!(body["first_broken"], 7);
+    let page = t.page("GET", "/audit?pemda=12.71", None, None).await;
+    assert!(page.text.contains("RUSAK"), "{}", page.text);
 
     assert_eq!(t.get("/api/v1/audit/verify", None).await.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(t.get("/api/v1/audit/verify?pemda=33.74", None).await.status, StatusCode::NOT_FOUND);
@@ -360,4 +378,45 @@ async fn grants_password_resets_and_the_admins_own_account() {
         t.json("PUT", &format!("/api/v1/users/{admin_id}/grants"), Some(&admin), &json!([{"role": "auditor"}])).await;
     assert_eq!(own.json()["errors"][0]["rule"], "own_admin_account");
     assert_eq!(t.get("/api/v1/me", Some(&admin)).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn tokens_and_cookie_sessions_are_told_apart() {
+    let t = TestApp::new().await;
+    let token = t.token("bappeda").await;
+    assert_eq!(t.get("/api/v1/me", Some(&token)).await.status, StatusCode::OK);
+    // The token as a session cookie: the pages do not know it.
+    let as_cookie = format!("rencana_session={token}");
+    let page = t.page("GET", "/users", Some(&as_cookie), None).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "a token is no cookie session");
+    // A cookie session's id as a bearer token: the API does not know it.
+    let cookie = t.page_login("bappeda").await;
+    assert_eq!(t.page("GET", "/users", Some(&cookie), None).await.status, StatusCode::OK);
+    let id = cookie.trim_start_matches("rencana_session=");
+    assert_eq!(t.get("/api/v1/me", Some(id)).await.status, StatusCode::UNAUTHORIZED, "a cookie is no token");
+    // Ending "a token" with a cookie's id leaves the cookie session alone.
+    let reply = t.json("DELETE", "/api/v1/session", Some(id), &serde_json::json!({})).await;
+    assert_ne!(reply.status, StatusCode::OK);
+    assert_eq!(t.page("GET", "/users", Some(&cookie), None).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn health_warns_of_cookies_without_secure_beyond_loopback() {
+    let t = TestApp::new().await;
+    assert_eq!(t.get("/api/v1/health", None).await.json()["warnings"], serde_json::json!([]));
+    let exposed = web::app(
+        t.db.store.clone(),
+        web::Config {
+            demo: false,
+            secure_cookies: false,
+            tile_url: String::new(),
+            exposed_without_secure_cookies: true,
+        },
+    );
+    let t2 = TestApp { app: exposed, db: t.db };
+    let warnings = t2.get("/api/v1/health", None).await.json()["warnings"].clone();
+    assert!(warnings[0].as_str().unwrap().starts_with("insecure_cookies"), "{warnings}");
+    assert!(web::Config::cookies_exposed("0.0.0.0:8080".parse().unwrap(), false));
+    assert!(!web::Config::cookies_exposed("0.0.0.0:8080".parse().unwrap(), true));
+    assert!(!web::Config::cookies_exposed("127.0.0.1:8080".parse().unwrap(), false));
 }

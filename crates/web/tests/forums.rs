@@ -207,8 +207,9 @@ async fn photos_are_checked_by_their_bytes_and_kept_by_their_hash() {
             .body(Body::from(bytes))
             .unwrap()
     };
-    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0];
-    jpeg.extend_from_slice(b"not really a full jpeg, but a jpeg by its magic bytes");
+    // A real JPEG with a page appended: the pixels are kept, encoded anew, and nothing else.
+    let mut jpeg = store::testing::jpeg(8, 6);
+    jpeg.extend_from_slice(b"<html><script>alert(1)</script></html>");
     let added = t.send(upload(jpeg.clone(), &kepling)).await;
     assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
     let href = added.json()["href"].as_str().unwrap().to_string();
@@ -216,11 +217,15 @@ async fn photos_are_checked_by_their_bytes_and_kept_by_their_hash() {
     let fetched = t.get(&href, None).await;
     assert_eq!(fetched.status, StatusCode::OK);
     assert_eq!(fetched.header("content-type").as_deref(), Some("image/jpeg"));
-    // The test client reads bodies as text; the bytes after the binary magic number tell it is ours.
-    assert!(fetched.text.ends_with("a jpeg by its magic bytes"));
+    assert!(!fetched.text.contains("<script>"), "what is served is only the image");
     let svg = t.send(upload(b"<svg onload=alert(1)>".to_vec(), &kepling)).await;
     assert_eq!(svg.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(svg.json()["errors"][0]["rule"], "photo_type");
+    // A PNG signature with a page behind it is no PNG.
+    let mut fake_png = b"\x89PNG\r\n\x1a\n".to_vec();
+    fake_png.extend_from_slice(b"<html><script>alert(1)</script></html>");
+    let fake = t.send(upload(fake_png, &kepling)).await;
+    assert_eq!(fake.json()["errors"][0]["rule"], "photo_type", "{}", fake.text);
     let mut huge = vec![0xFF, 0xD8, 0xFF];
     huge.resize(5 * 1024 * 1024 + 1, 0);
     assert_eq!(t.send(upload(huge, &kepling)).await.json()["errors"][0]["rule"], "photo_too_large");

@@ -2,6 +2,7 @@
 
 pub mod app_user;
 pub mod ceiling;
+pub mod chain_checkpoint;
 pub mod chain_head;
 pub mod cycle;
 pub mod cycle_stage;

@@ -18,6 +18,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+use super::schema::{self, CeilingPath, IdPath, StagePath};
 use super::{ApiJson, Problem};
 use crate::AppState;
 use crate::ctx::ApiCtx;
@@ -49,8 +50,14 @@ pub struct WindowJson {
 #[derive(Serialize, Deserialize, Default, ToSchema)]
 #[serde(default)]
 pub struct CapsJson {
+    #[schema(value_type = schema::ForwardCap, inline)]
+    #[serde(deserialize_with = "schema::optional_whole")]
     pub rembuk_warga: Option<u32>,
+    #[schema(value_type = schema::ForwardCap, inline)]
+    #[serde(deserialize_with = "schema::optional_whole")]
     pub musrenbang_kelurahan: Option<u32>,
+    #[schema(value_type = schema::ForwardCap, inline)]
+    #[serde(deserialize_with = "schema::optional_whole")]
     pub musrenbang_kecamatan: Option<u32>,
 }
 
@@ -120,12 +127,13 @@ async fn reread(ctx: &ApiCtx, id: Uuid) -> AppResult<Json<CycleJson>> {
 #[derive(Deserialize, IntoParams)]
 struct PemdaQuery {
     /// A pemda's code (`12.71`): its cycles, for anyone. Without it, the caller's own pemda.
+    #[param(value_type = schema::RegionFilter, inline, required = false)]
     pemda: Option<String>,
 }
 
 /// The cycles of a pemda, newest tahun anggaran first.
-#[utoipa::path(get, path = "/api/v1/cycles", tag = "cycles", params(PemdaQuery),
-    responses((status = 200, body = Vec<CycleJson>), (status = 401, body = Problem), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/cycles", tag = "cycles", security((), ("bearer" = [])), params(PemdaQuery),
+    responses((status = 200, body = Vec<CycleJson>), (status = 404, body = Problem, description = "No such pemda.")))]
 async fn list(ctx: ApiCtx, Query(query): Query<PemdaQuery>) -> AppResult<Json<Vec<CycleJson>>> {
     let pemda = match query.pemda.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         Some(code) => RegionCode::parse(code).map_err(|_| AppError::NotFound)?,
@@ -140,13 +148,15 @@ async fn list(ctx: ApiCtx, Query(query): Query<PemdaQuery>) -> AppResult<Json<Ve
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewCycle {
-    /// The budget year planned, 2000–2100; one cycle per year.
+    /// The budget year planned; one cycle per year.
+    #[schema(value_type = schema::Year, inline)]
+    #[serde(deserialize_with = "schema::whole")]
     tahun_anggaran: i32,
 }
 
 /// Creates the caller's pemda's cycle for a tahun anggaran. Bappeda admins only.
 #[utoipa::path(post, path = "/api/v1/cycles", tag = "cycles", security(("bearer" = [])), request_body = NewCycle,
-    responses((status = 201, body = CycleJson), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = CycleJson)))]
 async fn create(ctx: ApiCtx, ApiJson(input): ApiJson<NewCycle>) -> AppResult<Response> {
     let pemda = ctx.require_user()?.pemda.clone();
     ctx.authorize(Action::ManageCycle, &Resource::pemda(pemda.clone())).await?;
@@ -157,9 +167,9 @@ async fn create(ctx: ApiCtx, ApiJson(input): ApiJson<NewCycle>) -> AppResult<Res
 }
 
 /// One cycle: its calendar, settings and the stages open now. Public.
-#[utoipa::path(get, path = "/api/v1/cycles/{id}", tag = "cycles", params(("id" = String, Path, format = Uuid)),
-    responses((status = 200, body = CycleJson), (status = 404, body = Problem)))]
-async fn get_cycle(ctx: ApiCtx, Path(id): Path<String>) -> AppResult<Json<CycleJson>> {
+#[utoipa::path(get, path = "/api/v1/cycles/{id}", tag = "cycles", security((), ("bearer" = [])), params(IdPath),
+    responses((status = 200, body = CycleJson)))]
+async fn get_cycle(ctx: ApiCtx, Path(IdPath { id }): Path<IdPath>) -> AppResult<Json<CycleJson>> {
     let cycle = find_cycle(&ctx, &id).await?;
     Ok(Json(CycleJson::new(&cycle, OffsetDateTime::now_utc())))
 }
@@ -168,9 +178,11 @@ async fn get_cycle(ctx: ApiCtx, Path(id): Path<String>) -> AppResult<Json<CycleJ
 pub struct WindowInput {
     /// RFC 3339 with an offset (`2027-01-05T08:00:00+07:00`); stored in UTC.
     #[serde(default)]
+    #[schema(format = DateTime, required = true)]
     opens: String,
     /// RFC 3339, after `opens`.
     #[serde(default)]
+    #[schema(format = DateTime, required = true)]
     closes: String,
 }
 
@@ -186,12 +198,10 @@ fn parse_time(field: &str, text: &str) -> Result<OffsetDateTime, FieldError> {
 
 /// Sets (or moves) one stage's window. Bappeda admins only.
 #[utoipa::path(put, path = "/api/v1/cycles/{id}/stages/{stage}", tag = "cycles", security(("bearer" = [])),
-    params(("id" = String, Path, format = Uuid), ("stage" = String, Path, description = "A stage id, e.g. rembuk_warga")),
-    request_body = WindowInput,
-    responses((status = 200, body = CycleJson), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    params(StagePath), request_body = WindowInput, responses((status = 200, body = CycleJson)))]
 async fn set_window(
     ctx: ApiCtx,
-    Path((id, stage)): Path<(String, String)>,
+    Path(StagePath { id, stage }): Path<StagePath>,
     ApiJson(input): ApiJson<WindowInput>,
 ) -> AppResult<Json<CycleJson>> {
     let stage = Stage::parse(&stage).ok_or(AppError::NotFound)?;
@@ -208,7 +218,7 @@ async fn set_window(
 #[derive(Deserialize, ToSchema)]
 pub struct SettingsInput {
     /// Omitted levels have no limit.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "schema::object")]
     caps: CapsJson,
     #[serde(default)]
     online_proposals: bool,
@@ -217,11 +227,10 @@ pub struct SettingsInput {
 /// Replaces the cycle's settings: the caps per level and whether residents propose online.
 /// Bappeda admins only.
 #[utoipa::path(put, path = "/api/v1/cycles/{id}/settings", tag = "cycles", security(("bearer" = [])),
-    params(("id" = String, Path, format = Uuid)), request_body = SettingsInput,
-    responses((status = 200, body = CycleJson), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    params(IdPath), request_body = SettingsInput, responses((status = 200, body = CycleJson)))]
 async fn set_settings(
     ctx: ApiCtx,
-    Path(id): Path<String>,
+    Path(IdPath { id }): Path<IdPath>,
     ApiJson(input): ApiJson<SettingsInput>,
 ) -> AppResult<Json<CycleJson>> {
     let cycle = managed_cycle(&ctx, &id).await?;
@@ -245,9 +254,9 @@ pub struct CeilingJson {
 }
 
 /// The pagu indikatif kewilayahan of every kecamatan of the cycle's pemda. Public.
-#[utoipa::path(get, path = "/api/v1/cycles/{id}/ceilings", tag = "cycles", params(("id" = String, Path, format = Uuid)),
-    responses((status = 200, body = Vec<CeilingJson>), (status = 404, body = Problem)))]
-async fn ceilings(ctx: ApiCtx, Path(id): Path<String>) -> AppResult<Json<Vec<CeilingJson>>> {
+#[utoipa::path(get, path = "/api/v1/cycles/{id}/ceilings", tag = "cycles", security((), ("bearer" = [])),
+    params(IdPath), responses((status = 200, body = Vec<CeilingJson>)))]
+async fn ceilings(ctx: ApiCtx, Path(IdPath { id }): Path<IdPath>) -> AppResult<Json<Vec<CeilingJson>>> {
     let cycle = find_cycle(&ctx, &id).await?;
     let store = &ctx.state.store;
     let amounts = store.ceilings(cycle.id).await?;
@@ -268,7 +277,7 @@ async fn ceilings(ctx: ApiCtx, Path(id): Path<String>) -> AppResult<Json<Vec<Cei
 #[derive(Deserialize, ToSchema)]
 pub struct CeilingInput {
     /// Whole rupiah: a number (`2500000`) or text as people type it (`"2.500.000"`).
-    #[schema(value_type = Object)]
+    #[schema(value_type = schema::Amount, inline, required = true)]
     #[serde(default)]
     amount: serde_json::Value,
 }
@@ -278,18 +287,21 @@ pub(crate) fn amount_text(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::Null => String::new(),
         serde_json::Value::String(text) => text.clone(),
+        // `2500000.0` is a whole number to JSON Schema, and so to the document.
+        serde_json::Value::Number(n) if n.as_i64().is_none() => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => format!("{f:.0}"),
+            _ => n.to_string(),
+        },
         other => other.to_string(),
     }
 }
 
 /// Sets a kecamatan's pagu indikatif kewilayahan for the cycle. Bappeda admins only.
 #[utoipa::path(put, path = "/api/v1/cycles/{id}/ceilings/{region_code}", tag = "cycles", security(("bearer" = [])),
-    params(("id" = String, Path, format = Uuid), ("region_code" = String, Path, description = "The kecamatan, e.g. 12.71.01")),
-    request_body = CeilingInput,
-    responses((status = 200, body = CeilingJson), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    params(CeilingPath), request_body = CeilingInput, responses((status = 200, body = CeilingJson)))]
 async fn set_ceiling(
     ctx: ApiCtx,
-    Path((id, region_code)): Path<(String, String)>,
+    Path(CeilingPath { id, region_code }): Path<CeilingPath>,
     ApiJson(input): ApiJson<CeilingInput>,
 ) -> AppResult<Json<CeilingJson>> {
     let cycle = managed_cycle(&ctx, &id).await?;

@@ -15,8 +15,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::ApiJson;
 use super::cycles::amount_text;
-use super::{ApiJson, Problem};
+use super::schema;
 use crate::AppState;
 use crate::ctx::ApiCtx;
 use crate::error::{AppError, AppResult};
@@ -32,10 +33,12 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct OpdJson {
-    /// Letters, digits, dots and hyphens (`1.03.01`), at most 40 characters; unique in the pemda.
+    /// Letters, digits, dots and hyphens (`1.03.01`); unique in the pemda.
     #[serde(default)]
+    #[schema(value_type = schema::Code, inline, required = true)]
     pub code: String,
     #[serde(default)]
+    #[schema(value_type = schema::OpdName, inline, required = true)]
     pub name: String,
 }
 
@@ -53,7 +56,7 @@ async fn managed_pemda(ctx: &ApiCtx) -> AppResult<RegionCode> {
 
 /// The perangkat daerah of the caller's pemda, in code order.
 #[utoipa::path(get, path = "/api/v1/opd", tag = "master data", security(("bearer" = [])),
-    responses((status = 200, body = Vec<OpdJson>), (status = 401, body = Problem)))]
+    responses((status = 200, body = Vec<OpdJson>)))]
 async fn opd_list(ctx: ApiCtx) -> AppResult<Json<Vec<OpdJson>>> {
     let pemda = own_pemda(&ctx)?;
     let opds = ctx.state.store.opds(&pemda).await?;
@@ -62,7 +65,7 @@ async fn opd_list(ctx: ApiCtx) -> AppResult<Json<Vec<OpdJson>>> {
 
 /// Registers a perangkat daerah. Bappeda admins only.
 #[utoipa::path(post, path = "/api/v1/opd", tag = "master data", security(("bearer" = [])), request_body = OpdJson,
-    responses((status = 201, body = OpdJson), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = OpdJson)))]
 async fn opd_create(ctx: ApiCtx, ApiJson(input): ApiJson<OpdJson>) -> AppResult<Response> {
     let pemda = managed_pemda(&ctx).await?;
     let command = Command::CreateOpd { pemda, code: input.code, name: input.name };
@@ -113,12 +116,13 @@ pub struct KamusJson {
 #[derive(Deserialize, IntoParams)]
 struct YearQuery {
     /// The tahun anggaran; by default that of the newest cycle (next year when there is none).
+    #[param(value_type = Option<i32>)]
     tahun: Option<String>,
 }
 
 /// The kamus usulan of one tahun anggaran of the caller's pemda, in code order.
 #[utoipa::path(get, path = "/api/v1/kamus", tag = "master data", security(("bearer" = [])), params(YearQuery),
-    responses((status = 200, body = KamusJson), (status = 401, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = KamusJson)))]
 async fn kamus_list(ctx: ApiCtx, Query(query): Query<YearQuery>) -> AppResult<Json<KamusJson>> {
     let pemda = own_pemda(&ctx)?;
     let tahun = year_of(&ctx.state, &pemda, query.tahun.as_deref()).await?;
@@ -131,19 +135,26 @@ async fn kamus_list(ctx: ApiCtx, Query(query): Query<YearQuery>) -> AppResult<Js
 #[serde(default, deny_unknown_fields)]
 pub struct KamusItemInput {
     /// For a single entry: its tahun anggaran (or give `?tahun=`).
+    #[schema(value_type = schema::OptionalYear, inline)]
+    #[serde(deserialize_with = "schema::optional_whole")]
     tahun_anggaran: Option<i32>,
+    /// Unique in the tahun anggaran; an entry with the code of one saved before replaces it.
+    #[schema(value_type = schema::Code, inline, required = true)]
     code: String,
+    #[schema(value_type = schema::KamusName, inline, required = true)]
     name: String,
+    #[schema(value_type = schema::Unit, inline, required = true)]
     unit: String,
     /// Whole rupiah: a number or text as people type it (`"2.500.000"`).
-    #[schema(value_type = Object)]
+    #[schema(value_type = schema::UnitPrice, inline, required = true)]
     unit_price: serde_json::Value,
     /// The code of a registered perangkat daerah.
+    #[schema(value_type = schema::Code, inline, required = true)]
     opd_code: String,
-    /// `infrastruktur_kewilayahan`, `ekonomi_sda` or `sosial_budaya_pemerintahan`.
+    #[schema(value_type = schema::Bidang, inline, required = true)]
     bidang: String,
     /// `true`/`false`, or `"ya"`/`"tidak"`.
-    #[schema(value_type = Object)]
+    #[schema(value_type = schema::Fisik, inline, required = true)]
     fisik: serde_json::Value,
 }
 
@@ -171,8 +182,10 @@ impl KamusItemInput {
 #[serde(deny_unknown_fields)]
 pub struct KamusBatchInput {
     /// Or give `?tahun=`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "schema::optional_whole")]
+    #[schema(value_type = schema::OptionalYear, inline)]
     tahun_anggaran: Option<i32>,
+    #[schema(value_type = schema::KamusItems, inline)]
     items: Vec<KamusItemInput>,
 }
 
@@ -186,12 +199,11 @@ pub enum KamusPost {
 /// Adds or replaces kamus entries (by code) of one tahun anggaran: one entry, or
 /// `{"tahun_anggaran": 2027, "items": [...]}` for several at once, all or none; errors in a list
 /// name `rows[i]` for `items[i]`. Bappeda admins only.
-#[utoipa::path(post, path = "/api/v1/kamus", tag = "master data", security(("bearer" = [])), params(YearQuery),
-    request_body = KamusPost,
-    responses((status = 201, body = KamusJson), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/kamus", tag = "master data", security(("bearer" = [])), params(PlannedYear),
+    request_body = KamusPost, responses((status = 201, body = KamusJson)))]
 async fn kamus_post(
     ctx: ApiCtx,
-    Query(query): Query<YearQuery>,
+    Query(query): Query<PlannedYear>,
     ApiJson(body): ApiJson<KamusPost>,
 ) -> AppResult<Response> {
     let pemda = managed_pemda(&ctx).await?;
@@ -223,9 +235,18 @@ pub struct KamusImportResult {
     pub imported: usize,
 }
 
+/// The tahun anggaran entries are saved for, when the body does not say.
+#[derive(Deserialize, IntoParams)]
+struct PlannedYear {
+    /// Used when the body gives no `tahun_anggaran`.
+    #[param(value_type = schema::Year, inline, required = false)]
+    tahun: Option<String>,
+}
+
 #[derive(Deserialize, IntoParams)]
 struct RequiredYear {
     /// The tahun anggaran the rows belong to.
+    #[param(value_type = schema::Year, inline)]
     tahun: Option<String>,
 }
 
@@ -233,8 +254,7 @@ struct RequiredYear {
 /// `code,name,unit,unit_price,opd_code,bidang,fisik`, with a header line): all rows or none; a
 /// refusal lists every broken row. Bappeda admins only.
 #[utoipa::path(post, path = "/api/v1/kamus/import", tag = "master data", security(("bearer" = [])), params(RequiredYear),
-    request_body(content = String, content_type = "text/csv"),
-    responses((status = 201, body = KamusImportResult), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    request_body(content = String, content_type = "text/csv"), responses((status = 201, body = KamusImportResult)))]
 async fn kamus_import(ctx: ApiCtx, Query(query): Query<RequiredYear>, body: axum::body::Bytes) -> AppResult<Response> {
     let pemda = managed_pemda(&ctx).await?;
     let tahun = parse_year(query.tahun.as_deref().unwrap_or(""))?;

@@ -5,8 +5,10 @@
 mod audit;
 mod cycles;
 mod masterdata;
+mod problems;
 pub mod proposals;
 mod regions;
+mod schema;
 mod session;
 mod users;
 
@@ -51,7 +53,7 @@ impl Modify for BearerAuth {
 }
 
 pub fn router(state: AppState) -> Router {
-    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(session::router())
         .merge(regions::router())
         .merge(users::router())
@@ -60,7 +62,11 @@ pub fn router(state: AppState) -> Router {
         .merge(masterdata::router())
         .merge(proposals::router())
         .split_for_parts();
-    let doc_json = doc.to_pretty_json().unwrap_or_default();
+    // After the merge: the routers bring the operations the answers are added to.
+    problems::add_problem_answers(&mut doc);
+    let mut doc_value = serde_json::to_value(&doc).unwrap_or_default();
+    schema::unwrap_described(&mut doc_value);
+    let doc_json = serde_json::to_string_pretty(&doc_value).unwrap_or_default();
     router
         .route(
             "/api/v1/openapi.json",
@@ -95,7 +101,9 @@ pub struct Problem {
     pub status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// Present for `/problems/validation`: one entry per broken rule.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(required = false)]
     pub errors: Vec<ProblemField>,
     /// Machine-readable particulars: the stage and its window, or why a forum cannot close.
     #[serde(skip_serializing_if = "Option::is_none")]

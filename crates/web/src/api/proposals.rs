@@ -19,7 +19,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::{ApiJson, Problem};
+use super::ApiJson;
+use super::schema::{self, ForumPath, IdPath, PhotoPath};
 use crate::AppState;
 use crate::ctx::ApiCtx;
 use crate::error::{AppError, AppResult};
@@ -193,21 +194,33 @@ pub struct NewProposal {
     cycle_id: Uuid,
     /// Where it enters: `rembuk_warga` (a lingkungan's), `musrenbang_kelurahan` or
     /// `musrenbang_kecamatan` (that forum's own).
+    #[schema(value_type = schema::ForumStage, inline)]
     stage: String,
+    #[schema(value_type = schema::Title, inline)]
     title: String,
+    #[schema(value_type = schema::LongText, inline)]
     problem: String,
+    /// The code of an entry of the kamus of the cycle's tahun anggaran.
+    #[schema(value_type = schema::Code, inline)]
     kamus_code: String,
     /// A number, at most three decimals (`12,5` or `12.5`).
+    #[schema(value_type = schema::Volume, inline)]
     volume: String,
     /// The lingkungan where the work is (`12.71.01.1001.001`).
+    #[schema(value_type = schema::LingkunganCode, inline)]
     lingkungan: String,
+    #[schema(value_type = schema::Address, inline)]
     address: String,
+    /// Decimal degrees; give both coordinates or neither.
     #[serde(default)]
+    #[schema(value_type = schema::Latitude, inline)]
     latitude: Option<f64>,
     #[serde(default)]
+    #[schema(value_type = schema::Longitude, inline)]
     longitude: Option<f64>,
     /// `apbd` or `dana_kelurahan`.
     #[serde(default = "default_track")]
+    #[schema(value_type = schema::Track, inline)]
     track: String,
 }
 
@@ -222,7 +235,7 @@ fn parse_stage(text: &str) -> AppResult<Stage> {
 
 /// Raises a proposal in a forum that is open.
 #[utoipa::path(post, path = "/api/v1/proposals", tag = "proposals", security(("bearer" = [])), request_body = NewProposal,
-    responses((status = 201, body = ProposalJson), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = ProposalJson), (status = 404, body = super::Problem, description = "No such cycle.")))]
 async fn submit(ctx: ApiCtx, ApiJson(input): ApiJson<NewProposal>) -> AppResult<Response> {
     ctx.require_user()?;
     let stage = parse_stage(&input.stage)?;
@@ -251,18 +264,24 @@ pub struct ListQuery {
     /// A cycle id.
     cycle: Option<Uuid>,
     /// A region code at any level: pemda, kecamatan, kelurahan or lingkungan.
+    #[param(value_type = schema::RegionFilter, inline, required = false)]
     region: Option<String>,
     /// The latest stage reached.
+    #[param(value_type = schema::StageFilter, inline, required = false)]
     stage: Option<String>,
     /// The status at the latest stage.
+    #[param(value_type = schema::StatusFilter, inline, required = false)]
     status: Option<String>,
     /// `lingkungan`, `kelurahan` or `kecamatan`.
+    #[param(value_type = schema::OriginFilter, inline, required = false)]
     origin: Option<String>,
     /// An OPD code.
+    #[param(value_type = schema::OptionalCode, inline, required = false)]
     opd: Option<String>,
     /// From `next_cursor` of the previous page.
     cursor: Option<Uuid>,
-    /// At most 500 (default 100).
+    /// How many to give.
+    #[param(value_type = schema::PageLimit, inline, required = false)]
     limit: Option<u64>,
 }
 
@@ -316,8 +335,8 @@ pub fn filter_of(
 }
 
 /// Proposals, public, filtered, in the order they were raised; keyset pagination by `cursor`.
-#[utoipa::path(get, path = "/api/v1/proposals", tag = "proposals", params(ListQuery),
-    responses((status = 200, body = ProposalPage), (status = 422, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/proposals", tag = "proposals", security((), ("bearer" = [])), params(ListQuery),
+    responses((status = 200, body = ProposalPage)))]
 async fn list(ctx: ApiCtx, Query(query): Query<ListQuery>) -> AppResult<Json<ProposalPage>> {
     let mut filter = filter_of(
         query.region.as_deref(),
@@ -338,9 +357,9 @@ fn parse_id(id: &str) -> AppResult<Uuid> {
 }
 
 /// One proposal: what it is, every stage's record side by side, and its red flags.
-#[utoipa::path(get, path = "/api/v1/proposals/{id}", tag = "proposals", params(("id" = String, Path, format = Uuid)),
-    responses((status = 200, body = ProposalJson), (status = 404, body = Problem)))]
-async fn get_proposal(ctx: ApiCtx, Path(id): Path<String>) -> AppResult<Json<ProposalJson>> {
+#[utoipa::path(get, path = "/api/v1/proposals/{id}", tag = "proposals", security((), ("bearer" = [])), params(IdPath),
+    responses((status = 200, body = ProposalJson)))]
+async fn get_proposal(ctx: ApiCtx, Path(IdPath { id }): Path<IdPath>) -> AppResult<Json<ProposalJson>> {
     let detail = ctx.state.store.proposal(parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
     Ok(Json(proposal_json(&ctx.state, &detail).await?))
 }
@@ -357,9 +376,9 @@ pub struct HistoryEntry {
 }
 
 /// The proposal's timeline, from the journal: every event about it, oldest first.
-#[utoipa::path(get, path = "/api/v1/proposals/{id}/history", tag = "proposals", params(("id" = String, Path, format = Uuid)),
-    responses((status = 200, body = Vec<HistoryEntry>), (status = 404, body = Problem)))]
-async fn history(ctx: ApiCtx, Path(id): Path<String>) -> AppResult<Json<Vec<HistoryEntry>>> {
+#[utoipa::path(get, path = "/api/v1/proposals/{id}/history", tag = "proposals", security((), ("bearer" = [])),
+    params(IdPath), responses((status = 200, body = Vec<HistoryEntry>)))]
+async fn history(ctx: ApiCtx, Path(IdPath { id }): Path<IdPath>) -> AppResult<Json<Vec<HistoryEntry>>> {
     let id = parse_id(&id)?;
     if ctx.state.store.proposal(id).await?.is_none() {
         return Err(AppError::NotFound);
@@ -387,24 +406,35 @@ async fn history(ctx: ApiCtx, Path(id): Path<String>) -> AppResult<Json<Vec<Hist
 #[derive(Deserialize, ToSchema)]
 pub struct DecisionJson {
     /// The forum's stage: `musrenbang_kelurahan` or `musrenbang_kecamatan`.
+    #[schema(value_type = schema::DecisionStage, inline)]
     stage: String,
     /// `accept`, `accept_with_changes` or `reject`.
+    #[schema(value_type = schema::Decision, inline)]
     decision: String,
     /// For `accept_with_changes`: any of these (empty = unchanged).
     #[serde(default)]
+    #[schema(value_type = schema::OptionalVolume, inline)]
     volume: String,
     #[serde(default)]
+    #[schema(value_type = schema::OptionalCode, inline)]
     kamus_code: String,
     #[serde(default)]
+    #[schema(value_type = schema::OptionalLingkunganCode, inline)]
     lingkungan: String,
     #[serde(default)]
+    #[schema(value_type = schema::OptionalAddress, inline)]
     address: String,
     #[serde(default)]
+    #[schema(value_type = schema::OptionalCode, inline)]
     opd_code: String,
     /// Required for every decision but a plain accept.
     #[serde(default)]
+    #[schema(value_type = schema::LongText, inline)]
     reason: String,
 }
+
+/// The kinds of decision [`decision_input`] reads.
+pub const DECISIONS: [&str; 3] = ["accept", "accept_with_changes", "reject"];
 
 /// Turns a typed decision into the domain's, naming the field when the kind is unknown.
 pub fn decision_input(
@@ -428,11 +458,10 @@ pub fn decision_input(
 
 /// A forum decides on a proposal that reached it.
 #[utoipa::path(post, path = "/api/v1/proposals/{id}/decisions", tag = "forums", security(("bearer" = [])),
-    params(("id" = String, Path, format = Uuid)), request_body = DecisionJson,
-    responses((status = 200, body = ProposalJson), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    params(IdPath), request_body = DecisionJson, responses((status = 200, body = ProposalJson)))]
 async fn decide(
     ctx: ApiCtx,
-    Path(id): Path<String>,
+    Path(IdPath { id }): Path<IdPath>,
     ApiJson(input): ApiJson<DecisionJson>,
 ) -> AppResult<Json<ProposalJson>> {
     ctx.require_user()?;
@@ -460,9 +489,8 @@ pub struct SupportCount {
 
 /// A resident supports a proposal (once).
 #[utoipa::path(post, path = "/api/v1/proposals/{id}/supports", tag = "proposals", security(("bearer" = [])),
-    params(("id" = String, Path, format = Uuid)),
-    responses((status = 201, body = SupportCount), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-async fn support(ctx: ApiCtx, Path(id): Path<String>) -> AppResult<Response> {
+    params(IdPath), responses((status = 201, body = SupportCount)))]
+async fn support(ctx: ApiCtx, Path(IdPath { id }): Path<IdPath>) -> AppResult<Response> {
     ctx.require_user()?;
     let proposal_id = parse_id(&id)?;
     ctx.state.store.execute(&ctx.actor(), &Command::SupportProposal { proposal_id }, OffsetDateTime::now_utc()).await?;
@@ -514,11 +542,10 @@ pub struct ForumJson {
 
 /// A forum: its proposals with this stage's records, totals against cap and ceiling, minutes.
 #[utoipa::path(get, path = "/api/v1/forums/{cycle}/{stage}/{region_code}", tag = "forums",
-    params(("cycle" = String, Path, format = Uuid), ("stage" = String, Path), ("region_code" = String, Path)),
-    responses((status = 200, body = ForumJson), (status = 404, body = Problem)))]
+    security((), ("bearer" = [])), params(ForumPath), responses((status = 200, body = ForumJson)))]
 async fn forum(
     ctx: ApiCtx,
-    Path((cycle, stage, region)): Path<(String, String, String)>,
+    Path(ForumPath { cycle, stage, region_code: region }): Path<ForumPath>,
 ) -> AppResult<Json<ForumJson>> {
     let key = forum_key(&cycle, &stage, &region)?;
     let cycle = ctx.state.store.cycle(key.cycle_id).await?.ok_or(AppError::NotFound)?;
@@ -549,17 +576,16 @@ async fn forum(
 #[derive(Deserialize, ToSchema)]
 pub struct RankingJson {
     /// Every accepted proposal of the forum, each once, highest priority first.
-    #[schema(value_type = Vec<String>)]
+    #[schema(value_type = schema::Ranking, inline)]
     order: Vec<Uuid>,
 }
 
 /// Sets the forum's priority order of what it accepted.
 #[utoipa::path(put, path = "/api/v1/forums/{cycle}/{stage}/{region_code}/ranking", tag = "forums", security(("bearer" = [])),
-    params(("cycle" = String, Path, format = Uuid), ("stage" = String, Path), ("region_code" = String, Path)), request_body = RankingJson,
-    responses((status = 204), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    params(ForumPath), request_body = RankingJson, responses((status = 204)))]
 async fn rank(
     ctx: ApiCtx,
-    Path((cycle, stage, region)): Path<(String, String, String)>,
+    Path(ForumPath { cycle, stage, region_code: region }): Path<ForumPath>,
     ApiJson(input): ApiJson<RankingJson>,
 ) -> AppResult<StatusCode> {
     ctx.require_user()?;
@@ -573,28 +599,36 @@ async fn rank(
 
 #[derive(Deserialize, ToSchema)]
 pub struct AttendeeJson {
+    #[schema(value_type = schema::Name, inline)]
     name: String,
+    /// Their office or part in the forum.
+    #[schema(value_type = schema::Name, inline)]
     role: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct MinutesJson {
     /// `YYYY-MM-DD`.
+    #[schema(format = Date)]
     date: String,
+    #[schema(value_type = schema::Address, inline)]
     place: String,
+    #[schema(value_type = schema::Name, inline)]
     chair: String,
+    #[schema(value_type = schema::Attendees, inline)]
     attendees: Vec<AttendeeJson>,
+    /// Who goes to the next forum; blank entries are skipped.
     #[serde(default)]
+    #[schema(value_type = schema::Delegates, inline)]
     delegates: Vec<String>,
 }
 
 /// Records the forum's minutes (the berita acara's date, place, chair, attendees, delegates).
 #[utoipa::path(put, path = "/api/v1/forums/{cycle}/{stage}/{region_code}/minutes", tag = "forums", security(("bearer" = [])),
-    params(("cycle" = String, Path, format = Uuid), ("stage" = String, Path), ("region_code" = String, Path)), request_body = MinutesJson,
-    responses((status = 204), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    params(ForumPath), request_body = MinutesJson, responses((status = 204)))]
 async fn minutes(
     ctx: ApiCtx,
-    Path((cycle, stage, region)): Path<(String, String, String)>,
+    Path(ForumPath { cycle, stage, region_code: region }): Path<ForumPath>,
     ApiJson(input): ApiJson<MinutesJson>,
 ) -> AppResult<StatusCode> {
     ctx.require_user()?;
@@ -617,9 +651,11 @@ async fn minutes(
 /// the forward cap or (kecamatan) over the ceiling, or the minutes are missing. What it accepted
 /// goes to the next stage, and the forum becomes read-only.
 #[utoipa::path(post, path = "/api/v1/forums/{cycle}/{stage}/{region_code}/close", tag = "forums", security(("bearer" = [])),
-    params(("cycle" = String, Path, format = Uuid), ("stage" = String, Path), ("region_code" = String, Path)),
-    responses((status = 204), (status = 403, body = Problem), (status = 409, body = Problem)))]
-async fn close(ctx: ApiCtx, Path((cycle, stage, region)): Path<(String, String, String)>) -> AppResult<StatusCode> {
+    params(ForumPath), responses((status = 204)))]
+async fn close(
+    ctx: ApiCtx,
+    Path(ForumPath { cycle, stage, region_code: region }): Path<ForumPath>,
+) -> AppResult<StatusCode> {
     ctx.require_user()?;
     let forum = forum_key(&cycle, &stage, &region)?;
     ctx.state.store.execute(&ctx.actor(), &Command::CloseForum { forum }, OffsetDateTime::now_utc()).await?;
@@ -649,9 +685,9 @@ fn photo_json(proposal: Uuid, p: &domain::planning::PhotoRef) -> PhotoJson {
 }
 
 /// The photos of a proposal.
-#[utoipa::path(get, path = "/api/v1/proposals/{id}/photos", tag = "proposals", params(("id" = String, Path, format = Uuid)),
-    responses((status = 200, body = Vec<PhotoJson>), (status = 404, body = Problem)))]
-async fn photos(ctx: ApiCtx, Path(id): Path<String>) -> AppResult<Json<Vec<PhotoJson>>> {
+#[utoipa::path(get, path = "/api/v1/proposals/{id}/photos", tag = "proposals", security((), ("bearer" = [])),
+    params(IdPath), responses((status = 200, body = Vec<PhotoJson>)))]
+async fn photos(ctx: ApiCtx, Path(IdPath { id }): Path<IdPath>) -> AppResult<Json<Vec<PhotoJson>>> {
     let id = parse_id(&id)?;
     if ctx.state.store.proposal(id).await?.is_none() {
         return Err(AppError::NotFound);
@@ -662,10 +698,9 @@ async fn photos(ctx: ApiCtx, Path(id): Path<String>) -> AppResult<Json<Vec<Photo
 /// Adds a photo (the request body is the JPEG or PNG file itself, at most 5 MB; its type is
 /// judged by its content). Allowed where the proposal could be raised, while that forum is open.
 #[utoipa::path(post, path = "/api/v1/proposals/{id}/photos", tag = "proposals", security(("bearer" = [])),
-    params(("id" = String, Path, format = Uuid)),
-    request_body(content = Vec<u8>, content_type = "image/jpeg"),
-    responses((status = 201, body = PhotoJson), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-async fn add_photo(ctx: ApiCtx, Path(id): Path<String>, body: axum::body::Bytes) -> AppResult<Response> {
+    params(IdPath), request_body(content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"))),
+    responses((status = 201, body = PhotoJson)))]
+async fn add_photo(ctx: ApiCtx, Path(IdPath { id }): Path<IdPath>, body: axum::body::Bytes) -> AppResult<Response> {
     ctx.require_user()?;
     let id = parse_id(&id)?;
     let photo = ctx.state.store.attach_photo(&ctx.actor(), id, body, OffsetDateTime::now_utc()).await?;
@@ -673,9 +708,8 @@ async fn add_photo(ctx: ApiCtx, Path(id): Path<String>, body: axum::body::Bytes)
 }
 
 /// One photo's bytes.
-#[utoipa::path(get, path = "/api/v1/proposals/{id}/photos/{photo}", tag = "proposals",
-    params(("id" = String, Path, format = Uuid), ("photo" = String, Path, format = Uuid)),
-    responses((status = 200, content_type = "image/jpeg"), (status = 404, body = Problem)))]
-async fn photo(ctx: ApiCtx, Path((id, photo)): Path<(String, String)>) -> AppResult<Response> {
+#[utoipa::path(get, path = "/api/v1/proposals/{id}/photos/{photo}", tag = "proposals", security((), ("bearer" = [])),
+    params(PhotoPath), responses((status = 200, content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png")))))]
+async fn photo(ctx: ApiCtx, Path(PhotoPath { id, photo }): Path<PhotoPath>) -> AppResult<Response> {
     crate::pages::photo_response(&ctx.state, &id, &photo).await
 }

@@ -12,7 +12,8 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{ApiJson, Problem};
+use super::ApiJson;
+use super::schema::{self, ImportScopePath, RegionPath, VillagePath};
 use crate::AppState;
 use crate::ctx::ApiCtx;
 use crate::error::{AppError, AppResult};
@@ -47,10 +48,9 @@ fn parse_code(code: &str) -> AppResult<RegionCode> {
 }
 
 /// One region of any level.
-#[utoipa::path(get, path = "/api/v1/regions/{code}", tag = "regions",
-    params(("code" = String, Path, description = "Kemendagri code, e.g. 12.71")),
-    responses((status = 200, body = RegionJson), (status = 404, body = Problem), (status = 422, body = Problem)))]
-async fn region(ctx: ApiCtx, Path(code): Path<String>) -> AppResult<Json<RegionJson>> {
+#[utoipa::path(get, path = "/api/v1/regions/{code}", tag = "regions", security((), ("bearer" = [])),
+    params(RegionPath), responses((status = 200, body = RegionJson)))]
+async fn region(ctx: ApiCtx, Path(RegionPath { code }): Path<RegionPath>) -> AppResult<Json<RegionJson>> {
     let code = parse_code(&code)?;
     let region = ctx.state.store.region(&code).await?.ok_or(AppError::NotFound)?;
     Ok(Json(region.into()))
@@ -59,15 +59,19 @@ async fn region(ctx: ApiCtx, Path(code): Path<String>) -> AppResult<Json<RegionJ
 #[derive(Deserialize, IntoParams)]
 struct Cursor {
     /// Continue after this code (from the `Link: rel="next"` header of the previous page).
+    #[param(value_type = schema::LookupText, inline, required = false)]
     after: Option<String>,
 }
 
 /// The regions directly below one region, in code order. At most 500 at a time; when there are
 /// more, a `Link` header with `rel="next"` gives the next page.
-#[utoipa::path(get, path = "/api/v1/regions/{code}/children", tag = "regions",
-    params(("code" = String, Path, description = "Kemendagri code"), Cursor),
-    responses((status = 200, body = Vec<RegionJson>), (status = 404, body = Problem), (status = 422, body = Problem)))]
-async fn children(ctx: ApiCtx, Path(code): Path<String>, Query(cursor): Query<Cursor>) -> AppResult<Response> {
+#[utoipa::path(get, path = "/api/v1/regions/{code}/children", tag = "regions", security((), ("bearer" = [])),
+    params(RegionPath, Cursor), responses((status = 200, body = Vec<RegionJson>)))]
+async fn children(
+    ctx: ApiCtx,
+    Path(RegionPath { code }): Path<RegionPath>,
+    Query(cursor): Query<Cursor>,
+) -> AppResult<Response> {
     let code = parse_code(&code)?;
     let store = &ctx.state.store;
     if store.region(&code).await?.is_none() {
@@ -89,18 +93,19 @@ async fn children(ctx: ApiCtx, Path(code): Path<String>, Query(cursor): Query<Cu
 #[derive(Deserialize, ToSchema)]
 pub struct NewLingkungan {
     /// The local number, 1–3 digits; the code becomes `<kelurahan>.NNN`.
+    #[schema(value_type = schema::LingkunganNumber, inline)]
     number: String,
+    /// Unique among the kelurahan's lingkungan.
+    #[schema(value_type = schema::Name, inline)]
     name: String,
 }
 
 /// Adds a lingkungan (or RW) under a kelurahan or desa. Bappeda admins only.
 #[utoipa::path(post, path = "/api/v1/regions/{code}/lingkungan", tag = "regions", security(("bearer" = [])),
-    params(("code" = String, Path, description = "The kelurahan or desa")),
-    request_body = NewLingkungan,
-    responses((status = 201, body = RegionJson), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    params(VillagePath), request_body = NewLingkungan, responses((status = 201, body = RegionJson)))]
 async fn add_lingkungan(
     ctx: ApiCtx,
-    Path(code): Path<String>,
+    Path(VillagePath { code }): Path<VillagePath>,
     ApiJson(input): ApiJson<NewLingkungan>,
 ) -> AppResult<Response> {
     ctx.require_user()?;
@@ -125,10 +130,13 @@ pub struct ImportResult {
 /// Adds many lingkungan from CSV (`kelurahan,nomor,nama` with a header line): all rows or none;
 /// a refusal lists every broken row.
 #[utoipa::path(post, path = "/api/v1/regions/{code}/lingkungan/import", tag = "regions", security(("bearer" = [])),
-    params(("code" = String, Path, description = "The pemda, kecamatan or kelurahan the rows must lie in")),
-    request_body(content = String, content_type = "text/csv"),
-    responses((status = 201, body = ImportResult), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn import_lingkungan(ctx: ApiCtx, Path(code): Path<String>, body: axum::body::Bytes) -> AppResult<Response> {
+    params(ImportScopePath), request_body(content = String, content_type = "text/csv"),
+    responses((status = 201, body = ImportResult)))]
+async fn import_lingkungan(
+    ctx: ApiCtx,
+    Path(ImportScopePath { code }): Path<ImportScopePath>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
     ctx.require_user()?;
     let code = parse_code(&code)?;
     let rows = lingkungan_csv::parse(&body, Some(&code)).map_err(AppError::Invalid)?;
@@ -138,9 +146,8 @@ async fn import_lingkungan(ctx: ApiCtx, Path(code): Path<String>, body: axum::bo
 }
 
 /// Every lingkungan at or below a region as CSV (`kelurahan,nomor,nama`), the form the import takes.
-#[utoipa::path(get, path = "/api/v1/regions/{code}/lingkungan.csv", tag = "regions",
-    params(("code" = String, Path, description = "Kemendagri code")),
-    responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = Problem)))]
-async fn export_lingkungan(ctx: ApiCtx, Path(code): Path<String>) -> AppResult<Response> {
+#[utoipa::path(get, path = "/api/v1/regions/{code}/lingkungan.csv", tag = "regions", security((), ("bearer" = [])),
+    params(RegionPath), responses((status = 200, content_type = "text/csv", body = String)))]
+async fn export_lingkungan(ctx: ApiCtx, Path(RegionPath { code }): Path<RegionPath>) -> AppResult<Response> {
     crate::pages::lingkungan_csv_response(&ctx.state, &code).await
 }

@@ -24,6 +24,8 @@ pub struct Health {
     /// `sqlite` or `postgres`.
     database: &'static str,
     version: &'static str,
+    /// Settings an operator should look at; empty when there is nothing to say.
+    warnings: Vec<&'static str>,
 }
 
 /// Whether the server and its database answer.
@@ -38,6 +40,11 @@ async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> 
             status: if up { "ok" } else { "unavailable" },
             database: state.store.backend().name(),
             version: crate::VERSION,
+            warnings: if state.config.exposed_without_secure_cookies {
+                vec!["insecure_cookies: serving beyond loopback without --secure-cookies; set it behind HTTPS"]
+            } else {
+                Vec::new()
+            },
         }),
     )
 }
@@ -60,7 +67,7 @@ pub struct Token {
 /// Logs in and returns a bearer token. Five failed logins for one username within fifteen
 /// minutes answer 429 with `Retry-After` until the window passes.
 #[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = Credentials,
-    responses((status = 200, body = Token), (status = 401, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
+    responses((status = 200, body = Token), (status = 401, body = Problem), (status = 429, body = Problem)))]
 async fn login(ctx: ApiCtx, ApiJson(credentials): ApiJson<Credentials>) -> AppResult<Json<Token>> {
     let now = OffsetDateTime::now_utc();
     let user = authenticate(&ctx.state, &credentials.username, &credentials.password, now).await?;
@@ -72,7 +79,7 @@ async fn login(ctx: ApiCtx, ApiJson(credentials): ApiJson<Credentials>) -> AppRe
 
 /// Ends the session of the bearer token.
 #[utoipa::path(delete, path = "/api/v1/session", tag = "session", security(("bearer" = [])),
-    responses((status = 204), (status = 401, body = Problem)))]
+    responses((status = 204)))]
 async fn logout(ctx: ApiCtx) -> AppResult<StatusCode> {
     let user = ctx.require_user()?;
     if let Some(token) = &ctx.token {
@@ -131,7 +138,7 @@ impl From<&store::UserRecord> for UserJson {
 
 /// The user of the bearer token.
 #[utoipa::path(get, path = "/api/v1/me", tag = "session", security(("bearer" = [])),
-    responses((status = 200, body = UserJson), (status = 401, body = Problem)))]
+    responses((status = 200, body = UserJson)))]
 async fn me(ctx: ApiCtx) -> AppResult<Json<UserJson>> {
     Ok(Json(UserJson::from(ctx.require_user()?)))
 }

@@ -13,8 +13,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+use super::ApiJson;
+use super::schema::{self, IdPath};
 use super::session::UserJson;
-use super::{ApiJson, Problem};
 use crate::AppState;
 use crate::ctx::ApiCtx;
 use crate::error::{AppError, AppResult};
@@ -30,13 +31,26 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_password))
 }
 
-#[derive(Deserialize, ToSchema)]
+/// A grant as sent; its document shape, which scope each role takes, is `schema::Grants`.
+#[derive(Deserialize)]
 pub struct GrantInputJson {
     role: String,
-    /// A region code, an OPD code, or empty (or the pemda code) for pemda-wide roles.
     #[serde(default)]
     scope: String,
 }
+
+/// A user's grants, replacing all they had: at least one.
+#[derive(Deserialize)]
+#[serde(transparent)]
+pub struct GrantList(Vec<GrantInputJson>);
+
+impl utoipa::PartialSchema for GrantList {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+        <schema::Grants as utoipa::PartialSchema>::schema()
+    }
+}
+
+impl ToSchema for GrantList {}
 
 impl From<GrantInputJson> for GrantInput {
     fn from(input: GrantInputJson) -> Self {
@@ -46,22 +60,28 @@ impl From<GrantInputJson> for GrantInput {
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewUser {
+    /// Unique across the server.
+    #[schema(value_type = schema::Username, inline)]
     username: String,
+    #[schema(value_type = schema::Name, inline)]
     name: String,
-    /// At least 10 characters, not among the most common passwords.
+    /// At least 10 characters, not among the most common passwords, not containing the username.
+    #[schema(value_type = schema::NewPassword, inline)]
     password: String,
+    #[schema(value_type = schema::Grants, inline)]
     grants: Vec<GrantInputJson>,
 }
 
 #[derive(Deserialize, IntoParams)]
 struct Cursor {
     /// Continue after this username.
+    #[param(value_type = schema::LookupText, inline, required = false)]
     after: Option<String>,
 }
 
 /// The users of the caller's pemda, in username order, 500 at a time.
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", security(("bearer" = [])), params(Cursor),
-    responses((status = 200, body = Vec<UserJson>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 200, body = Vec<UserJson>)))]
 async fn list(ctx: ApiCtx, Query(cursor): Query<Cursor>) -> AppResult<Json<Vec<UserJson>>> {
     let me = ctx.require_user()?;
     ctx.authorize(Action::ViewUsers, &Resource::pemda(me.pemda.clone())).await?;
@@ -71,7 +91,7 @@ async fn list(ctx: ApiCtx, Query(cursor): Query<Cursor>) -> AppResult<Json<Vec<U
 
 /// Creates a user in the caller's pemda.
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", security(("bearer" = [])), request_body = NewUser,
-    responses((status = 201, body = UserJson), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = UserJson)))]
 async fn create(ctx: ApiCtx, ApiJson(input): ApiJson<NewUser>) -> AppResult<Response> {
     let me = ctx.require_user()?;
     ctx.authorize(Action::ManageUsers, &Resource::pemda(me.pemda.clone())).await?;
@@ -95,21 +115,19 @@ async fn visible_user(ctx: &ApiCtx, id: &str, action: Action) -> AppResult<store
 }
 
 /// One user of the caller's pemda.
-#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = [])),
-    params(("id" = String, Path, format = Uuid)),
-    responses((status = 200, body = UserJson), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn get_user(ctx: ApiCtx, Path(id): Path<String>) -> AppResult<Json<UserJson>> {
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = [])), params(IdPath),
+    responses((status = 200, body = UserJson)))]
+async fn get_user(ctx: ApiCtx, Path(IdPath { id }): Path<IdPath>) -> AppResult<Json<UserJson>> {
     Ok(Json(UserJson::from(&visible_user(&ctx, &id, Action::ViewUsers).await?)))
 }
 
 /// Replaces a user's roles and scopes.
 #[utoipa::path(put, path = "/api/v1/users/{id}/grants", tag = "users", security(("bearer" = [])),
-    params(("id" = String, Path, format = Uuid)), request_body = Vec<GrantInputJson>,
-    responses((status = 200, body = UserJson), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    params(IdPath), request_body(content = inline(GrantList)), responses((status = 200, body = UserJson)))]
 async fn set_grants(
     ctx: ApiCtx,
-    Path(id): Path<String>,
-    ApiJson(grants): ApiJson<Vec<GrantInputJson>>,
+    Path(IdPath { id }): Path<IdPath>,
+    ApiJson(GrantList(grants)): ApiJson<GrantList>,
 ) -> AppResult<Json<UserJson>> {
     let user = visible_user(&ctx, &id, Action::ManageUsers).await?;
     let command =
@@ -128,34 +146,32 @@ async fn set_disabled(ctx: ApiCtx, id: String, disabled: bool) -> AppResult<Json
 }
 
 /// Disables an account and ends all its sessions and tokens at once.
-#[utoipa::path(post, path = "/api/v1/users/{id}/disable", tag = "users", security(("bearer" = [])),
-    params(("id" = String, Path, format = Uuid)),
-    responses((status = 200, body = UserJson), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn disable(ctx: ApiCtx, Path(id): Path<String>) -> AppResult<Json<UserJson>> {
+#[utoipa::path(post, path = "/api/v1/users/{id}/disable", tag = "users", security(("bearer" = [])), params(IdPath),
+    responses((status = 200, body = UserJson)))]
+async fn disable(ctx: ApiCtx, Path(IdPath { id }): Path<IdPath>) -> AppResult<Json<UserJson>> {
     set_disabled(ctx, id, true).await
 }
 
 /// Enables a disabled account again.
-#[utoipa::path(post, path = "/api/v1/users/{id}/enable", tag = "users", security(("bearer" = [])),
-    params(("id" = String, Path, format = Uuid)),
-    responses((status = 200, body = UserJson), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn enable(ctx: ApiCtx, Path(id): Path<String>) -> AppResult<Json<UserJson>> {
+#[utoipa::path(post, path = "/api/v1/users/{id}/enable", tag = "users", security(("bearer" = [])), params(IdPath),
+    responses((status = 200, body = UserJson)))]
+async fn enable(ctx: ApiCtx, Path(IdPath { id }): Path<IdPath>) -> AppResult<Json<UserJson>> {
     set_disabled(ctx, id, false).await
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewPassword {
-    /// At least 10 characters, not among the most common passwords.
+    /// At least 10 characters, not among the most common passwords, not containing the username.
+    #[schema(value_type = schema::NewPassword, inline)]
     password: String,
 }
 
 /// Sets a new password for a user; all the user's sessions and tokens end.
 #[utoipa::path(put, path = "/api/v1/users/{id}/password", tag = "users", security(("bearer" = [])),
-    params(("id" = String, Path, format = Uuid)), request_body = NewPassword,
-    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    params(IdPath), request_body = NewPassword, responses((status = 204)))]
 async fn set_password(
     ctx: ApiCtx,
-    Path(id): Path<String>,
+    Path(IdPath { id }): Path<IdPath>,
     ApiJson(input): ApiJson<NewPassword>,
 ) -> AppResult<StatusCode> {
     let user = visible_user(&ctx, &id, Action::ManageUsers).await?;

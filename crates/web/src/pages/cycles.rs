@@ -343,7 +343,8 @@ async fn cycle_page(ctx: &mut PageCtx, cycle: CycleFacts) -> AppResult<CyclePage
         cap_musrenbang_kelurahan: cap_text(cycle.caps.musrenbang_kelurahan),
         cap_musrenbang_kecamatan: cap_text(cycle.caps.musrenbang_kecamatan),
         online_proposals: cycle.online_proposals,
-        ceilings_total: tr.rupiah(amounts.values().sum()),
+        ceilings_total: domain::money::sum(amounts.values().copied())
+            .map_or_else(|_| tr.t("forum.total_too_large").to_string(), |total| tr.rupiah(total)),
         ceilings_set: amounts.len(),
         ceilings,
         can_manage,

@@ -153,6 +153,8 @@ struct ForumPage {
     href: String,
     new_href: String,
     accepted: String,
+    /// At an open rembuk warga holding more than its cap: which go up when it closes.
+    cap_note: Option<String>,
     pending: usize,
     total: String,
     ceiling: Option<String>,
@@ -326,6 +328,9 @@ async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, errors: Vec<String>, page
         href,
         new_href: format!("/proposals/new?cycle={}&stage={}&region={}", key.cycle_id, key.stage.as_str(), key.region),
         accepted: accepted_text,
+        cap_note: cap
+            .filter(|cap| key.stage == Stage::RembukWarga && !facts.closed && accepted > *cap as usize)
+            .map(|cap| tr.f("forum.cap_by_ranking", &[("cap", &tr.number(i64::from(cap)))])),
         pending: facts.entries.iter().filter(|e| e.status == Status::Pending).count(),
         total: total.map_or_else(|| tr.t("forum.total_too_large").to_string(), |t| tr.rupiah(t)),
         ceiling: facts.ceiling.map(|c| tr.rupiah(c)),

@@ -202,8 +202,32 @@ struct StageColumn {
 struct TimelineEntry {
     at: String,
     what: String,
+    /// For a decision: the stage, the verdict, the figures and the reason it recorded.
+    detail: String,
     actor: String,
     seq: i64,
+}
+
+/// What a journal entry about a proposal decided, in words; empty for entries that say it all
+/// in their kind.
+fn timeline_detail(tr: &crate::i18n::Tr, payload: &str) -> String {
+    match serde_json::from_str::<domain::Event>(payload) {
+        Ok(domain::Event::ProposalDecided { record, .. }) => {
+            let mut text = format!(
+                "{}: {} — {} {}, {}",
+                tr.stage(record.stage),
+                tr.status(record.status),
+                format_volume(record.figures.volume),
+                record.figures.unit,
+                tr.rupiah(record.figures.cost)
+            );
+            if let Some(reason) = &record.reason {
+                text.push_str(&format!(" — {}: {reason}", tr.t("proposal.reason")));
+            }
+            text
+        }
+        _ => String::new(),
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -279,6 +303,7 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
             actor: public_actor(&ctx.state, &tr, &e.actor).await?,
             at: OffsetDateTime::parse(&e.at, &Rfc3339).map(|t| tr.datetime(t)).unwrap_or(e.at),
             what: tr.t(&format!("event.{}", e.kind)).to_string(),
+            detail: timeline_detail(&tr, &e.payload),
             seq: e.seq,
         });
     }

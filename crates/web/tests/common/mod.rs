@@ -53,8 +53,15 @@ impl TestApp {
         // The demo's pemda, lingkungan and accounts, without its 6,000 proposals: tests that need
         // a cycle make their own.
         store::seed::seed_demo_foundation(&db.store, OffsetDateTime::now_utc()).await.expect("demo");
-        let app =
-            web::app(db.store.clone(), web::Config { demo: true, secure_cookies: false, tile_url: String::new() });
+        let app = web::app(
+            db.store.clone(),
+            web::Config {
+                demo: true,
+                secure_cookies: false,
+                tile_url: String::new(),
+                exposed_without_secure_cookies: false,
+            },
+        );
         TestApp { app, db }
     }
 

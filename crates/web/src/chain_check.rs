@@ -1,0 +1,83 @@
+//! The chain check pages and API share: incremental for everyone, a full walk for those who may
+//! read the audit trail, and never more than a few at once.
+
+use domain::journal::ChainReport;
+use domain::{Action, Actor, RegionCode, Resource};
+use tokio::sync::Semaphore;
+
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+
+/// How many chain checks run at once. Anonymous callers who find them all busy are told to come
+/// back (503 with `Retry-After`) rather than queue: a crowd of anonymous checks must not take the
+/// server from the people entering data.
+pub struct ChainCheckLimits {
+    incremental: Semaphore,
+    full: Semaphore,
+}
+
+impl Default for ChainCheckLimits {
+    fn default() -> Self {
+        ChainCheckLimits { incremental: Semaphore::new(2), full: Semaphore::new(1) }
+    }
+}
+
+/// What a check found, and from where it walked.
+pub struct ChainCheck {
+    pub report: ChainReport,
+    /// The entry the walk started after: 0 for a walk from the first entry.
+    pub checked_after: i64,
+    pub full: bool,
+}
+
+/// Checks `pemda`'s chain for `actor`: since the last checkpoint, or whole when `full` (which
+/// needs the audit trail's permission).
+pub async fn check_chain(state: &AppState, actor: &Actor, pemda: &RegionCode, full: bool) -> AppResult<ChainCheck> {
+    let limits = &state.chain_checks;
+    let semaphore = if full { &limits.full } else { &limits.incremental };
+    if full {
+        domain::authorize(actor, Action::ViewAuditTrail, &Resource::pemda(pemda.clone()))
+            .map_err(domain::DomainError::from)?;
+    }
+    let _permit = match actor {
+        Actor::Public => semaphore.try_acquire().map_err(|_| AppError::Busy { retry_after: 1 })?,
+        _ => semaphore.acquire().await.map_err(AppError::internal)?,
+    };
+    if full {
+        let report = state.store.verify_chain(pemda).await?;
+        Ok(ChainCheck { report, checked_after: 0, full })
+    } else {
+        let (report, checked_after) = state.store.verify_chain_since_checkpoint(pemda).await?;
+        Ok(ChainCheck { report, checked_after, full })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn anonymous_checks_beyond_the_limit_are_told_to_retry() {
+        let db = store::testing::database().await.unwrap();
+        let now = time::OffsetDateTime::now_utc();
+        db.store.add_official_pemda("12.71", &Actor::System { label: "test".into() }, now).await.unwrap();
+        let state = AppState {
+            store: db.store.clone(),
+            config: std::sync::Arc::new(crate::Config {
+                demo: false,
+                secure_cookies: false,
+                tile_url: String::new(),
+                exposed_without_secure_cookies: false,
+            }),
+            chain_checks: Default::default(),
+        };
+        let pemda = RegionCode::parse("12.71").unwrap();
+        let held = state.chain_checks.incremental.acquire_many(2).await.unwrap();
+        let refused = check_chain(&state, &Actor::Public, &pemda, false).await;
+        assert!(matches!(refused, Err(AppError::Busy { retry_after: 1 })));
+        drop(held);
+        assert!(check_chain(&state, &Actor::Public, &pemda, false).await.unwrap().report.valid);
+        let full = check_chain(&state, &Actor::Public, &pemda, true).await;
+        assert!(matches!(full, Err(AppError::LoginRequired)), "a whole walk is for auditors");
+    }
+}
