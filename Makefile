@@ -32,6 +32,7 @@ test: npm
 # Figures, never pass/fail: page times and sizes on the Medan demo (release build).
 bench: npm
 	bash bench/pages.sh
+	bash bench/herd.sh
 
 # Pieces of `test`, runnable on their own.
 npm:

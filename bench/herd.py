@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""The deadline herd: many operators submit at the same moment. Sends SUBMITS proposals from
+CONNECTIONS parallel clients to a running Rencana (127.0.0.1 only) as the kecamatan operator of
+the demo, then counts what the server answered against what the journal holds: every answer 201
+must be a stored proposal, every stored proposal must have been answered 201, and no answer may
+be a 5xx other than 503 (refused before anything was written). Prints figures; never fails on a
+timing. Exit 1 only when answers and storage disagree.
+
+    python3 bench/herd.py URL DATABASE_FILE [SUBMITS] [CONNECTIONS]
+"""
+
+import json
+import sqlite3
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+
+url, database = sys.argv[1], sys.argv[2]
+submits = int(sys.argv[3]) if len(sys.argv) > 3 else 400
+connections = int(sys.argv[4]) if len(sys.argv) > 4 else 200
+assert url.startswith("http://127.0.0.1:"), "load goes to 127.0.0.1 only"
+
+
+def call(method, path, body=None, token=None, timeout=120):
+    request = urllib.request.Request(url + path, method=method)
+    request.add_header("content-type", "application/json")
+    if token:
+        request.add_header("authorization", f"Bearer {token}")
+    data = json.dumps(body).encode() if body is not None else None
+    try:
+        with urllib.request.urlopen(request, data, timeout=timeout) as reply:
+            return reply.status, reply.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+status, body = call("POST", "/api/v1/session", {"username": "kec.medankota", "password": "Rencana-Demo-2027"})
+token = json.loads(body)["token"]
+cycle = json.loads(call("GET", "/api/v1/cycles?pemda=12.71")[1])[0]["id"]
+kamus = json.loads(call("GET", "/api/v1/kamus", token=token)[1])["items"][0]["code"]
+
+
+def stored():
+    with sqlite3.connect(database) as db:
+        return db.execute("SELECT count(*) FROM journal WHERE kind = 'proposal_submitted'").fetchone()[0]
+
+
+before = stored()
+answers, latencies, lock = Counter(), [], threading.Lock()
+queue = list(range(submits))
+
+
+def worker():
+    while True:
+        with lock:
+            if not queue:
+                return
+            n = queue.pop()
+        proposal = {
+            "cycle_id": cycle, "stage": "musrenbang_kecamatan", "title": f"Usulan kawanan {n}",
+            "problem": "Diajukan bersamaan", "kamus_code": kamus, "volume": "10",
+            "lingkungan": "12.71.01.1001.001", "address": f"Jl. Kawanan {n}", "track": "apbd",
+        }
+        start = time.monotonic()
+        try:
+            status, _ = call("POST", "/api/v1/proposals", proposal, token)
+        except Exception as error:  # a dropped connection is an answer too
+            status = type(error).__name__
+        with lock:
+            answers[status] += 1
+            latencies.append(time.monotonic() - start)
+
+
+start = time.monotonic()
+threads = [threading.Thread(target=worker) for _ in range(connections)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+elapsed = time.monotonic() - start
+added = stored() - before
+latencies.sort()
+p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
+print(f"{submits} submits from {connections} connections in {elapsed:.1f} s ({submits / elapsed:.0f}/s)")
+print(f"answers: {dict(answers)}")
+print(f"latency ms: p50 {p(0.5):.0f}  p99 {p(0.99):.0f}  max {latencies[-1] * 1000:.0f}")
+print(f"stored: {added}; acknowledged (201): {answers[201]}")
+bad = [s for s in answers if isinstance(s, int) and s >= 500 and s != 503]
+if added != answers[201] or bad:
+    print("MISMATCH: answers and storage disagree" if added != answers[201] else f"server errors: {bad}")
+    sys.exit(1)
