@@ -65,6 +65,11 @@ pub struct KamusInput {
 }
 
 pub const CODE_MAX: usize = 40;
+/// The longest name a kamus entry may have.
+pub const KAMUS_NAME_MAX: usize = 200;
+/// The words read as physical work, and as not, in any case.
+pub const FISIK_WORDS: [&str; 5] = ["ya", "yes", "true", "1", "fisik"];
+pub const NON_FISIK_WORDS: [&str; 7] = ["tidak", "no", "false", "0", "non_fisik", "non-fisik", "nonfisik"];
 pub const UNIT_MAX: usize = 30;
 
 /// Checks a code of master data: letters, digits, dots and hyphens.
@@ -81,10 +86,13 @@ pub fn check_code(errors: &mut Errors, field: &str, code: &str) -> String {
 }
 
 fn parse_bool(text: &str) -> Option<bool> {
-    match text.trim().to_lowercase().as_str() {
-        "ya" | "yes" | "true" | "1" | "fisik" => Some(true),
-        "tidak" | "no" | "false" | "0" | "non_fisik" | "non-fisik" | "nonfisik" => Some(false),
-        _ => None,
+    let word = text.trim().to_lowercase();
+    if FISIK_WORDS.contains(&word.as_str()) {
+        Some(true)
+    } else if NON_FISIK_WORDS.contains(&word.as_str()) {
+        Some(false)
+    } else {
+        None
     }
 }
 
@@ -97,7 +105,7 @@ pub fn check_kamus(
 ) -> KamusItem {
     let field = |name: &str| format!("{prefix}{name}");
     let code = check_code(errors, &field("code"), &input.code);
-    let name = check_text(errors, &field("name"), &input.name, 200);
+    let name = check_text(errors, &field("name"), &input.name, KAMUS_NAME_MAX);
     let unit = check_text(errors, &field("unit"), &input.unit, UNIT_MAX);
     let unit_price = check_rupiah(errors, &field("unit_price"), &input.unit_price, PRICE_MAX);
     if unit_price == 0 && parse_rupiah(&input.unit_price) == Some(0) {

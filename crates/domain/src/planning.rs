@@ -22,6 +22,8 @@ pub enum Origin {
 }
 
 impl Origin {
+    pub const ALL: [Origin; 3] = [Origin::Lingkungan, Origin::Kelurahan, Origin::Kecamatan];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Origin::Lingkungan => "lingkungan",
@@ -31,7 +33,7 @@ impl Origin {
     }
 
     pub fn parse(s: &str) -> Option<Origin> {
-        [Origin::Lingkungan, Origin::Kelurahan, Origin::Kecamatan].into_iter().find(|o| o.as_str() == s)
+        Origin::ALL.into_iter().find(|o| o.as_str() == s)
     }
 
     /// The forum where a proposal of this origin enters.
@@ -62,6 +64,8 @@ pub enum Track {
 }
 
 impl Track {
+    pub const ALL: [Track; 2] = [Track::Apbd, Track::DanaKelurahan];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Track::Apbd => "apbd",
@@ -92,6 +96,9 @@ pub enum Status {
 }
 
 impl Status {
+    pub const ALL: [Status; 5] =
+        [Status::Pending, Status::Accepted, Status::AcceptedWithChanges, Status::Rejected, Status::NotForwarded];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Pending => "pending",
@@ -103,9 +110,7 @@ impl Status {
     }
 
     pub fn parse(s: &str) -> Option<Status> {
-        [Status::Pending, Status::Accepted, Status::AcceptedWithChanges, Status::Rejected, Status::NotForwarded]
-            .into_iter()
-            .find(|status| status.as_str() == s)
+        Status::ALL.into_iter().find(|status| status.as_str() == s)
     }
 
     pub fn is_accepted(self) -> bool {
@@ -121,8 +126,8 @@ pub struct Point {
 }
 
 /// Indonesia's bounding box, with a margin for its outer islands.
-const LAT_RANGE: (f64, f64) = (-11.5, 6.5);
-const LON_RANGE: (f64, f64) = (94.5, 141.5);
+pub const LAT_RANGE: (f64, f64) = (-11.5, 6.5);
+pub const LON_RANGE: (f64, f64) = (94.5, 141.5);
 
 impl Point {
     /// A point from decimal degrees, if it lies inside Indonesia's bounding box.

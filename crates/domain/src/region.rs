@@ -73,7 +73,9 @@ pub enum CodeError {
 pub struct RegionCode(String);
 
 /// Digits allowed in each part: province, regency, district, village, lingkungan.
-const PART_WIDTHS: [(usize, usize, &str); 5] = [(2, 2, "2"), (2, 2, "2"), (2, 2, "2"), (4, 4, "4"), (1, 3, "1–3")];
+/// The digits each part of a code has (min, max, as said to a person): province, kabupaten/kota,
+/// kecamatan, kelurahan/desa, lingkungan.
+pub const PART_WIDTHS: [(usize, usize, &str); 5] = [(2, 2, "2"), (2, 2, "2"), (2, 2, "2"), (4, 4, "4"), (1, 3, "1–3")];
 
 impl RegionCode {
     pub fn parse(text: &str) -> Result<Self, CodeError> {
