@@ -181,3 +181,34 @@ async fn unreadable_requests_are_refused_with_a_problem() {
     assert_eq!(reply.header("content-type").as_deref(), Some("application/problem+json"));
     assert_eq!(reply.header("www-authenticate").as_deref(), Some("Bearer"));
 }
+
+/// A body the document calls valid is read (JSON Schema counts `3.0` as an integer), and one it
+/// calls invalid is refused (an array where it promises an object).
+#[tokio::test]
+async fn bodies_are_read_as_the_document_describes_them() {
+    let t = TestApp::new().await;
+    let cycle = common::open_cycle(&t, 2090, false, "9.99", "UJI-1", "1000").await;
+    let admin = t.token("bappeda").await;
+    let settings = format!("/api/v1/cycles/{cycle}/settings");
+    let whole = t.json("PUT", &settings, Some(&admin), &serde_json::json!({"caps": {"rembuk_warga": 3.0}})).await;
+    assert_eq!(whole.status, StatusCode::OK, "{}", whole.text);
+    assert_eq!(whole.json()["caps"]["rembuk_warga"], 3);
+    for body in [
+        serde_json::json!([]),
+        serde_json::json!({"caps": [null, 2]}),
+        serde_json::json!({"caps": {"rembuk_warga": 2.5}}),
+    ] {
+        let reply = t.json("PUT", &settings, Some(&admin), &body).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {}", reply.text);
+    }
+    let ceiling = format!("/api/v1/cycles/{cycle}/ceilings/12.71.01");
+    let reply = t.json("PUT", &ceiling, Some(&admin), &serde_json::json!({"amount": 2500000.0})).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(reply.json()["amount"], 2_500_000);
+    // The document promises a year in `?tahun=`; one that is none is refused even when unused.
+    let item = serde_json::json!({"tahun_anggaran": 2090, "code": "UJI-2", "name": "Uji", "unit": "meter",
+        "unit_price": 1000, "opd_code": "9.99", "bidang": "ekonomi_sda", "fisik": true});
+    let reply = t.json("POST", "/api/v1/kamus?tahun=AAA", Some(&admin), &item).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.text);
+    assert_eq!(t.json("POST", "/api/v1/kamus", Some(&admin), &item).await.status, StatusCode::CREATED);
+}

@@ -18,7 +18,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::schema::{self, CeilingPath, IdPath, StagePath};
+use super::schema::{self, CeilingPath, IdPath, JsonObject, StagePath};
 use super::{ApiJson, Problem};
 use crate::AppState;
 use crate::ctx::ApiCtx;
@@ -231,7 +231,7 @@ pub struct SettingsInput {
 async fn set_settings(
     ctx: ApiCtx,
     Path(IdPath { id }): Path<IdPath>,
-    ApiJson(input): ApiJson<SettingsInput>,
+    ApiJson(JsonObject(input)): ApiJson<JsonObject<SettingsInput>>,
 ) -> AppResult<Json<CycleJson>> {
     let cycle = managed_cycle(&ctx, &id).await?;
     let caps = ForwardCaps {

@@ -116,7 +116,7 @@ pub struct KamusJson {
 #[derive(Deserialize, IntoParams)]
 struct YearQuery {
     /// The tahun anggaran; by default that of the newest cycle (next year when there is none).
-    #[param(value_type = Option<i32>)]
+    #[param(value_type = schema::YearFilter, inline, required = false)]
     tahun: Option<String>,
 }
 
@@ -211,11 +211,10 @@ async fn kamus_post(
         KamusPost::Batch(batch) => (batch.tahun_anggaran, batch.items, true),
         KamusPost::One(mut item) => (item.tahun_anggaran.take(), vec![item], false),
     };
-    let tahun = match (tahun, query.tahun.as_deref()) {
-        (Some(tahun), _) => tahun,
-        (None, Some(text)) => parse_year(text)?,
-        (None, None) => return Err(AppError::invalid("tahun_anggaran", Rule::Required)),
-    };
+    // A `?tahun=` that is no year is refused even when the body names the year: the document
+    // promises a year there.
+    let asked = query.tahun.as_deref().map(parse_year).transpose()?;
+    let tahun = tahun.or(asked).ok_or_else(|| AppError::invalid("tahun_anggaran", Rule::Required))?;
     let items = items.into_iter().map(KamusItemInput::into_input).collect();
     let command = Command::UpsertKamus { pemda, tahun_anggaran: tahun, items, batch };
     let events = ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
@@ -238,8 +237,8 @@ pub struct KamusImportResult {
 /// The tahun anggaran entries are saved for, when the body does not say.
 #[derive(Deserialize, IntoParams)]
 struct PlannedYear {
-    /// Used when the body gives no `tahun_anggaran`.
-    #[param(value_type = schema::Year, inline, required = false)]
+    /// The tahun anggaran, when the body gives none.
+    #[param(value_type = i32, required = false)]
     tahun: Option<String>,
 }
 

@@ -76,7 +76,8 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .route("/api/v1/{*rest}", axum::routing::any(|| async { AppError::NotFound }))
-        .layer(middleware::from_fn(crate::guard::refuse_control_characters))
+        // On matched routes only: an unknown method is told 405 before its input is judged.
+        .route_layer(middleware::from_fn(crate::guard::refuse_control_characters))
         .layer(middleware::from_fn(render_problems))
         .with_state(state)
 }

@@ -1,38 +1,28 @@
-//! The shapes of the API's inputs, built from the constants the rules use, for `schema_with` and
-//! `IntoParams`: what the document promises is valid is what the rules accept, so a client
-//! generated from it (or a fuzzer) sends what the server takes. Rules that depend on stored data
-//! (a kamus code that exists, a username still free) cannot be written here.
+//! The shapes of the API's inputs, built from the constants the rules use: what the document
+//! promises is valid is what the rules accept, so a client generated from it (or a fuzzer) sends
+//! what the server takes, and what it calls invalid the server refuses. A field or parameter
+//! names its shape with `value_type = schema::Title, inline` (see `shapes!`). Rules that depend
+//! on stored data (a kamus code that exists, a username still free, a strong password) or on two
+//! fields at once (`closes` after `opens`) cannot be written here.
 //!
 //! Patterns use `[0-9]` rather than `\d` (which matches other scripts' digits in some dialects)
 //! and `\uXXXX` escapes, which ECMA-262, Python and Rust regexes all read alike.
 
 use domain::command::{NAME_MAX, OPD_CODE_MAX, USERNAME_MAX, USERNAME_MIN};
 use domain::cycle::Stage as DomainStage;
-use domain::masterdata::{Bidang as DomainBidang, CODE_MAX, PRICE_MAX, UNIT_MAX};
+use domain::masterdata::{
+    Bidang as DomainBidang, CODE_MAX, FISIK_WORDS, KAMUS_NAME_MAX, NON_FISIK_WORDS, PRICE_MAX, UNIT_MAX,
+};
 use domain::money::{AMOUNT_MAX, VOLUME_MAX_UNITS};
 use domain::musrenbang::{ADDRESS_MAX, ATTENDEES_MAX, TEXT_MAX, TITLE_MAX, YEARS};
 use domain::password;
-use domain::planning::{Origin as DomainOrigin, Status as DomainStatus, Track as DomainTrack};
+use domain::planning::{LAT_RANGE, LON_RANGE, Origin as DomainOrigin, Status as DomainStatus, Track as DomainTrack};
+use domain::region::PART_WIDTHS;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use utoipa::openapi::schema::{ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, SchemaType, Type};
 use utoipa::openapi::{Array, Object, RefOr, Schema};
 use utoipa::{IntoParams, PartialSchema, ToSchema};
-
-/// Digits of each part of a region code, from the province down to the lingkungan.
-// TODO(lead): use domain::region's `PART_WIDTHS` (private today) once it is exposed.
-const REGION_PARTS: [(usize, usize); 5] = [(2, 2), (2, 2), (2, 2), (4, 4), (1, 3)];
-/// The longest kamus entry name `check_kamus` takes.
-// TODO(lead): use a domain::masterdata constant (the rule writes `200` inline today).
-const KAMUS_NAME_MAX: usize = 200;
-/// Indonesia's bounding box, as `Point::from_degrees` checks it.
-// TODO(lead): use domain::planning's `LAT_RANGE`/`LON_RANGE` (private today) once exposed.
-const LAT_RANGE: (f64, f64) = (-11.5, 6.5);
-const LON_RANGE: (f64, f64) = (94.5, 141.5);
-/// The words `check_kamus` reads as physical work or not, in any case.
-// TODO(lead): use domain::masterdata's `parse_bool` vocabulary (private today) once exposed.
-const FISIK_WORDS: [&str; 12] =
-    ["ya", "yes", "true", "1", "fisik", "tidak", "no", "false", "0", "non_fisik", "non-fisik", "nonfisik"];
 
 /// Characters no text takes (`domain::error::is_forbidden_control`): every control but the
 /// line break, the carriage return and the tab.
@@ -68,12 +58,12 @@ fn optional_text(max: usize) -> Object {
 }
 
 /// A dotted region code of `min` to `max` parts, e.g. 3–3 for a kecamatan.
-pub fn region_pattern(min: usize, max: usize) -> String {
-    let part = |(low, high): (usize, usize)| {
+fn region_pattern(min: usize, max: usize) -> String {
+    let part = |(low, high, _): (usize, usize, &str)| {
         if low == high { format!("[0-9]{{{low}}}") } else { format!("[0-9]{{{low},{high}}}") }
     };
     let mut pattern = String::new();
-    for (depth, widths) in REGION_PARTS.iter().enumerate().take(max).rev() {
+    for (depth, widths) in PART_WIDTHS.iter().enumerate().take(max).rev() {
         let dot = if depth == 0 { "" } else { r"\." };
         pattern = if depth < min {
             format!("{dot}{}{pattern}", part(*widths))
@@ -167,46 +157,17 @@ fn decision_stage() -> Object {
     enumeration(DomainStage::FORUMS.into_iter().filter(|s| *s != DomainStage::RembukWarga).map(DomainStage::as_str))
 }
 
-// TODO(lead): use `Status::ALL`, `Origin::ALL`, `Track::ALL` once the domain has them. Until
-// then the exhaustive matches below stop the build when a variant is added and not listed.
 fn status() -> Object {
-    let listed = |s: DomainStatus| match s {
-        DomainStatus::Pending
-        | DomainStatus::Accepted
-        | DomainStatus::AcceptedWithChanges
-        | DomainStatus::Rejected
-        | DomainStatus::NotForwarded => s,
-    };
-    enumeration(
-        [
-            DomainStatus::Pending,
-            DomainStatus::Accepted,
-            DomainStatus::AcceptedWithChanges,
-            DomainStatus::Rejected,
-            DomainStatus::NotForwarded,
-        ]
-        .map(listed)
-        .map(DomainStatus::as_str),
-    )
+    enumeration(DomainStatus::ALL.map(DomainStatus::as_str))
 }
 
 fn origin() -> Object {
-    let listed = |o: DomainOrigin| match o {
-        DomainOrigin::Lingkungan | DomainOrigin::Kelurahan | DomainOrigin::Kecamatan => o,
-    };
-    enumeration(
-        [DomainOrigin::Lingkungan, DomainOrigin::Kelurahan, DomainOrigin::Kecamatan]
-            .map(listed)
-            .map(DomainOrigin::as_str),
-    )
+    enumeration(DomainOrigin::ALL.map(DomainOrigin::as_str))
 }
 
 fn track() -> Object {
-    let listed = |t: DomainTrack| match t {
-        DomainTrack::Apbd | DomainTrack::DanaKelurahan => t,
-    };
     string()
-        .enum_values(Some([DomainTrack::Apbd, DomainTrack::DanaKelurahan].map(listed).map(DomainTrack::as_str)))
+        .enum_values(Some(DomainTrack::ALL.map(DomainTrack::as_str)))
         .default(Some(DomainTrack::Apbd.as_str().into()))
         .build()
 }
@@ -244,6 +205,17 @@ fn page_limit() -> Object {
         .maximum(Some(u64::MAX))
         .description(Some(format!("At most {} are given (default 100); larger asks give that many.", store::PAGE_MAX)))
         .build()
+}
+
+/// A year to show; empty (like leaving it out) for the default.
+fn year_filter() -> Schema {
+    OneOfBuilder::new()
+        .item(
+            ObjectBuilder::new().schema_type(Type::Integer).format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32))),
+        )
+        .item(string().enum_values(Some([""])))
+        .build()
+        .into()
 }
 
 /// A tahun anggaran a cycle or a kamus may plan.
@@ -387,7 +359,7 @@ fn fisik() -> Schema {
     OneOfBuilder::new()
         .item(ObjectBuilder::new().schema_type(Type::Boolean))
         .item(ObjectBuilder::new().schema_type(Type::Integer).enum_values(Some([0, 1])))
-        .item(string().enum_values(Some(FISIK_WORDS)))
+        .item(string().enum_values(Some(FISIK_WORDS.into_iter().chain(NON_FISIK_WORDS))))
         .build()
         .into()
 }
@@ -542,6 +514,16 @@ pub fn unwrap_described(value: &mut serde_json::Value) {
     }
 }
 
+/// A body that must be a JSON object, for a struct whose fields all have defaults (which serde
+/// would otherwise read from `[]` as well).
+pub struct JsonObject<T>(pub T);
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for JsonObject<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer).map(JsonObject)
+    }
+}
+
 /// Declares a type whose schema is one of the shapes above, for `value_type = schema::…, inline`
 /// on a field or a parameter: unlike `schema_with`, that keeps the field's own description and
 /// whether it is required. The types are never values, only names for the shapes.
@@ -605,6 +587,7 @@ shapes! {
     Delegates => delegates,
     Ranking => ranking,
     PageLimit => page_limit,
+    YearFilter => year_filter,
     Grants => grants,
     KamusItems => kamus_items,
 }
@@ -690,29 +673,7 @@ pub struct PhotoPath {
 
 #[cfg(test)]
 mod tests {
-    use domain::RegionCode;
-
     use super::*;
-
-    /// The widths copied above must be the ones the rule checks: each depth's shortest and
-    /// longest parts pass, one digit fewer or more does not, and a sixth part never does.
-    #[test]
-    fn region_parts_are_the_rules_parts() {
-        let code = |widths: &[usize]| widths.iter().map(|w| "1".repeat(*w)).collect::<Vec<_>>().join(".");
-        for depth in 1..=REGION_PARTS.len() {
-            let low: Vec<usize> = REGION_PARTS[..depth].iter().map(|p| p.0).collect();
-            let high: Vec<usize> = REGION_PARTS[..depth].iter().map(|p| p.1).collect();
-            assert!(RegionCode::parse(&code(&low)).is_ok(), "{}", code(&low));
-            assert!(RegionCode::parse(&code(&high)).is_ok(), "{}", code(&high));
-            let mut short = low.clone();
-            short[depth - 1] -= 1;
-            let mut long = high.clone();
-            long[depth - 1] += 1;
-            assert!(RegionCode::parse(&code(&short)).is_err(), "{}", code(&short));
-            assert!(RegionCode::parse(&code(&long)).is_err(), "{}", code(&long));
-        }
-        assert!(RegionCode::parse("12.71.01.1001.001.1").is_err());
-    }
 
     #[test]
     fn region_patterns_nest_the_optional_parts() {
@@ -743,19 +704,5 @@ mod tests {
         };
         assert!(super::super::proposals::DECISIONS.iter().all(|kind| read(kind)));
         assert!(!read("approve"));
-    }
-
-    #[test]
-    fn fisik_words_are_the_rules_words() {
-        for word in FISIK_WORDS {
-            let input = domain::masterdata::KamusInput { fisik: word.to_uppercase(), ..Default::default() };
-            let mut errors = domain::error::Errors::default();
-            domain::masterdata::check_kamus(&mut errors, "", &input, |_| true);
-            let fields: Vec<String> = match errors.into_result() {
-                Err(domain::DomainError::Invalid(list)) => list.into_iter().map(|e| e.field).collect(),
-                _ => Vec::new(),
-            };
-            assert!(!fields.contains(&"fisik".to_string()), "{word}");
-        }
     }
 }
