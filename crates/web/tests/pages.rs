@@ -325,3 +325,33 @@ async fn grants_are_added_and_removed_by_name_on_the_user_page() {
     let next = t.page("GET", "/users", None, None).await;
     assert_eq!(next.header("location").as_deref(), Some("/login?next=%2Fusers"));
 }
+
+#[tokio::test]
+async fn next_never_leaves_the_site_nor_breaks_the_answer() {
+    let t = TestApp::new().await;
+    let hostile = [
+        "/%09/evil.example",
+        "/%0A/evil.example",
+        "/%0D%0A/evil.example",
+        "/%0B",
+        "/%0C",
+        "/%00",
+        "//evil.example",
+        "/%5Cevil.example",
+        "https://evil.example",
+        "%20/evil.example",
+    ];
+    for next in hostile {
+        let reply = t.page("GET", &format!("/lang/en?next={next}"), None, None).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{next}: {}", reply.text);
+        assert_eq!(reply.header("location").as_deref(), Some("/"), "{next}");
+        let page = t.page("GET", "/login", None, None).await;
+        let cookie = page.session_cookie().unwrap();
+        let body = format!("csrf={}&username=bappeda&password={}&next={next}", csrf_of(&page.text), common::PASSWORD);
+        let reply = t.send_form("/login", &cookie, &body).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{next}: {}", reply.text);
+        assert_eq!(reply.header("location").as_deref(), Some("/"), "{next}");
+    }
+    let reply = t.page("GET", "/lang/en?next=/proposals%3Fstage%3Drembuk_warga", None, None).await;
+    assert_eq!(reply.header("location").as_deref(), Some("/proposals?stage=rembuk_warga"));
+}
