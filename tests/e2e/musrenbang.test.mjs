@@ -223,6 +223,8 @@ describe('journey: a proposal from rembuk warga to musrenbang kecamatan', () => 
     assert.match(stages, /Separuh jalan sudah diaspal swadaya/);
     const timeline = await page.locator('#timeline').innerText();
     for (const what of ['Usulan dicatat', 'Diputuskan', 'Forum ditutup']) assert.match(timeline, new RegExp(what));
+    // Each decision says what it decided and why, in the order it was made.
+    assert.match(timeline, /Musrenbang kelurahan: Diterima dengan perubahan — 10 meter, Rp\s?[\d.]+ — Alasan: Separuh jalan sudah diaspal swadaya/);
     await mkdir(RESULTS, { recursive: true });
     await page.screenshot({ path: path.join(RESULTS, 'musrenbang-proposal.png'), fullPage: true });
     assert.deepEqual(serverErrors, []);
