@@ -6,23 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${N:-21}"
-TARGET_DIR="${CARGO_TARGET_DIR:-target}"
-BIN="${RENCANA_BIN:-$TARGET_DIR/release/rencana}"
-if [ ! -x "$BIN" ]; then
-  echo "building the release binary ($BIN)…" >&2
-  cargo build --release -p rencana >&2
-fi
-DATA="$(mktemp -d)"
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
-cleanup() { [ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$DATA"; }
-trap cleanup EXIT
-start=$(date +%s.%N)
-"$BIN" --data-dir "$DATA" demo >/dev/null
-echo "demo seeded in $(python3 -c "print(round($(date +%s.%N) - $start, 1))") s"
-"$BIN" --data-dir "$DATA" serve --listen "127.0.0.1:$PORT" >/dev/null 2>&1 &
-SERVER=$!
-URL="http://127.0.0.1:$PORT"
-for _ in $(seq 50); do curl -sf "$URL/api/v1/health" >/dev/null && break; sleep 0.2; done
+source scripts/demo-server.sh
+demo_server release
+echo "demo seeded in $SEED_SECONDS s"
 CYCLE="$(curl -sf "$URL/api/v1/cycles?pemda=12.71" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')"
 
 AS=()
