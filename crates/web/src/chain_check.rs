@@ -3,24 +3,9 @@
 
 use domain::journal::ChainReport;
 use domain::{Action, Actor, RegionCode, Resource};
-use tokio::sync::Semaphore;
 
-use crate::AppState;
 use crate::error::{AppError, AppResult};
-
-/// How many chain checks run at once. Anonymous callers who find them all busy are told to come
-/// back (503 with `Retry-After`) rather than queue: a crowd of anonymous checks must not take the
-/// server from the people entering data.
-pub struct ChainCheckLimits {
-    incremental: Semaphore,
-    full: Semaphore,
-}
-
-impl Default for ChainCheckLimits {
-    fn default() -> Self {
-        ChainCheckLimits { incremental: Semaphore::new(2), full: Semaphore::new(1) }
-    }
-}
+use crate::state::AppState;
 
 /// What a check found, and from where it walked.
 pub struct ChainCheck {
@@ -63,7 +48,7 @@ mod tests {
         db.store.add_official_pemda("12.71", &Actor::System { label: "test".into() }, now).await.unwrap();
         let state = AppState {
             store: db.store.clone(),
-            config: std::sync::Arc::new(crate::Config {
+            config: std::sync::Arc::new(crate::state::Config {
                 demo: false,
                 secure_cookies: false,
                 tile_url: String::new(),

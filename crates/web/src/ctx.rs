@@ -16,9 +16,9 @@ use time::{Duration, OffsetDateTime};
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Tr};
+use crate::state::AppState;
 
 /// A login lasts at most this long, however active (the absolute timeout).
 pub const SESSION_ABSOLUTE: Duration = Duration::hours(12);

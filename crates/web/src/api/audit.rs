@@ -10,10 +10,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::Problem;
-use crate::AppState;
 use crate::chain_check::{ChainCheck, check_chain};
 use crate::ctx::ApiCtx;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(verify))

@@ -20,9 +20,9 @@ use uuid::Uuid;
 
 use super::schema::{self, CeilingPath, IdPath, JsonObject, StagePath};
 use super::{ApiJson, Problem};
-use crate::AppState;
 use crate::ctx::ApiCtx;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -18,11 +18,10 @@ use utoipa_axum::routes;
 use super::ApiJson;
 use super::cycles::amount_text;
 use super::schema;
-use crate::AppState;
 use crate::ctx::ApiCtx;
 use crate::error::{AppError, AppResult};
-use crate::pages::cycles::parse_year;
-use crate::pages::masterdata::year_of;
+use crate::state::AppState;
+use crate::views::schedule::{parse_year, year_of};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -185,7 +184,7 @@ pub struct KamusBatchInput {
     #[serde(default, deserialize_with = "schema::optional_whole")]
     #[schema(value_type = schema::OptionalYear, inline)]
     tahun_anggaran: Option<i32>,
-    #[schema(value_type = schema::KamusItems, inline)]
+    #[schema(value_type = KamusItems, inline)]
     items: Vec<KamusItemInput>,
 }
 
@@ -263,3 +262,13 @@ async fn kamus_import(ctx: ApiCtx, Query(query): Query<RequiredYear>, body: axum
     ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
     Ok((StatusCode::CREATED, Json(KamusImportResult { tahun_anggaran: tahun, imported })).into_response())
 }
+
+/// The kamus entries of a list: at least one (`musrenbang::upsert_kamus`).
+fn kamus_items() -> utoipa::openapi::Array {
+    utoipa::openapi::ArrayBuilder::new()
+        .items(<KamusItemInput as utoipa::PartialSchema>::schema())
+        .min_items(Some(1))
+        .build()
+}
+
+schema::shapes! { KamusItems => kamus_items }

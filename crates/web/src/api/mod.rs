@@ -23,9 +23,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::AppState;
 use crate::error::{AppError, ErrorMarker, is_extractor_rejection, status_message_key};
 use crate::i18n::{Lang, Tr};
+use crate::state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(

@@ -5,14 +5,12 @@ use axum::Json;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use domain::Command;
 use domain::cycle::Stage;
-use domain::musrenbang::{DecisionInput, MeetingInput, ProposalInput};
-use domain::planning::{
-    FlagCandidate, ForumKey, Origin, RedFlag, StageRecord, Status, format_volume, forum_region_of, red_flags,
-};
-use domain::{Command, RegionCode};
+use domain::musrenbang::{MeetingInput, ProposalInput};
+use domain::planning::{RedFlag, StageRecord, format_volume};
 use serde::{Deserialize, Serialize};
-use store::{ProposalDetail, ProposalFilter, ProposalSummary};
+use store::{ProposalDetail, ProposalSummary};
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -21,9 +19,10 @@ use uuid::Uuid;
 
 use super::ApiJson;
 use super::schema::{self, ForumPath, IdPath, PhotoPath};
-use crate::AppState;
 use crate::ctx::ApiCtx;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::views::proposals::{decision_input, filter_of, flags_of, forum_key, public_actor};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -147,33 +146,6 @@ pub struct ProposalJson {
     pub red_flags: Vec<RedFlag>,
 }
 
-/// How the public sees who acted: officials by account (their acts are public duties),
-/// residents only as "warga" (personal data is never published).
-pub async fn public_actor(state: &AppState, tr: &crate::i18n::Tr, journal_name: &str) -> AppResult<String> {
-    let Some(username) = journal_name.strip_prefix("user:") else {
-        return Ok(journal_name.to_string());
-    };
-    let resident = match state.store.credentials(username).await? {
-        Some((user, _)) => user.grants.iter().all(|g| g.role == domain::Role::Warga),
-        None => true,
-    };
-    Ok(if resident { tr.role(domain::Role::Warga).to_string() } else { username.to_string() })
-}
-
-/// The red flags of a proposal at its latest stage.
-pub async fn flags_of(state: &AppState, detail: &ProposalDetail) -> AppResult<Vec<RedFlag>> {
-    let Some(latest) = detail.records.last() else { return Ok(Vec::new()) };
-    let store = &state.store;
-    let Some(cycle) = store.cycle(detail.summary.cycle_id).await? else { return Ok(Vec::new()) };
-    let prices = store.kamus_prices(&cycle.pemda, cycle.tahun_anggaran).await?;
-    let Some(area) = forum_region_of(&latest.figures.location.lingkungan, Stage::MusrenbangKecamatan) else {
-        return Ok(Vec::new());
-    };
-    let others = store.flag_candidates(cycle.id, std::slice::from_ref(&latest.figures.kamus_code), &area).await?;
-    let subject = FlagCandidate::of(detail.summary.id, &latest.figures);
-    Ok(red_flags(&subject, &latest.figures, &others, &prices))
-}
-
 async fn proposal_json(state: &AppState, detail: &ProposalDetail) -> AppResult<ProposalJson> {
     let tr = crate::i18n::Tr::default();
     Ok(ProposalJson {
@@ -293,47 +265,6 @@ pub struct ProposalPage {
     next_cursor: Option<Uuid>,
 }
 
-/// Builds a store filter from query text, naming the field that does not parse.
-pub fn filter_of(
-    region: Option<&str>,
-    stage: Option<&str>,
-    status: Option<&str>,
-    origin: Option<&str>,
-    opd: Option<&str>,
-) -> AppResult<ProposalFilter> {
-    let present = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
-    let mut filter = ProposalFilter::default();
-    if let Some(region) = present(region) {
-        filter.region = Some(RegionCode::parse(&region).map_err(|e| AppError::invalid("region", e.into()))?);
-    }
-    if let Some(stage) = present(stage) {
-        filter.stage = Some(
-            Stage::parse(&stage)
-                .ok_or_else(|| AppError::invalid("stage", domain::Rule::Format { expected: "stage" }))?,
-        );
-    }
-    if let Some(status) = present(status) {
-        filter.status = Some(
-            Status::parse(&status)
-                .ok_or_else(|| AppError::invalid("status", domain::Rule::Format { expected: "status" }))?,
-        );
-    }
-    if let Some(origin) = present(origin) {
-        filter.origin = Some(
-            Origin::parse(&origin)
-                .ok_or_else(|| AppError::invalid("origin", domain::Rule::Format { expected: "origin" }))?,
-        );
-    }
-    if let Some(opd) = present(opd) {
-        // An OPD code has a code's shape; anything else matches nothing, and is told so.
-        let mut errors = domain::error::Errors::default();
-        let opd = domain::masterdata::check_code(&mut errors, "opd", &opd);
-        errors.into_result()?;
-        filter.opd = Some(opd);
-    }
-    Ok(filter)
-}
-
 /// Proposals, public, filtered, in the order they were raised; keyset pagination by `cursor`.
 #[utoipa::path(get, path = "/api/v1/proposals", tag = "proposals", security((), ("bearer" = [])), params(ListQuery),
     responses((status = 200, body = ProposalPage)))]
@@ -433,29 +364,6 @@ pub struct DecisionJson {
     reason: String,
 }
 
-/// The kinds of decision [`decision_input`] reads.
-pub const DECISIONS: [&str; 3] = ["accept", "accept_with_changes", "reject"];
-
-/// Turns a typed decision into the domain's, naming the field when the kind is unknown.
-pub fn decision_input(
-    kind: &str,
-    volume: String,
-    kamus_code: String,
-    lingkungan: String,
-    address: String,
-    opd_code: String,
-    reason: String,
-) -> AppResult<DecisionInput> {
-    Ok(match kind.trim() {
-        "accept" => DecisionInput::Accept,
-        "reject" => DecisionInput::Reject { reason },
-        "accept_with_changes" => {
-            DecisionInput::AcceptWithChanges { volume, kamus_code, lingkungan, address, opd_code, reason }
-        }
-        _ => return Err(AppError::invalid("decision", domain::Rule::Format { expected: "decision" })),
-    })
-}
-
 /// A forum decides on a proposal that reached it.
 #[utoipa::path(post, path = "/api/v1/proposals/{id}/decisions", tag = "forums", security(("bearer" = [])),
     params(IdPath), request_body = DecisionJson, responses((status = 200, body = ProposalJson)))]
@@ -496,17 +404,6 @@ async fn support(ctx: ApiCtx, Path(IdPath { id }): Path<IdPath>) -> AppResult<Re
     ctx.state.store.execute(&ctx.actor(), &Command::SupportProposal { proposal_id }, OffsetDateTime::now_utc()).await?;
     let detail = ctx.state.store.proposal(proposal_id).await?.ok_or(AppError::NotFound)?;
     Ok((StatusCode::CREATED, Json(SupportCount { supports: detail.summary.supports })).into_response())
-}
-
-/// Parses a forum address from the URL: cycle, stage, region.
-pub fn forum_key(cycle: &str, stage: &str, region: &str) -> AppResult<ForumKey> {
-    let cycle_id = Uuid::parse_str(cycle).map_err(|_| AppError::NotFound)?;
-    let stage = Stage::parse(stage).filter(|s| s.forum_depth().is_some()).ok_or(AppError::NotFound)?;
-    let region = RegionCode::parse(region).map_err(|_| AppError::NotFound)?;
-    if region.depth() != stage.forum_depth().unwrap_or(0) {
-        return Err(AppError::NotFound);
-    }
-    Ok(ForumKey { cycle_id, stage, region })
 }
 
 #[derive(Serialize, ToSchema)]
@@ -615,7 +512,7 @@ pub struct MinutesJson {
     place: String,
     #[schema(value_type = schema::Name, inline)]
     chair: String,
-    #[schema(value_type = schema::Attendees, inline)]
+    #[schema(value_type = Attendees, inline)]
     attendees: Vec<AttendeeJson>,
     /// Who goes to the next forum; blank entries are skipped.
     #[serde(default)]
@@ -711,5 +608,16 @@ async fn add_photo(ctx: ApiCtx, Path(IdPath { id }): Path<IdPath>, body: axum::b
 #[utoipa::path(get, path = "/api/v1/proposals/{id}/photos/{photo}", tag = "proposals", security((), ("bearer" = [])),
     params(PhotoPath), responses((status = 200, content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png")))))]
 async fn photo(ctx: ApiCtx, Path(PhotoPath { id, photo }): Path<PhotoPath>) -> AppResult<Response> {
-    crate::pages::photo_response(&ctx.state, &id, &photo).await
+    crate::views::proposals::photo_response(&ctx.state, &id, &photo).await
 }
+
+/// The people at a forum: at least one, at most `musrenbang::ATTENDEES_MAX`.
+fn attendees() -> utoipa::openapi::Array {
+    utoipa::openapi::ArrayBuilder::new()
+        .items(<AttendeeJson as utoipa::PartialSchema>::schema())
+        .min_items(Some(1))
+        .max_items(Some(domain::musrenbang::ATTENDEES_MAX))
+        .build()
+}
+
+schema::shapes! { Attendees => attendees }

@@ -14,9 +14,9 @@ use utoipa_axum::routes;
 
 use super::ApiJson;
 use super::schema::{self, ImportScopePath, RegionPath, VillagePath};
-use crate::AppState;
 use crate::ctx::ApiCtx;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use reports::lingkungan_csv;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -149,5 +149,5 @@ async fn import_lingkungan(
 #[utoipa::path(get, path = "/api/v1/regions/{code}/lingkungan.csv", tag = "regions", security((), ("bearer" = [])),
     params(RegionPath), responses((status = 200, content_type = "text/csv", body = String)))]
 async fn export_lingkungan(ctx: ApiCtx, Path(RegionPath { code }): Path<RegionPath>) -> AppResult<Response> {
-    crate::pages::lingkungan_csv_response(&ctx.state, &code).await
+    crate::views::regions::lingkungan_csv_response(&ctx.state, &code).await
 }

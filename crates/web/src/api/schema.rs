@@ -14,15 +14,15 @@ use domain::masterdata::{
     Bidang as DomainBidang, CODE_MAX, FISIK_WORDS, KAMUS_NAME_MAX, NON_FISIK_WORDS, PRICE_MAX, UNIT_MAX,
 };
 use domain::money::{AMOUNT_MAX, VOLUME_MAX_UNITS};
-use domain::musrenbang::{ADDRESS_MAX, ATTENDEES_MAX, TEXT_MAX, TITLE_MAX, YEARS};
+use domain::musrenbang::{ADDRESS_MAX, TEXT_MAX, TITLE_MAX, YEARS};
 use domain::password;
 use domain::planning::{LAT_RANGE, LON_RANGE, Origin as DomainOrigin, Status as DomainStatus, Track as DomainTrack};
 use domain::region::PART_WIDTHS;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
+use utoipa::IntoParams;
 use utoipa::openapi::schema::{ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, SchemaType, Type};
 use utoipa::openapi::{Array, Object, RefOr, Schema};
-use utoipa::{IntoParams, PartialSchema, ToSchema};
 
 /// Characters no text takes (`domain::error::is_forbidden_control`): every control but the
 /// line break, the carriage return and the tab.
@@ -178,7 +178,7 @@ fn bidang() -> Object {
 
 /// `accept`, `accept_with_changes` or `reject`, as `proposals::decision_input` reads them.
 fn decision() -> Object {
-    enumeration(super::proposals::DECISIONS)
+    enumeration(crate::views::proposals::DECISIONS)
 }
 
 /// A value only looked up, never stored (a filter, a page's continuation): any text without a
@@ -391,15 +391,6 @@ fn forward_cap() -> Object {
         .build()
 }
 
-/// The people at a forum: at least one, at most `musrenbang::ATTENDEES_MAX`.
-fn attendees() -> Array {
-    ArrayBuilder::new()
-        .items(<super::proposals::AttendeeJson as PartialSchema>::schema())
-        .min_items(Some(1))
-        .max_items(Some(ATTENDEES_MAX))
-        .build()
-}
-
 fn delegates() -> Array {
     ArrayBuilder::new().items(optional_name()).build()
 }
@@ -459,11 +450,6 @@ fn grant() -> Schema {
 /// The grants of an account: at least one.
 fn grants() -> Array {
     ArrayBuilder::new().items(RefOr::T(grant())).min_items(Some(1)).build()
-}
-
-/// The kamus entries of a list: at least one (`musrenbang::upsert_kamus`).
-fn kamus_items() -> Array {
-    ArrayBuilder::new().items(<super::masterdata::KamusItemInput as PartialSchema>::schema()).min_items(Some(1)).build()
 }
 
 /// JSON Schema counts `2027.0` as an integer and serde does not: an integer field of a body reads
@@ -531,15 +517,18 @@ macro_rules! shapes {
     ($($name:ident => $shape:ident),* $(,)?) => {$(
         pub enum $name {}
 
-        impl PartialSchema for $name {
-            fn schema() -> RefOr<Schema> {
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
                 $shape().into()
             }
         }
 
-        impl ToSchema for $name {}
+        impl utoipa::ToSchema for $name {}
     )*};
 }
+
+/// For the shapes of a module's own types (a list of its items), declared beside them.
+pub(super) use shapes;
 
 shapes! {
     RegionCode => region_code,
@@ -583,13 +572,11 @@ shapes! {
     Latitude => latitude,
     Longitude => longitude,
     ForwardCap => forward_cap,
-    Attendees => attendees,
     Delegates => delegates,
     Ranking => ranking,
     PageLimit => page_limit,
     YearFilter => year_filter,
     Grants => grants,
-    KamusItems => kamus_items,
 }
 
 /// `/regions/{code}`: any region.
@@ -700,9 +687,9 @@ mod tests {
     fn decisions_are_the_ones_read() {
         let read = |kind: &str| {
             let empty = String::new;
-            super::super::proposals::decision_input(kind, empty(), empty(), empty(), empty(), empty(), empty()).is_ok()
+            crate::views::proposals::decision_input(kind, empty(), empty(), empty(), empty(), empty(), empty()).is_ok()
         };
-        assert!(super::super::proposals::DECISIONS.iter().all(|kind| read(kind)));
+        assert!(crate::views::proposals::DECISIONS.iter().all(|kind| read(kind)));
         assert!(!read("approve"));
     }
 }

@@ -9,9 +9,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{ApiJson, Problem};
-use crate::AppState;
 use crate::ctx::{ApiCtx, TOKEN_LIFETIME, authenticate};
 use crate::error::AppResult;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(health)).routes(routes!(login, logout)).routes(routes!(me))
@@ -39,7 +39,7 @@ async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> 
         Json(Health {
             status: if up { "ok" } else { "unavailable" },
             database: state.store.backend().name(),
-            version: crate::VERSION,
+            version: crate::state::VERSION,
             warnings: if state.config.exposed_without_secure_cookies {
                 vec!["insecure_cookies: serving beyond loopback without --secure-cookies; set it behind HTTPS"]
             } else {

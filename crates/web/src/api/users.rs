@@ -16,10 +16,10 @@ use uuid::Uuid;
 use super::ApiJson;
 use super::schema::{self, IdPath};
 use super::session::UserJson;
-use crate::AppState;
 use crate::ctx::ApiCtx;
 use crate::error::{AppError, AppResult};
-use crate::pages::hash_new_password;
+use crate::state::AppState;
+use crate::views::accounts::hash_new_password;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -11,10 +11,10 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::Chrome;
-use crate::AppState;
 use crate::chain_check::check_chain;
 use crate::ctx::PageCtx;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

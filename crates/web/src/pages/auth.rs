@@ -13,10 +13,10 @@ use store::security::SecurityEvent;
 use time::OffsetDateTime;
 
 use super::Chrome;
-use crate::AppState;
 use crate::ctx::{LANG_COOKIE, PageCtx, authenticate};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -18,10 +18,11 @@ use time::{OffsetDateTime, PrimitiveDateTime};
 use uuid::Uuid;
 
 use super::{Chrome, form_errors};
-use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, WIB, format_number};
+use crate::state::AppState;
+use crate::views::schedule::{next_year, parse_year};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -38,20 +39,6 @@ pub(crate) fn invalid_fields(error: &AppError) -> Vec<String> {
         AppError::Invalid(errors) => errors.iter().map(|e| e.field.clone()).collect(),
         _ => Vec::new(),
     }
-}
-
-/// The tahun anggaran a new cycle most likely plans: next year, in WIB.
-pub(crate) fn next_year() -> i32 {
-    OffsetDateTime::now_utc().to_offset(WIB).year() + 1
-}
-
-/// A year typed in a form or a query; anything but a number is named as `tahun_anggaran`.
-pub(crate) fn parse_year(text: &str) -> AppResult<i32> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(AppError::invalid("tahun_anggaran", Rule::Required));
-    }
-    text.parse().map_err(|_| AppError::invalid("tahun_anggaran", Rule::Format { expected: "year" }))
 }
 
 /// A `datetime-local` value (`2027-01-05T08:00`, seconds optional; a space for the `T` when a

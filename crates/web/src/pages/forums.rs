@@ -18,11 +18,11 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{Chrome, form_errors};
-use crate::AppState;
-use crate::api::proposals::{decision_input, forum_key};
 use crate::ctx::PageCtx;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;
+use crate::state::AppState;
+use crate::views::proposals::{decision_input, forum_key};
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -7,9 +7,9 @@ use axum::routing::get;
 use domain::Scope;
 
 use super::Chrome;
-use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::AppResult;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/", get(show))

@@ -15,32 +15,19 @@ use reports::kamus_csv;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use super::cycles::{invalid_fields, next_year, parse_year};
+use super::cycles::invalid_fields;
 use super::{Chrome, form_errors};
-use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;
+use crate::state::AppState;
+use crate::views::schedule::{default_year, parse_year, year_of};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/opd", get(opd_list).post(opd_create))
         .route("/kamus", get(kamus_list).post(kamus_add))
         .route("/kamus.csv", get(kamus_download).post(kamus_upload))
-}
-
-/// The tahun anggaran a kamus list shows when none is asked for: the newest cycle's, or next
-/// year's when there is no cycle yet.
-pub(crate) async fn default_year(state: &AppState, pemda: &RegionCode) -> AppResult<i32> {
-    Ok(state.store.cycles(pemda).await?.first().map(|c| c.tahun_anggaran).unwrap_or_else(next_year))
-}
-
-/// The year a query names, or the default one.
-pub(crate) async fn year_of(state: &AppState, pemda: &RegionCode, asked: Option<&str>) -> AppResult<i32> {
-    match asked.map(str::trim).filter(|t| !t.is_empty()) {
-        Some(text) => parse_year(text),
-        None => default_year(state, pemda).await,
-    }
 }
 
 /// The kamus of a year as the CSV its upload takes.

@@ -10,10 +10,6 @@ mod proposals;
 mod regions;
 mod users;
 
-pub use proposals::photo_response;
-pub use regions::lingkungan_csv_response;
-pub use users::hash_new_password;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
@@ -24,10 +20,10 @@ use axum_extra::extract::CookieJar;
 use domain::{Action, Resource};
 use store::UserRecord;
 
-use crate::AppState;
 use crate::ctx::{LANG_COOKIE, PageCtx, actor_of};
 use crate::error::{AppError, ErrorMarker, is_extractor_rejection, status_message_key};
 use crate::i18n::{Lang, Tr};
+use crate::state::AppState;
 
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -66,7 +62,7 @@ impl Chrome {
         let can_view_users = user.as_ref().is_some_and(|u| {
             domain::authorize(&actor_of(Some(u)), Action::ViewUsers, &Resource::pemda(u.pemda.clone())).is_ok()
         });
-        Chrome { tr, user, csrf, flash, path, can_view_users, version: crate::VERSION }
+        Chrome { tr, user, csrf, flash, path, can_view_users, version: crate::state::VERSION }
     }
 
     pub fn t(&self, key: &str) -> &'static str {

@@ -19,10 +19,10 @@ use uuid::Uuid;
 
 use super::forums::{flag_text, forum_href};
 use super::{Chrome, form_errors, names_field};
-use crate::AppState;
-use crate::api::proposals::{filter_of, flags_of, public_actor};
 use crate::ctx::PageCtx;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::views::proposals::{filter_of, flags_of, forum_key, photo_response, public_actor};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -95,7 +95,7 @@ async fn form_page(
     errors: Vec<String>,
     invalid: Vec<&'static str>,
 ) -> AppResult<NewProposalPage> {
-    let key = crate::api::proposals::forum_key(&form.cycle, &form.stage, &form.region)?;
+    let key = forum_key(&form.cycle, &form.stage, &form.region)?;
     let store = ctx.state.store.clone();
     let cycle = store.cycle(key.cycle_id).await?.ok_or(AppError::NotFound)?;
     let region = store.region(&key.region).await?.ok_or(AppError::NotFound)?;
@@ -152,7 +152,7 @@ async fn new_form(mut ctx: PageCtx, Query(place): Query<Where>) -> AppResult<New
 async fn submit(mut ctx: PageCtx, Form(form): Form<ProposalForm>) -> AppResult<Response> {
     ctx.check_csrf(&form.csrf)?;
     ctx.require_user()?;
-    let key = crate::api::proposals::forum_key(&form.cycle, &form.stage, &form.region)?;
+    let key = forum_key(&form.cycle, &form.stage, &form.region)?;
     let proposal_id = Uuid::now_v7();
     let command = Command::SubmitProposal(ProposalInput {
         proposal_id,
@@ -374,21 +374,6 @@ async fn upload_photo(
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
-}
-
-/// A proposal's photo, public like the proposal; its hash never changes, so it caches forever.
-pub async fn photo_response(state: &AppState, proposal: &str, photo: &str) -> AppResult<Response> {
-    let proposal_id = Uuid::parse_str(proposal).map_err(|_| AppError::NotFound)?;
-    let photo_id = Uuid::parse_str(photo).map_err(|_| AppError::NotFound)?;
-    let (content_type, bytes) = state.store.photo_bytes(proposal_id, photo_id).await?.ok_or(AppError::NotFound)?;
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, content_type),
-            (axum::http::header::CACHE_CONTROL, "public, max-age=31536000, immutable".to_string()),
-        ],
-        bytes,
-    )
-        .into_response())
 }
 
 async fn photo(ctx: PageCtx, Path((id, photo)): Path<(String, String)>) -> AppResult<Response> {

@@ -4,7 +4,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Form, Multipart, Path, Query};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::command::AddLingkungan;
@@ -13,9 +13,10 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use super::{Chrome, form_errors, names_field};
-use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::views::regions::lingkungan_csv_response;
 use reports::lingkungan_csv;
 
 pub fn router() -> Router<AppState> {
@@ -150,21 +151,6 @@ async fn add(mut ctx: PageCtx, Path(code): Path<String>, Form(form): Form<AddFor
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
-}
-
-/// The lingkungan at or below a region, as the CSV that the upload takes.
-pub async fn lingkungan_csv_response(state: &AppState, code: &str) -> AppResult<Response> {
-    let code = RegionCode::parse(code).map_err(|_| AppError::NotFound)?;
-    if state.store.region(&code).await?.is_none() {
-        return Err(AppError::NotFound);
-    }
-    let text = lingkungan_csv::write(&state.store.lingkungan_within(&code).await?);
-    let disposition = format!("attachment; filename=\"lingkungan-{code}.csv\"");
-    Ok((
-        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)],
-        text,
-    )
-        .into_response())
 }
 
 async fn download(ctx: PageCtx, Path(code): Path<String>) -> AppResult<Response> {

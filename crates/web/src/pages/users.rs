@@ -15,10 +15,11 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{Chrome, form_errors};
-use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;
+use crate::state::AppState;
+use crate::views::accounts::hash_new_password;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -116,14 +117,6 @@ async fn new_form(mut ctx: PageCtx) -> AppResult<NewUserPage> {
     ctx.ensure_csrf().await?;
     let form = UserForm { role: Role::OperatorKelurahan.as_str().into(), ..UserForm::default() };
     Ok(NewUserPage { roles: role_options(&ctx.tr), c: Chrome::new(&ctx), form, errors: Vec::new() })
-}
-
-/// Checks a new password and hashes it; the domain error names the field.
-pub async fn hash_new_password(password: &str, username: &str) -> AppResult<String> {
-    let mut errors = domain::error::Errors::default();
-    domain::password::check_new_password(&mut errors, "password", password, username.trim());
-    errors.into_result()?;
-    Ok(store::passwords::hash(password).await?)
 }
 
 async fn create(ctx: PageCtx, Form(form): Form<UserForm>) -> AppResult<Response> {

@@ -1,0 +1,8 @@
+//! What pages and the JSON API share: the reading of typed input (filters, forum addresses,
+//! decisions, years) and the answers both give alike (a photo, a CSV, who acted). Pages and API
+//! import this layer and never each other.
+
+pub mod accounts;
+pub mod proposals;
+pub mod regions;
+pub mod schedule;

@@ -1,0 +1,129 @@
+//! Proposals and forums as pages and API both read and answer them.
+
+use axum::response::{IntoResponse, Response};
+use domain::RegionCode;
+use domain::cycle::Stage;
+use domain::musrenbang::DecisionInput;
+use domain::planning::{FlagCandidate, ForumKey, Origin, RedFlag, Status, forum_region_of, red_flags};
+use store::{ProposalDetail, ProposalFilter};
+use uuid::Uuid;
+
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+/// How the public sees who acted: officials by account (their acts are public duties),
+/// residents only as "warga" (personal data is never published).
+pub async fn public_actor(state: &AppState, tr: &crate::i18n::Tr, journal_name: &str) -> AppResult<String> {
+    let Some(username) = journal_name.strip_prefix("user:") else {
+        return Ok(journal_name.to_string());
+    };
+    let resident = match state.store.credentials(username).await? {
+        Some((user, _)) => user.grants.iter().all(|g| g.role == domain::Role::Warga),
+        None => true,
+    };
+    Ok(if resident { tr.role(domain::Role::Warga).to_string() } else { username.to_string() })
+}
+
+/// The red flags of a proposal at its latest stage.
+pub async fn flags_of(state: &AppState, detail: &ProposalDetail) -> AppResult<Vec<RedFlag>> {
+    let Some(latest) = detail.records.last() else { return Ok(Vec::new()) };
+    let store = &state.store;
+    let Some(cycle) = store.cycle(detail.summary.cycle_id).await? else { return Ok(Vec::new()) };
+    let prices = store.kamus_prices(&cycle.pemda, cycle.tahun_anggaran).await?;
+    let Some(area) = forum_region_of(&latest.figures.location.lingkungan, Stage::MusrenbangKecamatan) else {
+        return Ok(Vec::new());
+    };
+    let others = store.flag_candidates(cycle.id, std::slice::from_ref(&latest.figures.kamus_code), &area).await?;
+    let subject = FlagCandidate::of(detail.summary.id, &latest.figures);
+    Ok(red_flags(&subject, &latest.figures, &others, &prices))
+}
+
+/// Builds a store filter from query text, naming the field that does not parse.
+pub fn filter_of(
+    region: Option<&str>,
+    stage: Option<&str>,
+    status: Option<&str>,
+    origin: Option<&str>,
+    opd: Option<&str>,
+) -> AppResult<ProposalFilter> {
+    let present = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+    let mut filter = ProposalFilter::default();
+    if let Some(region) = present(region) {
+        filter.region = Some(RegionCode::parse(&region).map_err(|e| AppError::invalid("region", e.into()))?);
+    }
+    if let Some(stage) = present(stage) {
+        filter.stage = Some(
+            Stage::parse(&stage)
+                .ok_or_else(|| AppError::invalid("stage", domain::Rule::Format { expected: "stage" }))?,
+        );
+    }
+    if let Some(status) = present(status) {
+        filter.status = Some(
+            Status::parse(&status)
+                .ok_or_else(|| AppError::invalid("status", domain::Rule::Format { expected: "status" }))?,
+        );
+    }
+    if let Some(origin) = present(origin) {
+        filter.origin = Some(
+            Origin::parse(&origin)
+                .ok_or_else(|| AppError::invalid("origin", domain::Rule::Format { expected: "origin" }))?,
+        );
+    }
+    if let Some(opd) = present(opd) {
+        // An OPD code has a code's shape; anything else matches nothing, and is told so.
+        let mut errors = domain::error::Errors::default();
+        let opd = domain::masterdata::check_code(&mut errors, "opd", &opd);
+        errors.into_result()?;
+        filter.opd = Some(opd);
+    }
+    Ok(filter)
+}
+
+/// The kinds of decision [`decision_input`] reads.
+pub const DECISIONS: [&str; 3] = ["accept", "accept_with_changes", "reject"];
+
+/// Turns a typed decision into the domain's, naming the field when the kind is unknown.
+pub fn decision_input(
+    kind: &str,
+    volume: String,
+    kamus_code: String,
+    lingkungan: String,
+    address: String,
+    opd_code: String,
+    reason: String,
+) -> AppResult<DecisionInput> {
+    Ok(match kind.trim() {
+        "accept" => DecisionInput::Accept,
+        "reject" => DecisionInput::Reject { reason },
+        "accept_with_changes" => {
+            DecisionInput::AcceptWithChanges { volume, kamus_code, lingkungan, address, opd_code, reason }
+        }
+        _ => return Err(AppError::invalid("decision", domain::Rule::Format { expected: "decision" })),
+    })
+}
+
+/// Parses a forum address from the URL: cycle, stage, region.
+pub fn forum_key(cycle: &str, stage: &str, region: &str) -> AppResult<ForumKey> {
+    let cycle_id = Uuid::parse_str(cycle).map_err(|_| AppError::NotFound)?;
+    let stage = Stage::parse(stage).filter(|s| s.forum_depth().is_some()).ok_or(AppError::NotFound)?;
+    let region = RegionCode::parse(region).map_err(|_| AppError::NotFound)?;
+    if region.depth() != stage.forum_depth().unwrap_or(0) {
+        return Err(AppError::NotFound);
+    }
+    Ok(ForumKey { cycle_id, stage, region })
+}
+
+/// A proposal's photo, public like the proposal; its hash never changes, so it caches forever.
+pub async fn photo_response(state: &AppState, proposal: &str, photo: &str) -> AppResult<Response> {
+    let proposal_id = Uuid::parse_str(proposal).map_err(|_| AppError::NotFound)?;
+    let photo_id = Uuid::parse_str(photo).map_err(|_| AppError::NotFound)?;
+    let (content_type, bytes) = state.store.photo_bytes(proposal_id, photo_id).await?.ok_or(AppError::NotFound)?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, content_type),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=31536000, immutable".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}

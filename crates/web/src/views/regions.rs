@@ -1,0 +1,24 @@
+//! Regions as pages and API both answer them.
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use domain::RegionCode;
+use reports::lingkungan_csv;
+
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+/// The lingkungan at or below a region, as the CSV that the upload takes.
+pub async fn lingkungan_csv_response(state: &AppState, code: &str) -> AppResult<Response> {
+    let code = RegionCode::parse(code).map_err(|_| AppError::NotFound)?;
+    if state.store.region(&code).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let text = lingkungan_csv::write(&state.store.lingkungan_within(&code).await?);
+    let disposition = format!("attachment; filename=\"lingkungan-{code}.csv\"");
+    Ok((
+        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)],
+        text,
+    )
+        .into_response())
+}
