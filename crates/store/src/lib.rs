@@ -15,6 +15,7 @@ mod queries;
 pub mod security;
 pub mod seed;
 pub mod sessions;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
 use std::path::Path;
