@@ -419,7 +419,48 @@ mod tests {
             Format { expected: "date" },
             Format { expected: "forum_stage" },
             Format { expected: "decision_stage" },
+            AboveMax { max: 1_000_000 },
+            CostAboveMax { max: 100_000_000_000_000 },
+            ControlCharacter,
+            PhotoDimensions { max: 8_000 },
         ];
+        // Every variant is listed above: a new one does not compile here until it is added.
+        let listed = |rule: &domain::Rule| match rule {
+            Required
+            | TooLong { .. }
+            | TooShort { .. }
+            | Format { .. }
+            | RegionCodePart { .. }
+            | RegionCodeTooDeep
+            | UnknownRegion
+            | WrongLevel { .. }
+            | Taken
+            | CommonPassword
+            | PasswordContainsUsername
+            | UnknownRole
+            | DuplicateInUpload
+            | OwnAdminAccount
+            | NotAfter { .. }
+            | TooSmall
+            | TooLarge
+            | AboveMax { .. }
+            | CostAboveMax { .. }
+            | ControlCharacter
+            | UnknownOpd
+            | UnknownKamus
+            | OutsideIndonesia
+            | OnlineProposalsClosed
+            | NotAtStage
+            | RankingIncomplete
+            | AlreadySupported
+            | PhotoType
+            | PhotoTooLarge { .. }
+            | PokirAfterRkpd
+            | PhotoDimensions { .. }
+            | TooManyPhotos { .. } => std::mem::discriminant(rule),
+        };
+        let variants: std::collections::HashSet<_> = rules.iter().map(listed).collect();
+        assert_eq!(variants.len(), 32, "one of each variant of Rule");
         for lang in [Lang::Id, Lang::En] {
             for rule in &rules {
                 let message = Tr::new(lang).rule_message(&FieldError::new("rows[2].number", rule.clone()));
@@ -430,6 +471,40 @@ mod tests {
         assert_eq!(message, "Nomor harus berupa 1–3 angka.");
         let message = Tr::new(Lang::Id).rule_message(&FieldError::new("rows[2].name", Required));
         assert_eq!(message, "Nama (Baris 3) wajib diisi.");
+    }
+
+    /// Every `Format { expected }` and `WrongLevel { expected }` the code writes, read from the
+    /// sources of every crate, has its own sentence in both languages (a missing one would fall
+    /// back to a vague "invalid form", or show `??`).
+    #[test]
+    fn every_expected_form_the_code_names_has_words() {
+        let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut sources = vec![crates.clone()];
+        let mut named = std::collections::BTreeSet::new();
+        while let Some(path) = sources.pop() {
+            let Ok(entries) = std::fs::read_dir(&path) else { continue };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() && !path.ends_with("target") && !path.ends_with("node_modules") {
+                    sources.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap_or_default();
+                    for (rule, key) in
+                        [("Format { expected: \"", "rule.format."), ("WrongLevel { expected: \"", "rule.wrong_level.")]
+                    {
+                        for part in text.split(rule).skip(1) {
+                            named.insert(format!("{key}{}", part.split('"').next().unwrap_or_default()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(named.len() > 25, "{named:?}");
+        for lang in [Lang::Id, Lang::En] {
+            for key in &named {
+                assert!(Tr::new(lang).catalogue().contains_key(key.as_str()), "{lang:?} has no {key}");
+            }
+        }
     }
 
     #[test]
