@@ -8,7 +8,9 @@
 //! - nothing is forwarded into a forum that has closed or whose window is over, and no proposal
 //!   waits in a closed forum;
 //! - volumes, prices, costs and ceilings up to the type's limits are refused or exact;
-//! - the journal verifies.
+//! - the journal verifies;
+//! and that the cases reached closes at every level (a chair step drives each forum to its
+//! close), so the closing rules are checked against something.
 
 use std::collections::HashMap;
 
@@ -17,7 +19,7 @@ use domain::cycle::{ForwardCaps, Stage, Window};
 use domain::masterdata::KamusInput;
 use domain::money::AMOUNT_MAX;
 use domain::musrenbang::{CreateCycle, DecisionInput, MeetingInput, ProposalInput};
-use domain::planning::{Figures, ForumKey, StageRecord, Status};
+use domain::planning::{Figures, ForumFacts, ForumKey, StageRecord, Status};
 use domain::{Actor, Command, RegionCode};
 use proptest::prelude::*;
 use store::Store;
@@ -32,6 +34,13 @@ fn code(s: &str) -> RegionCode {
 /// One random step: who acts, and what they try.
 #[derive(Debug, Clone)]
 enum Step {
+    /// The forum's chair does the next thing a forum needs to close: decide a pending proposal
+    /// (accepting, or by `seed` rejecting with a reason), rank what it accepted, record the
+    /// minutes, close.
+    Chair {
+        forum: usize,
+        seed: u64,
+    },
     Submit {
         actor: usize,
         lingkungan: usize,
@@ -110,10 +119,11 @@ fn step() -> impl Strategy<Value = Step> {
         5 => (0..12usize, 0..2usize, 0..3usize, volume(), proptest::bool::weighted(0.8))
             .prop_flat_map(|(proposal, stage, kind, volume, reason)| actor_for(2 + stage).prop_map(move |actor| Step::Decide { actor, proposal, stage, kind, volume: volume.clone(), reason })),
         3 => forum_step(|actor, forum, shuffle| Step::Rank { actor, forum, shuffle }),
-        2 => forum_step(|actor, forum, _| Step::Minutes { actor, forum }),
-        3 => forum_step(|actor, forum, _| Step::Close { actor, forum }),
+        1 => forum_step(|actor, forum, _| Step::Minutes { actor, forum }),
+        1 => forum_step(|actor, forum, _| Step::Close { actor, forum }),
         1 => amount().prop_map(|amount| Step::Ceiling { amount }),
-        1 => (0..3usize, proptest::bool::weighted(0.6)).prop_map(|(stage, end)| Step::Window { stage, end }),
+        1 => (0..3usize, proptest::bool::weighted(0.3)).prop_map(|(stage, end)| Step::Window { stage, end }),
+        10 => (0..5usize, any::<u64>()).prop_map(|(forum, seed)| Step::Chair { forum, seed }),
     ]
 }
 
@@ -201,6 +211,8 @@ async fn world() -> (store::testing::TestDatabase, World) {
         ..item.clone()
     };
     setup.push(Command::UpsertKamus { pemda, tahun_anggaran: 2030, items: vec![item, dear], batch: false });
+    // A pagu to start from, so that a kecamatan can close until a Ceiling step changes it.
+    setup.push(Command::SetCeiling { cycle_id: cycle, kecamatan: "12.71.01".into(), amount: "1.000.000.000".into() });
     store.execute_batch(&admin, &setup, now).await.unwrap();
     let forums = vec![
         ForumKey { cycle_id: cycle, stage: Stage::RembukWarga, region: code(LINGKUNGAN[0]) },
@@ -211,6 +223,16 @@ async fn world() -> (store::testing::TestDatabase, World) {
     ];
     let world = World { store, cycle, actors, proposals: Vec::new(), forums, admin, open };
     (db, world)
+}
+
+fn meeting() -> MeetingInput {
+    MeetingInput {
+        date: "2030-01-01".into(),
+        place: "Balai".into(),
+        chair: "Ketua".into(),
+        attendees: vec![("Ani".into(), "warga".into())],
+        delegates: vec![],
+    }
 }
 
 fn shuffled(mut ids: Vec<Uuid>, seed: u64) -> Vec<Uuid> {
@@ -225,7 +247,12 @@ fn shuffled(mut ids: Vec<Uuid>, seed: u64) -> Vec<Uuid> {
 }
 
 impl World {
-    fn command(&self, step: &Step, store_view: &HashMap<ForumKey, Vec<Uuid>>) -> Option<(Actor, Command)> {
+    fn command(
+        &self,
+        step: &Step,
+        store_view: &HashMap<ForumKey, Vec<Uuid>>,
+        forums: &HashMap<ForumKey, ForumFacts>,
+    ) -> Option<(Actor, Command)> {
         let now_proposal = |index: usize| self.proposals.get(index % self.proposals.len().max(1)).copied();
         Some(match step {
             Step::Submit { actor, lingkungan, kamus, volume } => (
@@ -270,16 +297,10 @@ impl World {
                 let accepted = store_view.get(&key).cloned().unwrap_or_default();
                 (self.actors[*actor].clone(), Command::RankForum { forum: key, order: shuffled(accepted, *shuffle) })
             }
-            Step::Minutes { actor, forum } => {
-                let meeting = MeetingInput {
-                    date: "2030-01-01".into(),
-                    place: "Balai".into(),
-                    chair: "Ketua".into(),
-                    attendees: vec![("Ani".into(), "warga".into())],
-                    delegates: vec![],
-                };
-                (self.actors[*actor].clone(), Command::RecordMeeting { forum: self.forums[*forum].clone(), meeting })
-            }
+            Step::Minutes { actor, forum } => (
+                self.actors[*actor].clone(),
+                Command::RecordMeeting { forum: self.forums[*forum].clone(), meeting: meeting() },
+            ),
             Step::Close { actor, forum } => {
                 (self.actors[*actor].clone(), Command::CloseForum { forum: self.forums[*forum].clone() })
             }
@@ -287,6 +308,52 @@ impl World {
                 self.admin.clone(),
                 Command::SetCeiling { cycle_id: self.cycle, kecamatan: "12.71.01".into(), amount: amount.clone() },
             ),
+            Step::Chair { forum, seed } => {
+                let key = self.forums[*forum].clone();
+                let facts = forums.get(&key)?;
+                let chair = self.actors[*forum].clone();
+                // A diligent chair closes only after the forums below have closed.
+                let below_open = self.forums.iter().any(|lower| {
+                    Some(lower.stage) == key.stage.previous_forum()
+                        && lower.region.parent().as_ref() == Some(&key.region)
+                        && forums.get(lower).is_some_and(|f| !f.closed)
+                });
+                let pending = facts.entries.iter().find(|e| e.status == Status::Pending);
+                let ranked = facts.accepted().iter().enumerate().all(|(i, e)| e.rank == Some(i as u32 + 1));
+                let changed = facts.entries.iter().find(|e| e.status == Status::AcceptedWithChanges);
+                let deciding = key.stage != Stage::RembukWarga;
+                let command = if let Some(entry) = changed.filter(|_| deciding && seed % 3 == 0) {
+                    // The re-decision that once kept changed figures without their reason.
+                    Command::DecideProposal {
+                        proposal_id: entry.proposal_id,
+                        stage: key.stage,
+                        decision: DecisionInput::Accept,
+                    }
+                } else if let Some(entry) = pending.filter(|_| deciding) {
+                    let decision = match seed % 4 {
+                        0 => DecisionInput::Reject { reason: "Belum prioritas".into() },
+                        1 => DecisionInput::AcceptWithChanges {
+                            volume: "3".into(),
+                            kamus_code: String::new(),
+                            lingkungan: String::new(),
+                            address: String::new(),
+                            opd_code: String::new(),
+                            reason: "Disesuaikan dengan pagu".into(),
+                        },
+                        _ => DecisionInput::Accept,
+                    };
+                    Command::DecideProposal { proposal_id: entry.proposal_id, stage: key.stage, decision }
+                } else if !ranked {
+                    Command::RankForum { forum: key, order: facts.accepted().iter().map(|e| e.proposal_id).collect() }
+                } else if facts.meeting.is_none() {
+                    Command::RecordMeeting { forum: key, meeting: meeting() }
+                } else if below_open {
+                    return None;
+                } else {
+                    Command::CloseForum { forum: key }
+                };
+                (chair, command)
+            }
             Step::Window { stage, end } => {
                 let now = OffsetDateTime::now_utc();
                 let past = Window { opens: now - Duration::days(2), closes: now - Duration::hours(1) };
@@ -313,7 +380,10 @@ async fn records(world: &World) -> HashMap<(Uuid, Stage), StageRecord> {
     all
 }
 
-async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
+/// How many forums closed, per stage, over all the cases of a run.
+type Closes = std::sync::Arc<std::sync::Mutex<HashMap<Stage, usize>>>;
+
+async fn run(steps: Vec<Step>, closes: Closes) -> Result<(), TestCaseError> {
     let (_db, mut world) = world().await;
     let mut submitted: HashMap<Uuid, Figures> = HashMap::new();
     for step in steps {
@@ -328,7 +398,8 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
             accepted.insert(key.clone(), ids);
         }
         let before = records(&world).await;
-        let Some((actor, command)) = world.command(&step, &accepted) else { continue };
+        let facts: HashMap<ForumKey, ForumFacts> = closed.iter().map(|(k, (_, f))| (k.clone(), f.clone())).collect();
+        let Some((actor, command)) = world.command(&step, &accepted, &facts) else { continue };
         let result = world.store.execute(&actor, &command, now).await;
         if let (Ok(_), Command::SubmitProposal(input)) = (&result, &command) {
             world.proposals.push(input.proposal_id);
@@ -357,6 +428,7 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
         }
         // What a closing forum let through fits its cap and ceiling.
         if let (Ok(_), Command::CloseForum { forum }) = (&result, &command) {
+            *closes.lock().unwrap().entry(forum.stage).or_default() += 1;
             if std::env::var("PROPERTY_TRACE").is_ok() {
                 eprintln!("closed {:?} {}", forum.stage, forum.region);
             }
@@ -427,12 +499,24 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 12, failure_persistence: None, .. ProptestConfig::default() })]
-
-    #[test]
-    fn forums_keep_their_promises(steps in proptest::collection::vec(step(), 20..90)) {
+/// Runs the cases, then asks that every level closed forums in them: a run whose steps never
+/// reach a close would check the closing rules against nothing.
+#[test]
+fn forums_keep_their_promises() {
+    use proptest::test_runner::{Config, TestRunner};
+    let closes = Closes::default();
+    let mut runner = TestRunner::new(Config { cases: 16, failure_persistence: None, ..Config::default() });
+    let result = runner.run(&proptest::collection::vec(step(), 20..90), |steps| {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        runtime.block_on(run(steps))?;
+        runtime.block_on(run(steps, closes.clone()))
+    });
+    if let Err(error) = result {
+        panic!("{error}");
+    }
+    let closes = closes.lock().unwrap().clone();
+    eprintln!("forums closed over the cases: {closes:?}");
+    for (stage, least) in [(Stage::RembukWarga, 6), (Stage::MusrenbangKelurahan, 6), (Stage::MusrenbangKecamatan, 2)] {
+        let closed = closes.get(&stage).copied().unwrap_or(0);
+        assert!(closed >= least, "only {closed} {stage:?} forums closed in the cases (at least {least})");
     }
 }
