@@ -8,9 +8,10 @@
 //! - nothing is forwarded into a forum that has closed or whose window is over, and no proposal
 //!   waits in a closed forum;
 //! - volumes, prices, costs and ceilings up to the type's limits are refused or exact;
-//! - the journal verifies;
-//! and that the cases reached closes at every level (a chair step drives each forum to its
-//! close), so the closing rules are checked against something.
+//! - the journal verifies.
+//!
+//! The run also asks that its cases reached closes at every level (a chair step drives each
+//! forum to its close), so the closing rules are checked against something.
 
 use std::collections::HashMap;
 
