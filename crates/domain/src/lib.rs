@@ -20,3 +20,38 @@ pub use error::{DomainError, Entity, FieldError, Rule};
 pub use event::Event;
 pub use journal::journal_time;
 pub use region::{Region, RegionCode, RegionLevel};
+
+/// The `ALL` lists the pages, the API document and the access matrix iterate over cannot miss a
+/// variant: each test matches the enum exhaustively, so a new variant does not compile here until
+/// it is named, and the test then fails until `ALL` holds it too.
+#[cfg(test)]
+mod every_variant_listed {
+    macro_rules! every_variant_listed {
+        ($test:ident: $ty:ident => [$($variant:ident),+ $(,)?]) => {
+            #[test]
+            fn $test() {
+                let named = |value: $ty| match value {
+                    $($ty::$variant => stringify!($variant)),+
+                };
+                let every = [$($ty::$variant),+];
+                assert_eq!($ty::ALL.len(), every.len(), "{} lists a variant twice or misses one", stringify!($ty));
+                for value in every {
+                    assert!($ty::ALL.contains(&value), "{}::ALL misses {}", stringify!($ty), named(value));
+                }
+            }
+        };
+    }
+
+    use crate::cycle::Stage;
+    use crate::masterdata::Bidang;
+    use crate::planning::{Origin, Status, Track};
+    use crate::{Action, Role};
+
+    every_variant_listed!(roles: Role => [Warga, KepalaLingkungan, OperatorKelurahan, OperatorKecamatan, AnggotaDprd, OperatorOpd, BappedaAdmin, Auditor]);
+    every_variant_listed!(actions: Action => [ViewRegions, AddLingkungan, ViewUsers, ManageUsers, ViewAuditTrail, CreatePemda, ManageCycle, ManageMasterData, RunRembukWarga, RunMusrenbangKelurahan, RunMusrenbangKecamatan, ProposeOnline, SupportProposal]);
+    every_variant_listed!(stages: Stage => [RembukWarga, MusrenbangKelurahan, MusrenbangKecamatan, Pokir, ForumOpd, MusrenbangRkpd, RancanganAkhir, Penetapan]);
+    every_variant_listed!(statuses: Status => [Pending, Accepted, AcceptedWithChanges, Rejected, NotForwarded]);
+    every_variant_listed!(origins: Origin => [Lingkungan, Kelurahan, Kecamatan]);
+    every_variant_listed!(tracks: Track => [Apbd, DanaKelurahan]);
+    every_variant_listed!(bidang: Bidang => [InfrastrukturKewilayahan, EkonomiSda, SosialBudayaPemerintahan]);
+}
