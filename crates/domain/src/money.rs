@@ -52,8 +52,9 @@ pub fn sum<I: IntoIterator<Item = i64>>(amounts: I) -> Result<i64, MoneyError> {
     })
 }
 
-/// Reads an amount of whole rupiah as people type it: `2500000`, `2.500.000`, `Rp 2.500.000`.
-pub fn parse_rupiah(text: &str) -> Option<i64> {
+/// The digits of an amount typed as people type it — `2500000`, `2.500.000`, `Rp 2.500.000` —
+/// or nothing when it is not of that shape.
+fn rupiah_digits(text: &str) -> Option<String> {
     let text = text.trim();
     let text = text.strip_prefix("Rp").or_else(|| text.strip_prefix("rp")).unwrap_or(text).trim();
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
@@ -64,30 +65,32 @@ pub fn parse_rupiah(text: &str) -> Option<i64> {
     if groups.len() > 1 && (groups[0].is_empty() || groups[1..].iter().any(|g| g.len() != 3)) {
         return None;
     }
-    groups.concat().parse().ok()
+    Some(groups.concat())
+}
+
+/// Reads an amount of whole rupiah as people type it: `2500000`, `2.500.000`, `Rp 2.500.000`.
+pub fn parse_rupiah(text: &str) -> Option<i64> {
+    rupiah_digits(text)?.parse().ok()
 }
 
 /// Checks a typed amount against `max`: required, well formed, not above the bound.
 pub fn check_rupiah(errors: &mut Errors, field: &str, text: &str, max: i64) -> i64 {
-    match parse_rupiah(text) {
-        None if text.trim().is_empty() => {
-            errors.push(field, Rule::Required);
-            0
-        }
-        // Digits only, but too many for an i64: as much too large as any other figure.
-        None if text.trim().trim_start_matches("Rp").trim().bytes().all(|b| b.is_ascii_digit() || b == b'.') => {
+    let Some(digits) = rupiah_digits(text) else {
+        let rule = if text.trim().is_empty() { Rule::Required } else { Rule::Format { expected: "rupiah" } };
+        errors.push(field, rule);
+        return 0;
+    };
+    match digits.parse::<i64>() {
+        // Well formed, but too many digits for an i64: as much too large as any other figure.
+        Err(_) => {
             errors.push(field, Rule::TooLarge);
             0
         }
-        None => {
-            errors.push(field, Rule::Format { expected: "rupiah" });
-            0
-        }
-        Some(amount) if amount > max => {
+        Ok(amount) if amount > max => {
             errors.push(field, Rule::AboveMax { max });
             0
         }
-        Some(amount) => amount,
+        Ok(amount) => amount,
     }
 }
 
@@ -221,6 +224,11 @@ mod tests {
         let Err(crate::DomainError::Invalid(list)) = errors.into_result() else { panic!() };
         assert_eq!(list[0].rule, Rule::TooLarge);
         assert_eq!(list[1].rule, Rule::AboveMax { max: AMOUNT_MAX });
+        // A badly grouped amount is a wrong form, not a large one.
+        let mut errors = Errors::default();
+        check_rupiah(&mut errors, "amount", "2.50", AMOUNT_MAX);
+        let Err(crate::DomainError::Invalid(list)) = errors.into_result() else { panic!() };
+        assert_eq!(list[0].rule, Rule::Format { expected: "rupiah" });
     }
 
     proptest! {
