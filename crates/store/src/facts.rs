@@ -74,10 +74,16 @@ pub(crate) async fn load(
         }
         None => false,
     };
-    let proposal = match command.proposal_named() {
+    let mut proposal = match command.proposal_named() {
         Some(id) => proposal_facts(txn, id).await?,
         None => None,
     };
+    // Only a decision at the entry stage reads the figures a proposal was raised with.
+    if let (Command::DecideProposal { stage, .. }, Some(p)) = (command, proposal.as_mut())
+        && *stage == p.origin.entry_stage()
+    {
+        p.submitted = submitted_figures(txn, p.id, pemda.as_str()).await?;
+    }
     let cycle_id = command.cycle_named().or(proposal.as_ref().map(|p| p.cycle_id));
     let cycle = match cycle_id {
         Some(id) => cycle_facts(txn, id).await?.filter(|c| &c.pemda == pemda),
@@ -258,7 +264,7 @@ pub(crate) async fn proposal_facts(db: &impl ConnectionTrait, id: Uuid) -> Resul
         cycle_id: row.cycle_id,
         origin: Origin::parse(&row.origin).ok_or_else(|| StoreError::Corrupt(row.origin.clone()))?,
         records,
-        submitted: submitted_figures(db, id, &row.pemda_code).await?,
+        submitted: None,
     }))
 }
 
