@@ -1,7 +1,9 @@
 # Sourced by the benchmarks and the API fuzzing: seeds the Kota Medan demo into a throwaway
 # data directory and serves it on a free port of 127.0.0.1, stopping it and removing the data on
 # exit. `demo_server PROFILE` (debug or release; RENCANA_BIN overrides) builds the binary when
-# missing and sets BIN, DATA, URL and SEED_SECONDS.
+# missing and sets BIN, DATA, URL and SEED_SECONDS. With PROPOSALS set, the city is seeded at
+# that size with `rencana bench-data`; with SEEDED_DATA naming a data directory seeded before,
+# a copy of it is served instead of seeding anew.
 demo_server() {
   local profile="$1"
   local target_dir="${CARGO_TARGET_DIR:-target}"
@@ -16,7 +18,13 @@ demo_server() {
   trap 'kill "${SERVER:-}" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$DATA"' EXIT
   local start
   start=$(date +%s.%N)
-  "$BIN" --data-dir "$DATA" demo >/dev/null
+  if [ -n "${SEEDED_DATA:-}" ]; then
+    cp -r "$SEEDED_DATA"/. "$DATA"/
+  elif [ -n "${PROPOSALS:-}" ]; then
+    "$BIN" --data-dir "$DATA" bench-data --proposals "$PROPOSALS" >&2
+  else
+    "$BIN" --data-dir "$DATA" demo >/dev/null
+  fi
   SEED_SECONDS="$(python3 -c "print(round($(date +%s.%N) - $start, 1))")"
   "$BIN" --data-dir "$DATA" serve --listen "127.0.0.1:$port" >/dev/null 2>&1 &
   SERVER=$!

@@ -162,10 +162,12 @@ pub enum Action {
     ProposeOnline,
     /// A resident supporting a proposal.
     SupportProposal,
+    /// Set an account's password: its owner's own, or any account for who manages users.
+    ChangePassword,
 }
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 14] = [
         Action::ViewRegions,
         Action::AddLingkungan,
         Action::ViewUsers,
@@ -179,24 +181,42 @@ impl Action {
         Action::RunMusrenbangKecamatan,
         Action::ProposeOnline,
         Action::SupportProposal,
+        Action::ChangePassword,
     ];
+
+    /// Whether the owner of a record may do this to it whatever their role.
+    fn owner_may(self) -> bool {
+        matches!(self, Action::ChangePassword)
+    }
 }
 
-/// What an action is done to: always inside one pemda, sometimes a region or an OPD within it.
+/// What an action is done to: always inside one pemda, sometimes a region or an OPD within it,
+/// sometimes a record that belongs to one account (its owner).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resource {
     pub pemda: RegionCode,
     pub region: Option<RegionCode>,
     pub opd: Option<String>,
+    pub owner: Option<Uuid>,
 }
 
 impl Resource {
     pub fn pemda(pemda: RegionCode) -> Self {
-        Resource { pemda, region: None, opd: None }
+        Resource { pemda, region: None, opd: None, owner: None }
     }
 
     pub fn region(region: RegionCode) -> Option<Self> {
-        Some(Resource { pemda: region.pemda()?, region: Some(region), opd: None })
+        Some(Resource { pemda: region.pemda()?, region: Some(region), opd: None, owner: None })
+    }
+
+    /// Something of one perangkat daerah.
+    pub fn opd(pemda: RegionCode, code: &str) -> Self {
+        Resource { opd: Some(code.to_string()), ..Resource::pemda(pemda) }
+    }
+
+    /// A record that belongs to the account `owner`.
+    pub fn owned_by(pemda: RegionCode, owner: Uuid) -> Self {
+        Resource { owner: Some(owner), ..Resource::pemda(pemda) }
     }
 }
 
@@ -222,6 +242,9 @@ pub fn authorize(actor: &Actor, action: Action, resource: &Resource) -> Result<(
     if user.pemda != resource.pemda {
         return Err(AccessDenied::Forbidden);
     }
+    if action.owner_may() && resource.owner == Some(user.id) {
+        return Ok(());
+    }
     let allowed = user.grants.iter().any(|grant| grant_allows(grant, action, resource));
     if allowed { Ok(()) } else { Err(AccessDenied::Forbidden) }
 }
@@ -241,9 +264,11 @@ fn grant_allows(grant: &Grant, action: Action, resource: &Resource) -> bool {
     let role = grant.role;
     match action {
         Action::ViewRegions => true,
-        Action::AddLingkungan | Action::ManageUsers | Action::ManageCycle | Action::ManageMasterData => {
-            role == Role::BappedaAdmin
-        }
+        Action::AddLingkungan
+        | Action::ManageUsers
+        | Action::ManageCycle
+        | Action::ManageMasterData
+        | Action::ChangePassword => role == Role::BappedaAdmin,
         Action::ViewUsers | Action::ViewAuditTrail => matches!(role, Role::BappedaAdmin | Role::Auditor),
         Action::CreatePemda => false,
         Action::RunRembukWarga => role == Role::KepalaLingkungan && covers(grant, resource),
@@ -262,13 +287,31 @@ mod tests {
         RegionCode::parse(s).unwrap()
     }
 
-    /// Where the resource lies relative to the actor's grant.
+    /// Where the resource lies relative to the actor's grant, or whose it is.
     #[derive(Debug, Clone, Copy, PartialEq)]
     enum Place {
         OwnScope,
         OtherScopeSamePemda,
         OtherPemda,
+        /// Something of the OPD an operator_opd grant names, and of another OPD.
+        OwnOpd,
+        OtherOpd,
+        /// A record of the actor's own account, and of another account in the same pemda.
+        OwnRecord,
+        OtherUsersRecord,
     }
+
+    const PLACES: [Place; 7] = [
+        Place::OwnScope,
+        Place::OtherScopeSamePemda,
+        Place::OtherPemda,
+        Place::OwnOpd,
+        Place::OtherOpd,
+        Place::OwnRecord,
+        Place::OtherUsersRecord,
+    ];
+
+    const ME: Uuid = Uuid::from_u128(1);
 
     fn own_scope(role: Role) -> Scope {
         match role {
@@ -285,41 +328,50 @@ mod tests {
             Place::OwnScope => Resource::region(code("12.71.01.1001.001")).unwrap(),
             Place::OtherScopeSamePemda => Resource::region(code("12.71.02.1001.001")).unwrap(),
             Place::OtherPemda => Resource::region(code("33.74.01.1001.001")).unwrap(),
+            Place::OwnOpd => Resource::opd(code("12.71"), "1.03.01"),
+            Place::OtherOpd => Resource::opd(code("12.71"), "1.02.01"),
+            Place::OwnRecord => Resource::owned_by(code("12.71"), ME),
+            Place::OtherUsersRecord => Resource::owned_by(code("12.71"), Uuid::from_u128(2)),
         }
     }
 
-    /// The expected answers, written down as data: (action, role, [own, other scope, other pemda]).
-    /// Anything not listed is refused.
-    fn expected() -> Vec<(Action, Role, [bool; 3])> {
+    /// The expected answers, written down as data: (action, role, one answer per place of
+    /// [`PLACES`]: own scope, other scope, other pemda, own OPD, other OPD, own record, another
+    /// user's record). Anything not listed is refused everywhere.
+    fn expected() -> Vec<(Action, Role, [bool; 7])> {
+        const PEMDA_WIDE: [bool; 7] = [true, true, false, true, true, true, true];
         let mut rows = Vec::new();
         for role in Role::ALL {
-            rows.push((Action::ViewRegions, role, [true, true, true]));
+            rows.push((Action::ViewRegions, role, [true; 7]));
+            // Anyone sets their own password; only who manages users sets another's.
+            let others = role == Role::BappedaAdmin;
+            rows.push((Action::ChangePassword, role, [others, others, false, others, others, true, others]));
         }
-        rows.push((Action::AddLingkungan, Role::BappedaAdmin, [true, true, false]));
-        rows.push((Action::ManageUsers, Role::BappedaAdmin, [true, true, false]));
-        rows.push((Action::ViewUsers, Role::BappedaAdmin, [true, true, false]));
-        rows.push((Action::ViewUsers, Role::Auditor, [true, true, false]));
-        rows.push((Action::ViewAuditTrail, Role::BappedaAdmin, [true, true, false]));
-        rows.push((Action::ViewAuditTrail, Role::Auditor, [true, true, false]));
-        rows.push((Action::ManageCycle, Role::BappedaAdmin, [true, true, false]));
-        rows.push((Action::ManageMasterData, Role::BappedaAdmin, [true, true, false]));
-        // Forums are run only inside one's own region, never another's.
-        rows.push((Action::RunRembukWarga, Role::KepalaLingkungan, [true, false, false]));
-        rows.push((Action::RunMusrenbangKelurahan, Role::OperatorKelurahan, [true, false, false]));
-        rows.push((Action::RunMusrenbangKecamatan, Role::OperatorKecamatan, [true, false, false]));
-        rows.push((Action::ProposeOnline, Role::Warga, [true, false, false]));
-        rows.push((Action::SupportProposal, Role::Warga, [true, true, false]));
+        rows.push((Action::AddLingkungan, Role::BappedaAdmin, PEMDA_WIDE));
+        rows.push((Action::ManageUsers, Role::BappedaAdmin, PEMDA_WIDE));
+        rows.push((Action::ViewUsers, Role::BappedaAdmin, PEMDA_WIDE));
+        rows.push((Action::ViewUsers, Role::Auditor, PEMDA_WIDE));
+        rows.push((Action::ViewAuditTrail, Role::BappedaAdmin, PEMDA_WIDE));
+        rows.push((Action::ViewAuditTrail, Role::Auditor, PEMDA_WIDE));
+        rows.push((Action::ManageCycle, Role::BappedaAdmin, PEMDA_WIDE));
+        rows.push((Action::ManageMasterData, Role::BappedaAdmin, PEMDA_WIDE));
+        // Forums are run only inside one's own region, never another's, nor for an OPD.
+        let own_region_only = [true, false, false, false, false, false, false];
+        rows.push((Action::RunRembukWarga, Role::KepalaLingkungan, own_region_only));
+        rows.push((Action::RunMusrenbangKelurahan, Role::OperatorKelurahan, own_region_only));
+        rows.push((Action::RunMusrenbangKecamatan, Role::OperatorKecamatan, own_region_only));
+        rows.push((Action::ProposeOnline, Role::Warga, own_region_only));
+        rows.push((Action::SupportProposal, Role::Warga, PEMDA_WIDE));
         rows
     }
 
     #[test]
     fn access_matrix() {
         let table = expected();
-        let places = [Place::OwnScope, Place::OtherScopeSamePemda, Place::OtherPemda];
         for action in Action::ALL {
             for role in Role::ALL {
                 let actor = Actor::User(UserActor {
-                    id: Uuid::nil(),
+                    id: ME,
                     username: "u".into(),
                     pemda: code("12.71"),
                     grants: vec![Grant { role, scope: own_scope(role) }],
@@ -328,14 +380,17 @@ mod tests {
                     .iter()
                     .find(|(a, r, _)| *a == action && *r == role)
                     .map(|(_, _, answers)| *answers)
-                    .unwrap_or([false; 3]);
-                for (i, place) in places.iter().enumerate() {
+                    .unwrap_or([false; 7]);
+                for (i, place) in PLACES.iter().enumerate() {
                     let got = authorize(&actor, action, &resource(*place)).is_ok();
                     assert_eq!(got, want[i], "{role:?} {action:?} {place:?}");
                 }
             }
-            let public = authorize(&Actor::Public, action, &resource(Place::OwnScope)).is_ok();
-            assert_eq!(public, action == Action::ViewRegions, "public {action:?}");
+            for place in PLACES {
+                let public = authorize(&Actor::Public, action, &resource(place));
+                let want = if action == Action::ViewRegions { Ok(()) } else { Err(AccessDenied::NotAuthenticated) };
+                assert_eq!(public, want, "public {action:?} {place:?}");
+            }
         }
     }
 

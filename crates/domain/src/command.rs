@@ -449,10 +449,7 @@ pub fn decide(facts: &Facts, command: &Command, actor: &Actor) -> Result<Vec<Eve
         }
         Command::SetPassword { user_id, password_hash } => {
             let user = known_user(facts, *user_id)?;
-            let own = matches!(actor, Actor::User(me) if me.id == user.id);
-            if !own {
-                authorize(actor, Action::ManageUsers, &Resource::pemda(user.pemda.clone()))?;
-            }
+            authorize(actor, Action::ChangePassword, &Resource::owned_by(user.pemda.clone(), user.id))?;
             Ok(vec![Event::PasswordChanged { user_id: user.id, password_hash: password_hash.clone() }])
         }
     }

@@ -112,11 +112,17 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         not_forwarded: Vec<Uuid>,
     },
-    /// The accepted proposals enter the next stage, pending, with `from`'s figures.
+    /// The accepted proposals enter the next stage, pending, with `from`'s figures: `figures[i]`
+    /// are those of `proposals[i]`, so the entry holds all it changes. (Entries written before
+    /// the figures were carried have none, and a cycle id of zeros.)
     ProposalsForwarded {
         from: Stage,
         to: Stage,
         proposals: Vec<Uuid>,
+        #[serde(default)]
+        cycle_id: Uuid,
+        #[serde(default)]
+        figures: Vec<Figures>,
     },
     ProposalSupported {
         proposal_id: Uuid,

@@ -48,7 +48,7 @@ mod every_variant_listed {
     use crate::{Action, Role};
 
     every_variant_listed!(roles: Role => [Warga, KepalaLingkungan, OperatorKelurahan, OperatorKecamatan, AnggotaDprd, OperatorOpd, BappedaAdmin, Auditor]);
-    every_variant_listed!(actions: Action => [ViewRegions, AddLingkungan, ViewUsers, ManageUsers, ViewAuditTrail, CreatePemda, ManageCycle, ManageMasterData, RunRembukWarga, RunMusrenbangKelurahan, RunMusrenbangKecamatan, ProposeOnline, SupportProposal]);
+    every_variant_listed!(actions: Action => [ViewRegions, AddLingkungan, ViewUsers, ManageUsers, ViewAuditTrail, CreatePemda, ManageCycle, ManageMasterData, RunRembukWarga, RunMusrenbangKelurahan, RunMusrenbangKecamatan, ProposeOnline, SupportProposal, ChangePassword]);
     every_variant_listed!(stages: Stage => [RembukWarga, MusrenbangKelurahan, MusrenbangKecamatan, Pokir, ForumOpd, MusrenbangRkpd, RancanganAkhir, Penetapan]);
     every_variant_listed!(statuses: Status => [Pending, Accepted, AcceptedWithChanges, Rejected, NotForwarded]);
     every_variant_listed!(origins: Origin => [Lingkungan, Kelurahan, Kecamatan]);

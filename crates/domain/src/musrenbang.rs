@@ -587,7 +587,7 @@ pub fn close(facts: &Facts, key: &ForumKey, actor: &Actor) -> Result<Vec<Event>,
         not_forwarded = accepted.split_off(cap as usize).iter().map(|e| e.proposal_id).collect();
     }
     if key.stage == Stage::MusrenbangKecamatan {
-        let total = crate::money::sum(accepted.iter().map(|e| e.cost))
+        let total = crate::money::sum(accepted.iter().map(|e| e.figures.cost))
             .map_err(|_| DomainError::CannotClose(CloseProblem::TotalTooLarge))?;
         match forum.ceiling {
             None => return Err(DomainError::CannotClose(CloseProblem::NoCeiling)),
@@ -612,9 +612,11 @@ pub fn close(facts: &Facts, key: &ForumKey, actor: &Actor) -> Result<Vec<Event>,
             return Err(DomainError::CannotClose(CloseProblem::UpperClosed { stage: next }));
         }
     }
+    let figures = accepted.iter().map(|e| e.figures.clone()).collect();
     let mut events = vec![Event::ForumClosed { forum: key.clone(), forwarded: forwarded.clone(), not_forwarded }];
     if let Some(next) = next {
-        events.push(Event::ProposalsForwarded { from: key.stage, to: next, proposals: forwarded });
+        let cycle_id = key.cycle_id;
+        events.push(Event::ProposalsForwarded { from: key.stage, to: next, proposals: forwarded, cycle_id, figures });
     }
     Ok(events)
 }
@@ -792,7 +794,8 @@ mod tests {
     }
 
     fn accepted(n: u128, rank: u32) -> ForumEntry {
-        ForumEntry { proposal_id: Uuid::from_u128(n), status: Status::Accepted, rank: Some(rank), cost: 100 }
+        let figures = Figures { cost: 100, ..record(Stage::RembukWarga, Status::Accepted, 1, None).figures };
+        ForumEntry { proposal_id: Uuid::from_u128(n), status: Status::Accepted, rank: Some(rank), figures }
     }
 
     #[test]

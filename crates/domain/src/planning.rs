@@ -144,6 +144,23 @@ impl Point {
         f64::from(self.lon_e6) / 1e6
     }
 
+    /// The box of latitudes and longitudes (millionths of a degree, both ends included) that
+    /// holds every point within `metres` of this one: what a store searches by index before
+    /// [`Point::distance_m`] judges each point found.
+    pub fn box_around(self, metres: f64) -> ((i32, i32), (i32, i32)) {
+        const METRES_PER_DEGREE: f64 = 6_371_000.0 * std::f64::consts::PI / 180.0;
+        let dlat = metres / METRES_PER_DEGREE;
+        // A degree of longitude is shortest at the box's edge farthest from the equator.
+        let widest = (self.lat().abs() + dlat).min(89.0).to_radians().cos();
+        let dlon = dlat / widest;
+        let e6 = |degrees: f64| (degrees * 1e6).ceil() as i32 + 1;
+        let (dlat, dlon) = (e6(dlat), e6(dlon));
+        (
+            (self.lat_e6.saturating_sub(dlat), self.lat_e6.saturating_add(dlat)),
+            (self.lon_e6.saturating_sub(dlon), self.lon_e6.saturating_add(dlon)),
+        )
+    }
+
     /// Great-circle distance in metres.
     pub fn distance_m(self, other: Point) -> f64 {
         const EARTH_RADIUS_M: f64 = 6_371_000.0;
@@ -285,7 +302,8 @@ pub struct ForumEntry {
     pub proposal_id: Uuid,
     pub status: Status,
     pub rank: Option<u32>,
-    pub cost: i64,
+    /// Its figures at the forum's stage: what goes up if it is forwarded.
+    pub figures: Figures,
 }
 
 /// A forum as the rules see it.
@@ -312,7 +330,7 @@ impl ForumFacts {
     /// The total cost of what the forum accepted; an error only if the stored costs could not
     /// have come through the rules.
     pub fn accepted_cost(&self) -> Result<i64, crate::money::MoneyError> {
-        crate::money::sum(self.accepted().iter().map(|e| e.cost))
+        crate::money::sum(self.accepted().iter().map(|e| e.figures.cost))
     }
 }
 
@@ -426,6 +444,22 @@ mod tests {
         assert!(Point::from_degrees(-8.65, 115.22).is_some(), "Denpasar");
         assert!(Point::from_degrees(51.5, -0.12).is_none(), "London");
         assert!(Point::from_degrees(3.59, 198.67).is_none());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_box_around_a_point_holds_every_point_within_the_radius(
+            lat in -11_500_000i32..6_500_000, lon in 94_500_000i32..141_500_000,
+            dlat in -2_000i32..2_000, dlon in -2_000i32..2_000,
+        ) {
+            let centre = Point { lat_e6: lat, lon_e6: lon };
+            let other = Point { lat_e6: lat + dlat, lon_e6: lon + dlon };
+            let ((south, north), (west, east)) = centre.box_around(DUPLICATE_RADIUS_M);
+            if centre.distance_m(other) <= DUPLICATE_RADIUS_M {
+                proptest::prop_assert!((south..=north).contains(&other.lat_e6), "{centre:?} {other:?}");
+                proptest::prop_assert!((west..=east).contains(&other.lon_e6), "{centre:?} {other:?}");
+            }
+        }
     }
 
     #[test]

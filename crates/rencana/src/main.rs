@@ -54,6 +54,12 @@ enum Cmd {
     Migrate,
     /// Seed the Kota Medan demo (regions, about 2,000 lingkungan, one user per role); does nothing if present.
     Demo,
+    /// For benchmarks: seed the demo city with about this many proposals (a multiple of the demo's
+    /// 6,000), through the same commands and rules, showing progress. Needs an empty database.
+    BenchData {
+        #[arg(long, default_value_t = 100_000)]
+        proposals: usize,
+    },
     /// Regional governments (pemda), from the official Kemendagri codes.
     Pemda {
         #[command(subcommand)]
@@ -202,6 +208,28 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             for (username, name, role, scope) in store::seed::DEMO_USERS {
                 println!("  {username:<20} {role:<20} {scope:<18} {name}");
             }
+        }
+        Cmd::BenchData { proposals } => {
+            let store = open_store(&cli).await?;
+            let scale = proposals.div_ceil(6_000).max(1);
+            eprintln!("Seeding Kota Medan at {scale} times the demo (about {} proposals)…", scale * 6_000);
+            let started = std::time::Instant::now();
+            let mut report = |p: store::seed::SeedProgress| {
+                eprintln!(
+                    "  {:>6.1} s  {}: {} of {}",
+                    started.elapsed().as_secs_f64(),
+                    p.stage.as_str(),
+                    p.done,
+                    p.total
+                );
+            };
+            if !store::seed::seed_demo_scaled(&store, now, scale, &mut report).await? {
+                bail!("the demo is already in this database: bench-data needs an empty one");
+            }
+            let pemda = RegionCode::parse(store::seed::DEMO_PEMDA)?;
+            let filter = store::ProposalFilter { pemda: Some(pemda), ..Default::default() };
+            let count = store.proposal_count(&filter).await?;
+            println!("Seeded in {:.1} s: {count} proposals.", started.elapsed().as_secs_f64());
         }
         Cmd::Pemda { command: PemdaCmd::Add { code } } => {
             let store = open_store(&cli).await?;

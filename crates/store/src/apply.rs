@@ -1,10 +1,14 @@
 //! Applying events to the current-state tables, in the transaction that journals them.
 
 use domain::cycle::Stage;
-use domain::planning::{ForumKey, StageRecord, Status, forum_region_of};
+use domain::planning::{ForumKey, StageRecord, Status, forum_region_of, street_key};
 use domain::{Actor, Event, Grant, Region, RegionCode, RegionLevel, Scope};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -44,8 +48,8 @@ fn grant_rows(user_id: Uuid, grants: &[Grant]) -> Vec<user_grant::ActiveModel> {
         .collect()
 }
 
-/// Brings the current-state tables up to date with `events`.
-/// Brings the current-state tables up to date with `events`, in the journal's transaction.
+/// Brings the current-state tables up to date with `events`, in the journal's transaction. It
+/// decides nothing and reads no rows: everything it writes is in the events.
 pub(crate) async fn apply(
     txn: &DatabaseTransaction,
     pemda: &RegionCode,
@@ -183,6 +187,9 @@ pub(crate) async fn apply(
                     opd_code: Set(figures.opd_code.clone()),
                     cost: Set(figures.cost),
                     support_count: Set(0),
+                    street_key: Set(street_key(&figures.location.address)),
+                    lat_e6: Set(figures.location.point.map(|p| p.lat_e6)),
+                    lon_e6: Set(figures.location.point.map(|p| p.lon_e6)),
                 })
                 .exec(txn)
                 .await?;
@@ -198,13 +205,18 @@ pub(crate) async fn apply(
                 proposal_stage::Entity::insert(stage_row(*proposal_id, *cycle_id, &record)).exec(txn).await?;
             }
             Event::ProposalDecided { proposal_id, record } => {
-                let row = proposal_stage::Entity::find_by_id((*proposal_id, record.stage.as_str().to_string()))
-                    .one(txn)
-                    .await?
-                    .ok_or_else(|| {
-                        StoreError::Corrupt(format!("no {} record of {proposal_id}", record.stage.as_str()))
-                    })?;
-                proposal_stage::Entity::update(stage_row(*proposal_id, row.cycle_id, record)).exec(txn).await?;
+                // Every column of the record but its cycle, which a decision never changes.
+                let mut row = stage_row(*proposal_id, Uuid::nil(), record);
+                row.cycle_id = NotSet;
+                let updated = proposal_stage::Entity::update_many()
+                    .set(row)
+                    .filter(proposal_stage::Column::ProposalId.eq(*proposal_id))
+                    .filter(proposal_stage::Column::Stage.eq(record.stage.as_str()))
+                    .exec(txn)
+                    .await?;
+                if updated.rows_affected != 1 {
+                    return Err(StoreError::Corrupt(format!("no {} record of {proposal_id}", record.stage.as_str())));
+                }
                 set_current(txn, *proposal_id, record).await?;
             }
             Event::ForumRanked { forum: key, order } => {
@@ -245,28 +257,30 @@ pub(crate) async fn apply(
                         .await?;
                 }
             }
-            Event::ProposalsForwarded { from, to, proposals } => {
-                for chunk in proposals.chunks(500) {
-                    let rows = proposal_stage::Entity::find()
-                        .filter(proposal_stage::Column::ProposalId.is_in(chunk.to_vec()))
-                        .filter(proposal_stage::Column::Stage.eq(from.as_str()))
-                        .all(txn)
-                        .await?;
-                    let mut next_rows = Vec::with_capacity(rows.len());
-                    for row in rows {
-                        let mut record = crate::facts::to_record(&row)?;
-                        record.stage = *to;
-                        record.status = Status::Pending;
-                        record.rank = None;
-                        record.reason = None;
-                        record.decided_by = None;
-                        record.decided_at = None;
-                        set_current(txn, row.proposal_id, &record).await?;
-                        next_rows.push(stage_row(row.proposal_id, row.cycle_id, &record));
-                    }
-                    if !next_rows.is_empty() {
-                        proposal_stage::Entity::insert_many(next_rows).exec(txn).await?;
-                    }
+            Event::ProposalsForwarded { to, proposals, cycle_id, figures, .. } => {
+                if proposals.len() != figures.len() {
+                    return Err(StoreError::Corrupt(format!(
+                        "{} forwarded with {} figures",
+                        proposals.len(),
+                        figures.len()
+                    )));
+                }
+                let mut next_rows = Vec::with_capacity(proposals.len());
+                for (proposal_id, figures) in proposals.iter().zip(figures) {
+                    let record = StageRecord {
+                        stage: *to,
+                        status: Status::Pending,
+                        rank: None,
+                        figures: figures.clone(),
+                        reason: None,
+                        decided_by: None,
+                        decided_at: None,
+                    };
+                    set_current(txn, *proposal_id, &record).await?;
+                    next_rows.push(stage_row(*proposal_id, *cycle_id, &record));
+                }
+                for chunk in next_rows.chunks(500) {
+                    proposal_stage::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
                 }
             }
             Event::PhotoAttached { proposal_id, photo: attached } => {
@@ -403,52 +417,55 @@ fn stage_row(proposal_id: Uuid, cycle_id: Uuid, record: &StageRecord) -> proposa
     }
 }
 
-/// The proposal's row shows where it stands now: the latest stage it reached and its figures there.
+/// The proposal's row shows where it stands now: the latest stage it reached and its figures
+/// there, with where they are (lists filter by it, the duplicate check searches by it).
 async fn set_current(txn: &DatabaseTransaction, proposal_id: Uuid, record: &StageRecord) -> Result<()> {
+    let figures = &record.figures;
+    let lingkungan = &figures.location.lingkungan;
+    let ancestor = |stage: Stage| forum_region_of(lingkungan, stage).map(|c| c.to_string()).unwrap_or_default();
     proposal::Entity::update_many()
         .col_expr(proposal::Column::CurrentStage, record.stage.as_str().into())
         .col_expr(proposal::Column::CurrentStatus, record.status.as_str().into())
-        .col_expr(proposal::Column::KamusCode, record.figures.kamus_code.clone().into())
-        .col_expr(proposal::Column::OpdCode, record.figures.opd_code.clone().into())
-        .col_expr(proposal::Column::Cost, record.figures.cost.into())
+        .col_expr(proposal::Column::KamusCode, figures.kamus_code.clone().into())
+        .col_expr(proposal::Column::OpdCode, figures.opd_code.clone().into())
+        .col_expr(proposal::Column::Cost, figures.cost.into())
+        .col_expr(proposal::Column::LingkunganCode, lingkungan.to_string().into())
+        .col_expr(proposal::Column::KelurahanCode, ancestor(Stage::MusrenbangKelurahan).into())
+        .col_expr(proposal::Column::KecamatanCode, ancestor(Stage::MusrenbangKecamatan).into())
+        .col_expr(proposal::Column::StreetKey, street_key(&figures.location.address).into())
+        .col_expr(proposal::Column::LatE6, figures.location.point.map(|p| p.lat_e6).into())
+        .col_expr(proposal::Column::LonE6, figures.location.point.map(|p| p.lon_e6).into())
         .filter(proposal::Column::Id.eq(proposal_id))
         .exec(txn)
         .await?;
     Ok(())
 }
 
+/// Writes a forum's minutes or its closing, creating its row the first time: one statement that
+/// updates only the column the event is about.
 async fn upsert_forum(
     txn: &DatabaseTransaction,
     key: &ForumKey,
     meeting: Option<String>,
     closed: Option<bool>,
 ) -> Result<()> {
-    let id = (key.cycle_id, key.stage.as_str().to_string(), key.region.to_string());
-    match forum::Entity::find_by_id(id).one(txn).await? {
-        Some(row) => {
-            let mut update = forum::Entity::update_many()
-                .filter(forum::Column::CycleId.eq(row.cycle_id))
-                .filter(forum::Column::Stage.eq(row.stage.clone()))
-                .filter(forum::Column::RegionCode.eq(row.region_code.clone()));
-            if let Some(meeting) = meeting {
-                update = update.col_expr(forum::Column::Meeting, Some(meeting).into());
-            }
-            if let Some(closed) = closed {
-                update = update.col_expr(forum::Column::Closed, closed.into());
-            }
-            update.exec(txn).await?;
-        }
-        None => {
-            forum::Entity::insert(forum::ActiveModel {
-                cycle_id: Set(key.cycle_id),
-                stage: Set(key.stage.as_str().to_string()),
-                region_code: Set(key.region.to_string()),
-                closed: Set(closed.unwrap_or(false)),
-                meeting: Set(meeting),
-            })
-            .exec(txn)
-            .await?;
-        }
+    let mut on_conflict =
+        OnConflict::columns([forum::Column::CycleId, forum::Column::Stage, forum::Column::RegionCode]);
+    if meeting.is_some() {
+        on_conflict.update_column(forum::Column::Meeting);
     }
+    if closed.is_some() {
+        on_conflict.update_column(forum::Column::Closed);
+    }
+    forum::Entity::insert(forum::ActiveModel {
+        cycle_id: Set(key.cycle_id),
+        stage: Set(key.stage.as_str().to_string()),
+        region_code: Set(key.region.to_string()),
+        closed: Set(closed.unwrap_or(false)),
+        meeting: Set(meeting),
+    })
+    .on_conflict(on_conflict)
+    .exec(txn)
+    .await?;
     Ok(())
 }

@@ -1,15 +1,14 @@
 //! The one write path: load facts, decide, append to the journal, apply — in one transaction.
 
-use domain::journal::{GENESIS_HASH, JournalEntry};
+use domain::journal::GENESIS_HASH;
 use domain::{Actor, Command, DomainError, Entity, Event, RegionCode};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, SqlErr, TransactionTrait,
 };
 use time::OffsetDateTime;
-use uuid::Uuid;
 
-use crate::entity::{chain_head, journal, journal_subject};
+use crate::entity::chain_head;
 use crate::security::SecurityEvent;
 use crate::{Result, Store, StoreError};
 
@@ -29,6 +28,25 @@ impl Drop for WriteSlot {
     fn drop(&mut self) {
         self.0.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
     }
+}
+
+/// The unique constraints a rule also checks, and the field the rule names: by the name
+/// PostgreSQL reports, and by the columns SQLite reports.
+const UNIQUE_FIELDS: [(&str, &str, &str); 5] = [
+    ("app_user_username_key", "app_user.username", "username"),
+    ("ux_cycle_year", "cycle.pemda_code, cycle.tahun_anggaran", "tahun_anggaran"),
+    ("opd_pkey", "opd.pemda_code, opd.code", "code"),
+    ("region_pkey", "region.code", "number"),
+    ("pemda_pkey", "pemda.code", "code"),
+];
+
+/// The field a unique-constraint violation concerns, from the database's message.
+fn field_of_unique(message: &str) -> Option<&'static str> {
+    UNIQUE_FIELDS.iter().find_map(|(constraint, columns, field)| {
+        let named = message.contains(&format!("\"{constraint}\""));
+        let listed = message.strip_prefix("UNIQUE constraint failed: ").is_some_and(|rest| rest.trim() == *columns);
+        (named || listed).then_some(*field)
+    })
 }
 
 impl Store {
@@ -62,13 +80,14 @@ impl Store {
         let _slot = self.admit_writer()?;
         let result = self.decide_and_commit(actor, command, now).await;
         match result {
-            Err(StoreError::Database(error))
-                if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
-            {
+            Err(StoreError::Database(error)) => match error.sql_err() {
                 // Two writers raced for the same unique value; the loser hears what a check
                 // inside the transaction would have told it.
-                Err(StoreError::Conflict)
-            }
+                Some(SqlErr::UniqueConstraintViolation(message)) => {
+                    Err(StoreError::Conflict { field: field_of_unique(&message) })
+                }
+                _ => Err(StoreError::Database(error)),
+            },
             Err(StoreError::Domain(DomainError::Denied(denied))) => {
                 if let Actor::User(user) = actor {
                     let detail = format!("{} refused", command.name());
@@ -155,63 +174,7 @@ async fn commit_in(
         let Some(head) = head else {
             return Err(DomainError::NotFound(Entity::Pemda, pemda.to_string()).into());
         };
-        let (mut seq, mut prev_hash) = (head.seq, head.hash);
-        let at = domain::journal_time(now);
-        let actor_name = actor.journal_name();
-        let mut rows = Vec::with_capacity(events.len());
-        for event in &events {
-            seq += 1;
-            let mut entry = JournalEntry {
-                pemda: pemda.to_string(),
-                seq,
-                event_id: Uuid::now_v7().to_string(),
-                kind: event.kind().to_string(),
-                actor: actor_name.clone(),
-                at: at.clone(),
-                payload: event.payload(),
-                prev_hash: prev_hash.clone(),
-                hash: String::new(),
-            };
-            entry.hash = entry.recompute_hash();
-            prev_hash = entry.hash.clone();
-            rows.push(journal::ActiveModel {
-                pemda_code: Set(entry.pemda),
-                seq: Set(entry.seq),
-                event_id: Set(entry.event_id),
-                kind: Set(entry.kind),
-                actor: Set(entry.actor),
-                at: Set(entry.at),
-                payload: Set(entry.payload),
-                prev_hash: Set(entry.prev_hash),
-                hash: Set(entry.hash),
-            });
-        }
-        for chunk in rows.chunks(500) {
-            journal::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
-        }
-        // Each proposal's timeline is read from the journal through this index.
-        let subjects: Vec<journal_subject::ActiveModel> = events
-            .iter()
-            .zip(head.seq + 1..)
-            .flat_map(|(event, seq)| {
-                let pemda = pemda.to_string();
-                event.proposals().into_iter().map(move |proposal_id| journal_subject::ActiveModel {
-                    proposal_id: Set(proposal_id),
-                    pemda_code: Set(pemda.clone()),
-                    seq: Set(seq),
-                })
-            })
-            .collect();
-        for chunk in subjects.chunks(500) {
-            journal_subject::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
-        }
-        chain_head::Entity::update(chain_head::ActiveModel {
-            pemda_code: Set(pemda.to_string()),
-            seq: Set(seq),
-            hash: Set(prev_hash),
-        })
-        .exec(txn)
-        .await?;
+        crate::journal_append::append(txn, pemda, head, &events, actor, now).await?;
         crate::apply::apply(txn, pemda, &events, actor, now).await?;
         Ok(events)
     }
@@ -220,6 +183,41 @@ async fn commit_in(
 #[cfg(test)]
 mod tests {
     use std::sync::atomic::Ordering;
+
+    #[test]
+    fn a_unique_violation_names_its_field_on_either_database() {
+        let postgres = "duplicate key value violates unique constraint \"app_user_username_key\"";
+        assert_eq!(super::field_of_unique(postgres), Some("username"));
+        assert_eq!(super::field_of_unique("UNIQUE constraint failed: app_user.username"), Some("username"));
+        let sqlite_year = "UNIQUE constraint failed: cycle.pemda_code, cycle.tahun_anggaran";
+        assert_eq!(super::field_of_unique(sqlite_year), Some("tahun_anggaran"));
+        assert_eq!(super::field_of_unique("UNIQUE constraint failed: journal.pemda_code, journal.seq"), None);
+    }
+
+    /// The names above are the ones this database really reports (run on both in `make test`).
+    #[tokio::test]
+    async fn the_database_reports_the_constraints_by_the_names_mapped() {
+        let db = crate::testing::database().await.unwrap();
+        let system = Actor::System { label: "test".into() };
+        let now = OffsetDateTime::now_utc();
+        db.store.add_official_pemda("12.71", &system, now).await.unwrap();
+        let user = |id: u8| {
+            format!(
+                "INSERT INTO app_user (id, pemda_code, username, name, password_hash, disabled, created_at) \
+                 VALUES ('00000000-0000-0000-0000-0000000000{id:02}', '12.71', 'sama', 'Sama', 'x', false, \
+                 '2026-01-01T00:00:00Z')"
+            )
+        };
+        db.tamper(&user(1)).await.unwrap();
+        let twice = db.tamper(&user(2)).await;
+        let Err(StoreError::Database(error)) = twice else { panic!("{twice:?}") };
+        let Some(SqlErr::UniqueConstraintViolation(message)) = error.sql_err() else { panic!("{error:?}") };
+        assert_eq!(super::field_of_unique(&message), Some("username"), "{message}");
+        let twice = db.tamper("INSERT INTO pemda (code, name, level, created_at) VALUES ('12.71', 'X', 'kota', '2026-01-01T00:00:00Z')").await;
+        let Err(StoreError::Database(error)) = twice else { panic!("{twice:?}") };
+        let Some(SqlErr::UniqueConstraintViolation(message)) = error.sql_err() else { panic!("{error:?}") };
+        assert_eq!(super::field_of_unique(&message), Some("code"), "{message}");
+    }
 
     use domain::command::AddLingkungan;
 

@@ -318,15 +318,11 @@ pub(crate) async fn forum_facts(db: &impl ConnectionTrait, key: &ForumKey, with_
                 proposal_id: e.proposal_id,
                 status: Status::parse(&e.status)?,
                 rank: e.rank.and_then(|r| u32::try_from(r).ok()),
-                cost: e.cost,
+                figures: to_record(&e).ok()?.figures,
             })
         })
         .collect();
-    let ceiling = if key.stage == Stage::MusrenbangKecamatan {
-        ceiling::Entity::find_by_id((key.cycle_id, key.region.to_string())).one(db).await?.map(|c| c.amount)
-    } else {
-        None
-    };
+    let ceiling = forum_ceiling(db, key).await?;
     let (closed, meeting) = match row {
         Some(row) => (row.closed, row.meeting.and_then(|m| serde_json::from_str::<Meeting>(&m).ok())),
         None => (false, None),
@@ -343,6 +339,14 @@ pub(crate) async fn forum_facts(db: &impl ConnectionTrait, key: &ForumKey, with_
         None => false,
     };
     Ok(ForumFacts { key: key.clone(), closed, meeting, entries, ceiling, upper_closed })
+}
+
+/// The pagu indikatif kewilayahan a forum is held to: a kecamatan forum's, none for others.
+pub(crate) async fn forum_ceiling(db: &impl ConnectionTrait, key: &ForumKey) -> Result<Option<i64>> {
+    if key.stage != Stage::MusrenbangKecamatan {
+        return Ok(None);
+    }
+    Ok(ceiling::Entity::find_by_id((key.cycle_id, key.region.to_string())).one(db).await?.map(|c| c.amount))
 }
 
 pub(crate) fn to_region(row: &region::Model) -> Option<Region> {

@@ -7,6 +7,7 @@ pub mod attachments;
 mod commit;
 pub mod entity;
 mod facts;
+mod journal_append;
 mod migration;
 pub mod official;
 pub mod passwords;
@@ -25,7 +26,7 @@ use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynch
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement};
 use sea_orm_migration::MigratorTrait;
 
-pub use planning_queries::{ForumView, ProposalDetail, ProposalFilter, ProposalSummary};
+pub use planning_queries::{ForumTotals, ForumView, ProposalDetail, ProposalFilter, ProposalSummary};
 pub use queries::{PAGE_MAX, PemdaSummary, RegionCounts, UserRecord};
 
 #[derive(Debug, thiserror::Error)]
@@ -40,9 +41,10 @@ pub enum StoreError {
     Backup(String),
     #[error("session store: {0}")]
     Session(String),
-    /// A concurrent writer took a unique value (a username, a code) first.
+    /// A concurrent writer took a unique value (a username, a code) first; `field` names the
+    /// input it concerns when the constraint is one a rule also checks.
     #[error("conflict: the value was taken meanwhile")]
-    Conflict,
+    Conflict { field: Option<&'static str> },
     /// Stored data that cannot be what Rencana wrote.
     #[error("stored data is not valid: {0}")]
     Corrupt(String),

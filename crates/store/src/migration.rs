@@ -7,7 +7,7 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Foundation), Box::new(Musrenbang), Box::new(Photos), Box::new(Checkpoints)]
+        vec![Box::new(Foundation), Box::new(Musrenbang), Box::new(Photos), Box::new(Checkpoints), Box::new(SizedReads)]
     }
 }
 
@@ -380,6 +380,9 @@ enum Proposal {
     OpdCode,
     Cost,
     SupportCount,
+    StreetKey,
+    LatE6,
+    LonE6,
 }
 
 #[derive(DeriveIden)]
@@ -735,4 +738,120 @@ impl MigrationTrait for Checkpoints {
     async fn down(&self, _manager: &SchemaManager) -> Result<(), DbErr> {
         Err(DbErr::Migration("the checkpoint schema is not reversible".into()))
     }
+}
+
+/// Reads sized to what they show. The proposal row keeps, beside its latest figures, where they
+/// are (street key and point), so the duplicate check finds its neighbours through an index of
+/// its own rule instead of reading the cycle; a forum's stage rows are indexed in rank order,
+/// and by status with cost and rank so that its totals are counted from the index alone.
+struct SizedReads;
+
+impl MigrationName for SizedReads {
+    fn name(&self) -> &str {
+        "m20261204_000005_sized_reads"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for SizedReads {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // One column per statement: SQLite alters a table one change at a time.
+        for column in [
+            ColumnDef::new(Proposal::StreetKey).string_len(400).not_null().default("").to_owned(),
+            ColumnDef::new(Proposal::LatE6).integer().null().to_owned(),
+            ColumnDef::new(Proposal::LonE6).integer().null().to_owned(),
+        ] {
+            manager.alter_table(Table::alter().table(Proposal::Table).add_column(column).to_owned()).await?;
+        }
+        backfill_places(manager).await?;
+        for (name, columns) in [
+            ("ix_proposal_near", vec![Proposal::CycleId, Proposal::KamusCode, Proposal::LatE6, Proposal::LonE6]),
+            (
+                "ix_proposal_street",
+                vec![Proposal::CycleId, Proposal::KamusCode, Proposal::KelurahanCode, Proposal::StreetKey],
+            ),
+        ] {
+            let mut index = Index::create();
+            index.name(name).table(Proposal::Table);
+            for column in columns {
+                index.col(column);
+            }
+            manager.create_index(index.to_owned()).await?;
+        }
+        manager
+            .drop_index(Index::drop().name("ix_proposal_stage_forum").table(ProposalStage::Table).to_owned())
+            .await?;
+        for (name, columns) in [
+            (
+                "ix_proposal_stage_forum_rank",
+                vec![
+                    ProposalStage::CycleId,
+                    ProposalStage::Stage,
+                    ProposalStage::ForumRegion,
+                    ProposalStage::Rank,
+                    ProposalStage::ProposalId,
+                ],
+            ),
+            (
+                "ix_proposal_stage_forum_status",
+                vec![
+                    ProposalStage::CycleId,
+                    ProposalStage::Stage,
+                    ProposalStage::ForumRegion,
+                    ProposalStage::Status,
+                    ProposalStage::Cost,
+                    ProposalStage::Rank,
+                ],
+            ),
+        ] {
+            let mut index = Index::create();
+            index.name(name).table(ProposalStage::Table);
+            for column in columns {
+                index.col(column);
+            }
+            manager.create_index(index.to_owned()).await?;
+        }
+        Ok(())
+    }
+
+    async fn down(&self, _manager: &SchemaManager) -> Result<(), DbErr> {
+        Err(DbErr::Migration("the sized-reads schema is not reversible".into()))
+    }
+}
+
+/// Fills the new place columns of proposals written before them, from each one's record at its
+/// current stage (the latest figures).
+async fn backfill_places(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    let db = manager.get_connection();
+    let backend = manager.get_database_backend();
+    db.execute_unprepared(
+        "UPDATE proposal SET \
+           lat_e6 = (SELECT s.lat_e6 FROM proposal_stage s WHERE s.proposal_id = proposal.id AND s.stage = proposal.current_stage), \
+           lon_e6 = (SELECT s.lon_e6 FROM proposal_stage s WHERE s.proposal_id = proposal.id AND s.stage = proposal.current_stage)",
+    )
+    .await?;
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            backend,
+            "SELECT p.id AS id, s.address AS address FROM proposal p \
+             JOIN proposal_stage s ON s.proposal_id = p.id AND s.stage = p.current_stage",
+        ))
+        .await?;
+    let mut by_key: std::collections::HashMap<String, Vec<sea_orm::prelude::Uuid>> = Default::default();
+    for row in rows {
+        let id: sea_orm::prelude::Uuid = row.try_get("", "id")?;
+        let address: String = row.try_get("", "address")?;
+        by_key.entry(domain::planning::street_key(&address)).or_default().push(id);
+    }
+    for (key, ids) in by_key {
+        for chunk in ids.chunks(500) {
+            let update = Query::update()
+                .table(Proposal::Table)
+                .value(Proposal::StreetKey, key.clone())
+                .and_where(Expr::col(Proposal::Id).is_in(chunk.iter().copied()))
+                .to_owned();
+            db.execute(&update).await?;
+        }
+    }
+    Ok(())
 }

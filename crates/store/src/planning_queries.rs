@@ -6,14 +6,17 @@ use std::collections::HashMap;
 use domain::cycle::{CycleFacts, Stage};
 use domain::journal::JournalEntry;
 use domain::masterdata::{KamusItem, Opd};
-use domain::planning::{FlagCandidate, ForumFacts, ForumKey, Origin, PhotoRef, StageRecord, Status, Track};
+use domain::planning::{
+    DUPLICATE_RADIUS_M, FlagCandidate, ForumFacts, ForumKey, Origin, PhotoRef, Point, StageRecord, Status, Track,
+};
 use domain::{RegionCode, masterdata::Bidang};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::entity::{ceiling, cycle, journal, journal_subject, kamus_item, opd, photo, proposal, proposal_stage};
-use crate::facts::{cycle_facts, forum_facts, parse_code, to_kamus, to_record};
+use crate::facts::{cycle_facts, forum_ceiling, forum_facts, parse_code, to_kamus, to_record};
 use crate::{Result, Store, StoreError};
 
 /// A proposal as lists show it: where it stands now.
@@ -57,12 +60,90 @@ pub struct ProposalFilter {
     pub opd: Option<String>,
 }
 
-/// A forum with its proposals, each with its record at the forum's stage, in rank order then
-/// in the order they arrived.
+/// A forum with proposals, each with its record at the forum's stage, in rank order then in the
+/// order they arrived: all of them ([`Store::forum`]) or one page ([`Store::forum_page`]).
 #[derive(Debug, Clone)]
 pub struct ForumView {
     pub facts: ForumFacts,
+    pub totals: ForumTotals,
+    /// The place of the first item in the whole forum's order.
+    pub first: u64,
     pub items: Vec<(ProposalSummary, StageRecord)>,
+}
+
+/// What a forum holds, counted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ForumTotals {
+    pub entries: u64,
+    pub ranked: u64,
+    pub pending: u64,
+    pub accepted: u64,
+    /// The cost of what it accepted; `None` only when stored costs could not have come through
+    /// the rules (data from before the bounds) and their sum would not fit.
+    pub accepted_cost: Option<i64>,
+}
+
+impl ForumTotals {
+    /// The totals of a forum whose entries are all loaded.
+    pub fn of(facts: &ForumFacts) -> ForumTotals {
+        let count = |keep: &dyn Fn(&domain::planning::ForumEntry) -> bool| {
+            facts.entries.iter().filter(|e| keep(e)).count() as u64
+        };
+        ForumTotals {
+            entries: facts.entries.len() as u64,
+            ranked: count(&|e| e.rank.is_some()),
+            pending: count(&|e| e.status == Status::Pending),
+            accepted: count(&|e| e.status.is_accepted()),
+            accepted_cost: facts.accepted_cost().ok(),
+        }
+    }
+}
+
+/// One status of a forum, counted: status, entries, ranked entries, cheapest and dearest cost.
+type StatusCount = (String, i64, i64, Option<i64>, Option<i64>);
+
+/// At most how many neighbours the duplicate check reads for one page of subjects.
+const FLAG_CANDIDATES_MAX: u64 = 2_000;
+
+/// A forum's stage rows.
+fn in_forum<S: QueryFilter>(select: S, key: &ForumKey) -> S {
+    select
+        .filter(proposal_stage::Column::CycleId.eq(key.cycle_id))
+        .filter(proposal_stage::Column::Stage.eq(key.stage.as_str()))
+        .filter(proposal_stage::Column::ForumRegion.eq(key.region.to_string()))
+}
+
+/// The proposals a filter keeps; every filter is served by an index whose columns it starts.
+fn filtered(filter: &ProposalFilter) -> sea_orm::Select<proposal::Entity> {
+    let mut query = proposal::Entity::find();
+    if let Some(pemda) = &filter.pemda {
+        query = query.filter(proposal::Column::PemdaCode.eq(pemda.to_string()));
+    }
+    if let Some(cycle) = filter.cycle {
+        query = query.filter(proposal::Column::CycleId.eq(cycle));
+    }
+    if let Some(region) = &filter.region {
+        query = match region.depth() {
+            2 => query.filter(proposal::Column::PemdaCode.eq(region.to_string())),
+            3 => query.filter(proposal::Column::KecamatanCode.eq(region.to_string())),
+            4 => query.filter(proposal::Column::KelurahanCode.eq(region.to_string())),
+            5 => query.filter(proposal::Column::LingkunganCode.eq(region.to_string())),
+            _ => query.filter(proposal::Column::PemdaCode.starts_with(region.to_string())),
+        };
+    }
+    if let Some(stage) = filter.stage {
+        query = query.filter(proposal::Column::CurrentStage.eq(stage.as_str()));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(proposal::Column::CurrentStatus.eq(status.as_str()));
+    }
+    if let Some(origin) = filter.origin {
+        query = query.filter(proposal::Column::Origin.eq(origin.as_str()));
+    }
+    if let Some(opd) = &filter.opd {
+        query = query.filter(proposal::Column::OpdCode.eq(opd.clone()));
+    }
+    query
 }
 
 fn to_summary(row: &proposal::Model) -> Result<ProposalSummary> {
@@ -143,39 +224,21 @@ impl Store {
         after: Option<Uuid>,
         limit: u64,
     ) -> Result<Vec<ProposalSummary>> {
-        let mut query = proposal::Entity::find();
-        if let Some(pemda) = &filter.pemda {
-            query = query.filter(proposal::Column::PemdaCode.eq(pemda.to_string()));
-        }
-        if let Some(cycle) = filter.cycle {
-            query = query.filter(proposal::Column::CycleId.eq(cycle));
-        }
-        if let Some(region) = &filter.region {
-            query = match region.depth() {
-                2 => query.filter(proposal::Column::PemdaCode.eq(region.to_string())),
-                3 => query.filter(proposal::Column::KecamatanCode.eq(region.to_string())),
-                4 => query.filter(proposal::Column::KelurahanCode.eq(region.to_string())),
-                5 => query.filter(proposal::Column::LingkunganCode.eq(region.to_string())),
-                _ => query.filter(proposal::Column::PemdaCode.starts_with(region.to_string())),
-            };
-        }
-        if let Some(stage) = filter.stage {
-            query = query.filter(proposal::Column::CurrentStage.eq(stage.as_str()));
-        }
-        if let Some(status) = filter.status {
-            query = query.filter(proposal::Column::CurrentStatus.eq(status.as_str()));
-        }
-        if let Some(origin) = filter.origin {
-            query = query.filter(proposal::Column::Origin.eq(origin.as_str()));
-        }
-        if let Some(opd) = &filter.opd {
-            query = query.filter(proposal::Column::OpdCode.eq(opd.clone()));
-        }
+        let mut query = filtered(filter);
         if let Some(after) = after {
             query = query.filter(proposal::Column::Id.gt(after));
         }
-        let rows = query.order_by_asc(proposal::Column::Id).limit(limit.min(crate::PAGE_MAX)).all(&self.read).await?;
+        let rows = query
+            .order_by_asc(proposal::Column::Id)
+            .limit(std::cmp::min(limit, crate::PAGE_MAX))
+            .all(&self.read)
+            .await?;
         rows.iter().map(to_summary).collect()
+    }
+
+    /// How many proposals match `filter`.
+    pub async fn proposal_count(&self, filter: &ProposalFilter) -> Result<u64> {
+        Ok(filtered(filter).count(&self.read).await?)
     }
 
     pub async fn proposal(&self, id: Uuid) -> Result<Option<ProposalDetail>> {
@@ -218,17 +281,147 @@ impl Store {
         Ok(rows.into_iter().map(crate::queries::to_entry).collect())
     }
 
-    /// A forum with its proposals at its stage.
+    /// A whole forum: its facts with every entry, and every proposal with its record, in rank
+    /// order. For closing checks, the demo and tests; pages read [`Store::forum_page`].
     pub async fn forum(&self, key: &ForumKey) -> Result<ForumView> {
         let facts = forum_facts(&self.read, key, true).await?;
-        let stage_rows = proposal_stage::Entity::find()
-            .filter(proposal_stage::Column::CycleId.eq(key.cycle_id))
-            .filter(proposal_stage::Column::Stage.eq(key.stage.as_str()))
-            .filter(proposal_stage::Column::ForumRegion.eq(key.region.to_string()))
+        let totals = ForumTotals::of(&facts);
+        let mut items = Vec::with_capacity(facts.entries.len());
+        let mut offset = 0;
+        loop {
+            let page = self.forum_items(key, &totals, offset, crate::PAGE_MAX).await?;
+            offset += page.len() as u64;
+            let last = page.len() < crate::PAGE_MAX as usize;
+            items.extend(page);
+            if last {
+                break;
+            }
+        }
+        Ok(ForumView { facts, totals, first: 0, items })
+    }
+
+    /// One page of a forum: its facts (without the entries), its totals counted by the database,
+    /// and `limit` of its proposals after the first `offset`, in rank order then the order they
+    /// arrived. What it reads grows with the page, not with the forum or the cycle.
+    /// An offset past the end shows the last page.
+    pub async fn forum_page(&self, key: &ForumKey, offset: u64, limit: u64) -> Result<ForumView> {
+        let facts = forum_facts(&self.read, key, false).await?;
+        let facts = ForumFacts { ceiling: forum_ceiling(&self.read, key).await?, ..facts };
+        let totals = self.forum_totals(key).await?;
+        let limit = std::cmp::min(limit, crate::PAGE_MAX);
+        let mut first = offset;
+        if first >= totals.entries && limit > 0 {
+            first = totals.entries.saturating_sub(1) / limit * limit;
+        }
+        let items = if limit == 0 { Vec::new() } else { self.forum_items(key, &totals, first, limit).await? };
+        Ok(ForumView { facts, totals, first, items })
+    }
+
+    /// How many proposals a forum holds in each status, and what it accepted costs.
+    async fn forum_totals(&self, key: &ForumKey) -> Result<ForumTotals> {
+        let by_status: Vec<StatusCount> = in_forum(proposal_stage::Entity::find(), key)
+            .select_only()
+            .column(proposal_stage::Column::Status)
+            .column_as(Expr::cust("COUNT(*)"), "entries")
+            .column_as(Expr::col(proposal_stage::Column::Rank).count(), "ranked")
+            .column_as(Expr::col(proposal_stage::Column::Cost).min(), "cheapest")
+            .column_as(Expr::col(proposal_stage::Column::Cost).max(), "dearest")
+            .group_by(proposal_stage::Column::Status)
+            .into_tuple()
             .all(&self.read)
             .await?;
-        let ids: Vec<Uuid> = stage_rows.iter().map(|r| r.proposal_id).collect();
-        let mut summaries = HashMap::new();
+        let mut totals = ForumTotals::default();
+        // The database adds the accepted costs when their sum cannot leave its integers; stored
+        // costs are bounded, but data from before the bounds may not be, and is added here by
+        // the domain's checked sum instead.
+        let mut bounded = true;
+        let mut bound: i128 = 0;
+        for (status, entries, ranked, cheapest, dearest) in by_status {
+            let status = Status::parse(&status).ok_or_else(|| StoreError::Corrupt(status.clone()))?;
+            let entries = u64::try_from(entries).unwrap_or(0);
+            totals.entries += entries;
+            totals.ranked += u64::try_from(ranked).unwrap_or(0);
+            if status == Status::Pending {
+                totals.pending += entries;
+            }
+            if status.is_accepted() {
+                totals.accepted += entries;
+                bounded &= cheapest.unwrap_or(0) >= 0;
+                bound += i128::from(dearest.unwrap_or(0)) * i128::from(entries);
+            }
+        }
+        let accepted: Vec<&str> = Status::ALL.iter().filter(|s| s.is_accepted()).map(|s| s.as_str()).collect();
+        let accepted_rows = in_forum(proposal_stage::Entity::find(), key)
+            .select_only()
+            .filter(proposal_stage::Column::Status.is_in(accepted));
+        totals.accepted_cost = if totals.accepted == 0 {
+            Some(0)
+        } else if bounded && bound <= i128::from(i64::MAX) {
+            accepted_rows
+                .column_as(Expr::cust("CAST(SUM(cost) AS BIGINT)"), "total")
+                .into_tuple::<Option<i64>>()
+                .one(&self.read)
+                .await?
+                .flatten()
+        } else {
+            let costs: Vec<i64> =
+                accepted_rows.column(proposal_stage::Column::Cost).into_tuple().all(&self.read).await?;
+            domain::money::sum(costs).ok()
+        };
+        Ok(totals)
+    }
+
+    /// `limit` proposals of a forum after the first `offset`: ranked ones by rank, then the
+    /// unranked in the order they arrived, each through the index in that order.
+    async fn forum_items(
+        &self,
+        key: &ForumKey,
+        totals: &ForumTotals,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<(ProposalSummary, StageRecord)>> {
+        let mut rows = Vec::new();
+        if offset < totals.ranked {
+            rows = in_forum(proposal_stage::Entity::find(), key)
+                .filter(proposal_stage::Column::Rank.is_not_null())
+                .order_by_asc(proposal_stage::Column::Rank)
+                .order_by_asc(proposal_stage::Column::ProposalId)
+                .offset(offset)
+                .limit(limit)
+                .all(&self.read)
+                .await?;
+        }
+        let wanted = limit.saturating_sub(rows.len() as u64);
+        if wanted > 0 {
+            rows.extend(
+                in_forum(proposal_stage::Entity::find(), key)
+                    .filter(proposal_stage::Column::Rank.is_null())
+                    .order_by_asc(proposal_stage::Column::ProposalId)
+                    .offset(offset.saturating_sub(totals.ranked))
+                    .limit(wanted)
+                    .all(&self.read)
+                    .await?,
+            );
+        }
+        self.with_summaries(&rows).await
+    }
+
+    /// What a forum accepted, by OPD then rank: its output, and what its ranking orders.
+    pub async fn forum_accepted(&self, key: &ForumKey) -> Result<Vec<(ProposalSummary, StageRecord)>> {
+        let accepted: Vec<&str> = Status::ALL.iter().filter(|s| s.is_accepted()).map(|s| s.as_str()).collect();
+        let rows = in_forum(proposal_stage::Entity::find(), key)
+            .filter(proposal_stage::Column::Status.is_in(accepted))
+            .all(&self.read)
+            .await?;
+        let mut items = self.with_summaries(&rows).await?;
+        items.sort_by_key(|(summary, record)| (record.rank.unwrap_or(u32::MAX), summary.id));
+        Ok(items)
+    }
+
+    /// Stage rows with their proposals' summaries, in the rows' order.
+    async fn with_summaries(&self, rows: &[proposal_stage::Model]) -> Result<Vec<(ProposalSummary, StageRecord)>> {
+        let mut summaries = HashMap::with_capacity(rows.len());
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.proposal_id).collect();
         for chunk in ids.chunks(500) {
             for row in
                 proposal::Entity::find().filter(proposal::Column::Id.is_in(chunk.to_vec())).all(&self.read).await?
@@ -236,45 +429,68 @@ impl Store {
                 summaries.insert(row.id, to_summary(&row)?);
             }
         }
-        let mut items = Vec::with_capacity(stage_rows.len());
-        for row in &stage_rows {
+        let mut items = Vec::with_capacity(rows.len());
+        for row in rows {
             if let Some(summary) = summaries.remove(&row.proposal_id) {
                 items.push((summary, to_record(row)?));
             }
         }
-        items.sort_by_key(|(summary, record)| (record.rank.unwrap_or(u32::MAX), summary.id));
-        Ok(ForumView { facts, items })
+        Ok(items)
     }
 
-    /// Every proposal of the cycle in `area` (a kecamatan) with one of these kamus items, with
-    /// its latest figures: the neighbours the duplicate check compares against. Duplicates are
-    /// looked for within one kecamatan: the same street of one kelurahan always is, and 100 m
-    /// across a kecamatan border is the one case this leaves out, for a check that reads a
-    /// twentieth of a city's proposals instead of all of them.
-    pub async fn flag_candidates(
-        &self,
-        cycle_id: Uuid,
-        kamus_codes: &[String],
-        area: &RegionCode,
-    ) -> Result<Vec<FlagCandidate>> {
-        let mut latest: HashMap<Uuid, StageRecord> = HashMap::new();
-        for chunk in kamus_codes.chunks(200) {
-            let rows = proposal_stage::Entity::find()
-                .filter(proposal_stage::Column::CycleId.eq(cycle_id))
-                .filter(proposal_stage::Column::KamusCode.is_in(chunk.to_vec()))
-                .filter(proposal_stage::Column::LingkunganCode.starts_with(format!("{area}.")))
-                .limit(50_000)
-                .all(&self.read)
-                .await?;
-            for row in rows {
-                let record = to_record(&row)?;
-                let newer = latest.get(&row.proposal_id).is_none_or(|known| known.stage < record.stage);
-                if newer {
-                    latest.insert(row.proposal_id, record);
+    /// The proposals of the cycle that the duplicate check compares `subjects` with: those of
+    /// the same kamus item whose latest figures lie in the box around a subject's point that
+    /// holds every point within [`DUPLICATE_RADIUS_M`], or on its street in its kelurahan. The
+    /// rule ([`domain::planning::red_flags`]) judges each one found; the indexes on the
+    /// proposal's kept place find them without reading the rest of the cycle.
+    pub async fn flag_candidates(&self, cycle_id: Uuid, subjects: &[FlagCandidate]) -> Result<Vec<FlagCandidate>> {
+        let mut found: HashMap<Uuid, FlagCandidate> = HashMap::new();
+        for chunk in subjects.chunks(50) {
+            let mut any = Condition::any();
+            for subject in chunk {
+                if let Some(point) = subject.point {
+                    let ((south, north), (west, east)) = point.box_around(DUPLICATE_RADIUS_M);
+                    any = any.add(
+                        Condition::all()
+                            .add(proposal::Column::CycleId.eq(cycle_id))
+                            .add(proposal::Column::KamusCode.eq(subject.kamus_code.clone()))
+                            .add(proposal::Column::LatE6.between(south, north))
+                            .add(proposal::Column::LonE6.between(west, east)),
+                    );
+                }
+                if let (false, Some(kelurahan)) = (subject.street.is_empty(), &subject.kelurahan) {
+                    any = any.add(
+                        Condition::all()
+                            .add(proposal::Column::CycleId.eq(cycle_id))
+                            .add(proposal::Column::KamusCode.eq(subject.kamus_code.clone()))
+                            .add(proposal::Column::KelurahanCode.eq(kelurahan.to_string()))
+                            .add(proposal::Column::StreetKey.eq(subject.street.clone())),
+                    );
                 }
             }
+            if any.is_empty() {
+                continue;
+            }
+            // The cycle is named inside each branch, so that each is one search of its index.
+            let rows = proposal::Entity::find().filter(any).limit(FLAG_CANDIDATES_MAX).all(&self.read).await?;
+            for row in rows {
+                let point = match (row.lat_e6, row.lon_e6) {
+                    (Some(lat_e6), Some(lon_e6)) => Some(Point { lat_e6, lon_e6 }),
+                    _ => None,
+                };
+                found.insert(
+                    row.id,
+                    FlagCandidate {
+                        id: row.id,
+                        kamus_code: row.kamus_code,
+                        kelurahan: RegionCode::parse(&row.kelurahan_code).ok(),
+                        street: row.street_key,
+                        point,
+                    },
+                );
+            }
         }
-        Ok(latest.iter().map(|(id, record)| FlagCandidate::of(*id, &record.figures)).collect())
+        Ok(found.into_values().collect())
     }
 
     /// The photos of a proposal, oldest first.
@@ -332,8 +548,27 @@ impl Store {
         Ok(attachments.get(&row.sha256).await?.map(|bytes| (row.content_type, bytes)))
     }
 
-    /// Today's kamus prices of a tahun anggaran, for the price check.
-    pub async fn kamus_prices(&self, pemda: &RegionCode, tahun_anggaran: i32) -> Result<HashMap<String, i64>> {
-        Ok(self.kamus(pemda, tahun_anggaran).await?.into_iter().map(|k| (k.code, k.unit_price)).collect())
+    /// Today's prices of these kamus items of a tahun anggaran, for the price check.
+    pub async fn kamus_prices(
+        &self,
+        pemda: &RegionCode,
+        tahun_anggaran: i32,
+        codes: &[String],
+    ) -> Result<HashMap<String, i64>> {
+        let mut prices = HashMap::with_capacity(codes.len());
+        for chunk in codes.chunks(500) {
+            let rows: Vec<(String, i64)> = kamus_item::Entity::find()
+                .select_only()
+                .column(kamus_item::Column::Code)
+                .column(kamus_item::Column::UnitPrice)
+                .filter(kamus_item::Column::PemdaCode.eq(pemda.to_string()))
+                .filter(kamus_item::Column::TahunAnggaran.eq(tahun_anggaran))
+                .filter(kamus_item::Column::Code.is_in(chunk.to_vec()))
+                .into_tuple()
+                .all(&self.read)
+                .await?;
+            prices.extend(rows);
+        }
+        Ok(prices)
     }
 }

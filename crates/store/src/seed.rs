@@ -86,13 +86,32 @@ const PREPARATION_DAYS: i64 = 160;
 /// when the demo is there whole; refuses a database where it is incomplete (cut short, or made
 /// by an earlier version without the cycle), rather than guess what is missing.
 pub async fn seed_demo(store: &Store, now: OffsetDateTime) -> Result<bool, AddPemdaError> {
+    seed_demo_scaled(store, now, 1, &mut |_| {}).await
+}
+
+/// [`seed_demo`] with each rembuk warga raising `scale` times as much: about 6,000 proposals per
+/// unit of scale, through the same commands and rules. `progress` hears how far it got.
+pub async fn seed_demo_scaled(
+    store: &Store,
+    now: OffsetDateTime,
+    scale: usize,
+    progress: &mut dyn FnMut(SeedProgress),
+) -> Result<bool, AddPemdaError> {
     let code = RegionCode::parse(DEMO_PEMDA).map_err(|e| AddPemdaError::Malformed(DEMO_PEMDA.into(), e))?;
     if store.pemda(&code).await?.is_some() {
         return if demo_is_complete(store, &code).await? { Ok(false) } else { Err(AddPemdaError::IncompleteDemo) };
     }
     seed_demo_foundation(store, now - Duration::days(FOUNDATION_DAYS)).await?;
-    seed_demo_cycle(store, now).await?;
+    seed_demo_cycle(store, now, scale.max(1), progress).await?;
     Ok(true)
+}
+
+/// How far a seed got: the forums of one kind written so far, of how many.
+#[derive(Debug, Clone, Copy)]
+pub struct SeedProgress {
+    pub stage: Stage,
+    pub done: usize,
+    pub total: usize,
 }
 
 /// Whether the last step of [`seed_demo`] is there: the minutes of the one kecamatan forum the
@@ -605,7 +624,9 @@ fn plan_proposal(
 }
 
 impl DemoPlan {
-    fn draw(official: &official::OfficialPemda, cycle_id: Uuid) -> DemoPlan {
+    /// The demo's plan; `scale` multiplies what each rembuk warga raises (1 for the demo itself,
+    /// more for a benchmark's city: the same forums, fuller).
+    fn draw(official: &official::OfficialPemda, cycle_id: Uuid, scale: usize) -> DemoPlan {
         let kecamatan: Vec<(RegionCode, String)> = official
             .regions
             .iter()
@@ -625,7 +646,7 @@ impl DemoPlan {
             for number in 1..=demo_lingkungan_count(&region.code) {
                 let code = region.code.child_lingkungan(&number.to_string()).expect("a lingkungan number");
                 let mut dice = Dice::new(code.as_str());
-                let proposals = (0..2 + dice.below(3))
+                let proposals = (0..(2 + dice.below(3)) * scale)
                     .map(|_| plan_proposal(&mut dice, cycle_id, Stage::RembukWarga, &code, number, &streets, centre))
                     .collect();
                 lingkungan.push(PlannedLingkungan { code, number, days_ago: dice.between(121, 148), proposals });
@@ -825,11 +846,16 @@ async fn forum_actor(store: &Store, username: &str, scope: &RegionCode, region: 
 /// (the demo accounts' own) has decided nothing yet; [`KECAMATAN_HALF_DECIDED`] half;
 /// [`KECAMATAN_DECIDED`] everything, over its ceiling. Every change goes through
 /// [`Store::execute_batch`]: the forums that met on one day, one transaction.
-pub async fn seed_demo_cycle(store: &Store, now: OffsetDateTime) -> Result<(), AddPemdaError> {
+pub async fn seed_demo_cycle(
+    store: &Store,
+    now: OffsetDateTime,
+    scale: usize,
+    progress: &mut dyn FnMut(SeedProgress),
+) -> Result<(), AddPemdaError> {
     let pemda = code(DEMO_PEMDA);
     let official = official::pemda(&pemda).ok_or_else(|| AddPemdaError::Unknown(pemda.to_string()))?;
     let system = Actor::System { label: "demo".into() };
-    let plan = DemoPlan::draw(&official, Uuid::now_v7());
+    let plan = DemoPlan::draw(&official, Uuid::now_v7(), scale);
     let cycle_id = plan.cycle_id;
     store.execute_batch(&system, &preparation(&plan, &pemda, now), now - Duration::days(PREPARATION_DAYS)).await?;
 
@@ -839,7 +865,11 @@ pub async fn seed_demo_cycle(store: &Store, now: OffsetDateTime) -> Result<(), A
     rembuk.sort_by_key(|(_, l)| (std::cmp::Reverse(l.days_ago), l.code.clone()));
     let kepling_scope = code("12.71.01.1001.001");
     let mut sittings = Sittings::default();
-    for (kelurahan, lingkungan) in rembuk {
+    let total = rembuk.len();
+    for (done, (kelurahan, lingkungan)) in rembuk.into_iter().enumerate() {
+        if done % 100 == 0 {
+            progress(SeedProgress { stage: Stage::RembukWarga, done, total });
+        }
         let at = now - Duration::days(lingkungan.days_ago);
         let forum = ForumKey { cycle_id, stage: Stage::RembukWarga, region: lingkungan.code.clone() };
         let mut commands: Vec<Command> =
@@ -864,7 +894,11 @@ pub async fn seed_demo_cycle(store: &Store, now: OffsetDateTime) -> Result<(), A
     let mut kelurahan_order: Vec<&PlannedKelurahan> = plan.kelurahan.iter().collect();
     kelurahan_order.sort_by_key(|k| (std::cmp::Reverse(k.days_ago), k.code.clone()));
     let lurah_scope = code("12.71.01.1001");
-    for kelurahan in kelurahan_order {
+    let total = kelurahan_order.len();
+    for (done, kelurahan) in kelurahan_order.into_iter().enumerate() {
+        if done % 10 == 0 {
+            progress(SeedProgress { stage: Stage::MusrenbangKelurahan, done, total });
+        }
         let at = now - Duration::days(kelurahan.days_ago);
         let forum = ForumKey { cycle_id, stage: Stage::MusrenbangKelurahan, region: kelurahan.code.clone() };
         let mut commands: Vec<Command> =
@@ -890,6 +924,7 @@ pub async fn seed_demo_cycle(store: &Store, now: OffsetDateTime) -> Result<(), A
         sittings.push(store, actor, at, commands).await?;
     }
     sittings.flush(store).await?;
+    progress(SeedProgress { stage: Stage::MusrenbangKecamatan, done: 0, total: 2 });
 
     // Musrenbang kecamatan, open now: one half decided, one decided, ranked and minuted (last:
     // its minutes mark the demo complete).
@@ -1010,7 +1045,7 @@ mod tests {
     }
 
     fn medan_plan() -> DemoPlan {
-        DemoPlan::draw(&official::pemda(&code(DEMO_PEMDA)).unwrap(), Uuid::nil())
+        DemoPlan::draw(&official::pemda(&code(DEMO_PEMDA)).unwrap(), Uuid::nil(), 1)
     }
 
     #[test]

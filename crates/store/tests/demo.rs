@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use domain::cycle::Stage;
 use domain::musrenbang::{CloseProblem, DecisionInput};
-use domain::planning::{ForumKey, Status};
+use domain::planning::{FlagCandidate, ForumKey, RedFlag, Status, red_flags};
 use domain::{Actor, Command, DomainError, RegionCode, RegionLevel};
 use store::seed::{AddPemdaError, DEMO_TAHUN_ANGGARAN, KECAMATAN_DECIDED, KECAMATAN_HALF_DECIDED};
 use store::testing::database;
@@ -109,6 +109,55 @@ async fn the_demo_holds_a_cycle_at_the_musrenbang_kecamatan() {
             }
         }
     }
+
+    // A forum page reads its page and counts the rest: the same items, in the same order, and
+    // the same totals as the whole forum.
+    for region in regions.iter().filter(|c| c.level() == RegionLevel::Kecamatan).take(6) {
+        let key = ForumKey { cycle_id: cycle.id, stage: Stage::MusrenbangKecamatan, region: region.clone() };
+        let whole = store.forum(&key).await.unwrap();
+        let mut paged = Vec::new();
+        for offset in (0..whole.items.len() as u64).step_by(50) {
+            let page = store.forum_page(&key, offset, 50).await.unwrap();
+            assert_eq!(page.totals, store::ForumTotals::of(&whole.facts), "{region}");
+            assert_eq!(page.facts.ceiling, whole.facts.ceiling, "{region}");
+            assert_eq!(page.first, offset);
+            paged.extend(page.items);
+        }
+        assert_eq!(paged, whole.items, "{region}");
+        let beyond = store.forum_page(&key, 1_000_000, 50).await.unwrap();
+        assert_eq!(beyond.first, (whole.items.len() as u64 - 1) / 50 * 50, "past the end shows the last page");
+    }
+
+    // The duplicate check's indexed search finds every neighbour that a search of the whole
+    // cycle finds, for every proposal waiting in the kecamatan forums.
+    let mut everyone = Vec::with_capacity(proposals.len());
+    for proposal in &proposals {
+        let detail = store.proposal(proposal.id).await.unwrap().unwrap();
+        let latest = detail.records.last().unwrap();
+        everyone.push(FlagCandidate::of(proposal.id, &latest.figures));
+    }
+    let prices: std::collections::HashMap<String, i64> =
+        store.kamus(&pemda, DEMO_TAHUN_ANGGARAN).await.unwrap().into_iter().map(|k| (k.code, k.unit_price)).collect();
+    let mut flagged = 0;
+    for region in regions.iter().filter(|c| c.level() == RegionLevel::Kecamatan) {
+        let key = ForumKey { cycle_id: cycle.id, stage: Stage::MusrenbangKecamatan, region: region.clone() };
+        let page = store.forum_page(&key, 0, 100).await.unwrap();
+        let subjects: Vec<FlagCandidate> =
+            page.items.iter().map(|(summary, record)| FlagCandidate::of(summary.id, &record.figures)).collect();
+        let found = store.flag_candidates(cycle.id, &subjects).await.unwrap();
+        for ((_, record), subject) in page.items.iter().zip(&subjects) {
+            let sorted = |flags: Vec<RedFlag>| {
+                let mut flags: Vec<String> = flags.iter().map(|f| format!("{f:?}")).collect();
+                flags.sort();
+                flags
+            };
+            let indexed = sorted(red_flags(subject, &record.figures, &found, &prices));
+            let whole = sorted(red_flags(subject, &record.figures, &everyone, &prices));
+            assert_eq!(indexed, whole, "{}", subject.id);
+            flagged += usize::from(!whole.is_empty());
+        }
+    }
+    assert!(flagged > 100, "the demo has duplicates to find ({flagged})");
 
     // The demo accounts acted in their own forums.
     let in_pasar_baru = ProposalFilter { region: Some(code("12.71.01.1001.001")), ..ProposalFilter::default() };

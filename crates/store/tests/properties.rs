@@ -325,7 +325,7 @@ impl World {
                 let deciding = key.stage != Stage::RembukWarga;
                 // A kecamatan over its pagu drops its costliest accepted proposal, as its operator would.
                 let over_ceiling = facts.ceiling.is_some_and(|c| facts.accepted_cost().is_ok_and(|t| t > c));
-                let costliest = facts.accepted().into_iter().max_by_key(|e| e.cost).map(|e| e.proposal_id);
+                let costliest = facts.accepted().into_iter().max_by_key(|e| e.figures.cost).map(|e| e.proposal_id);
                 let command = if let Some(proposal_id) = costliest.filter(|_| deciding && over_ceiling) {
                     let decision = DecisionInput::Reject { reason: "Melebihi pagu kecamatan".into() };
                     Command::DecideProposal { proposal_id, stage: key.stage, decision }

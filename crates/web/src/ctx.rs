@@ -68,7 +68,7 @@ impl FromRequestParts<AppState> for PageCtx {
         let jar = CookieJar::from_headers(&parts.headers);
         let lang = jar.get(LANG_COOKIE).and_then(|c| Lang::parse(c.value())).unwrap_or_default();
         let session =
-            Session::from_request_parts(parts, state).await.map_err(|(_, message)| AppError::internal(message))?;
+            Session::from_request_parts(parts, state).await.map_err(|(_, message)| AppError::broken(message))?;
         let now = OffsetDateTime::now_utc();
         let mut user = None;
         let user_id: Option<String> = session.get(USER_ID_KEY).await.map_err(AppError::internal)?;

@@ -38,8 +38,8 @@ pub enum AppError {
     Busy {
         retry_after: u64,
     },
-    /// Something on our side; the message is for the log.
-    Internal(Arc<str>),
+    /// Something on our side; the cause, with its chain of sources, is for the log.
+    Internal(Arc<dyn std::error::Error + Send + Sync>),
 }
 
 impl AppError {
@@ -61,9 +61,35 @@ impl AppError {
         AppError::Invalid(vec![FieldError::new(field, rule)])
     }
 
-    pub fn internal(cause: impl std::fmt::Display) -> Self {
-        AppError::Internal(cause.to_string().into())
+    pub fn internal(cause: impl std::error::Error + Send + Sync + 'static) -> Self {
+        AppError::Internal(Arc::new(cause))
     }
+
+    /// An internal error that has no error value of its own, only what went wrong.
+    pub fn broken(what: &'static str) -> Self {
+        AppError::internal(Broken(what))
+    }
+}
+
+/// Something that cannot happen if the code is right, said in words.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Broken(&'static str);
+
+/// An error and its sources, outermost first, as one line for the log; a source whose words its
+/// outer error already printed is not printed again.
+pub fn cause_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut line = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !line.contains(&text) {
+            line.push_str(": ");
+            line.push_str(&text);
+        }
+        source = cause.source();
+    }
+    line
 }
 
 impl From<DomainError> for AppError {
@@ -85,7 +111,8 @@ impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::Domain(domain) => domain.into(),
-            StoreError::Conflict => AppError::AlreadyExists,
+            StoreError::Conflict { field: Some(field) } => AppError::invalid(field, domain::Rule::Taken),
+            StoreError::Conflict { field: None } => AppError::AlreadyExists,
             StoreError::Busy { retry_after } => AppError::Busy { retry_after },
             other => AppError::internal(other),
         }
@@ -99,7 +126,7 @@ pub struct ErrorMarker(pub AppError);
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         if let AppError::Internal(cause) = &self {
-            tracing::error!(%cause, "request failed");
+            tracing::error!(cause = %cause_chain(cause.as_ref()), "request failed");
         }
         let mut response = self.status().into_response();
         if let AppError::Throttled { retry_after } | AppError::Busy { retry_after } = &self
@@ -131,5 +158,22 @@ pub fn status_message_key(status: StatusCode) -> &'static str {
         StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => "error.not_found",
         StatusCode::PAYLOAD_TOO_LARGE => "error.too_large",
         _ => "error.bad_request",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("reading the forum")]
+    struct Outer(#[source] std::io::Error);
+
+    #[test]
+    fn an_internal_error_keeps_its_sources_for_the_log() {
+        let error = AppError::internal(Outer(std::io::Error::other("disk gone")));
+        let AppError::Internal(cause) = &error else { panic!("{error:?}") };
+        assert_eq!(cause_chain(cause.as_ref()), "reading the forum: disk gone");
+        assert!(cause.source().is_some(), "the source is kept, not flattened");
     }
 }

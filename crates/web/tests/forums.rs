@@ -268,10 +268,12 @@ async fn forum_access_matrix_over_http() {
         if !may_raise {
             assert_eq!(raise, StatusCode::FORBIDDEN, "{username}");
         }
-        // Nobody decides at rembuk warga, and only a kelurahan's operator at its musrenbang
-        // (the proposal has not reached it yet, so even they are told it is not there).
+        // Nobody decides at rembuk warga, and only a kelurahan's operator at its musrenbang: the
+        // proposal has not reached it yet, and every role is told so alike (the stage field),
+        // so the answer says nothing of who may decide.
         let decide = json!({"stage": "musrenbang_kelurahan", "decision": "accept"});
-        let decided = t.json("POST", &format!("/api/v1/proposals/{id}/decisions"), Some(&token), &decide).await.status;
-        assert!(decided.is_client_error(), "{username} deciding early: {decided}");
+        let decided = t.json("POST", &format!("/api/v1/proposals/{id}/decisions"), Some(&token), &decide).await;
+        assert_eq!(decided.status, StatusCode::UNPROCESSABLE_ENTITY, "{username} deciding early: {}", decided.text);
+        assert_eq!(decided.json()["errors"][0]["field"], "stage", "{username}: {}", decided.text);
     }
 }

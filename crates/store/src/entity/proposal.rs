@@ -25,6 +25,10 @@ pub struct Model {
     pub opd_code: String,
     pub cost: i64,
     pub support_count: i32,
+    /// Where the latest figures are, for the duplicate check's indexes.
+    pub street_key: String,
+    pub lat_e6: Option<i32>,
+    pub lon_e6: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -313,6 +313,6 @@ async fn set_ceiling(
             let name = ctx.state.store.region(&kecamatan).await?.map(|r| r.name).unwrap_or_default();
             Ok(Json(CeilingJson { kecamatan: kecamatan.to_string(), name, amount: Some(amount) }))
         }
-        _ => Err(AppError::internal("setting a ceiling produced no event")),
+        _ => Err(AppError::broken("setting a ceiling produced no event")),
     }
 }

@@ -73,7 +73,7 @@ async fn opd_create(ctx: ApiCtx, ApiJson(input): ApiJson<OpdJson>) -> AppResult<
         Some(Event::OpdCreated { code, name }) => {
             Ok((StatusCode::CREATED, Json(OpdJson { code, name })).into_response())
         }
-        _ => Err(AppError::internal("creating an OPD produced no event")),
+        _ => Err(AppError::broken("creating an OPD produced no event")),
     }
 }
 
@@ -222,7 +222,7 @@ async fn kamus_post(
             let body = KamusJson { tahun_anggaran, items: items.iter().map(KamusItemJson::from).collect() };
             Ok((StatusCode::CREATED, Json(body)).into_response())
         }
-        _ => Err(AppError::internal("saving kamus entries produced no event")),
+        _ => Err(AppError::broken("saving kamus entries produced no event")),
     }
 }
 

@@ -433,23 +433,40 @@ pub struct ForumJson {
     accepted_cost: Option<i64>,
     /// The pagu indikatif kewilayahan, for a kecamatan forum.
     ceiling: Option<i64>,
-    /// In rank order, then in the order they arrived.
+    /// How many proposals the forum holds, and how many of them wait for a decision.
+    entries: u64,
+    pending: u64,
+    /// The place of the first item given in the forum's order (from 0).
+    offset: u64,
+    /// In rank order, then in the order they arrived: `limit` of them from `offset`.
     items: Vec<ForumEntryJson>,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ForumQuery {
+    /// How many items to skip in the forum's order; past the end gives the last page.
+    #[param(required = false, minimum = 0)]
+    offset: Option<u64>,
+    /// How many items to give.
+    #[param(value_type = schema::PageLimit, inline, required = false)]
+    limit: Option<u64>,
 }
 
 /// A forum: its proposals with this stage's records, totals against cap and ceiling, minutes.
 #[utoipa::path(get, path = "/api/v1/forums/{cycle}/{stage}/{region_code}", tag = "forums",
-    security((), ("bearer" = [])), params(ForumPath), responses((status = 200, body = ForumJson)))]
+    security((), ("bearer" = [])), params(ForumPath, ForumQuery), responses((status = 200, body = ForumJson)))]
 async fn forum(
     ctx: ApiCtx,
     Path(ForumPath { cycle, stage, region_code: region }): Path<ForumPath>,
+    Query(query): Query<ForumQuery>,
 ) -> AppResult<Json<ForumJson>> {
     let key = forum_key(&cycle, &stage, &region)?;
     let cycle = ctx.state.store.cycle(key.cycle_id).await?.ok_or(AppError::NotFound)?;
     if !key.region.is_within(&cycle.pemda) {
         return Err(AppError::NotFound);
     }
-    let view = ctx.state.store.forum(&key).await?;
+    let limit = query.limit.unwrap_or(store::PAGE_MAX).clamp(1, store::PAGE_MAX);
+    let view = ctx.state.store.forum_page(&key, query.offset.unwrap_or(0), limit).await?;
     let facts = &view.facts;
     Ok(Json(ForumJson {
         cycle_id: key.cycle_id,
@@ -458,10 +475,13 @@ async fn forum(
         closed: facts.closed,
         stage_open: domain::musrenbang::stage_open(&cycle, key.stage, OffsetDateTime::now_utc()),
         minutes: facts.meeting.clone(),
-        accepted: facts.accepted().len(),
+        accepted: view.totals.accepted as usize,
         cap: cycle.caps.for_stage(key.stage),
-        accepted_cost: facts.accepted_cost().ok(),
+        accepted_cost: view.totals.accepted_cost,
         ceiling: facts.ceiling,
+        entries: view.totals.entries,
+        pending: view.totals.pending,
+        offset: view.first,
         items: view
             .items
             .iter()

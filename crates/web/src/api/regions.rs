@@ -118,7 +118,7 @@ async fn add_lingkungan(
             let body = RegionJson { code: code.to_string(), name, level: "lingkungan" };
             Ok((StatusCode::CREATED, Json(body)).into_response())
         }
-        _ => Err(AppError::internal("adding a lingkungan produced no event")),
+        _ => Err(AppError::broken("adding a lingkungan produced no event")),
     }
 }
 

@@ -91,7 +91,7 @@ async fn tasks(ctx: PageCtx) -> AppResult<TasksPage> {
     for cycle in store.cycles(&user.pemda).await? {
         let mut rows = Vec::new();
         for key in user.grants.iter().flat_map(|g| forums_of(g, &cycle)) {
-            let view = store.forum(&key).await?;
+            let view = store.forum_page(&key, 0, 0).await?;
             let region = store.region(&key.region).await?.map(|r| r.name).unwrap_or_default();
             let state = if view.facts.closed {
                 tr.t("tasks.closed").to_string()
@@ -107,8 +107,8 @@ async fn tasks(ctx: PageCtx) -> AppResult<TasksPage> {
             rows.push(TaskRow {
                 href: forum_href(&key),
                 forum: format!("{} {region} ({})", tr.stage(key.stage), key.region),
-                proposals: view.items.len(),
-                pending: view.items.iter().filter(|(_, r)| r.status == Status::Pending).count(),
+                proposals: view.totals.entries as usize,
+                pending: view.totals.pending as usize,
                 state,
             });
         }
@@ -208,30 +208,39 @@ async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, errors: Vec<String>, page
         return Err(AppError::NotFound);
     }
     let region = store.region(&key.region).await?.ok_or(AppError::NotFound)?;
-    let view = store.forum(key).await?;
+    let per_page = FORUM_PAGE as u64;
+    let view = store.forum_page(key, (page as u64).saturating_mul(per_page), per_page).await?;
     let facts = &view.facts;
+    let totals = &view.totals;
+    let page = (view.first / per_page) as usize;
+    let pages = totals.entries.div_ceil(per_page).max(1) as usize;
     let now = OffsetDateTime::now_utc();
     let open = stage_open(&cycle, key.stage, now);
     let can_act = runs_forum(&ctx.actor(), key.stage, &key.region) && open && !facts.closed;
     if can_act {
         ctx.ensure_csrf().await?;
     }
-    let prices = store.kamus_prices(&cycle.pemda, cycle.tahun_anggaran).await?;
     let mut codes: Vec<String> = view.items.iter().map(|(_, r)| r.figures.kamus_code.clone()).collect();
     codes.sort();
     codes.dedup();
-    let area = forum_region_of(&key.region, Stage::MusrenbangKecamatan).ok_or(AppError::NotFound)?;
-    let neighbours = store.flag_candidates(cycle.id, &codes, &area).await?;
-    let pages = view.items.len().div_ceil(FORUM_PAGE).max(1);
-    let page = page.min(pages - 1);
-    let ranking = view
-        .items
-        .iter()
-        .filter(|(_, r)| r.status.is_accepted())
-        .map(|(summary, record)| {
-            (summary.id, summary.title.clone(), record.rank.map(|r| r.to_string()).unwrap_or_default())
-        })
-        .collect();
+    let prices = store.kamus_prices(&cycle.pemda, cycle.tahun_anggaran, &codes).await?;
+    let subjects: Vec<FlagCandidate> =
+        view.items.iter().map(|(summary, record)| FlagCandidate::of(summary.id, &record.figures)).collect();
+    let neighbours = store.flag_candidates(cycle.id, &subjects).await?;
+    // What the forum accepted, whole: the ranking form orders all of it, and a kecamatan shows
+    // it per OPD as its output. Only read where shown.
+    let accepted_items =
+        if can_act || key.stage == Stage::MusrenbangKecamatan { store.forum_accepted(key).await? } else { Vec::new() };
+    let ranking = if can_act {
+        accepted_items
+            .iter()
+            .map(|(summary, record)| {
+                (summary.id, summary.title.clone(), record.rank.map(|r| r.to_string()).unwrap_or_default())
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let href = forum_href(key);
     let pager = |to: usize| if to == 0 { href.clone() } else { format!("{href}?page={to}") };
     let previous = (page > 0).then(|| pager(page - 1));
@@ -239,11 +248,9 @@ async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, errors: Vec<String>, page
     let items = view
         .items
         .iter()
-        .skip(page * FORUM_PAGE)
-        .take(FORUM_PAGE)
-        .map(|(summary, record)| {
-            let subject = FlagCandidate::of(summary.id, &record.figures);
-            let flags = red_flags(&subject, &record.figures, &neighbours, &prices);
+        .zip(&subjects)
+        .map(|((summary, record), subject)| {
+            let flags = red_flags(subject, &record.figures, &neighbours, &prices);
             ItemView {
                 id: summary.id,
                 title: summary.title.clone(),
@@ -261,8 +268,8 @@ async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, errors: Vec<String>, page
         .collect();
     // Only costs the rules let in are stored, so the sum fits; data written before the bounds
     // existed may not, and is shown as such rather than as a wrapped figure.
-    let total = facts.accepted_cost().ok();
-    let accepted = facts.accepted().len();
+    let total = totals.accepted_cost;
+    let accepted = totals.accepted as usize;
     let cap = cycle.caps.for_stage(key.stage);
     let accepted_text = match cap {
         Some(cap) => format!("{} ({})", tr.number(accepted as i64), tr.f("forum.cap", &[("cap", &cap.to_string())])),
@@ -288,7 +295,7 @@ async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, errors: Vec<String>, page
     if key.stage == Stage::MusrenbangKecamatan {
         let names: HashMap<String, String> =
             store.opds(&cycle.pemda).await?.into_iter().map(|o| (o.code, o.name)).collect();
-        let mut accepted: Vec<_> = view.items.iter().filter(|(_, r)| r.status.is_accepted()).collect();
+        let mut accepted: Vec<_> = accepted_items.iter().collect();
         accepted.sort_by_key(|(_, r)| (r.figures.opd_code.clone(), r.rank.unwrap_or(u32::MAX)));
         for (summary, record) in accepted {
             let opd = &record.figures.opd_code;
@@ -331,7 +338,7 @@ async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, errors: Vec<String>, page
         cap_note: cap
             .filter(|cap| key.stage == Stage::RembukWarga && !facts.closed && accepted > *cap as usize)
             .map(|cap| tr.f("forum.cap_by_ranking", &[("cap", &tr.number(i64::from(cap)))])),
-        pending: facts.entries.iter().filter(|e| e.status == Status::Pending).count(),
+        pending: totals.pending as usize,
         total: total.map_or_else(|| tr.t("forum.total_too_large").to_string(), |t| tr.rupiah(t)),
         ceiling: facts.ceiling.map(|c| tr.rupiah(c)),
         remaining: facts.ceiling.zip(total).map(|(c, t)| (tr.rupiah((c - t).abs()), t > c)),

@@ -4,7 +4,7 @@ use axum::response::{IntoResponse, Response};
 use domain::RegionCode;
 use domain::cycle::Stage;
 use domain::musrenbang::DecisionInput;
-use domain::planning::{FlagCandidate, ForumKey, Origin, RedFlag, Status, forum_region_of, red_flags};
+use domain::planning::{FlagCandidate, ForumKey, Origin, RedFlag, Status, red_flags};
 use store::{ProposalDetail, ProposalFilter};
 use uuid::Uuid;
 
@@ -29,12 +29,11 @@ pub async fn flags_of(state: &AppState, detail: &ProposalDetail) -> AppResult<Ve
     let Some(latest) = detail.records.last() else { return Ok(Vec::new()) };
     let store = &state.store;
     let Some(cycle) = store.cycle(detail.summary.cycle_id).await? else { return Ok(Vec::new()) };
-    let prices = store.kamus_prices(&cycle.pemda, cycle.tahun_anggaran).await?;
-    let Some(area) = forum_region_of(&latest.figures.location.lingkungan, Stage::MusrenbangKecamatan) else {
-        return Ok(Vec::new());
-    };
-    let others = store.flag_candidates(cycle.id, std::slice::from_ref(&latest.figures.kamus_code), &area).await?;
+    let prices = store
+        .kamus_prices(&cycle.pemda, cycle.tahun_anggaran, std::slice::from_ref(&latest.figures.kamus_code))
+        .await?;
     let subject = FlagCandidate::of(detail.summary.id, &latest.figures);
+    let others = store.flag_candidates(cycle.id, std::slice::from_ref(&subject)).await?;
     Ok(red_flags(&subject, &latest.figures, &others, &prices))
 }
 

@@ -1,0 +1,82 @@
+//! Appending to a pemda's journal: each event becomes the next entry of its hash chain, with the
+//! proposals it concerns indexed for their timelines, and the chain's head moves. One job, in the
+//! transaction of the change it records; the transparency log (a Merkle tree over these entries)
+//! will grow from here.
+
+use domain::journal::JournalEntry;
+use domain::{Actor, Event, RegionCode};
+use sea_orm::{ActiveValue::Set, DatabaseTransaction, EntityTrait};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::Result;
+use crate::entity::{chain_head, journal, journal_subject};
+
+/// Appends `events` after `head` (read under the chain's lock) and moves the head.
+pub(crate) async fn append(
+    txn: &DatabaseTransaction,
+    pemda: &RegionCode,
+    head: chain_head::Model,
+    events: &[Event],
+    actor: &Actor,
+    now: OffsetDateTime,
+) -> Result<()> {
+    let (mut seq, mut prev_hash) = (head.seq, head.hash);
+    let at = domain::journal_time(now);
+    let actor_name = actor.journal_name();
+    let mut rows = Vec::with_capacity(events.len());
+    for event in events {
+        seq += 1;
+        let mut entry = JournalEntry {
+            pemda: pemda.to_string(),
+            seq,
+            event_id: Uuid::now_v7().to_string(),
+            kind: event.kind().to_string(),
+            actor: actor_name.clone(),
+            at: at.clone(),
+            payload: event.payload(),
+            prev_hash: prev_hash.clone(),
+            hash: String::new(),
+        };
+        entry.hash = entry.recompute_hash();
+        prev_hash = entry.hash.clone();
+        rows.push(journal::ActiveModel {
+            pemda_code: Set(entry.pemda),
+            seq: Set(entry.seq),
+            event_id: Set(entry.event_id),
+            kind: Set(entry.kind),
+            actor: Set(entry.actor),
+            at: Set(entry.at),
+            payload: Set(entry.payload),
+            prev_hash: Set(entry.prev_hash),
+            hash: Set(entry.hash),
+        });
+    }
+    for chunk in rows.chunks(500) {
+        journal::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
+    }
+    // Each proposal's timeline is read from the journal through this index.
+    let subjects: Vec<journal_subject::ActiveModel> = events
+        .iter()
+        .zip(head.seq + 1..)
+        .flat_map(|(event, seq)| {
+            let pemda = pemda.to_string();
+            event.proposals().into_iter().map(move |proposal_id| journal_subject::ActiveModel {
+                proposal_id: Set(proposal_id),
+                pemda_code: Set(pemda.clone()),
+                seq: Set(seq),
+            })
+        })
+        .collect();
+    for chunk in subjects.chunks(500) {
+        journal_subject::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
+    }
+    chain_head::Entity::update(chain_head::ActiveModel {
+        pemda_code: Set(pemda.to_string()),
+        seq: Set(seq),
+        hash: Set(prev_hash),
+    })
+    .exec(txn)
+    .await?;
+    Ok(())
+}
