@@ -161,7 +161,7 @@ pub struct Facts {
     pub cycle: Option<CycleFacts>,
     /// Whether the pemda already has a cycle for the tahun anggaran a `CreateCycle` names.
     pub cycle_year_taken: bool,
-    /// The codes of the pemda's OPD.
+    /// The OPD codes the command names that exist in the pemda.
     pub opd_codes: HashSet<String>,
     /// The kamus entries the command names, of the cycle's tahun anggaran.
     pub kamus: HashMap<String, KamusItem>,
@@ -173,7 +173,7 @@ pub struct Facts {
     pub photo_count: usize,
     /// The pemda the command acts in, if it exists.
     pub pemda_exists: bool,
-    /// Every region the command names (see [`Command::regions_named`]) that exists.
+    /// Every region the command names (see [`Needs::regions`]) that exists.
     pub regions: HashMap<RegionCode, Region>,
     /// Names already used by lingkungan under the kelurahan the command names.
     pub lingkungan_names: HashMap<RegionCode, HashSet<String>>,
@@ -202,95 +202,169 @@ impl Default for Facts {
     }
 }
 
-impl Command {
-    /// The pemda this command acts in; the store locks its chain head. `resolved` is the pemda
-    /// of the user, cycle or proposal the command names, which the store looks up first.
-    pub fn pemda(&self, resolved: Option<&RegionCode>) -> Option<RegionCode> {
-        match self {
-            Command::CreateCycle(c) => Some(c.pemda.clone()),
-            Command::CreateOpd { pemda, .. } | Command::UpsertKamus { pemda, .. } => Some(pemda.clone()),
-            Command::SetStageWindow { .. }
-            | Command::SetCycleSettings { .. }
-            | Command::SetCeiling { .. }
-            | Command::SubmitProposal(_)
-            | Command::DecideProposal { .. }
-            | Command::RankForum { .. }
-            | Command::RecordMeeting { .. }
-            | Command::CloseForum { .. }
-            | Command::SupportProposal { .. }
-            | Command::AttachPhoto { .. } => resolved.cloned(),
-            Command::CreatePemda(c) => Some(c.code.clone()),
-            Command::AddLingkungan(c) => RegionCode::parse(&c.kelurahan).ok()?.pemda(),
-            Command::AddLingkunganBatch(rows) => {
-                rows.iter().find_map(|r| RegionCode::parse(&r.kelurahan).ok()?.pemda())
-            }
-            Command::CreateUser(c) => Some(c.pemda.clone()),
-            Command::SetUserGrants { .. }
-            | Command::AddUserGrant { .. }
-            | Command::RemoveUserGrant { .. }
-            | Command::SetUserDisabled { .. }
-            | Command::SetPassword { .. } => resolved.cloned(),
-        }
-    }
+/// What a command needs read before it is decided, declared by the command itself: the store's
+/// facts loader reads exactly this and knows no command. Values that are looked up are only
+/// named when they have their shape (a NUL must never reach PostgreSQL, and cannot exist).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Needs {
+    /// The pemda the command acts in when it says so itself; otherwise the pemda of the user,
+    /// proposal or cycle it names.
+    pub pemda: Option<RegionCode>,
+    pub user: Option<Uuid>,
+    pub proposal: Option<Uuid>,
+    /// The cycle named directly; a proposal's cycle is read with the proposal.
+    pub cycle: Option<Uuid>,
+    /// Regions whose existence the rules check (and, for a kelurahan/desa among them, the
+    /// names of its lingkungan).
+    pub regions: Vec<RegionCode>,
+    /// Kamus entries of the cycle's tahun anggaran.
+    pub kamus: Vec<String>,
+    /// OPD codes whose existence the rules check.
+    pub opd: Vec<String>,
+    /// A username whose existence the rules check.
+    pub username: Option<String>,
+    /// A tahun anggaran for which the pemda may already have a cycle.
+    pub cycle_year: Option<i32>,
+    pub forum: Option<ForumNeed>,
+    /// Whether the acting user already supports the proposal named.
+    pub support_of_actor: bool,
+    /// How many photos the proposal named has.
+    pub photo_count: bool,
+    /// The figures the proposal was raised with, when this stage is its entry stage.
+    pub submitted_figures_at: Option<Stage>,
+}
 
-    /// The cycle the command names directly.
-    pub fn cycle_named(&self) -> Option<Uuid> {
-        match self {
-            Command::SetStageWindow { cycle_id, .. }
-            | Command::SetCycleSettings { cycle_id, .. }
-            | Command::SetCeiling { cycle_id, .. } => Some(*cycle_id),
-            Command::SubmitProposal(p) => Some(p.cycle_id),
-            Command::RankForum { forum, .. } | Command::RecordMeeting { forum, .. } | Command::CloseForum { forum } => {
-                Some(forum.cycle_id)
-            }
-            _ => None,
-        }
-    }
+/// Which forum a command acts in, and how much of it the rules need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ForumNeed {
+    /// This forum; `entries` when the rules need everything it holds (ranking, minutes,
+    /// closing), else only whether it is closed, so deciding a whole forum does not grow with
+    /// the square of its size.
+    Named { key: ForumKey, entries: bool },
+    /// The forum of the proposal named, at this stage.
+    OfProposalAt(Stage),
+    /// The forum of the proposal named, at its entry stage.
+    OfProposalEntry,
+}
 
-    pub fn proposal_named(&self) -> Option<Uuid> {
-        match self {
-            Command::DecideProposal { proposal_id, .. }
-            | Command::SupportProposal { proposal_id }
-            | Command::AttachPhoto { proposal_id, .. } => Some(*proposal_id),
-            _ => None,
-        }
-    }
-
-    /// The forum the command addresses, given the proposal it names (if any).
-    pub fn forum_named(&self, proposal: Option<&ProposalFacts>) -> Option<ForumKey> {
-        match self {
-            Command::RankForum { forum, .. } | Command::RecordMeeting { forum, .. } | Command::CloseForum { forum } => {
-                Some(forum.clone())
-            }
-            Command::SubmitProposal(p) => {
-                let lingkungan = RegionCode::parse(&p.lingkungan).ok()?;
-                Some(ForumKey { cycle_id: p.cycle_id, stage: p.stage, region: forum_region_of(&lingkungan, p.stage)? })
-            }
-            Command::DecideProposal { stage, .. } => {
-                let proposal = proposal?;
-                Some(ForumKey { cycle_id: proposal.cycle_id, stage: *stage, region: proposal.forum_region(*stage)? })
-            }
-            Command::AttachPhoto { .. } => {
-                let proposal = proposal?;
-                let stage = proposal.origin.entry_stage();
-                Some(ForumKey { cycle_id: proposal.cycle_id, stage, region: proposal.forum_region(stage)? })
-            }
-            _ => None,
-        }
-    }
-
-    /// The kamus codes whose entries the rules need. Only codes of a kamus code's shape are
-    /// looked up: anything else cannot exist, and must never reach a query (PostgreSQL refuses a
-    /// NUL byte with an error, where the rule is a plain "unknown kamus").
-    pub fn kamus_named(&self) -> Vec<String> {
-        let code = match self {
-            Command::SubmitProposal(p) => &p.kamus_code,
-            Command::DecideProposal { decision: DecisionInput::AcceptWithChanges { kamus_code, .. }, .. } => kamus_code,
-            _ => return Vec::new(),
+impl ForumNeed {
+    /// The forum, once the proposal named (if any) is known.
+    pub fn key(&self, proposal: Option<&ProposalFacts>) -> Option<ForumKey> {
+        let at = |stage: Stage| {
+            let proposal = proposal?;
+            Some(ForumKey { cycle_id: proposal.cycle_id, stage, region: proposal.forum_region(stage)? })
         };
-        let mut errors = Errors::default();
-        let code = crate::masterdata::check_code(&mut errors, "kamus_code", code);
-        if errors.is_empty() { vec![code] } else { Vec::new() }
+        match self {
+            ForumNeed::Named { key, .. } => Some(key.clone()),
+            ForumNeed::OfProposalAt(stage) => at(*stage),
+            ForumNeed::OfProposalEntry => at(proposal?.origin.entry_stage()),
+        }
+    }
+
+    pub fn entries(&self) -> bool {
+        matches!(self, ForumNeed::Named { entries: true, .. })
+    }
+}
+
+/// `code` when it has a code's shape (trimmed), for a lookup.
+fn code_to_look_up(code: &str) -> Option<String> {
+    let mut errors = Errors::default();
+    let code = crate::masterdata::check_code(&mut errors, "code", code);
+    errors.is_empty().then_some(code)
+}
+
+impl Command {
+    /// What the rules need read to decide this command.
+    pub fn needs(&self) -> Needs {
+        let forum = |key: &ForumKey, entries: bool| Some(ForumNeed::Named { key: key.clone(), entries });
+        match self {
+            Command::CreateCycle(c) => {
+                Needs { pemda: Some(c.pemda.clone()), cycle_year: Some(c.tahun_anggaran), ..Needs::default() }
+            }
+            Command::SetStageWindow { cycle_id, .. } | Command::SetCycleSettings { cycle_id, .. } => {
+                Needs { cycle: Some(*cycle_id), ..Needs::default() }
+            }
+            Command::SetCeiling { cycle_id, kecamatan, .. } => Needs {
+                cycle: Some(*cycle_id),
+                regions: RegionCode::parse(kecamatan).into_iter().collect(),
+                ..Needs::default()
+            },
+            Command::CreateOpd { pemda, code, .. } => Needs {
+                pemda: Some(pemda.clone()),
+                opd: code_to_look_up(code).into_iter().collect(),
+                ..Needs::default()
+            },
+            Command::UpsertKamus { pemda, items, .. } => Needs {
+                pemda: Some(pemda.clone()),
+                opd: items.iter().filter_map(|item| code_to_look_up(&item.opd_code)).collect(),
+                ..Needs::default()
+            },
+            Command::SubmitProposal(p) => {
+                let lingkungan = RegionCode::parse(&p.lingkungan).ok();
+                let key = lingkungan.as_ref().and_then(|l| {
+                    Some(ForumKey { cycle_id: p.cycle_id, stage: p.stage, region: forum_region_of(l, p.stage)? })
+                });
+                Needs {
+                    cycle: Some(p.cycle_id),
+                    regions: lingkungan.into_iter().collect(),
+                    kamus: code_to_look_up(&p.kamus_code).into_iter().collect(),
+                    forum: key.and_then(|key| forum(&key, false)),
+                    ..Needs::default()
+                }
+            }
+            Command::DecideProposal { proposal_id, stage, decision } => {
+                let mut needs = Needs {
+                    proposal: Some(*proposal_id),
+                    forum: Some(ForumNeed::OfProposalAt(*stage)),
+                    submitted_figures_at: Some(*stage),
+                    ..Needs::default()
+                };
+                if let DecisionInput::AcceptWithChanges { kamus_code, lingkungan, opd_code, .. } = decision {
+                    needs.kamus.extend(code_to_look_up(kamus_code));
+                    needs.regions.extend(RegionCode::parse(lingkungan).ok());
+                    needs.opd.extend(code_to_look_up(opd_code));
+                }
+                needs
+            }
+            Command::RankForum { forum: key, .. }
+            | Command::RecordMeeting { forum: key, .. }
+            | Command::CloseForum { forum: key } => {
+                Needs { cycle: Some(key.cycle_id), forum: forum(key, true), ..Needs::default() }
+            }
+            Command::SupportProposal { proposal_id } => {
+                Needs { proposal: Some(*proposal_id), support_of_actor: true, ..Needs::default() }
+            }
+            Command::AttachPhoto { proposal_id, .. } => Needs {
+                proposal: Some(*proposal_id),
+                forum: Some(ForumNeed::OfProposalEntry),
+                photo_count: true,
+                ..Needs::default()
+            },
+            Command::CreatePemda(c) => Needs { pemda: Some(c.code.clone()), ..Needs::default() },
+            Command::AddLingkungan(row) => Needs {
+                pemda: pemda_of_rows(std::slice::from_ref(row)),
+                regions: lingkungan_regions(std::slice::from_ref(row)),
+                ..Needs::default()
+            },
+            Command::AddLingkunganBatch(rows) => {
+                Needs { pemda: pemda_of_rows(rows), regions: lingkungan_regions(rows), ..Needs::default() }
+            }
+            Command::CreateUser(c) => Needs {
+                pemda: Some(c.pemda.clone()),
+                regions: scope_regions(&c.grants),
+                username: (!crate::error::has_forbidden_control(&c.username)).then(|| c.username.trim().to_string()),
+                ..Needs::default()
+            },
+            Command::SetUserGrants { user_id, grants } => {
+                Needs { user: Some(*user_id), regions: scope_regions(grants), ..Needs::default() }
+            }
+            Command::AddUserGrant { user_id, grant } => {
+                Needs { user: Some(*user_id), regions: scope_regions(std::slice::from_ref(grant)), ..Needs::default() }
+            }
+            Command::RemoveUserGrant { user_id, .. }
+            | Command::SetUserDisabled { user_id, .. }
+            | Command::SetPassword { user_id, .. } => Needs { user: Some(*user_id), ..Needs::default() },
+        }
     }
 
     /// A short name for logs.
@@ -320,55 +394,30 @@ impl Command {
             Command::SetPassword { .. } => "set_password",
         }
     }
+}
 
-    /// Region codes whose existence the rules check: lingkungan parents and their new codes,
-    /// grant scopes.
-    pub fn regions_named(&self) -> Vec<RegionCode> {
-        let mut codes = Vec::new();
-        let mut lingkungan = |row: &AddLingkungan| {
-            if let Ok(kelurahan) = RegionCode::parse(&row.kelurahan) {
-                if let Ok(code) = kelurahan.child_lingkungan(&row.number) {
-                    codes.push(code);
-                }
-                codes.push(kelurahan);
-            }
-        };
-        match self {
-            Command::AddLingkungan(row) => lingkungan(row),
-            Command::AddLingkunganBatch(rows) => rows.iter().for_each(lingkungan),
-            Command::CreateUser(CreateUser { grants, .. }) | Command::SetUserGrants { grants, .. } => {
-                codes.extend(grants.iter().filter_map(|g| RegionCode::parse(&g.scope).ok()))
-            }
-            Command::AddUserGrant { grant, .. } => codes.extend(RegionCode::parse(&grant.scope).ok()),
-            Command::SetCeiling { kecamatan, .. } => codes.extend(RegionCode::parse(kecamatan).ok()),
-            Command::SubmitProposal(p) => codes.extend(RegionCode::parse(&p.lingkungan).ok()),
-            Command::DecideProposal { decision: DecisionInput::AcceptWithChanges { lingkungan, .. }, .. } => {
-                codes.extend(RegionCode::parse(lingkungan).ok())
-            }
-            _ => {}
-        }
-        codes
-    }
+/// The pemda of the first lingkungan row whose kelurahan code parses.
+fn pemda_of_rows(rows: &[AddLingkungan]) -> Option<RegionCode> {
+    rows.iter().find_map(|r| RegionCode::parse(&r.kelurahan).ok()?.pemda())
+}
 
-    /// The username whose existence the rules check, when it has a username's shape (nothing
-    /// else is looked up; the rule then names the shape).
-    pub fn username_named(&self) -> Option<&str> {
-        match self {
-            Command::CreateUser(c) if !crate::error::has_forbidden_control(&c.username) => Some(c.username.trim()),
-            _ => None,
+/// The kelurahan of each lingkungan row and the code the new lingkungan would have.
+fn lingkungan_regions(rows: &[AddLingkungan]) -> Vec<RegionCode> {
+    let mut codes = Vec::new();
+    for row in rows {
+        if let Ok(kelurahan) = RegionCode::parse(&row.kelurahan) {
+            if let Ok(code) = kelurahan.child_lingkungan(&row.number) {
+                codes.push(code);
+            }
+            codes.push(kelurahan);
         }
     }
+    codes
+}
 
-    pub fn user_named(&self) -> Option<Uuid> {
-        match self {
-            Command::SetUserGrants { user_id, .. }
-            | Command::AddUserGrant { user_id, .. }
-            | Command::RemoveUserGrant { user_id, .. }
-            | Command::SetUserDisabled { user_id, .. }
-            | Command::SetPassword { user_id, .. } => Some(*user_id),
-            _ => None,
-        }
-    }
+/// The regions grant scopes name.
+fn scope_regions(grants: &[GrantInput]) -> Vec<RegionCode> {
+    grants.iter().filter_map(|g| RegionCode::parse(&g.scope).ok()).collect()
 }
 
 /// Decides a command: the events it causes, or why it cannot be done.
@@ -727,6 +776,30 @@ mod tests {
         }
         facts.lingkungan_names.insert(code("12.71.01.1001"), HashSet::from(["lingkungan i".to_string()]));
         facts
+    }
+
+    #[test]
+    fn a_command_declares_what_it_reads_and_nothing_more() {
+        let pemda = code("12.71");
+        let opd = Command::CreateOpd { pemda: pemda.clone(), code: " 1.03.01 ".into(), name: "PU".into() };
+        assert_eq!(opd.needs(), Needs { pemda: Some(pemda.clone()), opd: vec!["1.03.01".into()], ..Needs::default() });
+        let id = Uuid::from_u128(7);
+        let decision = crate::musrenbang::DecisionInput::AcceptWithChanges {
+            volume: "2".into(),
+            kamus_code: "JLN\0".into(),
+            lingkungan: "12.71.01.1001.002".into(),
+            address: "Jl. B".into(),
+            opd_code: "1.03.01".into(),
+            reason: "lebih pendek".into(),
+        };
+        let needs = Command::DecideProposal { proposal_id: id, stage: Stage::MusrenbangKelurahan, decision }.needs();
+        assert_eq!(needs.proposal, Some(id));
+        assert_eq!(needs.forum, Some(ForumNeed::OfProposalAt(Stage::MusrenbangKelurahan)));
+        assert!(needs.kamus.is_empty(), "a code with a NUL is never looked up");
+        assert_eq!(needs.regions, vec![code("12.71.01.1001.002")]);
+        assert_eq!(needs.opd, vec!["1.03.01".to_string()]);
+        let plain = Command::SupportProposal { proposal_id: id }.needs();
+        assert!(plain.opd.is_empty() && plain.forum.is_none() && plain.support_of_actor);
     }
 
     fn row(kelurahan: &str, number: &str, name: &str) -> AddLingkungan {

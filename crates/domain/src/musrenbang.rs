@@ -975,6 +975,6 @@ mod tests {
         assert!(named.contains(&("kamus_code", &Rule::UnknownKamus)), "{named:?}");
         assert!(!named.iter().any(|(f, _)| *f == "problem"), "line breaks are text");
         let command = crate::Command::SubmitProposal(input);
-        assert!(command.kamus_named().is_empty(), "a code with a NUL is never looked up");
+        assert!(command.needs().kamus.is_empty(), "a code with a NUL is never looked up");
     }
 }

@@ -115,7 +115,7 @@ impl Store {
         let mut all = Vec::new();
         let mut batch_pemda = None;
         for command in commands {
-            let pemda = crate::facts::resolve_pemda(&txn, command).await?;
+            let pemda = crate::facts::resolve_pemda(&txn, &command.needs()).await?;
             if batch_pemda.get_or_insert_with(|| pemda.clone()) != &pemda {
                 return Err(DomainError::field("commands", domain::Rule::UnknownRegion).into());
             }
@@ -129,7 +129,7 @@ impl Store {
         // The pemda of a command that names a user, cycle or proposal is found before the
         // transaction; everything is read again under the lock, so the decision sees the state it
         // changes.
-        let pemda = crate::facts::resolve_pemda(&self.read, command).await?;
+        let pemda = crate::facts::resolve_pemda(&self.read, &command.needs()).await?;
         let txn = self.begin_write().await?;
         let events = commit_in(&txn, &pemda, actor, command, now).await?;
         txn.commit().await?;
@@ -166,7 +166,7 @@ async fn commit_in(
             .exec(txn)
             .await?;
         let head = chain_head::Entity::find_by_id(pemda.to_string()).one(txn).await?;
-        let facts = crate::facts::load(txn, command, pemda, actor, now).await?;
+        let facts = crate::facts::load(txn, &command.needs(), pemda, actor, now).await?;
         let events = domain::decide(&facts, command, actor)?;
         if events.is_empty() {
             return Ok(events);

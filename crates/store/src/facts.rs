@@ -2,13 +2,14 @@
 
 use std::collections::{HashMap, HashSet};
 
+use domain::command::Needs;
 use domain::command::UserFacts;
 use domain::cycle::{CycleFacts, ForwardCaps, Stage, Window};
 use domain::masterdata::{Bidang, KamusItem};
 use domain::planning::{
     Figures, ForumEntry, ForumFacts, ForumKey, Location, Meeting, Origin, Point, ProposalFacts, StageRecord, Status,
 };
-use domain::{Actor, Command, DomainError, Entity, Event, Facts, Region, RegionCode, RegionLevel};
+use domain::{Actor, DomainError, Entity, Event, Facts, Region, RegionCode, RegionLevel};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
@@ -37,20 +38,21 @@ pub(crate) async fn load_user_facts(db: &impl ConnectionTrait, id: Uuid) -> Resu
     Ok(Some(UserFacts { id: user.id, pemda, username: user.username, disabled: user.disabled, grants }))
 }
 
-/// Reads, inside the write transaction and after the lock, what the rules need to decide.
+/// Reads, inside the write transaction and after the lock, what the command declares it needs
+/// ([`Command::needs`]); this loader knows no command.
 pub(crate) async fn load(
     txn: &DatabaseTransaction,
-    command: &Command,
+    needs: &Needs,
     pemda: &RegionCode,
     actor: &Actor,
     now: OffsetDateTime,
 ) -> Result<Facts> {
-    let user = match command.user_named() {
+    let user = match needs.user {
         Some(id) => load_user_facts(txn, id).await?,
         None => None,
     };
     let pemda_exists = pemda::Entity::find_by_id(pemda.to_string()).one(txn).await?.is_some();
-    let named: Vec<String> = command.regions_named().iter().map(|c| c.to_string()).collect();
+    let named: Vec<String> = needs.regions.iter().map(|c| c.to_string()).collect();
     let mut regions = HashMap::new();
     for chunk in named.chunks(500) {
         for row in region::Entity::find().filter(region::Column::Code.is_in(chunk.to_vec())).all(txn).await? {
@@ -68,81 +70,80 @@ pub(crate) async fn load(
             }
         }
     }
-    let username_taken = match command.username_named() {
+    let username_taken = match &needs.username {
         Some(username) => {
             app_user::Entity::find().filter(app_user::Column::Username.eq(username)).one(txn).await?.is_some()
         }
         None => false,
     };
-    let mut proposal = match command.proposal_named() {
+    let mut proposal = match needs.proposal {
         Some(id) => proposal_facts(txn, id).await?,
         None => None,
     };
-    // Only a decision at the entry stage reads the figures a proposal was raised with.
-    if let (Command::DecideProposal { stage, .. }, Some(p)) = (command, proposal.as_mut())
-        && *stage == p.origin.entry_stage()
+    if let (Some(stage), Some(p)) = (needs.submitted_figures_at, proposal.as_mut())
+        && stage == p.origin.entry_stage()
     {
         p.submitted = submitted_figures(txn, p.id, pemda.as_str()).await?;
     }
-    let cycle_id = command.cycle_named().or(proposal.as_ref().map(|p| p.cycle_id));
+    let cycle_id = needs.cycle.or(proposal.as_ref().map(|p| p.cycle_id));
     let cycle = match cycle_id {
         Some(id) => cycle_facts(txn, id).await?.filter(|c| &c.pemda == pemda),
         None => None,
     };
-    let cycle_year_taken = match command {
-        Command::CreateCycle(c) => cycle::Entity::find()
+    let cycle_year_taken = match needs.cycle_year {
+        Some(year) => cycle::Entity::find()
             .filter(cycle::Column::PemdaCode.eq(pemda.to_string()))
-            .filter(cycle::Column::TahunAnggaran.eq(c.tahun_anggaran))
+            .filter(cycle::Column::TahunAnggaran.eq(year))
             .one(txn)
             .await?
             .is_some(),
-        _ => false,
+        None => false,
     };
-    let opd_codes = opd::Entity::find()
-        .filter(opd::Column::PemdaCode.eq(pemda.to_string()))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|o| o.code)
-        .collect();
-    let mut kamus = HashMap::new();
-    if let Some(cycle) = &cycle {
-        let codes = command.kamus_named();
-        if !codes.is_empty() {
-            for row in kamus_item::Entity::find()
-                .filter(kamus_item::Column::PemdaCode.eq(pemda.to_string()))
-                .filter(kamus_item::Column::TahunAnggaran.eq(cycle.tahun_anggaran))
-                .filter(kamus_item::Column::Code.is_in(codes))
+    let mut opd_codes = HashSet::new();
+    let mut asked: Vec<String> = needs.opd.clone();
+    asked.sort();
+    asked.dedup();
+    for chunk in asked.chunks(500) {
+        opd_codes.extend(
+            opd::Entity::find()
+                .filter(opd::Column::PemdaCode.eq(pemda.to_string()))
+                .filter(opd::Column::Code.is_in(chunk.to_vec()))
                 .all(txn)
                 .await?
-            {
-                if let Some(item) = to_kamus(row) {
-                    kamus.insert(item.code.clone(), item);
-                }
+                .into_iter()
+                .map(|o| o.code),
+        );
+    }
+    let mut kamus = HashMap::new();
+    if let (Some(cycle), false) = (&cycle, needs.kamus.is_empty()) {
+        for row in kamus_item::Entity::find()
+            .filter(kamus_item::Column::PemdaCode.eq(pemda.to_string()))
+            .filter(kamus_item::Column::TahunAnggaran.eq(cycle.tahun_anggaran))
+            .filter(kamus_item::Column::Code.is_in(needs.kamus.clone()))
+            .all(txn)
+            .await?
+        {
+            if let Some(item) = to_kamus(row) {
+                kamus.insert(item.code.clone(), item);
             }
         }
     }
-    let forum = match command.forum_named(proposal.as_ref()) {
-        // Deciding, raising and attaching only ask whether the forum is closed; reading all its
-        // entries for each would make deciding a whole forum grow with the square of its size.
-        Some(key) if cycle.is_some() => {
-            let needs_entries = matches!(
-                command,
-                Command::RankForum { .. } | Command::CloseForum { .. } | Command::RecordMeeting { .. }
-            );
-            Some(forum_facts(txn, &key, needs_entries).await?)
-        }
+    let forum = match (&needs.forum, &cycle) {
+        (Some(need), Some(_)) => match need.key(proposal.as_ref()) {
+            Some(key) => Some(forum_facts(txn, &key, need.entries()).await?),
+            None => None,
+        },
         _ => None,
     };
-    let already_supported = match (command, actor) {
-        (Command::SupportProposal { proposal_id }, Actor::User(user)) => {
-            support::Entity::find_by_id((*proposal_id, user.id)).one(txn).await?.is_some()
+    let already_supported = match (needs.support_of_actor, needs.proposal, actor) {
+        (true, Some(proposal_id), Actor::User(user)) => {
+            support::Entity::find_by_id((proposal_id, user.id)).one(txn).await?.is_some()
         }
         _ => false,
     };
-    let photo_count = match command {
-        Command::AttachPhoto { proposal_id, .. } => {
-            photo::Entity::find().filter(photo::Column::ProposalId.eq(*proposal_id)).count(txn).await? as usize
+    let photo_count = match (needs.photo_count, needs.proposal) {
+        (true, Some(proposal_id)) => {
+            photo::Entity::find().filter(photo::Column::ProposalId.eq(proposal_id)).count(txn).await? as usize
         }
         _ => 0,
     };
@@ -164,28 +165,31 @@ pub(crate) async fn load(
     })
 }
 
-/// The pemda a command acts in, found (outside the transaction) from the user, cycle or
-/// proposal it names when it does not name the pemda itself.
-pub(crate) async fn resolve_pemda(db: &impl ConnectionTrait, command: &Command) -> Result<RegionCode> {
-    let resolved = if let Some(id) = command.user_named() {
+/// The pemda a command acts in: the one it names, or (looked up outside the transaction) the
+/// pemda of the user, proposal or cycle it names.
+pub(crate) async fn resolve_pemda(db: &impl ConnectionTrait, needs: &Needs) -> Result<RegionCode> {
+    if let Some(pemda) = &needs.pemda {
+        return Ok(pemda.clone());
+    }
+    let resolved = if let Some(id) = needs.user {
         let user = load_user_facts(db, id).await?.ok_or_else(|| DomainError::NotFound(Entity::User, id.to_string()))?;
-        Some(user.pemda)
-    } else if let Some(id) = command.proposal_named() {
+        user.pemda
+    } else if let Some(id) = needs.proposal {
         let row = proposal::Entity::find_by_id(id)
             .one(db)
             .await?
             .ok_or_else(|| DomainError::NotFound(Entity::Proposal, id.to_string()))?;
-        Some(parse_code(&row.pemda_code)?)
-    } else if let Some(id) = command.cycle_named() {
+        parse_code(&row.pemda_code)?
+    } else if let Some(id) = needs.cycle {
         let row = cycle::Entity::find_by_id(id)
             .one(db)
             .await?
             .ok_or_else(|| DomainError::NotFound(Entity::Cycle, id.to_string()))?;
-        Some(parse_code(&row.pemda_code)?)
+        parse_code(&row.pemda_code)?
     } else {
-        None
+        return Err(DomainError::NotFound(Entity::Pemda, String::new()).into());
     };
-    Ok(command.pemda(resolved.as_ref()).ok_or_else(|| DomainError::NotFound(Entity::Pemda, String::new()))?)
+    Ok(resolved)
 }
 
 pub(crate) fn parse_code(text: &str) -> Result<RegionCode> {
