@@ -10,6 +10,9 @@ use uuid::Uuid;
 use crate::region::RegionCode;
 
 /// The stages Rencana schedules (Permendagri 86/2017; preparation is the cycle's creation).
+/// The earliest and latest tahun anggaran a cycle may plan.
+pub const YEARS: (i32, i32) = (2000, 2100);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
@@ -186,19 +189,19 @@ mod tests {
         };
         let facts = Facts { cycle: Some(cycle), ..Facts::default() };
         let system = Actor::System { label: "t".into() };
-        let late = Command::SetStageWindow {
+        let late = Command::Schedule(crate::ScheduleCommand::SetStageWindow {
             cycle_id: id,
             stage: Stage::Pokir,
             window: Window { opens: day(1), closes: day(21) },
-        };
+        });
         assert!(
             matches!(decide(&facts, &late, &system), Err(crate::DomainError::Invalid(e)) if e[0].rule == crate::Rule::PokirAfterRkpd)
         );
-        let on_time = Command::SetStageWindow {
+        let on_time = Command::Schedule(crate::ScheduleCommand::SetStageWindow {
             cycle_id: id,
             stage: Stage::Pokir,
             window: Window { opens: day(1), closes: day(20) },
-        };
+        });
         assert!(decide(&facts, &on_time, &system).is_ok());
     }
 }

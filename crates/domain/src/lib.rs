@@ -2,6 +2,7 @@
 //! a clear error come out; time, storage and HTTP belong to the shells around it.
 
 pub mod access;
+pub mod accounts;
 pub mod command;
 pub mod cycle;
 pub mod error;
@@ -13,13 +14,20 @@ pub mod musrenbang;
 pub mod password;
 pub mod planning;
 pub mod region;
+pub mod regions;
+pub mod schedule;
 
 pub use access::{Action, Actor, Grant, Resource, Role, Scope, UserActor, authorize};
+pub use accounts::{AccountCommand, AccountEvent};
 pub use command::{Command, Facts, decide};
 pub use error::{DomainError, Entity, FieldError, Rule};
 pub use event::Event;
 pub use journal::journal_time;
+pub use masterdata::{MasterDataCommand, MasterDataEvent};
+pub use musrenbang::{MusrenbangCommand, MusrenbangEvent};
 pub use region::{Region, RegionCode, RegionLevel};
+pub use regions::{RegionCommand, RegionEvent};
+pub use schedule::{ScheduleCommand, ScheduleEvent};
 
 /// The `ALL` lists the pages, the API document and the access matrix iterate over cannot miss a
 /// variant: each test matches the enum exhaustively, so a new variant does not compile here until

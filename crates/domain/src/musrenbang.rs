@@ -1,32 +1,26 @@
-//! The rules of the cycle and its forums, as commands: scheduling, master data, proposals,
-//! decisions, ranking, minutes, closing. Called from [`crate::decide`].
+//! The musrenbang: proposals raised and carried through the rembuk warga, the musrenbang
+//! kelurahan and kecamatan: submitting, deciding, ranking, minutes, closing, support, photos.
+//! The part owns its commands, what they need read, their rules and their events.
 
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::access::{Action, Actor, Resource, authorize};
-use crate::cycle::{CycleFacts, ForwardCaps, Stage, Window};
+use crate::command::{Facts, ForumNeed, NAME_MAX, Needs};
+use crate::cycle::{CycleFacts, Stage};
 use crate::error::{DomainError, Entity, Errors, Rule, check_text};
-use crate::event::Event;
-use crate::masterdata::{KamusInput, check_code, check_kamus};
-use crate::money::{AMOUNT_MAX, MoneyError, check_rupiah, check_volume, cost_of};
-use crate::planning::{Attendee, Figures, ForumKey, Location, Meeting, Origin, Point, Status, Track, forum_region_of};
+use crate::masterdata::{Bidang, code_to_look_up};
+use crate::money::{AMOUNT_MAX, MoneyError, check_volume, cost_of};
+use crate::planning::{
+    Attendee, Figures, ForumKey, Location, Meeting, Origin, Point, StageRecord, Status, Track, forum_region_of,
+};
 use crate::region::{RegionCode, RegionLevel};
-use crate::{Facts, command::NAME_MAX};
 
 pub const TITLE_MAX: usize = 200;
 pub const TEXT_MAX: usize = 2_000;
 pub const ADDRESS_MAX: usize = 200;
 pub const ATTENDEES_MAX: usize = 500;
-/// The earliest and latest tahun anggaran a cycle may plan.
-pub const YEARS: (i32, i32) = (2000, 2100);
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CreateCycle {
-    pub pemda: RegionCode,
-    pub cycle_id: Uuid,
-    pub tahun_anggaran: i32,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProposalInput {
@@ -101,150 +95,12 @@ pub fn may_add_photo(actor: &Actor, stage: Stage, region: &RegionCode) -> Result
     Ok(authorize(actor, Action::ProposeOnline, &resource)?)
 }
 
-fn cycle_of(facts: &Facts, cycle_id: Uuid) -> Result<&CycleFacts, DomainError> {
+pub(crate) fn cycle_of(facts: &Facts, cycle_id: Uuid) -> Result<&CycleFacts, DomainError> {
     facts
         .cycle
         .as_ref()
         .filter(|c| c.id == cycle_id)
         .ok_or_else(|| DomainError::NotFound(Entity::Cycle, cycle_id.to_string()))
-}
-
-pub fn create_cycle(facts: &Facts, c: &CreateCycle, actor: &Actor) -> Result<Vec<Event>, DomainError> {
-    authorize(actor, Action::ManageCycle, &Resource::pemda(c.pemda.clone()))?;
-    if !facts.pemda_exists {
-        return Err(DomainError::NotFound(Entity::Pemda, c.pemda.to_string()));
-    }
-    if !(YEARS.0..=YEARS.1).contains(&c.tahun_anggaran) {
-        return Err(DomainError::field("tahun_anggaran", Rule::Format { expected: "year" }));
-    }
-    if facts.cycle_year_taken {
-        return Err(DomainError::field("tahun_anggaran", Rule::Taken));
-    }
-    Ok(vec![Event::CycleCreated { cycle_id: c.cycle_id, tahun_anggaran: c.tahun_anggaran }])
-}
-
-pub fn set_window(
-    facts: &Facts,
-    cycle_id: Uuid,
-    stage: Stage,
-    window: Window,
-    actor: &Actor,
-) -> Result<Vec<Event>, DomainError> {
-    let cycle = cycle_of(facts, cycle_id)?;
-    authorize(actor, Action::ManageCycle, &Resource::pemda(cycle.pemda.clone()))?;
-    if window.opens >= window.closes {
-        return Err(DomainError::field("closes", Rule::NotAfter { field: "opens" }));
-    }
-    // Pokir close before the musrenbang RKPD opens, so no pokir appears once the city's forum
-    // has begun (domain.md: late pokir are refused).
-    let pokir_late = match stage {
-        Stage::Pokir => cycle.windows.get(&Stage::MusrenbangRkpd).is_some_and(|rkpd| window.closes > rkpd.opens),
-        Stage::MusrenbangRkpd => cycle.windows.get(&Stage::Pokir).is_some_and(|pokir| pokir.closes > window.opens),
-        _ => false,
-    };
-    if pokir_late {
-        let field = if stage == Stage::Pokir { "closes" } else { "opens" };
-        return Err(DomainError::field(field, Rule::PokirAfterRkpd));
-    }
-    Ok(vec![Event::StageWindowSet { cycle_id, stage, window }])
-}
-
-pub fn set_settings(
-    facts: &Facts,
-    cycle_id: Uuid,
-    caps: ForwardCaps,
-    online_proposals: bool,
-    actor: &Actor,
-) -> Result<Vec<Event>, DomainError> {
-    let cycle = cycle_of(facts, cycle_id)?;
-    authorize(actor, Action::ManageCycle, &Resource::pemda(cycle.pemda.clone()))?;
-    let mut errors = Errors::default();
-    for (field, cap) in [
-        ("caps.rembuk_warga", caps.rembuk_warga),
-        ("caps.musrenbang_kelurahan", caps.musrenbang_kelurahan),
-        ("caps.musrenbang_kecamatan", caps.musrenbang_kecamatan),
-    ] {
-        if cap == Some(0) {
-            errors.push(field, Rule::TooSmall);
-        }
-    }
-    errors.into_result()?;
-    Ok(vec![Event::CycleSettingsSet { cycle_id, caps, online_proposals }])
-}
-
-pub fn create_opd(
-    facts: &Facts,
-    pemda: &RegionCode,
-    code: &str,
-    name: &str,
-    actor: &Actor,
-) -> Result<Vec<Event>, DomainError> {
-    authorize(actor, Action::ManageMasterData, &Resource::pemda(pemda.clone()))?;
-    let mut errors = Errors::default();
-    let code = check_code(&mut errors, "code", code);
-    let name = check_text(&mut errors, "name", name, NAME_MAX * 2);
-    if errors.is_empty() && facts.opd_codes.contains(&code) {
-        errors.push("code", Rule::Taken);
-    }
-    errors.into_result()?;
-    Ok(vec![Event::OpdCreated { code, name }])
-}
-
-/// Adds or replaces kamus entries of one tahun anggaran; several at once (a CSV) are all or none.
-pub fn upsert_kamus(
-    facts: &Facts,
-    pemda: &RegionCode,
-    tahun_anggaran: i32,
-    inputs: &[KamusInput],
-    batch: bool,
-    actor: &Actor,
-) -> Result<Vec<Event>, DomainError> {
-    authorize(actor, Action::ManageMasterData, &Resource::pemda(pemda.clone()))?;
-    if !(YEARS.0..=YEARS.1).contains(&tahun_anggaran) {
-        return Err(DomainError::field("tahun_anggaran", Rule::Format { expected: "year" }));
-    }
-    if inputs.is_empty() {
-        return Err(DomainError::field("rows", Rule::Required));
-    }
-    let mut errors = Errors::default();
-    let mut items = Vec::with_capacity(inputs.len());
-    let mut seen = std::collections::HashSet::new();
-    for (i, input) in inputs.iter().enumerate() {
-        let prefix = if batch { format!("rows[{i}].") } else { String::new() };
-        let item = check_kamus(&mut errors, &prefix, input, |code| facts.opd_codes.contains(code));
-        if !item.code.is_empty() && !seen.insert(item.code.clone()) {
-            errors.push(format!("{prefix}code"), Rule::DuplicateInUpload);
-        }
-        items.push(item);
-    }
-    errors.into_result()?;
-    Ok(vec![Event::KamusUpserted { tahun_anggaran, items }])
-}
-
-pub fn set_ceiling(
-    facts: &Facts,
-    cycle_id: Uuid,
-    kecamatan: &str,
-    amount: &str,
-    actor: &Actor,
-) -> Result<Vec<Event>, DomainError> {
-    let cycle = cycle_of(facts, cycle_id)?;
-    authorize(actor, Action::ManageCycle, &Resource::pemda(cycle.pemda.clone()))?;
-    let mut errors = Errors::default();
-    let amount = check_rupiah(&mut errors, "amount", amount, AMOUNT_MAX);
-    match RegionCode::parse(kecamatan) {
-        Err(e) => errors.push("kecamatan", e.into()),
-        Ok(code) => match facts.regions.get(&code) {
-            Some(region) if region.level == RegionLevel::Kecamatan && code.is_within(&cycle.pemda) => {
-                errors.into_result()?;
-                return Ok(vec![Event::CeilingSet { cycle_id, kecamatan: code, amount }]);
-            }
-            Some(_) => errors.push("kecamatan", Rule::WrongLevel { expected: "kecamatan" }),
-            None => errors.push("kecamatan", Rule::UnknownRegion),
-        },
-    }
-    // Every broken field is named together; a valid kecamatan returned above.
-    Err(errors.into_result().err().unwrap_or(DomainError::field("kecamatan", Rule::UnknownRegion)))
 }
 
 fn parse_point(errors: &mut Errors, latitude: &str, longitude: &str) -> Option<Point> {
@@ -295,7 +151,7 @@ fn check_lingkungan(
     }
 }
 
-pub fn submit(facts: &Facts, input: &ProposalInput, actor: &Actor) -> Result<Vec<Event>, DomainError> {
+pub fn submit(facts: &Facts, input: &ProposalInput, actor: &Actor) -> Result<Vec<MusrenbangEvent>, DomainError> {
     let cycle = cycle_of(facts, input.cycle_id)?;
     let Some(origin) = Origin::for_stage(input.stage) else {
         return Err(DomainError::field("stage", Rule::Format { expected: "forum_stage" }));
@@ -344,7 +200,7 @@ pub fn submit(facts: &Facts, input: &ProposalInput, actor: &Actor) -> Result<Vec
         .map_err(|e| DomainError::field("volume", cost_rule(e)))?;
     // Residents' proposals enter the long list as raised; a forum's own still need its decision.
     let status = if input.stage == Stage::RembukWarga { Status::Accepted } else { Status::Pending };
-    Ok(vec![Event::ProposalSubmitted {
+    Ok(vec![MusrenbangEvent::ProposalSubmitted {
         proposal_id: input.proposal_id,
         cycle_id: cycle.id,
         origin,
@@ -391,7 +247,7 @@ pub fn decide_proposal(
     stage: Stage,
     decision: &DecisionInput,
     actor: &Actor,
-) -> Result<Vec<Event>, DomainError> {
+) -> Result<Vec<MusrenbangEvent>, DomainError> {
     if stage == Stage::RembukWarga {
         // The long list is the residents' own: the kepala lingkungan records and ranks it.
         return Err(DomainError::field("stage", Rule::Format { expected: "decision_stage" }));
@@ -465,7 +321,7 @@ pub fn decide_proposal(
         }
     }
     errors.into_result()?;
-    Ok(vec![Event::ProposalDecided { proposal_id, record }])
+    Ok(vec![MusrenbangEvent::ProposalDecided { proposal_id, record }])
 }
 
 fn forum_checked<'f>(
@@ -495,7 +351,7 @@ fn forum_checked<'f>(
     Ok(forum)
 }
 
-pub fn rank(facts: &Facts, key: &ForumKey, order: &[Uuid], actor: &Actor) -> Result<Vec<Event>, DomainError> {
+pub fn rank(facts: &Facts, key: &ForumKey, order: &[Uuid], actor: &Actor) -> Result<Vec<MusrenbangEvent>, DomainError> {
     let forum = forum_checked(facts, key, actor)?;
     let accepted: std::collections::HashSet<Uuid> = forum.accepted().iter().map(|e| e.proposal_id).collect();
     let given: std::collections::HashSet<Uuid> = order.iter().copied().collect();
@@ -505,7 +361,7 @@ pub fn rank(facts: &Facts, key: &ForumKey, order: &[Uuid], actor: &Actor) -> Res
     if given != accepted {
         return Err(DomainError::field("order", Rule::RankingIncomplete));
     }
-    Ok(vec![Event::ForumRanked { forum: key.clone(), order: order.to_vec() }])
+    Ok(vec![MusrenbangEvent::ForumRanked { forum: key.clone(), order: order.to_vec() }])
 }
 
 pub fn record_meeting(
@@ -513,7 +369,7 @@ pub fn record_meeting(
     key: &ForumKey,
     input: &MeetingInput,
     actor: &Actor,
-) -> Result<Vec<Event>, DomainError> {
+) -> Result<Vec<MusrenbangEvent>, DomainError> {
     forum_checked(facts, key, actor)?;
     let mut errors = Errors::default();
     let date = input.date.trim().to_string();
@@ -548,7 +404,7 @@ pub fn record_meeting(
         .map(|(i, d)| check_text(&mut errors, &format!("delegates[{i}]"), d, NAME_MAX))
         .collect();
     errors.into_result()?;
-    Ok(vec![Event::MeetingRecorded {
+    Ok(vec![MusrenbangEvent::MeetingRecorded {
         forum: key.clone(),
         meeting: Meeting { date, place, chair, attendees, delegates },
     }])
@@ -563,7 +419,7 @@ pub fn record_meeting(
 /// ranking decides what goes up: over the cap, the first `cap` are forwarded and the rest are
 /// recorded as not forwarded, the cap being their reason. The other forums decide each proposal
 /// with a reason, and must bring their list under the cap themselves.
-pub fn close(facts: &Facts, key: &ForumKey, actor: &Actor) -> Result<Vec<Event>, DomainError> {
+pub fn close(facts: &Facts, key: &ForumKey, actor: &Actor) -> Result<Vec<MusrenbangEvent>, DomainError> {
     let forum = forum_checked(facts, key, actor)?;
     let cycle = cycle_of(facts, key.cycle_id)?;
     let undecided = forum.entries.iter().filter(|e| e.status == Status::Pending).count();
@@ -613,10 +469,17 @@ pub fn close(facts: &Facts, key: &ForumKey, actor: &Actor) -> Result<Vec<Event>,
         }
     }
     let figures = accepted.iter().map(|e| e.figures.clone()).collect();
-    let mut events = vec![Event::ForumClosed { forum: key.clone(), forwarded: forwarded.clone(), not_forwarded }];
+    let mut events =
+        vec![MusrenbangEvent::ForumClosed { forum: key.clone(), forwarded: forwarded.clone(), not_forwarded }];
     if let Some(next) = next {
         let cycle_id = key.cycle_id;
-        events.push(Event::ProposalsForwarded { from: key.stage, to: next, proposals: forwarded, cycle_id, figures });
+        events.push(MusrenbangEvent::ProposalsForwarded {
+            from: key.stage,
+            to: next,
+            proposals: forwarded,
+            cycle_id,
+            figures,
+        });
     }
     Ok(events)
 }
@@ -629,7 +492,7 @@ fn cost_rule(error: MoneyError) -> Rule {
     }
 }
 
-pub fn support(facts: &Facts, proposal_id: Uuid, actor: &Actor) -> Result<Vec<Event>, DomainError> {
+pub fn support(facts: &Facts, proposal_id: Uuid, actor: &Actor) -> Result<Vec<MusrenbangEvent>, DomainError> {
     let proposal = facts
         .proposal
         .as_ref()
@@ -644,7 +507,7 @@ pub fn support(facts: &Facts, proposal_id: Uuid, actor: &Actor) -> Result<Vec<Ev
     if facts.already_supported {
         return Err(DomainError::field("proposal", Rule::AlreadySupported));
     }
-    Ok(vec![Event::ProposalSupported { proposal_id, user_id: user.id }])
+    Ok(vec![MusrenbangEvent::ProposalSupported { proposal_id, user_id: user.id }])
 }
 
 /// A photo joins a proposal while the forum where it was raised is open, by whoever may raise
@@ -654,7 +517,7 @@ pub fn attach_photo(
     proposal_id: Uuid,
     photo: &crate::planning::PhotoRef,
     actor: &Actor,
-) -> Result<Vec<Event>, DomainError> {
+) -> Result<Vec<MusrenbangEvent>, DomainError> {
     let proposal = facts
         .proposal
         .as_ref()
@@ -683,7 +546,7 @@ pub fn attach_photo(
         errors.push("photo", Rule::Format { expected: "sha256" });
     }
     errors.into_result()?;
-    Ok(vec![Event::PhotoAttached { proposal_id, photo: photo.clone() }])
+    Ok(vec![MusrenbangEvent::PhotoAttached { proposal_id, photo: photo.clone() }])
 }
 
 /// Why a forum cannot close yet; the page and the API show the numbers.
@@ -718,6 +581,206 @@ pub fn stage_open(cycle: &CycleFacts, stage: Stage, now: OffsetDateTime) -> bool
     cycle.windows.get(&stage).is_some_and(|w| w.contains(now))
 }
 
+/// The commands of this part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MusrenbangCommand {
+    SubmitProposal(ProposalInput),
+    DecideProposal {
+        proposal_id: Uuid,
+        stage: Stage,
+        decision: DecisionInput,
+    },
+    RankForum {
+        forum: ForumKey,
+        order: Vec<Uuid>,
+    },
+    RecordMeeting {
+        forum: ForumKey,
+        meeting: MeetingInput,
+    },
+    CloseForum {
+        forum: ForumKey,
+    },
+    SupportProposal {
+        proposal_id: Uuid,
+    },
+    /// A photo already stored under its hash, to be recorded with the proposal.
+    AttachPhoto {
+        proposal_id: Uuid,
+        photo: crate::planning::PhotoRef,
+    },
+}
+
+impl MusrenbangCommand {
+    /// What the rules need read to decide it.
+    pub fn needs(&self) -> Needs {
+        let forum = |key: &ForumKey, entries: bool| Some(ForumNeed::Named { key: key.clone(), entries });
+        match self {
+            MusrenbangCommand::SubmitProposal(p) => {
+                let lingkungan = RegionCode::parse(&p.lingkungan).ok();
+                let key = lingkungan.as_ref().and_then(|l| {
+                    Some(ForumKey { cycle_id: p.cycle_id, stage: p.stage, region: forum_region_of(l, p.stage)? })
+                });
+                Needs {
+                    cycle: Some(p.cycle_id),
+                    regions: lingkungan.into_iter().collect(),
+                    kamus: code_to_look_up(&p.kamus_code).into_iter().collect(),
+                    forum: key.and_then(|key| forum(&key, false)),
+                    ..Needs::default()
+                }
+            }
+            MusrenbangCommand::DecideProposal { proposal_id, stage, decision } => {
+                let mut needs = Needs {
+                    proposal: Some(*proposal_id),
+                    forum: Some(ForumNeed::OfProposalAt(*stage)),
+                    submitted_figures_at: Some(*stage),
+                    ..Needs::default()
+                };
+                if let DecisionInput::AcceptWithChanges { kamus_code, lingkungan, opd_code, .. } = decision {
+                    needs.kamus.extend(code_to_look_up(kamus_code));
+                    needs.regions.extend(RegionCode::parse(lingkungan).ok());
+                    needs.opd.extend(code_to_look_up(opd_code));
+                }
+                needs
+            }
+            MusrenbangCommand::RankForum { forum: key, .. }
+            | MusrenbangCommand::RecordMeeting { forum: key, .. }
+            | MusrenbangCommand::CloseForum { forum: key } => {
+                Needs { cycle: Some(key.cycle_id), forum: forum(key, true), ..Needs::default() }
+            }
+            MusrenbangCommand::SupportProposal { proposal_id } => {
+                Needs { proposal: Some(*proposal_id), support_of_actor: true, ..Needs::default() }
+            }
+            MusrenbangCommand::AttachPhoto { proposal_id, .. } => Needs {
+                proposal: Some(*proposal_id),
+                forum: Some(ForumNeed::OfProposalEntry),
+                photo_count: true,
+                ..Needs::default()
+            },
+        }
+    }
+
+    /// A short name for logs.
+    pub fn name(&self) -> &'static str {
+        match self {
+            MusrenbangCommand::SubmitProposal(_) => "submit_proposal",
+            MusrenbangCommand::DecideProposal { .. } => "decide_proposal",
+            MusrenbangCommand::RankForum { .. } => "rank_forum",
+            MusrenbangCommand::RecordMeeting { .. } => "record_meeting",
+            MusrenbangCommand::CloseForum { .. } => "close_forum",
+            MusrenbangCommand::SupportProposal { .. } => "support_proposal",
+            MusrenbangCommand::AttachPhoto { .. } => "attach_photo",
+        }
+    }
+}
+
+/// Decides a musrenbang command.
+pub fn decide(facts: &Facts, command: &MusrenbangCommand, actor: &Actor) -> Result<Vec<MusrenbangEvent>, DomainError> {
+    match command {
+        MusrenbangCommand::SubmitProposal(input) => submit(facts, input, actor),
+        MusrenbangCommand::DecideProposal { proposal_id, stage, decision } => {
+            decide_proposal(facts, *proposal_id, *stage, decision, actor)
+        }
+        MusrenbangCommand::RankForum { forum, order } => rank(facts, forum, order, actor),
+        MusrenbangCommand::RecordMeeting { forum, meeting } => record_meeting(facts, forum, meeting, actor),
+        MusrenbangCommand::CloseForum { forum } => close(facts, forum, actor),
+        MusrenbangCommand::SupportProposal { proposal_id } => support(facts, *proposal_id, actor),
+        MusrenbangCommand::AttachPhoto { proposal_id, photo } => attach_photo(facts, *proposal_id, photo, actor),
+    }
+}
+
+/// What this part records in the journal (tagged by `type`, as every event).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum MusrenbangEvent {
+    ProposalSubmitted {
+        proposal_id: Uuid,
+        cycle_id: Uuid,
+        origin: Origin,
+        title: String,
+        problem: String,
+        bidang: Bidang,
+        fisik: bool,
+        track: Track,
+        /// The stage it entered at, its status there, and its figures.
+        stage: Stage,
+        status: Status,
+        figures: Figures,
+    },
+    /// A forum's decision: that stage's whole record after it.
+    ProposalDecided {
+        proposal_id: Uuid,
+        record: StageRecord,
+    },
+    ForumRanked {
+        forum: ForumKey,
+        order: Vec<Uuid>,
+    },
+    MeetingRecorded {
+        forum: ForumKey,
+        meeting: Meeting,
+    },
+    ForumClosed {
+        forum: ForumKey,
+        forwarded: Vec<Uuid>,
+        /// Accepted at a rembuk warga but ranked below its cap: recorded as not forwarded.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        not_forwarded: Vec<Uuid>,
+    },
+    /// The accepted proposals enter the next stage, pending, with `from`'s figures: `figures[i]`
+    /// are those of `proposals[i]`, so the entry holds all it changes. (Entries written before
+    /// the figures were carried have none, and a cycle id of zeros.)
+    ProposalsForwarded {
+        from: Stage,
+        to: Stage,
+        proposals: Vec<Uuid>,
+        #[serde(default)]
+        cycle_id: Uuid,
+        #[serde(default)]
+        figures: Vec<Figures>,
+    },
+    ProposalSupported {
+        proposal_id: Uuid,
+        user_id: Uuid,
+    },
+    PhotoAttached {
+        proposal_id: Uuid,
+        photo: crate::planning::PhotoRef,
+    },
+}
+
+impl MusrenbangEvent {
+    /// The proposals this event is about, for their timelines.
+    pub fn proposals(&self) -> Vec<Uuid> {
+        match self {
+            MusrenbangEvent::ProposalSubmitted { proposal_id, .. }
+            | MusrenbangEvent::ProposalDecided { proposal_id, .. }
+            | MusrenbangEvent::ProposalSupported { proposal_id, .. }
+            | MusrenbangEvent::PhotoAttached { proposal_id, .. } => vec![*proposal_id],
+            MusrenbangEvent::ForumRanked { order, .. } => order.clone(),
+            MusrenbangEvent::ForumClosed { forwarded, not_forwarded, .. } => {
+                forwarded.iter().chain(not_forwarded).copied().collect()
+            }
+            MusrenbangEvent::ProposalsForwarded { proposals, .. } => proposals.clone(),
+            MusrenbangEvent::MeetingRecorded { .. } => Vec::new(),
+        }
+    }
+
+    /// The kind as stored beside the payload.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            MusrenbangEvent::ProposalSubmitted { .. } => "proposal_submitted",
+            MusrenbangEvent::ProposalDecided { .. } => "proposal_decided",
+            MusrenbangEvent::ForumRanked { .. } => "forum_ranked",
+            MusrenbangEvent::MeetingRecorded { .. } => "meeting_recorded",
+            MusrenbangEvent::ForumClosed { .. } => "forum_closed",
+            MusrenbangEvent::ProposalsForwarded { .. } => "proposals_forwarded",
+            MusrenbangEvent::ProposalSupported { .. } => "proposal_supported",
+            MusrenbangEvent::PhotoAttached { .. } => "photo_attached",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -725,8 +788,8 @@ mod tests {
     use time::macros::datetime;
 
     use super::*;
-    use crate::cycle::ForwardCaps;
-    use crate::masterdata::{Bidang, KamusItem};
+    use crate::cycle::{ForwardCaps, Window};
+    use crate::masterdata::KamusItem;
     use crate::money::{PRICE_MAX, VOLUME_MAX_UNITS};
     use crate::planning::{ForumEntry, ForumFacts, ProposalFacts, StageRecord};
     use crate::region::Region;
@@ -808,9 +871,15 @@ mod tests {
         let ids = |ns: &[u128]| ns.iter().map(|n| Uuid::from_u128(*n)).collect::<Vec<_>>();
         assert_eq!(
             events[0],
-            Event::ForumClosed { forum: key.clone(), forwarded: ids(&[11, 13, 12]), not_forwarded: ids(&[10]) }
+            MusrenbangEvent::ForumClosed {
+                forum: key.clone(),
+                forwarded: ids(&[11, 13, 12]),
+                not_forwarded: ids(&[10])
+            }
         );
-        assert!(matches!(&events[1], Event::ProposalsForwarded { proposals, .. } if *proposals == ids(&[11, 13, 12])));
+        assert!(
+            matches!(&events[1], MusrenbangEvent::ProposalsForwarded { proposals, .. } if *proposals == ids(&[11, 13, 12]))
+        );
     }
 
     #[test]
@@ -865,7 +934,7 @@ mod tests {
     fn decided(facts: &Facts, decision: DecisionInput) -> Result<StageRecord, DomainError> {
         let events = decide_proposal(facts, Uuid::from_u128(7), Stage::MusrenbangKelurahan, &decision, &system())?;
         match events.into_iter().next() {
-            Some(Event::ProposalDecided { record, .. }) => Ok(record),
+            Some(MusrenbangEvent::ProposalDecided { record, .. }) => Ok(record),
             other => panic!("{other:?}"),
         }
     }
@@ -945,7 +1014,14 @@ mod tests {
         assert_eq!(rule_of(&facts, "1000"), Some(("volume".into(), Rule::CostAboveMax { max: AMOUNT_MAX })));
         assert_eq!(rule_of(&facts, "100"), None, "Rp100 triliun exactly");
 
-        let ceiling = |amount: &str| set_ceiling(&facts, Uuid::from_u128(1), "12.71.01", amount, &system());
+        let ceiling = |amount: &str| {
+            let command = crate::schedule::ScheduleCommand::SetCeiling {
+                cycle_id: Uuid::from_u128(1),
+                kecamatan: "12.71.01".into(),
+                amount: amount.into(),
+            };
+            crate::schedule::decide(&facts, &command, &system())
+        };
         for huge in ["100.000.000.000.001", &i64::MAX.to_string(), "99999999999999999999999"] {
             assert!(matches!(ceiling(huge), Err(DomainError::Invalid(e)) if e[0].field == "amount"), "{huge}");
         }
@@ -974,7 +1050,7 @@ mod tests {
         assert!(named.contains(&("address", &Rule::ControlCharacter)), "{named:?}");
         assert!(named.contains(&("kamus_code", &Rule::UnknownKamus)), "{named:?}");
         assert!(!named.iter().any(|(f, _)| *f == "problem"), "line breaks are text");
-        let command = crate::Command::SubmitProposal(input);
+        let command = MusrenbangCommand::SubmitProposal(input);
         assert!(command.needs().kamus.is_empty(), "a code with a NUL is never looked up");
     }
 }

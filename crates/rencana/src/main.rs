@@ -1,6 +1,7 @@
 //! `rencana`: the one binary. Serves the web application, and carries the operator's commands:
 //! migrations, pemda from the official codes, the first admin, the demo, the audit check, backups.
 
+use domain::AccountCommand;
 use std::io::Read;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -8,7 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
-use domain::command::{CreateUser, GrantInput};
+use domain::accounts::{CreateUser, GrantInput};
 use domain::{Actor, Command, DomainError, RegionCode};
 use store::{Store, StoreError};
 use time::OffsetDateTime;
@@ -260,14 +261,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             domain::password::check_new_password(&mut errors, "password", password, username);
             errors.into_result().map_err(|e| explain(e.into()))?;
             let password_hash = store::passwords::hash(password).await?;
-            let command = Command::CreateUser(CreateUser {
+            let command = Command::Accounts(AccountCommand::CreateUser(CreateUser {
                 pemda,
                 user_id: uuid::Uuid::now_v7(),
                 username: username.clone(),
                 name: name.clone().unwrap_or_else(|| username.clone()),
                 password_hash,
                 grants: vec![GrantInput { role: role.clone(), scope: scope.clone() }],
-            });
+            }));
             store.execute(&operator(), &command, now).await.map_err(explain)?;
             println!("user {username} created");
         }

@@ -4,7 +4,7 @@
 //! batch or takes it all.
 
 use crate::spreadsheet::{safe as spreadsheet_safe, unguard};
-use domain::command::AddLingkungan;
+use domain::regions::AddLingkungan;
 use domain::{FieldError, Region, RegionCode, Rule};
 
 /// What a caller gets back when the file itself, or rows' shape, cannot be used.

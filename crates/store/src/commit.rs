@@ -1,5 +1,6 @@
 //! The one write path: load facts, decide, append to the journal, apply — in one transaction.
 
+use domain::RegionCommand;
 use domain::journal::GENESIS_HASH;
 use domain::{Actor, Command, DomainError, Entity, Event, RegionCode};
 use sea_orm::sea_query::Expr;
@@ -147,7 +148,7 @@ async fn commit_in(
     now: OffsetDateTime,
 ) -> Result<Vec<Event>> {
     {
-        if matches!(command, Command::CreatePemda(_)) {
+        if matches!(command, Command::Regions(RegionCommand::CreatePemda(_))) {
             chain_head::Entity::insert(chain_head::ActiveModel {
                 pemda_code: Set(pemda.to_string()),
                 seq: Set(0),
@@ -219,7 +220,7 @@ mod tests {
         assert_eq!(super::field_of_unique(&message), Some("code"), "{message}");
     }
 
-    use domain::command::AddLingkungan;
+    use domain::regions::AddLingkungan;
 
     use super::*;
 
@@ -231,11 +232,11 @@ mod tests {
         let now = OffsetDateTime::now_utc();
         store.add_official_pemda("12.71", &system, now).await.unwrap();
         let add = |number: &str| {
-            Command::AddLingkungan(AddLingkungan {
+            Command::Regions(RegionCommand::AddLingkungan(AddLingkungan {
                 kelurahan: "12.71.01.1001".into(),
                 number: number.into(),
                 name: format!("Lingkungan {number}"),
-            })
+            }))
         };
         let head = store.verify_chain(&RegionCode::parse("12.71").unwrap()).await.unwrap().events;
         store.writers.store(WRITE_QUEUE_MAX, Ordering::SeqCst);

@@ -1,9 +1,10 @@
 //! What the rules need to decide a command, read from the current-state tables.
 
+use domain::MusrenbangEvent;
 use std::collections::{HashMap, HashSet};
 
+use domain::accounts::UserFacts;
 use domain::command::Needs;
-use domain::command::UserFacts;
 use domain::cycle::{CycleFacts, ForwardCaps, Stage, Window};
 use domain::masterdata::{Bidang, KamusItem};
 use domain::planning::{
@@ -288,7 +289,7 @@ async fn submitted_figures(db: &impl ConnectionTrait, id: Uuid, pemda: &str) -> 
         return Ok(None);
     };
     match serde_json::from_str::<Event>(&entry.payload) {
-        Ok(Event::ProposalSubmitted { figures, .. }) => Ok(Some(figures)),
+        Ok(Event::Musrenbang(MusrenbangEvent::ProposalSubmitted { figures, .. })) => Ok(Some(figures)),
         Ok(_) => Ok(None),
         Err(e) => Err(StoreError::Corrupt(format!("journal {pemda}#{}: {e}", first.seq))),
     }

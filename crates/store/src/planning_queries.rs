@@ -1,6 +1,7 @@
 //! Reads of cycles, master data, proposals and forums. Lists are scoped by pemda or cycle and
 //! paginated by key.
 
+use domain::MusrenbangCommand;
 use std::collections::HashMap;
 
 use domain::cycle::{CycleFacts, Stage};
@@ -534,7 +535,12 @@ impl Store {
         // record without its file.
         let sha256 = attachments.put(checked.bytes).await?;
         let photo = PhotoRef { id: Uuid::now_v7(), sha256, content_type: checked.content_type.to_string(), size };
-        self.execute(actor, &domain::Command::AttachPhoto { proposal_id, photo: photo.clone() }, now).await?;
+        self.execute(
+            actor,
+            &domain::Command::Musrenbang(MusrenbangCommand::AttachPhoto { proposal_id, photo: photo.clone() }),
+            now,
+        )
+        .await?;
         Ok(photo)
     }
 

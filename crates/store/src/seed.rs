@@ -1,10 +1,13 @@
 //! Creating a pemda from the official list, and the demo that `make run` serves.
 
-use domain::command::{AddLingkungan, CreatePemda, CreateUser, GrantInput};
+use domain::accounts::{CreateUser, GrantInput};
 use domain::cycle::{ForwardCaps, Stage, Window};
 use domain::masterdata::{Bidang, KamusInput};
-use domain::musrenbang::{CreateCycle, DecisionInput, MeetingInput, ProposalInput};
+use domain::musrenbang::{DecisionInput, MeetingInput, ProposalInput};
 use domain::planning::{ForumKey, Track, cost_of};
+use domain::regions::{AddLingkungan, CreatePemda};
+use domain::schedule::CreateCycle;
+use domain::{AccountCommand, MasterDataCommand, MusrenbangCommand, RegionCommand, ScheduleCommand};
 use domain::{Actor, Command, RegionCode, RegionLevel};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -41,12 +44,12 @@ impl Store {
             return Err(AddPemdaError::NotPemda(code.to_string()));
         }
         let official = official::pemda(&code).ok_or_else(|| AddPemdaError::Unknown(code.to_string()))?;
-        let command = Command::CreatePemda(CreatePemda {
+        let command = Command::Regions(RegionCommand::CreatePemda(CreatePemda {
             code: official.code.clone(),
             name: official.name,
             source: official::SOURCE.to_string(),
             regions: official.regions,
-        });
+        }));
         self.execute(actor, &command, now).await?;
         Ok(code)
     }
@@ -144,17 +147,17 @@ pub async fn seed_demo_foundation(store: &Store, at: OffsetDateTime) -> Result<R
             });
         }
     }
-    store.execute(&actor, &Command::AddLingkunganBatch(rows), at).await?;
+    store.execute(&actor, &Command::Regions(RegionCommand::AddLingkunganBatch(rows)), at).await?;
     let password_hash = passwords::hash(DEMO_PASSWORD).await?;
     for (username, name, role, scope) in DEMO_USERS {
-        let command = Command::CreateUser(CreateUser {
+        let command = Command::Accounts(AccountCommand::CreateUser(CreateUser {
             pemda: pemda.clone(),
             user_id: Uuid::now_v7(),
             username: username.into(),
             name: name.into(),
             password_hash: password_hash.clone(),
             grants: vec![GrantInput { role: role.into(), scope: scope.into() }],
-        });
+        }));
         store.execute(&actor, &command, at).await?;
     }
     Ok(pemda)
@@ -872,20 +875,27 @@ pub async fn seed_demo_cycle(
         }
         let at = now - Duration::days(lingkungan.days_ago);
         let forum = ForumKey { cycle_id, stage: Stage::RembukWarga, region: lingkungan.code.clone() };
-        let mut commands: Vec<Command> =
-            lingkungan.proposals.iter().map(|p| Command::SubmitProposal(p.input.clone())).collect();
+        let mut commands: Vec<Command> = lingkungan
+            .proposals
+            .iter()
+            .map(|p| Command::Musrenbang(MusrenbangCommand::SubmitProposal(p.input.clone())))
+            .collect();
         let mut order: Vec<Uuid> = lingkungan.proposals.iter().map(PlannedProposal::id).collect();
         let mut dice = Dice::new(&format!("rembuk {}", lingkungan.code));
         dice.shuffle(&mut order);
-        commands.push(Command::RankForum { forum: forum.clone(), order });
+        commands.push(Command::Musrenbang(MusrenbangCommand::RankForum { forum: forum.clone(), order }));
         let meeting = rembuk_minutes(&mut dice, lingkungan, &kelurahan.name, at);
-        commands.push(Command::RecordMeeting { forum: forum.clone(), meeting });
-        commands.push(Command::CloseForum { forum });
+        commands.push(Command::Musrenbang(MusrenbangCommand::RecordMeeting { forum: forum.clone(), meeting }));
+        commands.push(Command::Musrenbang(MusrenbangCommand::CloseForum { forum }));
         let actor = forum_actor(store, "kepling.pasarbaru1", &kepling_scope, &lingkungan.code).await?;
         sittings.push(store, actor, at, commands).await?;
         if let Some(warga) = forum_actor(store, "warga.demo", &kepling_scope, &lingkungan.code).await? {
-            let supports: Vec<Command> =
-                lingkungan.proposals.iter().take(2).map(|p| Command::SupportProposal { proposal_id: p.id() }).collect();
+            let supports: Vec<Command> = lingkungan
+                .proposals
+                .iter()
+                .take(2)
+                .map(|p| Command::Musrenbang(MusrenbangCommand::SupportProposal { proposal_id: p.id() }))
+                .collect();
             sittings.push(store, Some(warga), at, supports).await?;
         }
     }
@@ -901,13 +911,20 @@ pub async fn seed_demo_cycle(
         }
         let at = now - Duration::days(kelurahan.days_ago);
         let forum = ForumKey { cycle_id, stage: Stage::MusrenbangKelurahan, region: kelurahan.code.clone() };
-        let mut commands: Vec<Command> =
-            kelurahan.own.iter().map(|p| Command::SubmitProposal(p.input.clone())).collect();
+        let mut commands: Vec<Command> = kelurahan
+            .own
+            .iter()
+            .map(|p| Command::Musrenbang(MusrenbangCommand::SubmitProposal(p.input.clone())))
+            .collect();
         let mut order = Vec::new();
         for proposal in kelurahan.all() {
             let decision = proposal.at_kelurahan.input();
             let stage = Stage::MusrenbangKelurahan;
-            commands.push(Command::DecideProposal { proposal_id: proposal.id(), stage, decision });
+            commands.push(Command::Musrenbang(MusrenbangCommand::DecideProposal {
+                proposal_id: proposal.id(),
+                stage,
+                decision,
+            }));
             if proposal.forwarded_volume().is_some() {
                 order.push(proposal.id());
             }
@@ -915,11 +932,11 @@ pub async fn seed_demo_cycle(
         let mut dice = Dice::new(&format!("musrenbang {}", kelurahan.code));
         dice.shuffle(&mut order);
         if !order.is_empty() {
-            commands.push(Command::RankForum { forum: forum.clone(), order });
+            commands.push(Command::Musrenbang(MusrenbangCommand::RankForum { forum: forum.clone(), order }));
         }
         let meeting = kelurahan_minutes(&mut dice, kelurahan, at);
-        commands.push(Command::RecordMeeting { forum: forum.clone(), meeting });
-        commands.push(Command::CloseForum { forum });
+        commands.push(Command::Musrenbang(MusrenbangCommand::RecordMeeting { forum: forum.clone(), meeting }));
+        commands.push(Command::Musrenbang(MusrenbangCommand::CloseForum { forum }));
         let actor = forum_actor(store, "kel.pasarbaru", &lurah_scope, &kelurahan.code).await?;
         sittings.push(store, actor, at, commands).await?;
     }
@@ -934,11 +951,11 @@ pub async fn seed_demo_cycle(
         let mut order = Vec::new();
         for proposal in plan.proposals_in(&kecamatan) {
             let Some(verdict) = &proposal.at_kecamatan else { continue };
-            commands.push(Command::DecideProposal {
+            commands.push(Command::Musrenbang(MusrenbangCommand::DecideProposal {
                 proposal_id: proposal.id(),
                 stage: Stage::MusrenbangKecamatan,
                 decision: verdict.input(),
-            });
+            }));
             if !matches!(verdict, Verdict::Reject(_)) {
                 order.push(proposal.id());
             }
@@ -947,9 +964,9 @@ pub async fn seed_demo_cycle(
             let forum = ForumKey { cycle_id, stage: Stage::MusrenbangKecamatan, region: kecamatan.clone() };
             let mut dice = Dice::new(&format!("musrenbang {kecamatan}"));
             dice.shuffle(&mut order);
-            commands.push(Command::RankForum { forum: forum.clone(), order });
+            commands.push(Command::Musrenbang(MusrenbangCommand::RankForum { forum: forum.clone(), order }));
             let meeting = kecamatan_minutes(&mut dice, &plan, &kecamatan, at);
-            commands.push(Command::RecordMeeting { forum, meeting });
+            commands.push(Command::Musrenbang(MusrenbangCommand::RecordMeeting { forum, meeting }));
         }
         store.execute_batch(&system, &commands, at).await?;
     }
@@ -971,15 +988,26 @@ fn preparation(plan: &DemoPlan, pemda: &RegionCode, now: OffsetDateTime) -> Vec<
         (Stage::RancanganAkhir, 140, 170),
         (Stage::Penetapan, 170, 200),
     ];
-    let mut commands =
-        vec![Command::CreateCycle(CreateCycle { pemda: pemda.clone(), cycle_id, tahun_anggaran: DEMO_TAHUN_ANGGARAN })];
+    let mut commands = vec![Command::Schedule(ScheduleCommand::CreateCycle(CreateCycle {
+        pemda: pemda.clone(),
+        cycle_id,
+        tahun_anggaran: DEMO_TAHUN_ANGGARAN,
+    }))];
     for (stage, opens, closes) in windows {
         let window = Window { opens: now + day(opens), closes: now + day(closes) };
-        commands.push(Command::SetStageWindow { cycle_id, stage, window });
+        commands.push(Command::Schedule(ScheduleCommand::SetStageWindow { cycle_id, stage, window }));
     }
-    commands.push(Command::SetCycleSettings { cycle_id, caps: ForwardCaps::default(), online_proposals: false });
+    commands.push(Command::Schedule(ScheduleCommand::SetCycleSettings {
+        cycle_id,
+        caps: ForwardCaps::default(),
+        online_proposals: false,
+    }));
     for (code, name) in DEMO_OPD {
-        commands.push(Command::CreateOpd { pemda: pemda.clone(), code: code.into(), name: name.into() });
+        commands.push(Command::MasterData(MasterDataCommand::CreateOpd {
+            pemda: pemda.clone(),
+            code: code.into(),
+            name: name.into(),
+        }));
     }
     let items = DEMO_KAMUS
         .iter()
@@ -993,14 +1021,18 @@ fn preparation(plan: &DemoPlan, pemda: &RegionCode, now: OffsetDateTime) -> Vec<
             fisik: if k.fisik { "ya" } else { "tidak" }.into(),
         })
         .collect();
-    commands.push(Command::UpsertKamus {
+    commands.push(Command::MasterData(MasterDataCommand::UpsertKamus {
         pemda: pemda.clone(),
         tahun_anggaran: DEMO_TAHUN_ANGGARAN,
         items,
         batch: true,
-    });
+    }));
     for (kecamatan, amount) in plan.ceilings() {
-        commands.push(Command::SetCeiling { cycle_id, kecamatan: kecamatan.to_string(), amount: amount.to_string() });
+        commands.push(Command::Schedule(ScheduleCommand::SetCeiling {
+            cycle_id,
+            kecamatan: kecamatan.to_string(),
+            amount: amount.to_string(),
+        }));
     }
     commands
 }

@@ -1,6 +1,7 @@
 //! The demo at Medan's scale: the 2027 cycle with about 6,000 proposals, every rembuk warga and
 //! musrenbang kelurahan closed, the musrenbang kecamatan open with proposals waiting.
 
+use domain::MusrenbangCommand;
 use std::time::Instant;
 
 use domain::cycle::Stage;
@@ -185,7 +186,8 @@ async fn the_demo_holds_a_cycle_at_the_musrenbang_kecamatan() {
     // The fully decided kecamatan cannot close over its ceiling.
     let system = Actor::System { label: "test".into() };
     let decided = ForumKey { cycle_id: cycle.id, stage: Stage::MusrenbangKecamatan, region: code(KECAMATAN_DECIDED) };
-    let refused = store.execute(&system, &Command::CloseForum { forum: decided }, now).await;
+    let refused =
+        store.execute(&system, &Command::Musrenbang(MusrenbangCommand::CloseForum { forum: decided }), now).await;
     assert!(
         matches!(refused, Err(StoreError::Domain(DomainError::CannotClose(CloseProblem::OverCeiling { .. })))),
         "{refused:?}"
@@ -200,11 +202,11 @@ async fn the_demo_holds_a_cycle_at_the_musrenbang_kecamatan() {
         ..ProposalFilter::default()
     };
     let next = store.proposals(&waiting, None, 1).await.unwrap().remove(0);
-    let decide = Command::DecideProposal {
+    let decide = Command::Musrenbang(MusrenbangCommand::DecideProposal {
         proposal_id: next.id,
         stage: Stage::MusrenbangKecamatan,
         decision: DecisionInput::Accept,
-    };
+    });
     store.execute(&operator, &decide, now).await.unwrap();
     assert!(store.verify_chain(&pemda).await.unwrap().valid);
 }

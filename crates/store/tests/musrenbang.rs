@@ -2,9 +2,11 @@
 
 use domain::cycle::{ForwardCaps, Stage, Window};
 use domain::masterdata::KamusInput;
-use domain::musrenbang::{CloseProblem, CreateCycle, DecisionInput, MeetingInput, ProposalInput};
+use domain::musrenbang::{CloseProblem, DecisionInput, MeetingInput, ProposalInput};
 use domain::planning::{ForumKey, Status};
+use domain::schedule::CreateCycle;
 use domain::{Actor, Command, DomainError, RegionCode};
+use domain::{MasterDataCommand, MusrenbangCommand, ScheduleCommand};
 use store::StoreError;
 use store::testing::database;
 use time::{Duration, OffsetDateTime};
@@ -57,21 +59,39 @@ async fn a_proposal_climbs_from_rembuk_warga_to_kecamatan_and_keeps_every_stages
     store
         .execute(
             &admin,
-            &Command::CreateCycle(CreateCycle { pemda: pemda.clone(), cycle_id, tahun_anggaran: 2027 }),
+            &Command::Schedule(ScheduleCommand::CreateCycle(CreateCycle {
+                pemda: pemda.clone(),
+                cycle_id,
+                tahun_anggaran: 2027,
+            })),
             now,
         )
         .await
         .unwrap();
     let open = Window { opens: now - Duration::days(1), closes: now + Duration::days(30) };
     for stage in Stage::FORUMS {
-        store.execute(&admin, &Command::SetStageWindow { cycle_id, stage, window: open }, now).await.unwrap();
+        store
+            .execute(&admin, &Command::Schedule(ScheduleCommand::SetStageWindow { cycle_id, stage, window: open }), now)
+            .await
+            .unwrap();
     }
     let caps = ForwardCaps { rembuk_warga: None, musrenbang_kelurahan: Some(5), musrenbang_kecamatan: None };
-    store.execute(&admin, &Command::SetCycleSettings { cycle_id, caps, online_proposals: false }, now).await.unwrap();
     store
         .execute(
             &admin,
-            &Command::CreateOpd { pemda: pemda.clone(), code: "1.03".into(), name: "Dinas PUPR".into() },
+            &Command::Schedule(ScheduleCommand::SetCycleSettings { cycle_id, caps, online_proposals: false }),
+            now,
+        )
+        .await
+        .unwrap();
+    store
+        .execute(
+            &admin,
+            &Command::MasterData(MasterDataCommand::CreateOpd {
+                pemda: pemda.clone(),
+                code: "1.03".into(),
+                name: "Dinas PUPR".into(),
+            }),
             now,
         )
         .await
@@ -88,7 +108,12 @@ async fn a_proposal_climbs_from_rembuk_warga_to_kecamatan_and_keeps_every_stages
     store
         .execute(
             &admin,
-            &Command::UpsertKamus { pemda: pemda.clone(), tahun_anggaran: 2027, items: vec![kamus], batch: false },
+            &Command::MasterData(MasterDataCommand::UpsertKamus {
+                pemda: pemda.clone(),
+                tahun_anggaran: 2027,
+                items: vec![kamus],
+                batch: false,
+            }),
             now,
         )
         .await
@@ -101,24 +126,54 @@ async fn a_proposal_climbs_from_rembuk_warga_to_kecamatan_and_keeps_every_stages
         .map(|t| proposal(cycle_id, Stage::RembukWarga, "12.71.01.1001.001", t, "100"))
         .collect();
     for input in &inputs {
-        store.execute(&kepling, &Command::SubmitProposal(input.clone()), now).await.unwrap();
+        store
+            .execute(&kepling, &Command::Musrenbang(MusrenbangCommand::SubmitProposal(input.clone())), now)
+            .await
+            .unwrap();
     }
     let ids: Vec<Uuid> = inputs.iter().map(|p| p.proposal_id).collect();
     let rembuk = ForumKey { cycle_id, stage: Stage::RembukWarga, region: code("12.71.01.1001.001") };
-    let refused = store.execute(&kepling, &Command::CloseForum { forum: rembuk.clone() }, now).await;
+    let refused = store
+        .execute(&kepling, &Command::Musrenbang(MusrenbangCommand::CloseForum { forum: rembuk.clone() }), now)
+        .await;
     assert!(
         matches!(refused, Err(StoreError::Domain(DomainError::CannotClose(CloseProblem::Unranked)))),
         "{refused:?}"
     );
-    store.execute(&kepling, &Command::RankForum { forum: rembuk.clone(), order: ids.clone() }, now).await.unwrap();
-    let refused = store.execute(&kepling, &Command::CloseForum { forum: rembuk.clone() }, now).await;
+    store
+        .execute(
+            &kepling,
+            &Command::Musrenbang(MusrenbangCommand::RankForum { forum: rembuk.clone(), order: ids.clone() }),
+            now,
+        )
+        .await
+        .unwrap();
+    let refused = store
+        .execute(&kepling, &Command::Musrenbang(MusrenbangCommand::CloseForum { forum: rembuk.clone() }), now)
+        .await;
     assert!(matches!(refused, Err(StoreError::Domain(DomainError::CannotClose(CloseProblem::NoMinutes)))));
-    store.execute(&kepling, &Command::RecordMeeting { forum: rembuk.clone(), meeting: meeting() }, now).await.unwrap();
-    store.execute(&kepling, &Command::CloseForum { forum: rembuk.clone() }, now).await.unwrap();
+    store
+        .execute(
+            &kepling,
+            &Command::Musrenbang(MusrenbangCommand::RecordMeeting { forum: rembuk.clone(), meeting: meeting() }),
+            now,
+        )
+        .await
+        .unwrap();
+    store
+        .execute(&kepling, &Command::Musrenbang(MusrenbangCommand::CloseForum { forum: rembuk.clone() }), now)
+        .await
+        .unwrap();
     let late = store
         .execute(
             &kepling,
-            &Command::SubmitProposal(proposal(cycle_id, Stage::RembukWarga, "12.71.01.1001.001", "Empat", "1")),
+            &Command::Musrenbang(MusrenbangCommand::SubmitProposal(proposal(
+                cycle_id,
+                Stage::RembukWarga,
+                "12.71.01.1001.001",
+                "Empat",
+                "1",
+            ))),
             now,
         )
         .await;
@@ -128,10 +183,12 @@ async fn a_proposal_climbs_from_rembuk_warga_to_kecamatan_and_keeps_every_stages
     let lurah = actor(store, "kel.pasarbaru").await;
     let kelurahan = ForumKey { cycle_id, stage: Stage::MusrenbangKelurahan, region: code("12.71.01.1001") };
     assert_eq!(store.forum(&kelurahan).await.unwrap().items.len(), 3);
-    let decide = |id: Uuid, decision: DecisionInput| Command::DecideProposal {
-        proposal_id: id,
-        stage: Stage::MusrenbangKelurahan,
-        decision,
+    let decide = |id: Uuid, decision: DecisionInput| {
+        Command::Musrenbang(MusrenbangCommand::DecideProposal {
+            proposal_id: id,
+            stage: Stage::MusrenbangKelurahan,
+            decision,
+        })
     };
     store.execute(&lurah, &decide(ids[0], DecisionInput::Accept), now).await.unwrap();
     let changes = DecisionInput::AcceptWithChanges {
@@ -145,7 +202,9 @@ async fn a_proposal_climbs_from_rembuk_warga_to_kecamatan_and_keeps_every_stages
     store.execute(&lurah, &decide(ids[1], changes), now).await.unwrap();
     let no_reason = store.execute(&lurah, &decide(ids[2], DecisionInput::Reject { reason: " ".into() }), now).await;
     assert!(matches!(no_reason, Err(StoreError::Domain(DomainError::Invalid(_)))));
-    let undecided = store.execute(&lurah, &Command::CloseForum { forum: kelurahan.clone() }, now).await;
+    let undecided = store
+        .execute(&lurah, &Command::Musrenbang(MusrenbangCommand::CloseForum { forum: kelurahan.clone() }), now)
+        .await;
     assert!(matches!(
         undecided,
         Err(StoreError::Domain(DomainError::CannotClose(CloseProblem::Undecided { count: 1 })))
@@ -154,25 +213,49 @@ async fn a_proposal_climbs_from_rembuk_warga_to_kecamatan_and_keeps_every_stages
         .execute(&lurah, &decide(ids[2], DecisionInput::Reject { reason: "Bukan kewenangan kota".into() }), now)
         .await
         .unwrap();
-    let wrong_order =
-        store.execute(&lurah, &Command::RankForum { forum: kelurahan.clone(), order: ids.clone() }, now).await;
+    let wrong_order = store
+        .execute(
+            &lurah,
+            &Command::Musrenbang(MusrenbangCommand::RankForum { forum: kelurahan.clone(), order: ids.clone() }),
+            now,
+        )
+        .await;
     assert!(matches!(wrong_order, Err(StoreError::Domain(DomainError::Invalid(_)))), "a rejected proposal has no rank");
     store
-        .execute(&lurah, &Command::RankForum { forum: kelurahan.clone(), order: vec![ids[1], ids[0]] }, now)
+        .execute(
+            &lurah,
+            &Command::Musrenbang(MusrenbangCommand::RankForum {
+                forum: kelurahan.clone(),
+                order: vec![ids[1], ids[0]],
+            }),
+            now,
+        )
         .await
         .unwrap();
-    store.execute(&lurah, &Command::RecordMeeting { forum: kelurahan.clone(), meeting: meeting() }, now).await.unwrap();
-    store.execute(&lurah, &Command::CloseForum { forum: kelurahan.clone() }, now).await.unwrap();
+    store
+        .execute(
+            &lurah,
+            &Command::Musrenbang(MusrenbangCommand::RecordMeeting { forum: kelurahan.clone(), meeting: meeting() }),
+            now,
+        )
+        .await
+        .unwrap();
+    store
+        .execute(&lurah, &Command::Musrenbang(MusrenbangCommand::CloseForum { forum: kelurahan.clone() }), now)
+        .await
+        .unwrap();
 
     // Another kelurahan's operator may not touch this forum's proposals.
     let kecamatan = ForumKey { cycle_id, stage: Stage::MusrenbangKecamatan, region: code("12.71.01") };
     let camat = actor(store, "kec.medankota").await;
     let view = store.forum(&kecamatan).await.unwrap();
     assert_eq!(view.items.len(), 2);
-    let decide_kec = |id: Uuid| Command::DecideProposal {
-        proposal_id: id,
-        stage: Stage::MusrenbangKecamatan,
-        decision: DecisionInput::Accept,
+    let decide_kec = |id: Uuid| {
+        Command::Musrenbang(MusrenbangCommand::DecideProposal {
+            proposal_id: id,
+            stage: Stage::MusrenbangKecamatan,
+            decision: DecisionInput::Accept,
+        })
     };
     assert!(matches!(
         store.execute(&lurah, &decide_kec(ids[0]), now).await,
@@ -181,16 +264,35 @@ async fn a_proposal_climbs_from_rembuk_warga_to_kecamatan_and_keeps_every_stages
     store.execute(&camat, &decide_kec(ids[0]), now).await.unwrap();
     store.execute(&camat, &decide_kec(ids[1]), now).await.unwrap();
     store
-        .execute(&camat, &Command::RankForum { forum: kecamatan.clone(), order: vec![ids[0], ids[1]] }, now)
+        .execute(
+            &camat,
+            &Command::Musrenbang(MusrenbangCommand::RankForum {
+                forum: kecamatan.clone(),
+                order: vec![ids[0], ids[1]],
+            }),
+            now,
+        )
         .await
         .unwrap();
-    store.execute(&camat, &Command::RecordMeeting { forum: kecamatan.clone(), meeting: meeting() }, now).await.unwrap();
-    let no_ceiling = store.execute(&camat, &Command::CloseForum { forum: kecamatan.clone() }, now).await;
+    store
+        .execute(
+            &camat,
+            &Command::Musrenbang(MusrenbangCommand::RecordMeeting { forum: kecamatan.clone(), meeting: meeting() }),
+            now,
+        )
+        .await
+        .unwrap();
+    let no_ceiling = store
+        .execute(&camat, &Command::Musrenbang(MusrenbangCommand::CloseForum { forum: kecamatan.clone() }), now)
+        .await;
     assert!(matches!(no_ceiling, Err(StoreError::Domain(DomainError::CannotClose(CloseProblem::NoCeiling)))));
-    let set_ceiling =
-        |amount: &str| Command::SetCeiling { cycle_id, kecamatan: "12.71.01".into(), amount: amount.into() };
+    let set_ceiling = |amount: &str| {
+        Command::Schedule(ScheduleCommand::SetCeiling { cycle_id, kecamatan: "12.71.01".into(), amount: amount.into() })
+    };
     store.execute(&admin, &set_ceiling("40.000.000"), now).await.unwrap();
-    let over = store.execute(&camat, &Command::CloseForum { forum: kecamatan.clone() }, now).await;
+    let over = store
+        .execute(&camat, &Command::Musrenbang(MusrenbangCommand::CloseForum { forum: kecamatan.clone() }), now)
+        .await;
     // 100 m and 60 m at Rp350.000: Rp56.000.000 against Rp40.000.000.
     assert!(
         matches!(
@@ -203,7 +305,10 @@ async fn a_proposal_climbs_from_rembuk_warga_to_kecamatan_and_keeps_every_stages
         "{over:?}"
     );
     store.execute(&admin, &set_ceiling("60.000.000"), now).await.unwrap();
-    store.execute(&camat, &Command::CloseForum { forum: kecamatan.clone() }, now).await.unwrap();
+    store
+        .execute(&camat, &Command::Musrenbang(MusrenbangCommand::CloseForum { forum: kecamatan.clone() }), now)
+        .await
+        .unwrap();
 
     // Every stage kept its own figures.
     let changed = store.proposal(ids[1]).await.unwrap().unwrap();
@@ -230,14 +335,24 @@ async fn a_proposal_climbs_from_rembuk_warga_to_kecamatan_and_keeps_every_stages
     // A closed window refuses everyone, even the machine's operator, who passes every access check.
     let past = Window { opens: now - Duration::days(60), closes: now - Duration::days(30) };
     store
-        .execute(&admin, &Command::SetStageWindow { cycle_id, stage: Stage::RembukWarga, window: past }, now)
+        .execute(
+            &admin,
+            &Command::Schedule(ScheduleCommand::SetStageWindow { cycle_id, stage: Stage::RembukWarga, window: past }),
+            now,
+        )
         .await
         .unwrap();
     let operator = Actor::System { label: "test".into() };
     let closed = store
         .execute(
             &operator,
-            &Command::SubmitProposal(proposal(cycle_id, Stage::RembukWarga, "12.71.01.1001.002", "Lima", "1")),
+            &Command::Musrenbang(MusrenbangCommand::SubmitProposal(proposal(
+                cycle_id,
+                Stage::RembukWarga,
+                "12.71.01.1001.002",
+                "Lima",
+                "1",
+            ))),
             now,
         )
         .await;

@@ -13,14 +13,17 @@
 //! The run also asks that its cases reached closes at every level (a chair step drives each
 //! forum to its close), so the closing rules are checked against something.
 
+use domain::{AccountCommand, MasterDataCommand, MusrenbangCommand, RegionCommand, ScheduleCommand};
 use std::collections::HashMap;
 
-use domain::command::{AddLingkungan, CreateUser, GrantInput};
+use domain::accounts::{CreateUser, GrantInput};
 use domain::cycle::{ForwardCaps, Stage, Window};
 use domain::masterdata::KamusInput;
 use domain::money::AMOUNT_MAX;
-use domain::musrenbang::{CreateCycle, DecisionInput, MeetingInput, ProposalInput};
+use domain::musrenbang::{DecisionInput, MeetingInput, ProposalInput};
 use domain::planning::{Figures, ForumFacts, ForumKey, StageRecord, Status};
+use domain::regions::AddLingkungan;
+use domain::schedule::CreateCycle;
 use domain::{Actor, Command, RegionCode};
 use proptest::prelude::*;
 use store::Store;
@@ -166,34 +169,39 @@ async fn world() -> (store::testing::TestDatabase, World) {
             })
         })
         .collect();
-    store.execute(&admin, &Command::AddLingkunganBatch(rows), now).await.unwrap();
+    store.execute(&admin, &Command::Regions(RegionCommand::AddLingkunganBatch(rows)), now).await.unwrap();
     let pemda = code("12.71");
     let mut actors = Vec::new();
     for (username, role, scope) in USERS {
         let id = Uuid::now_v7();
-        let command = Command::CreateUser(CreateUser {
+        let command = Command::Accounts(AccountCommand::CreateUser(CreateUser {
             pemda: pemda.clone(),
             user_id: id,
             username: username.into(),
             name: username.into(),
             password_hash: "x".into(),
             grants: vec![GrantInput { role: role.into(), scope: scope.into() }],
-        });
+        }));
         store.execute(&admin, &command, now).await.unwrap();
         actors.push(Actor::User(store.user(id).await.unwrap().unwrap().actor()));
     }
     let cycle = Uuid::now_v7();
     let open = Window { opens: now - Duration::days(1), closes: now + Duration::days(30) };
-    let mut setup =
-        vec![Command::CreateCycle(CreateCycle { pemda: pemda.clone(), cycle_id: cycle, tahun_anggaran: 2030 })];
-    setup.extend(Stage::FORUMS.iter().map(|stage| Command::SetStageWindow {
+    let mut setup = vec![Command::Schedule(ScheduleCommand::CreateCycle(CreateCycle {
+        pemda: pemda.clone(),
         cycle_id: cycle,
-        stage: *stage,
-        window: open,
+        tahun_anggaran: 2030,
+    }))];
+    setup.extend(Stage::FORUMS.iter().map(|stage| {
+        Command::Schedule(ScheduleCommand::SetStageWindow { cycle_id: cycle, stage: *stage, window: open })
     }));
     let caps = ForwardCaps { rembuk_warga: Some(4), musrenbang_kelurahan: Some(3), musrenbang_kecamatan: None };
-    setup.push(Command::SetCycleSettings { cycle_id: cycle, caps, online_proposals: true });
-    setup.push(Command::CreateOpd { pemda: pemda.clone(), code: "1.03".into(), name: "PU".into() });
+    setup.push(Command::Schedule(ScheduleCommand::SetCycleSettings { cycle_id: cycle, caps, online_proposals: true }));
+    setup.push(Command::MasterData(MasterDataCommand::CreateOpd {
+        pemda: pemda.clone(),
+        code: "1.03".into(),
+        name: "PU".into(),
+    }));
     let item = KamusInput {
         code: "K".into(),
         name: "Jalan".into(),
@@ -211,9 +219,18 @@ async fn world() -> (store::testing::TestDatabase, World) {
         unit_price: domain::money::PRICE_MAX.to_string(),
         ..item.clone()
     };
-    setup.push(Command::UpsertKamus { pemda, tahun_anggaran: 2030, items: vec![item, dear], batch: false });
+    setup.push(Command::MasterData(MasterDataCommand::UpsertKamus {
+        pemda,
+        tahun_anggaran: 2030,
+        items: vec![item, dear],
+        batch: false,
+    }));
     // A pagu to start from, so that a kecamatan can close until a Ceiling step changes it.
-    setup.push(Command::SetCeiling { cycle_id: cycle, kecamatan: "12.71.01".into(), amount: "1.000.000.000".into() });
+    setup.push(Command::Schedule(ScheduleCommand::SetCeiling {
+        cycle_id: cycle,
+        kecamatan: "12.71.01".into(),
+        amount: "1.000.000.000".into(),
+    }));
     store.execute_batch(&admin, &setup, now).await.unwrap();
     let forums = vec![
         ForumKey { cycle_id: cycle, stage: Stage::RembukWarga, region: code(LINGKUNGAN[0]) },
@@ -258,7 +275,7 @@ impl World {
         Some(match step {
             Step::Submit { actor, lingkungan, kamus, volume } => (
                 self.actors[*actor].clone(),
-                Command::SubmitProposal(ProposalInput {
+                Command::Musrenbang(MusrenbangCommand::SubmitProposal(ProposalInput {
                     proposal_id: Uuid::now_v7(),
                     cycle_id: self.cycle,
                     stage: Stage::RembukWarga,
@@ -271,7 +288,7 @@ impl World {
                     latitude: String::new(),
                     longitude: String::new(),
                     track: "apbd".into(),
-                }),
+                })),
             ),
             Step::Decide { actor, proposal, stage, kind, volume, reason } => {
                 let stage = [Stage::MusrenbangKelurahan, Stage::MusrenbangKecamatan][*stage];
@@ -290,24 +307,42 @@ impl World {
                 };
                 (
                     self.actors[*actor].clone(),
-                    Command::DecideProposal { proposal_id: now_proposal(*proposal)?, stage, decision },
+                    Command::Musrenbang(MusrenbangCommand::DecideProposal {
+                        proposal_id: now_proposal(*proposal)?,
+                        stage,
+                        decision,
+                    }),
                 )
             }
             Step::Rank { actor, forum, shuffle } => {
                 let key = self.forums[*forum].clone();
                 let accepted = store_view.get(&key).cloned().unwrap_or_default();
-                (self.actors[*actor].clone(), Command::RankForum { forum: key, order: shuffled(accepted, *shuffle) })
+                (
+                    self.actors[*actor].clone(),
+                    Command::Musrenbang(MusrenbangCommand::RankForum {
+                        forum: key,
+                        order: shuffled(accepted, *shuffle),
+                    }),
+                )
             }
             Step::Minutes { actor, forum } => (
                 self.actors[*actor].clone(),
-                Command::RecordMeeting { forum: self.forums[*forum].clone(), meeting: meeting() },
+                Command::Musrenbang(MusrenbangCommand::RecordMeeting {
+                    forum: self.forums[*forum].clone(),
+                    meeting: meeting(),
+                }),
             ),
-            Step::Close { actor, forum } => {
-                (self.actors[*actor].clone(), Command::CloseForum { forum: self.forums[*forum].clone() })
-            }
+            Step::Close { actor, forum } => (
+                self.actors[*actor].clone(),
+                Command::Musrenbang(MusrenbangCommand::CloseForum { forum: self.forums[*forum].clone() }),
+            ),
             Step::Ceiling { amount } => (
                 self.admin.clone(),
-                Command::SetCeiling { cycle_id: self.cycle, kecamatan: "12.71.01".into(), amount: amount.clone() },
+                Command::Schedule(ScheduleCommand::SetCeiling {
+                    cycle_id: self.cycle,
+                    kecamatan: "12.71.01".into(),
+                    amount: amount.clone(),
+                }),
             ),
             Step::Chair { forum, seed } => {
                 let key = self.forums[*forum].clone();
@@ -328,14 +363,14 @@ impl World {
                 let costliest = facts.accepted().into_iter().max_by_key(|e| e.figures.cost).map(|e| e.proposal_id);
                 let command = if let Some(proposal_id) = costliest.filter(|_| deciding && over_ceiling) {
                     let decision = DecisionInput::Reject { reason: "Melebihi pagu kecamatan".into() };
-                    Command::DecideProposal { proposal_id, stage: key.stage, decision }
+                    Command::Musrenbang(MusrenbangCommand::DecideProposal { proposal_id, stage: key.stage, decision })
                 } else if let Some(entry) = changed.filter(|_| deciding && seed % 2 == 0) {
                     // The re-decision that once kept changed figures without their reason.
-                    Command::DecideProposal {
+                    Command::Musrenbang(MusrenbangCommand::DecideProposal {
                         proposal_id: entry.proposal_id,
                         stage: key.stage,
                         decision: DecisionInput::Accept,
-                    }
+                    })
                 } else if let Some(entry) = pending.filter(|_| deciding) {
                     let decision = match seed % 4 {
                         0 => DecisionInput::Reject { reason: "Belum prioritas".into() },
@@ -349,15 +384,22 @@ impl World {
                         },
                         _ => DecisionInput::Accept,
                     };
-                    Command::DecideProposal { proposal_id: entry.proposal_id, stage: key.stage, decision }
+                    Command::Musrenbang(MusrenbangCommand::DecideProposal {
+                        proposal_id: entry.proposal_id,
+                        stage: key.stage,
+                        decision,
+                    })
                 } else if !ranked {
-                    Command::RankForum { forum: key, order: facts.accepted().iter().map(|e| e.proposal_id).collect() }
+                    Command::Musrenbang(MusrenbangCommand::RankForum {
+                        forum: key,
+                        order: facts.accepted().iter().map(|e| e.proposal_id).collect(),
+                    })
                 } else if facts.meeting.is_none() {
-                    Command::RecordMeeting { forum: key, meeting: meeting() }
+                    Command::Musrenbang(MusrenbangCommand::RecordMeeting { forum: key, meeting: meeting() })
                 } else if below_open {
                     return None;
                 } else {
-                    Command::CloseForum { forum: key }
+                    Command::Musrenbang(MusrenbangCommand::CloseForum { forum: key })
                 };
                 (chair, command)
             }
@@ -367,7 +409,11 @@ impl World {
                 let window = if *end { past } else { self.open };
                 (
                     self.admin.clone(),
-                    Command::SetStageWindow { cycle_id: self.cycle, stage: Stage::FORUMS[*stage], window },
+                    Command::Schedule(ScheduleCommand::SetStageWindow {
+                        cycle_id: self.cycle,
+                        stage: Stage::FORUMS[*stage],
+                        window,
+                    }),
                 )
             }
         })
@@ -408,11 +454,11 @@ async fn run(steps: Vec<Step>, closes: Closes) -> Result<(), TestCaseError> {
         let facts: HashMap<ForumKey, ForumFacts> = closed.iter().map(|(k, (_, f))| (k.clone(), f.clone())).collect();
         let Some((actor, command)) = world.command(&step, &accepted, &facts) else { continue };
         let result = world.store.execute(&actor, &command, now).await;
-        if let (Ok(_), Command::SubmitProposal(input)) = (&result, &command) {
+        if let (Ok(_), Command::Musrenbang(MusrenbangCommand::SubmitProposal(input))) = (&result, &command) {
             world.proposals.push(input.proposal_id);
         }
         let after = records(&world).await;
-        if let (Ok(_), Command::SubmitProposal(input)) = (&result, &command) {
+        if let (Ok(_), Command::Musrenbang(MusrenbangCommand::SubmitProposal(input))) = (&result, &command) {
             let record = &after[&(input.proposal_id, Stage::RembukWarga)];
             prop_assert!((1..=domain::money::VOLUME_MAX).contains(&record.figures.volume));
             prop_assert!((0..=AMOUNT_MAX).contains(&record.figures.cost));
@@ -434,7 +480,7 @@ async fn run(steps: Vec<Step>, closes: Closes) -> Result<(), TestCaseError> {
             }
         }
         // What a closing forum let through fits its cap and ceiling.
-        if let (Ok(_), Command::CloseForum { forum }) = (&result, &command) {
+        if let (Ok(_), Command::Musrenbang(MusrenbangCommand::CloseForum { forum })) = (&result, &command) {
             *closes.lock().unwrap().entry(forum.stage).or_default() += 1;
             if std::env::var("PROPERTY_TRACE").is_ok() {
                 eprintln!("closed {:?} {}", forum.stage, forum.region);

@@ -1,7 +1,9 @@
 //! The store on a real database: SQLite by default, PostgreSQL when
 //! `RENCANA_TEST_DATABASE_URL` is set (`make test` runs both).
 
-use domain::command::{AddLingkungan, CreateUser, GrantInput};
+use domain::accounts::{CreateUser, GrantInput};
+use domain::regions::AddLingkungan;
+use domain::{AccountCommand, RegionCommand};
 use domain::{Actor, Command, DomainError, RegionCode, RegionLevel, Rule};
 use sea_orm::{ConnectionTrait, Database};
 use store::StoreError;
@@ -18,7 +20,11 @@ fn system() -> Actor {
 }
 
 fn lingkungan(kelurahan: &str, number: &str, name: &str) -> Command {
-    Command::AddLingkungan(AddLingkungan { kelurahan: kelurahan.into(), number: number.into(), name: name.into() })
+    Command::Regions(RegionCommand::AddLingkungan(AddLingkungan {
+        kelurahan: kelurahan.into(),
+        number: number.into(),
+        name: name.into(),
+    }))
 }
 
 #[tokio::test]
@@ -73,14 +79,14 @@ async fn lingkungan_and_users_are_journaled_and_refusals_write_nothing() {
 
     let user_id = Uuid::now_v7();
     let hash = store::passwords::hash("Kelurahan-Uji-2027").await.unwrap();
-    let create = Command::CreateUser(CreateUser {
+    let create = Command::Accounts(AccountCommand::CreateUser(CreateUser {
         pemda: code("12.71"),
         user_id,
         username: "op.uji".into(),
         name: "Operator Uji".into(),
         password_hash: hash,
         grants: vec![GrantInput { role: "operator_kelurahan".into(), scope: "12.71.01.1001".into() }],
-    });
+    }));
     db.store.execute(&system(), &create, now).await.unwrap();
     let (user, stored_hash) = db.store.credentials("op.uji").await.unwrap().unwrap();
     assert_eq!(user.id, user_id);
@@ -95,7 +101,10 @@ async fn lingkungan_and_users_are_journaled_and_refusals_write_nothing() {
     // Disabling ends every session of the user in the same transaction.
     let token = db.store.create_token(user_id, now, now + time::Duration::hours(1)).await.unwrap();
     assert!(db.store.token_session(&token).await.unwrap().is_some());
-    db.store.execute(&system(), &Command::SetUserDisabled { user_id, disabled: true }, now).await.unwrap();
+    db.store
+        .execute(&system(), &Command::Accounts(AccountCommand::SetUserDisabled { user_id, disabled: true }), now)
+        .await
+        .unwrap();
     assert!(db.store.token_session(&token).await.unwrap().is_none());
     assert!(db.store.user(user_id).await.unwrap().unwrap().disabled);
     assert!(db.store.verify_chain(&code("12.71")).await.unwrap().valid);

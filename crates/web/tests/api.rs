@@ -5,6 +5,7 @@ mod common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::TestApp;
+use domain::AccountCommand;
 use serde_json::json;
 
 #[tokio::test]
@@ -194,14 +195,14 @@ async fn lingkungan_are_added_by_bappeda_of_the_same_pemda_only() {
     let system = domain::Actor::System { label: "test".into() };
     t.db.store.add_official_pemda("33.74", &system, now).await.unwrap();
     let hash = store::passwords::hash("Semarang-Admin-2027").await.unwrap();
-    let create = domain::Command::CreateUser(domain::command::CreateUser {
+    let create = domain::Command::Accounts(AccountCommand::CreateUser(domain::accounts::CreateUser {
         pemda: domain::RegionCode::parse("33.74").unwrap(),
         user_id: uuid::Uuid::now_v7(),
         username: "bappeda.smg".into(),
         name: "Admin Semarang".into(),
         password_hash: hash,
-        grants: vec![domain::command::GrantInput { role: "bappeda_admin".into(), scope: String::new() }],
-    });
+        grants: vec![domain::accounts::GrantInput { role: "bappeda_admin".into(), scope: String::new() }],
+    }));
     t.db.store.execute(&system, &create, now).await.unwrap();
     let other = t.token_with("bappeda.smg", "Semarang-Admin-2027").await;
     let refused = t.json("POST", uri, Some(&other), &json!({"number": "79", "name": "Y"})).await;

@@ -5,6 +5,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::{TestApp, csrf_of};
+use domain::MusrenbangCommand;
 use domain::RegionCode;
 use domain::cycle::Stage;
 use uuid::Uuid;
@@ -164,7 +165,7 @@ async fn a_big_forum_is_paged_but_ranked_whole() {
     let cycle = open_cycle(&t).await;
     let commands: Vec<Command> = (1..=55)
         .map(|n| {
-            Command::SubmitProposal(ProposalInput {
+            Command::Musrenbang(MusrenbangCommand::SubmitProposal(ProposalInput {
                 proposal_id: Uuid::now_v7(),
                 cycle_id: cycle,
                 stage: Stage::RembukWarga,
@@ -177,7 +178,7 @@ async fn a_big_forum_is_paged_but_ranked_whole() {
                 latitude: String::new(),
                 longitude: String::new(),
                 track: "apbd".into(),
-            })
+            }))
         })
         .collect();
     let system = Actor::System { label: "test".into() };

@@ -6,6 +6,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::TestApp;
+use domain::ScheduleCommand;
 use domain::cycle::{ForwardCaps, Stage, Window};
 use domain::{Actor, Command};
 use serde_json::{Value, json};
@@ -85,7 +86,8 @@ async fn a_rembuk_warga_over_its_cap_forwards_its_top_ranked_and_records_the_res
     let t = TestApp::new().await;
     let cycle = open_cycle(&t).await;
     let caps = ForwardCaps { rembuk_warga: Some(3), ..ForwardCaps::default() };
-    system(&t, Command::SetCycleSettings { cycle_id: cycle, caps, online_proposals: true }).await;
+    system(&t, Command::Schedule(ScheduleCommand::SetCycleSettings { cycle_id: cycle, caps, online_proposals: true }))
+        .await;
     let ids = long_list(&t, cycle, &["Satu", "Dua", "Tiga", "Empat"]).await;
     let cookie = t.page_login("kepling.pasarbaru1").await;
     let page = t.page("GET", &format!("/forums/{cycle}/rembuk_warga/12.71.01.1001.001"), Some(&cookie), None).await;
@@ -111,7 +113,15 @@ async fn nothing_is_forwarded_into_a_forum_that_can_no_longer_decide() {
     // Bappeda ends the kelurahan's window while the rembuk warga is still open.
     let now = OffsetDateTime::now_utc();
     let ended = Window { opens: now - Duration::days(3), closes: now - Duration::hours(1) };
-    system(&t, Command::SetStageWindow { cycle_id: cycle, stage: Stage::MusrenbangKelurahan, window: ended }).await;
+    system(
+        &t,
+        Command::Schedule(ScheduleCommand::SetStageWindow {
+            cycle_id: cycle,
+            stage: Stage::MusrenbangKelurahan,
+            window: ended,
+        }),
+    )
+    .await;
     let kepling = t.token("kepling.pasarbaru1").await;
     let rembuk = format!("/api/v1/forums/{cycle}/rembuk_warga/12.71.01.1001.001");
     let refused = t.json("POST", &format!("{rembuk}/close"), Some(&kepling), &json!({})).await;

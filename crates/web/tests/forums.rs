@@ -5,6 +5,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::TestApp;
+use domain::ScheduleCommand;
 use domain::cycle::{Stage, Window};
 use domain::{Actor, Command};
 use serde_json::{Value, json};
@@ -102,8 +103,13 @@ async fn a_proposal_goes_from_rembuk_warga_to_kecamatan_through_the_api() {
     t.json("PUT", &format!("{kecamatan}/minutes"), Some(&camat), &minutes()).await;
     let admin = t.token("bappeda").await;
     let system = Actor::System { label: "test".into() };
-    let ceiling =
-        |amount: &str| Command::SetCeiling { cycle_id: cycle, kecamatan: "12.71.01".into(), amount: amount.into() };
+    let ceiling = |amount: &str| {
+        Command::Schedule(ScheduleCommand::SetCeiling {
+            cycle_id: cycle,
+            kecamatan: "12.71.01".into(),
+            amount: amount.into(),
+        })
+    };
     t.db.store.execute(&system, &ceiling("5.000.000"), OffsetDateTime::now_utc()).await.unwrap();
     let over = t.json("POST", &format!("{kecamatan}/close"), Some(&camat), &json!({})).await;
     assert_eq!(over.status, StatusCode::CONFLICT);
@@ -174,7 +180,15 @@ async fn refusals_name_the_stage_the_region_and_the_field() {
     let past = Window { opens: now - Duration::days(60), closes: now - Duration::days(30) };
     let system = Actor::System { label: "test".into() };
     t.db.store
-        .execute(&system, &Command::SetStageWindow { cycle_id: cycle, stage: Stage::RembukWarga, window: past }, now)
+        .execute(
+            &system,
+            &Command::Schedule(ScheduleCommand::SetStageWindow {
+                cycle_id: cycle,
+                stage: Stage::RembukWarga,
+                window: past,
+            }),
+            now,
+        )
         .await
         .unwrap();
     let closed = t.json("POST", "/api/v1/proposals", Some(&kepling), &proposal_body(cycle, "Telat", "1")).await;

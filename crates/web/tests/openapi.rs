@@ -150,7 +150,7 @@ async fn inputs_carry_the_rules_constraints() {
     let year = &schemas["NewCycle"]["properties"]["tahun_anggaran"];
     assert_eq!(
         (year["minimum"].clone(), year["maximum"].clone()),
-        (domain::musrenbang::YEARS.0.into(), domain::musrenbang::YEARS.1.into())
+        (domain::cycle::YEARS.0.into(), domain::cycle::YEARS.1.into())
     );
     let price = &schemas["KamusItemInput"]["properties"]["unit_price"]["oneOf"][0];
     assert_eq!(price["maximum"], domain::masterdata::PRICE_MAX);
@@ -162,7 +162,7 @@ async fn inputs_carry_the_rules_constraints() {
     assert_eq!(listed, roles);
     let kepala = kinds.iter().find(|k| k["properties"]["role"]["enum"][0] == "kepala_lingkungan").unwrap();
     assert_eq!(kepala["properties"]["scope"]["pattern"], proposal["lingkungan"]["pattern"]);
-    assert_eq!(schemas["NewUser"]["properties"]["username"]["maxLength"], domain::command::USERNAME_MAX);
+    assert_eq!(schemas["NewUser"]["properties"]["username"]["maxLength"], domain::accounts::USERNAME_MAX);
 }
 
 /// The refusals the document lists for an unreadable path or query, or a token the server does

@@ -1,6 +1,7 @@
 //! Planning cycles: their calendars (read by anyone), and for Bappeda admins creating a cycle,
 //! setting each stage's window, the cycle's settings and the ceilings per kecamatan.
 
+use domain::{ScheduleCommand, ScheduleEvent};
 use std::collections::BTreeMap;
 
 use axum::Json;
@@ -8,7 +9,7 @@ use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::cycle::{CycleFacts, ForwardCaps, Stage, Window};
-use domain::musrenbang::CreateCycle;
+use domain::schedule::CreateCycle;
 use domain::{Action, Command, Event, FieldError, RegionCode, RegionLevel, Resource, Rule};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -161,7 +162,11 @@ async fn create(ctx: ApiCtx, ApiJson(input): ApiJson<NewCycle>) -> AppResult<Res
     let pemda = ctx.require_user()?.pemda.clone();
     ctx.authorize(Action::ManageCycle, &Resource::pemda(pemda.clone())).await?;
     let cycle_id = Uuid::now_v7();
-    let command = Command::CreateCycle(CreateCycle { pemda, cycle_id, tahun_anggaran: input.tahun_anggaran });
+    let command = Command::Schedule(ScheduleCommand::CreateCycle(CreateCycle {
+        pemda,
+        cycle_id,
+        tahun_anggaran: input.tahun_anggaran,
+    }));
     ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
     Ok((StatusCode::CREATED, reread(&ctx, cycle_id).await?).into_response())
 }
@@ -210,7 +215,7 @@ async fn set_window(
         (Ok(opens), Ok(closes)) => Window { opens, closes },
         (opens, closes) => return Err(AppError::Invalid(opens.err().into_iter().chain(closes.err()).collect())),
     };
-    let command = Command::SetStageWindow { cycle_id: cycle.id, stage, window };
+    let command = Command::Schedule(ScheduleCommand::SetStageWindow { cycle_id: cycle.id, stage, window });
     ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
     reread(&ctx, cycle.id).await
 }
@@ -239,7 +244,11 @@ async fn set_settings(
         musrenbang_kelurahan: input.caps.musrenbang_kelurahan,
         musrenbang_kecamatan: input.caps.musrenbang_kecamatan,
     };
-    let command = Command::SetCycleSettings { cycle_id: cycle.id, caps, online_proposals: input.online_proposals };
+    let command = Command::Schedule(ScheduleCommand::SetCycleSettings {
+        cycle_id: cycle.id,
+        caps,
+        online_proposals: input.online_proposals,
+    });
     ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
     reread(&ctx, cycle.id).await
 }
@@ -305,11 +314,14 @@ async fn set_ceiling(
     ApiJson(input): ApiJson<CeilingInput>,
 ) -> AppResult<Json<CeilingJson>> {
     let cycle = managed_cycle(&ctx, &id).await?;
-    let command =
-        Command::SetCeiling { cycle_id: cycle.id, kecamatan: region_code, amount: amount_text(&input.amount) };
+    let command = Command::Schedule(ScheduleCommand::SetCeiling {
+        cycle_id: cycle.id,
+        kecamatan: region_code,
+        amount: amount_text(&input.amount),
+    });
     let events = ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
     match events.into_iter().next() {
-        Some(Event::CeilingSet { kecamatan, amount, .. }) => {
+        Some(Event::Schedule(ScheduleEvent::CeilingSet { kecamatan, amount, .. })) => {
             let name = ctx.state.store.region(&kecamatan).await?.map(|r| r.name).unwrap_or_default();
             Ok(Json(CeilingJson { kecamatan: kecamatan.to_string(), name, amount: Some(amount) }))
         }

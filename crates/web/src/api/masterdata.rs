@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::masterdata::{KamusInput, KamusItem};
 use domain::{Action, Command, Event, RegionCode, Resource, Rule};
+use domain::{MasterDataCommand, MasterDataEvent};
 use reports::kamus_csv;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -67,10 +68,10 @@ async fn opd_list(ctx: ApiCtx) -> AppResult<Json<Vec<OpdJson>>> {
     responses((status = 201, body = OpdJson)))]
 async fn opd_create(ctx: ApiCtx, ApiJson(input): ApiJson<OpdJson>) -> AppResult<Response> {
     let pemda = managed_pemda(&ctx).await?;
-    let command = Command::CreateOpd { pemda, code: input.code, name: input.name };
+    let command = Command::MasterData(MasterDataCommand::CreateOpd { pemda, code: input.code, name: input.name });
     let events = ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
     match events.into_iter().next() {
-        Some(Event::OpdCreated { code, name }) => {
+        Some(Event::MasterData(MasterDataEvent::OpdCreated { code, name })) => {
             Ok((StatusCode::CREATED, Json(OpdJson { code, name })).into_response())
         }
         _ => Err(AppError::broken("creating an OPD produced no event")),
@@ -215,10 +216,10 @@ async fn kamus_post(
     let asked = query.tahun.as_deref().map(parse_year).transpose()?;
     let tahun = tahun.or(asked).ok_or_else(|| AppError::invalid("tahun_anggaran", Rule::Required))?;
     let items = items.into_iter().map(KamusItemInput::into_input).collect();
-    let command = Command::UpsertKamus { pemda, tahun_anggaran: tahun, items, batch };
+    let command = Command::MasterData(MasterDataCommand::UpsertKamus { pemda, tahun_anggaran: tahun, items, batch });
     let events = ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
     match events.into_iter().next() {
-        Some(Event::KamusUpserted { tahun_anggaran, items }) => {
+        Some(Event::MasterData(MasterDataEvent::KamusUpserted { tahun_anggaran, items })) => {
             let body = KamusJson { tahun_anggaran, items: items.iter().map(KamusItemJson::from).collect() };
             Ok((StatusCode::CREATED, Json(body)).into_response())
         }
@@ -258,7 +259,8 @@ async fn kamus_import(ctx: ApiCtx, Query(query): Query<RequiredYear>, body: axum
     let tahun = parse_year(query.tahun.as_deref().unwrap_or(""))?;
     let items = kamus_csv::parse(&body).map_err(AppError::Invalid)?;
     let imported = items.len();
-    let command = Command::UpsertKamus { pemda, tahun_anggaran: tahun, items, batch: true };
+    let command =
+        Command::MasterData(MasterDataCommand::UpsertKamus { pemda, tahun_anggaran: tahun, items, batch: true });
     ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
     Ok((StatusCode::CREATED, Json(KamusImportResult { tahun_anggaran: tahun, imported })).into_response())
 }

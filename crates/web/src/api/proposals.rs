@@ -6,6 +6,7 @@ use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::Command;
+use domain::MusrenbangCommand;
 use domain::cycle::Stage;
 use domain::musrenbang::{MeetingInput, ProposalInput};
 use domain::planning::{RedFlag, StageRecord, format_volume};
@@ -212,7 +213,7 @@ async fn submit(ctx: ApiCtx, ApiJson(input): ApiJson<NewProposal>) -> AppResult<
     ctx.require_user()?;
     let stage = parse_stage(&input.stage)?;
     let proposal_id = Uuid::now_v7();
-    let command = Command::SubmitProposal(ProposalInput {
+    let command = Command::Musrenbang(MusrenbangCommand::SubmitProposal(ProposalInput {
         proposal_id,
         cycle_id: input.cycle_id,
         stage,
@@ -225,7 +226,7 @@ async fn submit(ctx: ApiCtx, ApiJson(input): ApiJson<NewProposal>) -> AppResult<
         latitude: input.latitude.map(|v| v.to_string()).unwrap_or_default(),
         longitude: input.longitude.map(|v| v.to_string()).unwrap_or_default(),
         track: input.track,
-    });
+    }));
     ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
     let detail = ctx.state.store.proposal(proposal_id).await?.ok_or(AppError::NotFound)?;
     Ok((StatusCode::CREATED, Json(proposal_json(&ctx.state, &detail).await?)).into_response())
@@ -384,7 +385,7 @@ async fn decide(
         input.opd_code,
         input.reason,
     )?;
-    let command = Command::DecideProposal { proposal_id, stage, decision };
+    let command = Command::Musrenbang(MusrenbangCommand::DecideProposal { proposal_id, stage, decision });
     ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
     let detail = ctx.state.store.proposal(proposal_id).await?.ok_or(AppError::NotFound)?;
     Ok(Json(proposal_json(&ctx.state, &detail).await?))
@@ -401,7 +402,14 @@ pub struct SupportCount {
 async fn support(ctx: ApiCtx, Path(IdPath { id }): Path<IdPath>) -> AppResult<Response> {
     ctx.require_user()?;
     let proposal_id = parse_id(&id)?;
-    ctx.state.store.execute(&ctx.actor(), &Command::SupportProposal { proposal_id }, OffsetDateTime::now_utc()).await?;
+    ctx.state
+        .store
+        .execute(
+            &ctx.actor(),
+            &Command::Musrenbang(MusrenbangCommand::SupportProposal { proposal_id }),
+            OffsetDateTime::now_utc(),
+        )
+        .await?;
     let detail = ctx.state.store.proposal(proposal_id).await?.ok_or(AppError::NotFound)?;
     Ok((StatusCode::CREATED, Json(SupportCount { supports: detail.summary.supports })).into_response())
 }
@@ -509,7 +517,11 @@ async fn rank(
     let forum = forum_key(&cycle, &stage, &region)?;
     ctx.state
         .store
-        .execute(&ctx.actor(), &Command::RankForum { forum, order: input.order }, OffsetDateTime::now_utc())
+        .execute(
+            &ctx.actor(),
+            &Command::Musrenbang(MusrenbangCommand::RankForum { forum, order: input.order }),
+            OffsetDateTime::now_utc(),
+        )
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -559,7 +571,11 @@ async fn minutes(
     };
     ctx.state
         .store
-        .execute(&ctx.actor(), &Command::RecordMeeting { forum, meeting }, OffsetDateTime::now_utc())
+        .execute(
+            &ctx.actor(),
+            &Command::Musrenbang(MusrenbangCommand::RecordMeeting { forum, meeting }),
+            OffsetDateTime::now_utc(),
+        )
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -575,7 +591,10 @@ async fn close(
 ) -> AppResult<StatusCode> {
     ctx.require_user()?;
     let forum = forum_key(&cycle, &stage, &region)?;
-    ctx.state.store.execute(&ctx.actor(), &Command::CloseForum { forum }, OffsetDateTime::now_utc()).await?;
+    ctx.state
+        .store
+        .execute(&ctx.actor(), &Command::Musrenbang(MusrenbangCommand::CloseForum { forum }), OffsetDateTime::now_utc())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -4,8 +4,9 @@ use axum::Json;
 use axum::extract::{Path, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use domain::command::AddLingkungan;
+use domain::regions::AddLingkungan;
 use domain::{Command, Event, Region, RegionCode};
+use domain::{RegionCommand, RegionEvent};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
@@ -110,11 +111,14 @@ async fn add_lingkungan(
 ) -> AppResult<Response> {
     ctx.require_user()?;
     let code = parse_code(&code)?;
-    let command =
-        Command::AddLingkungan(AddLingkungan { kelurahan: code.to_string(), number: input.number, name: input.name });
+    let command = Command::Regions(RegionCommand::AddLingkungan(AddLingkungan {
+        kelurahan: code.to_string(),
+        number: input.number,
+        name: input.name,
+    }));
     let events = ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
     match events.into_iter().next() {
-        Some(Event::LingkunganAdded { code, name }) => {
+        Some(Event::Regions(RegionEvent::LingkunganAdded { code, name })) => {
             let body = RegionJson { code: code.to_string(), name, level: "lingkungan" };
             Ok((StatusCode::CREATED, Json(body)).into_response())
         }
@@ -141,7 +145,10 @@ async fn import_lingkungan(
     let code = parse_code(&code)?;
     let rows = lingkungan_csv::parse(&body, Some(&code)).map_err(AppError::Invalid)?;
     let added = rows.len();
-    ctx.state.store.execute(&ctx.actor(), &Command::AddLingkunganBatch(rows), OffsetDateTime::now_utc()).await?;
+    ctx.state
+        .store
+        .execute(&ctx.actor(), &Command::Regions(RegionCommand::AddLingkunganBatch(rows)), OffsetDateTime::now_utc())
+        .await?;
     Ok((StatusCode::CREATED, Json(ImportResult { added })).into_response())
 }
 

@@ -8,13 +8,15 @@
 //! Patterns use `[0-9]` rather than `\d` (which matches other scripts' digits in some dialects)
 //! and `\uXXXX` escapes, which ECMA-262, Python and Rust regexes all read alike.
 
-use domain::command::{NAME_MAX, OPD_CODE_MAX, USERNAME_MAX, USERNAME_MIN};
+use domain::accounts::{USERNAME_MAX, USERNAME_MIN};
+use domain::command::{NAME_MAX, OPD_CODE_MAX};
 use domain::cycle::Stage as DomainStage;
+use domain::cycle::YEARS;
 use domain::masterdata::{
     Bidang as DomainBidang, CODE_MAX, FISIK_WORDS, KAMUS_NAME_MAX, NON_FISIK_WORDS, PRICE_MAX, UNIT_MAX,
 };
 use domain::money::{AMOUNT_MAX, VOLUME_MAX_UNITS};
-use domain::musrenbang::{ADDRESS_MAX, TEXT_MAX, TITLE_MAX, YEARS};
+use domain::musrenbang::{ADDRESS_MAX, TEXT_MAX, TITLE_MAX};
 use domain::password;
 use domain::planning::{LAT_RANGE, LON_RANGE, Origin as DomainOrigin, Status as DomainStatus, Track as DomainTrack};
 use domain::region::PART_WIDTHS;

@@ -4,7 +4,8 @@ use axum::Json;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use domain::command::{CreateUser, GrantInput};
+use domain::AccountCommand;
+use domain::accounts::{CreateUser, GrantInput};
 use domain::{Action, Command, Resource};
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -97,14 +98,14 @@ async fn create(ctx: ApiCtx, ApiJson(input): ApiJson<NewUser>) -> AppResult<Resp
     ctx.authorize(Action::ManageUsers, &Resource::pemda(me.pemda.clone())).await?;
     let password_hash = hash_new_password(&input.password, &input.username).await?;
     let user_id = Uuid::now_v7();
-    let command = Command::CreateUser(CreateUser {
+    let command = Command::Accounts(AccountCommand::CreateUser(CreateUser {
         pemda: me.pemda.clone(),
         user_id,
         username: input.username,
         name: input.name,
         password_hash,
         grants: input.grants.into_iter().map(GrantInput::from).collect(),
-    });
+    }));
     ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
     let user = ctx.state.store.user(user_id).await?.ok_or(AppError::NotFound)?;
     Ok((StatusCode::CREATED, Json(UserJson::from(&user))).into_response())
@@ -130,8 +131,10 @@ async fn set_grants(
     ApiJson(GrantList(grants)): ApiJson<GrantList>,
 ) -> AppResult<Json<UserJson>> {
     let user = visible_user(&ctx, &id, Action::ManageUsers).await?;
-    let command =
-        Command::SetUserGrants { user_id: user.id, grants: grants.into_iter().map(GrantInput::from).collect() };
+    let command = Command::Accounts(AccountCommand::SetUserGrants {
+        user_id: user.id,
+        grants: grants.into_iter().map(GrantInput::from).collect(),
+    });
     ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
     let user = ctx.state.store.user(user.id).await?.ok_or(AppError::NotFound)?;
     Ok(Json(UserJson::from(&user)))
@@ -139,7 +142,7 @@ async fn set_grants(
 
 async fn set_disabled(ctx: ApiCtx, id: String, disabled: bool) -> AppResult<Json<UserJson>> {
     let user = visible_user(&ctx, &id, Action::ManageUsers).await?;
-    let command = Command::SetUserDisabled { user_id: user.id, disabled };
+    let command = Command::Accounts(AccountCommand::SetUserDisabled { user_id: user.id, disabled });
     ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
     let user = ctx.state.store.user(user.id).await?.ok_or(AppError::NotFound)?;
     Ok(Json(UserJson::from(&user)))
@@ -176,7 +179,7 @@ async fn set_password(
 ) -> AppResult<StatusCode> {
     let user = visible_user(&ctx, &id, Action::ManageUsers).await?;
     let password_hash = hash_new_password(&input.password, &user.username).await?;
-    let command = Command::SetPassword { user_id: user.id, password_hash };
+    let command = Command::Accounts(AccountCommand::SetPassword { user_id: user.id, password_hash });
     ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

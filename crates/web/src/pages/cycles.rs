@@ -9,8 +9,9 @@ use axum::extract::{Form, Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use domain::ScheduleCommand;
 use domain::cycle::{CycleFacts, ForwardCaps, Stage, Window};
-use domain::musrenbang::CreateCycle;
+use domain::schedule::CreateCycle;
 use domain::{Action, Command, FieldError, RegionCode, RegionLevel, Resource, Rule};
 use serde::Deserialize;
 use time::macros::format_description;
@@ -158,7 +159,11 @@ async fn create(mut ctx: PageCtx, Form(form): Form<NewCycleForm>) -> AppResult<R
     let cycle_id = Uuid::now_v7();
     let result = match parse_year(&form.tahun_anggaran) {
         Ok(tahun_anggaran) => {
-            let command = Command::CreateCycle(CreateCycle { pemda: me.pemda.clone(), cycle_id, tahun_anggaran });
+            let command = Command::Schedule(ScheduleCommand::CreateCycle(CreateCycle {
+                pemda: me.pemda.clone(),
+                cycle_id,
+                tahun_anggaran,
+            }));
             ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await.map_err(AppError::from)
         }
         Err(error) => Err(error),
@@ -402,9 +407,11 @@ async fn set_window(
     let stage = Stage::parse(&stage).ok_or(AppError::NotFound)?;
     let cycle = find_cycle(&ctx, &id).await?;
     let command = match (parse_wib("opens", &form.opens), parse_wib("closes", &form.closes)) {
-        (Ok(opens), Ok(closes)) => {
-            Ok(Command::SetStageWindow { cycle_id: cycle.id, stage, window: Window { opens, closes } })
-        }
+        (Ok(opens), Ok(closes)) => Ok(Command::Schedule(ScheduleCommand::SetStageWindow {
+            cycle_id: cycle.id,
+            stage,
+            window: Window { opens, closes },
+        })),
         (opens, closes) => Err(AppError::Invalid(opens.err().into_iter().chain(closes.err()).collect())),
     };
     let done = ctx.tr.f("cycles.window_saved", &[("stage", ctx.tr.stage(stage))]);
@@ -458,7 +465,7 @@ async fn set_settings(ctx: PageCtx, Path(id): Path<String>, Form(form): Form<Set
     };
     let online_proposals = form.online_proposals.is_some();
     let command = if errors.is_empty() {
-        Ok(Command::SetCycleSettings { cycle_id: cycle.id, caps, online_proposals })
+        Ok(Command::Schedule(ScheduleCommand::SetCycleSettings { cycle_id: cycle.id, caps, online_proposals }))
     } else {
         Err(AppError::Invalid(errors))
     };
@@ -492,8 +499,11 @@ async fn set_ceiling(ctx: PageCtx, Path(id): Path<String>, Form(form): Form<Ceil
         Err(_) => kecamatan.clone(),
     };
     let done = ctx.tr.f("cycles.ceiling_saved", &[("kecamatan", &name)]);
-    let command =
-        Ok(Command::SetCeiling { cycle_id: cycle.id, kecamatan: kecamatan.clone(), amount: form.amount.clone() });
+    let command = Ok(Command::Schedule(ScheduleCommand::SetCeiling {
+        cycle_id: cycle.id,
+        kecamatan: kecamatan.clone(),
+        amount: form.amount.clone(),
+    }));
     save(ctx, cycle, command, done, Failed::Ceiling(kecamatan.clone()), |page| {
         if let Some(row) = page.ceilings.iter_mut().find(|row| row.code == kecamatan) {
             row.input = form.amount;

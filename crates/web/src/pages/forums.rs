@@ -1,6 +1,7 @@
 //! "Tugas saya" and the forum page: what waits for each operator, and where a forum decides,
 //! ranks, records its minutes and closes. Every action is a plain form (no JavaScript needed).
 
+use domain::{MusrenbangCommand, MusrenbangEvent};
 use std::collections::HashMap;
 
 use askama::Template;
@@ -441,7 +442,14 @@ async fn rank(
     }
     numbered.sort();
     let order = numbered.into_iter().map(|(_, _, id)| id).collect();
-    run(ctx, key.clone(), Command::RankForum { forum: key, order }, |tr, _| tr.t("forum.ranked").to_string(), 0).await
+    run(
+        ctx,
+        key.clone(),
+        Command::Musrenbang(MusrenbangCommand::RankForum { forum: key, order }),
+        |tr, _| tr.t("forum.ranked").to_string(),
+        0,
+    )
+    .await
 }
 
 /// "Nama, Peran" per line; a line without a comma is a name with no role given.
@@ -474,7 +482,7 @@ async fn minutes(
             .collect(),
     };
     let done = |tr: &Tr, _: &[Event]| tr.t("forum.minutes_saved").to_string();
-    run(ctx, key.clone(), Command::RecordMeeting { forum: key, meeting }, done, 0).await
+    run(ctx, key.clone(), Command::Musrenbang(MusrenbangCommand::RecordMeeting { forum: key, meeting }), done, 0).await
 }
 
 async fn close(
@@ -487,12 +495,12 @@ async fn close(
     // The count comes from what the close itself forwarded, not from a read made before it.
     let done = |tr: &Tr, events: &[Event]| {
         let forwarded = events.iter().find_map(|e| match e {
-            Event::ForumClosed { forwarded, .. } => Some(forwarded.len()),
+            Event::Musrenbang(MusrenbangEvent::ForumClosed { forwarded, .. }) => Some(forwarded.len()),
             _ => None,
         });
         tr.f("forum.closed_done", &[("count", &forwarded.unwrap_or(0).to_string())])
     };
-    run(ctx, key.clone(), Command::CloseForum { forum: key }, done, 0).await
+    run(ctx, key.clone(), Command::Musrenbang(MusrenbangCommand::CloseForum { forum: key }), done, 0).await
 }
 
 async fn decide(ctx: PageCtx, Path(id): Path<String>, Form(form): Form<Vec<(String, String)>>) -> AppResult<Response> {
@@ -515,5 +523,6 @@ async fn decide(ctx: PageCtx, Path(id): Path<String>, Form(form): Form<Vec<(Stri
     let title = detail.summary.title.clone();
     let done = move |tr: &Tr, _: &[Event]| tr.f("forum.decided", &[("title", &title)]);
     let page = first(&fields, "page").parse().unwrap_or(0);
-    run(ctx, key, Command::DecideProposal { proposal_id, stage, decision }, done, page).await
+    run(ctx, key, Command::Musrenbang(MusrenbangCommand::DecideProposal { proposal_id, stage, decision }), done, page)
+        .await
 }

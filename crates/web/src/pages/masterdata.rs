@@ -9,6 +9,7 @@ use axum::extract::{Form, Multipart, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use domain::MasterDataCommand;
 use domain::masterdata::{Bidang, KamusInput};
 use domain::{Action, Command, RegionCode, Resource, Rule};
 use reports::kamus_csv;
@@ -94,7 +95,8 @@ async fn opd_create(mut ctx: PageCtx, Form(form): Form<OpdForm>) -> AppResult<Re
     ctx.check_csrf(&form.csrf)?;
     let pemda = ctx.require_user()?.pemda.clone();
     ctx.authorize(Action::ManageMasterData, &Resource::pemda(pemda.clone())).await?;
-    let command = Command::CreateOpd { pemda, code: form.code.clone(), name: form.name.clone() };
+    let command =
+        Command::MasterData(MasterDataCommand::CreateOpd { pemda, code: form.code.clone(), name: form.name.clone() });
     match ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await {
         Ok(_) => {
             ctx.set_flash(ctx.tr.f("opd.created", &[("code", form.code.trim())])).await?;
@@ -300,7 +302,12 @@ async fn kamus_add(ctx: PageCtx, Form(form): Form<KamusForm>) -> AppResult<Respo
         bidang: form.bidang.clone(),
         fisik: form.fisik.clone(),
     };
-    let command = Command::UpsertKamus { pemda, tahun_anggaran: tahun, items: vec![input], batch: false };
+    let command = Command::MasterData(MasterDataCommand::UpsertKamus {
+        pemda,
+        tahun_anggaran: tahun,
+        items: vec![input],
+        batch: false,
+    });
     match ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await {
         Ok(_) => {
             let message = ctx.tr.f("kamus.saved", &[("code", form.code.trim()), ("tahun", tahun.to_string().as_str())]);
@@ -330,7 +337,12 @@ async fn kamus_upload(ctx: PageCtx, multipart: Multipart) -> AppResult<Response>
     let result = match rows {
         Ok(items) => {
             let count = items.len();
-            let command = Command::UpsertKamus { pemda, tahun_anggaran: tahun, items, batch: true };
+            let command = Command::MasterData(MasterDataCommand::UpsertKamus {
+                pemda,
+                tahun_anggaran: tahun,
+                items,
+                batch: true,
+            });
             ctx.state
                 .store
                 .execute(&ctx.actor(), &command, OffsetDateTime::now_utc())

@@ -12,6 +12,7 @@ use domain::cycle::Stage;
 use domain::musrenbang::{ProposalInput, stage_open};
 use domain::planning::{Status, Track, format_volume, forum_region_of};
 use domain::{Command, Role};
+use domain::{MusrenbangCommand, MusrenbangEvent};
 use serde::Deserialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -154,7 +155,7 @@ async fn submit(mut ctx: PageCtx, Form(form): Form<ProposalForm>) -> AppResult<R
     ctx.require_user()?;
     let key = forum_key(&form.cycle, &form.stage, &form.region)?;
     let proposal_id = Uuid::now_v7();
-    let command = Command::SubmitProposal(ProposalInput {
+    let command = Command::Musrenbang(MusrenbangCommand::SubmitProposal(ProposalInput {
         proposal_id,
         cycle_id: key.cycle_id,
         stage: key.stage,
@@ -167,7 +168,7 @@ async fn submit(mut ctx: PageCtx, Form(form): Form<ProposalForm>) -> AppResult<R
         latitude: form.latitude.clone(),
         longitude: form.longitude.clone(),
         track: form.track.clone(),
-    });
+    }));
     match ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await {
         Ok(_) => {
             ctx.set_flash(ctx.tr.f("proposal.submitted", &[("title", form.title.trim())])).await?;
@@ -212,7 +213,7 @@ struct TimelineEntry {
 /// in their kind.
 fn timeline_detail(tr: &crate::i18n::Tr, payload: &str) -> String {
     match serde_json::from_str::<domain::Event>(payload) {
-        Ok(domain::Event::ProposalDecided { record, .. }) => {
+        Ok(domain::Event::Musrenbang(MusrenbangEvent::ProposalDecided { record, .. })) => {
             let mut text = format!(
                 "{}: {} — {} {}, {}",
                 tr.stage(record.stage),
@@ -390,7 +391,14 @@ async fn support(ctx: PageCtx, Path(id): Path<String>, Form(form): Form<CsrfForm
     ctx.check_csrf(&form.csrf)?;
     ctx.require_user()?;
     let proposal_id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
-    ctx.state.store.execute(&ctx.actor(), &Command::SupportProposal { proposal_id }, OffsetDateTime::now_utc()).await?;
+    ctx.state
+        .store
+        .execute(
+            &ctx.actor(),
+            &Command::Musrenbang(MusrenbangCommand::SupportProposal { proposal_id }),
+            OffsetDateTime::now_utc(),
+        )
+        .await?;
     ctx.set_flash(ctx.tr.t("proposal.supported").to_string()).await?;
     Ok(Redirect::to(&format!("/proposals/{proposal_id}")).into_response())
 }

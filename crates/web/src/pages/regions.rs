@@ -7,8 +7,9 @@ use axum::extract::{Form, Multipart, Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use domain::command::AddLingkungan;
+use domain::regions::AddLingkungan;
 use domain::{Action, Command, Region, RegionCode, Resource};
+use domain::{RegionCommand, RegionEvent};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
@@ -124,15 +125,15 @@ async fn add(mut ctx: PageCtx, Path(code): Path<String>, Form(form): Form<AddFor
     ctx.check_csrf(&form.csrf)?;
     let code = path_code(&code)?;
     ctx.require_user()?;
-    let command = Command::AddLingkungan(AddLingkungan {
+    let command = Command::Regions(RegionCommand::AddLingkungan(AddLingkungan {
         kelurahan: code.to_string(),
         number: form.number.clone(),
         name: form.name.clone(),
-    });
+    }));
     match ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await {
         Ok(events) => {
             let added = match events.first() {
-                Some(domain::Event::LingkunganAdded { code, .. }) => code.to_string(),
+                Some(domain::Event::Regions(RegionEvent::LingkunganAdded { code, .. })) => code.to_string(),
                 _ => String::new(),
             };
             ctx.set_flash(ctx.tr.f("region.added", &[("code", &added)])).await?;
@@ -171,7 +172,11 @@ async fn upload(mut ctx: PageCtx, Path(code): Path<String>, multipart: Multipart
                 let count = rows.len();
                 ctx.state
                     .store
-                    .execute(&ctx.actor(), &Command::AddLingkunganBatch(rows), OffsetDateTime::now_utc())
+                    .execute(
+                        &ctx.actor(),
+                        &Command::Regions(RegionCommand::AddLingkunganBatch(rows)),
+                        OffsetDateTime::now_utc(),
+                    )
                     .await
                     .map(|_| count)
                     .map_err(AppError::from)

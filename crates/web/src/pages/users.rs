@@ -7,7 +7,8 @@ use axum::extract::{Form, Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use domain::command::{CreateUser, GrantInput};
+use domain::AccountCommand;
+use domain::accounts::{CreateUser, GrantInput};
 use domain::{Action, Command, Grant, Resource, Role, Scope};
 use serde::Deserialize;
 use store::UserRecord;
@@ -125,14 +126,14 @@ async fn create(ctx: PageCtx, Form(form): Form<UserForm>) -> AppResult<Response>
     ctx.authorize(Action::ManageUsers, &Resource::pemda(me.pemda.clone())).await?;
     let result = async {
         let password_hash = hash_new_password(&form.password, &form.username).await?;
-        let command = Command::CreateUser(CreateUser {
+        let command = Command::Accounts(AccountCommand::CreateUser(CreateUser {
             pemda: me.pemda.clone(),
             user_id: Uuid::now_v7(),
             username: form.username.clone(),
             name: form.name.clone(),
             password_hash,
             grants: vec![GrantInput { role: form.role.clone(), scope: form.scope.clone() }],
-        });
+        }));
         Ok::<_, AppError>(ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?)
     }
     .await;
@@ -212,7 +213,7 @@ async fn add_grant(ctx: PageCtx, Path(id): Path<String>, Form(form): Form<UserFo
     ctx.check_csrf(&form.csrf)?;
     let user = visible_user(&ctx, &id, Action::ManageUsers).await?;
     let grant = GrantInput { role: form.role.clone(), scope: form.scope.clone() };
-    let command = Command::AddUserGrant { user_id: user.id, grant };
+    let command = Command::Accounts(AccountCommand::AddUserGrant { user_id: user.id, grant });
     save_grants(ctx, user, command, form).await
 }
 
@@ -230,7 +231,8 @@ struct RemoveForm {
 async fn remove_grant(ctx: PageCtx, Path(id): Path<String>, Form(form): Form<RemoveForm>) -> AppResult<Response> {
     ctx.check_csrf(&form.csrf)?;
     let user = visible_user(&ctx, &id, Action::ManageUsers).await?;
-    let command = Command::RemoveUserGrant { user_id: user.id, role: form.role, scope: form.scope };
+    let command =
+        Command::Accounts(AccountCommand::RemoveUserGrant { user_id: user.id, role: form.role, scope: form.scope });
     save_grants(ctx, user, command, UserForm::default()).await
 }
 
@@ -253,7 +255,7 @@ async fn reset_password(
     let user = visible_user(&ctx, &id, Action::ManageUsers).await?;
     let result = async {
         let password_hash = hash_new_password(&form.password, &user.username).await?;
-        let command = Command::SetPassword { user_id: user.id, password_hash };
+        let command = Command::Accounts(AccountCommand::SetPassword { user_id: user.id, password_hash });
         Ok::<_, AppError>(ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?)
     }
     .await;
@@ -279,7 +281,7 @@ struct CsrfForm {
 async fn set_disabled(ctx: PageCtx, id: String, form: CsrfForm, disabled: bool) -> AppResult<Response> {
     ctx.check_csrf(&form.csrf)?;
     let user = visible_user(&ctx, &id, Action::ManageUsers).await?;
-    let command = Command::SetUserDisabled { user_id: user.id, disabled };
+    let command = Command::Accounts(AccountCommand::SetUserDisabled { user_id: user.id, disabled });
     ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
     let key = if disabled { "users.disabled_done" } else { "users.enabled_done" };
     ctx.set_flash(ctx.tr.f(key, &[("username", &user.username)])).await?;

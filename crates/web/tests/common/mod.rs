@@ -7,6 +7,7 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, Response, StatusCode, header};
+use domain::{MasterDataCommand, ScheduleCommand};
 use http_body_util::BodyExt;
 use serde_json::Value;
 use store::testing::{TestDatabase, database};
@@ -157,19 +158,31 @@ pub fn csrf_of(html: &str) -> String {
 pub async fn open_cycle(t: &TestApp, year: i32, online: bool, opd: &str, kamus: &str, unit_price: &str) -> uuid::Uuid {
     use domain::cycle::{ForwardCaps, Stage, Window};
     use domain::masterdata::KamusInput;
-    use domain::musrenbang::CreateCycle;
+    use domain::schedule::CreateCycle;
     use domain::{Actor, Command, RegionCode};
     let system = Actor::System { label: "test".into() };
     let now = OffsetDateTime::now_utc();
     let pemda = RegionCode::parse("12.71").unwrap();
     let cycle_id = uuid::Uuid::now_v7();
     let open = Window { opens: now - time::Duration::days(1), closes: now + time::Duration::days(30) };
-    let mut commands = vec![Command::CreateCycle(CreateCycle { pemda: pemda.clone(), cycle_id, tahun_anggaran: year })];
+    let mut commands = vec![Command::Schedule(ScheduleCommand::CreateCycle(CreateCycle {
+        pemda: pemda.clone(),
+        cycle_id,
+        tahun_anggaran: year,
+    }))];
     for stage in Stage::FORUMS {
-        commands.push(Command::SetStageWindow { cycle_id, stage, window: open });
+        commands.push(Command::Schedule(ScheduleCommand::SetStageWindow { cycle_id, stage, window: open }));
     }
-    commands.push(Command::SetCycleSettings { cycle_id, caps: ForwardCaps::default(), online_proposals: online });
-    commands.push(Command::CreateOpd { pemda: pemda.clone(), code: opd.into(), name: format!("Dinas Uji {opd}") });
+    commands.push(Command::Schedule(ScheduleCommand::SetCycleSettings {
+        cycle_id,
+        caps: ForwardCaps::default(),
+        online_proposals: online,
+    }));
+    commands.push(Command::MasterData(MasterDataCommand::CreateOpd {
+        pemda: pemda.clone(),
+        code: opd.into(),
+        name: format!("Dinas Uji {opd}"),
+    }));
     let item = KamusInput {
         code: kamus.into(),
         name: format!("Pekerjaan uji {kamus}"),
@@ -179,7 +192,12 @@ pub async fn open_cycle(t: &TestApp, year: i32, online: bool, opd: &str, kamus: 
         bidang: "infrastruktur_kewilayahan".into(),
         fisik: "ya".into(),
     };
-    commands.push(Command::UpsertKamus { pemda, tahun_anggaran: year, items: vec![item], batch: false });
+    commands.push(Command::MasterData(MasterDataCommand::UpsertKamus {
+        pemda,
+        tahun_anggaran: year,
+        items: vec![item],
+        batch: false,
+    }));
     t.db.store.execute_batch(&system, &commands, now).await.unwrap();
     cycle_id
 }

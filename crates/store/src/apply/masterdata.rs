@@ -1,0 +1,51 @@
+//! Applying the masterdata part's events (OPD and kamus) to the current-state tables.
+
+use domain::{MasterDataEvent, RegionCode};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+
+use crate::Result;
+use crate::entity::{kamus_item, opd};
+
+/// Writes one masterdata event; reads nothing to learn what to write.
+pub(crate) async fn apply(txn: &DatabaseTransaction, pemda: &RegionCode, event: &MasterDataEvent) -> Result<()> {
+    match event {
+        MasterDataEvent::OpdCreated { code, name } => {
+            opd::Entity::insert(opd::ActiveModel {
+                pemda_code: Set(pemda.to_string()),
+                code: Set(code.clone()),
+                name: Set(name.clone()),
+            })
+            .exec(txn)
+            .await?;
+        }
+        MasterDataEvent::KamusUpserted { tahun_anggaran, items } => {
+            let codes: Vec<String> = items.iter().map(|i| i.code.clone()).collect();
+            for chunk in codes.chunks(500) {
+                kamus_item::Entity::delete_many()
+                    .filter(kamus_item::Column::PemdaCode.eq(pemda.to_string()))
+                    .filter(kamus_item::Column::TahunAnggaran.eq(*tahun_anggaran))
+                    .filter(kamus_item::Column::Code.is_in(chunk.to_vec()))
+                    .exec(txn)
+                    .await?;
+            }
+            let rows: Vec<kamus_item::ActiveModel> = items
+                .iter()
+                .map(|item| kamus_item::ActiveModel {
+                    pemda_code: Set(pemda.to_string()),
+                    tahun_anggaran: Set(*tahun_anggaran),
+                    code: Set(item.code.clone()),
+                    name: Set(item.name.clone()),
+                    unit: Set(item.unit.clone()),
+                    unit_price: Set(item.unit_price),
+                    opd_code: Set(item.opd_code.clone()),
+                    bidang: Set(item.bidang.as_str().to_string()),
+                    fisik: Set(item.fisik),
+                })
+                .collect();
+            for chunk in rows.chunks(300) {
+                kamus_item::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,269 @@
+//! Applying the musrenbang part's events (proposals, stage records, forums, supports, photos) to the current-state tables.
+
+use domain::cycle::Stage;
+use domain::planning::{ForumKey, StageRecord, Status, forum_region_of, street_key};
+use domain::{MusrenbangEvent, RegionCode};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::entity::{forum, photo, proposal, proposal_stage, support};
+use crate::{Result, StoreError};
+
+/// Writes one musrenbang event; reads nothing to learn what to write.
+pub(crate) async fn apply(
+    txn: &DatabaseTransaction,
+    pemda: &RegionCode,
+    event: &MusrenbangEvent,
+    actor: &domain::Actor,
+    now: OffsetDateTime,
+) -> Result<()> {
+    match event {
+        MusrenbangEvent::ProposalSubmitted {
+            proposal_id,
+            cycle_id,
+            origin,
+            title,
+            problem,
+            bidang,
+            fisik,
+            track,
+            stage,
+            status,
+            figures,
+        } => {
+            let lingkungan = &figures.location.lingkungan;
+            let ancestor = |stage: Stage| forum_region_of(lingkungan, stage).map(|c| c.to_string()).unwrap_or_default();
+            proposal::Entity::insert(proposal::ActiveModel {
+                id: Set(*proposal_id),
+                cycle_id: Set(*cycle_id),
+                pemda_code: Set(pemda.to_string()),
+                origin: Set(origin.as_str().to_string()),
+                title: Set(title.clone()),
+                problem: Set(problem.clone()),
+                bidang: Set(bidang.as_str().to_string()),
+                fisik: Set(*fisik),
+                track: Set(track.as_str().to_string()),
+                proposer: Set(actor.journal_name()),
+                created_at: Set(now),
+                lingkungan_code: Set(lingkungan.to_string()),
+                kelurahan_code: Set(ancestor(Stage::MusrenbangKelurahan)),
+                kecamatan_code: Set(ancestor(Stage::MusrenbangKecamatan)),
+                current_stage: Set(stage.as_str().to_string()),
+                current_status: Set(status.as_str().to_string()),
+                kamus_code: Set(figures.kamus_code.clone()),
+                opd_code: Set(figures.opd_code.clone()),
+                cost: Set(figures.cost),
+                support_count: Set(0),
+                street_key: Set(street_key(&figures.location.address)),
+                lat_e6: Set(figures.location.point.map(|p| p.lat_e6)),
+                lon_e6: Set(figures.location.point.map(|p| p.lon_e6)),
+            })
+            .exec(txn)
+            .await?;
+            let record = StageRecord {
+                stage: *stage,
+                status: *status,
+                rank: None,
+                figures: figures.clone(),
+                reason: None,
+                decided_by: None,
+                decided_at: None,
+            };
+            proposal_stage::Entity::insert(stage_row(*proposal_id, *cycle_id, &record)).exec(txn).await?;
+        }
+        MusrenbangEvent::ProposalDecided { proposal_id, record } => {
+            // Every column of the record but its cycle, which a decision never changes.
+            let mut row = stage_row(*proposal_id, Uuid::nil(), record);
+            row.cycle_id = NotSet;
+            let updated = proposal_stage::Entity::update_many()
+                .set(row)
+                .filter(proposal_stage::Column::ProposalId.eq(*proposal_id))
+                .filter(proposal_stage::Column::Stage.eq(record.stage.as_str()))
+                .exec(txn)
+                .await?;
+            if updated.rows_affected != 1 {
+                return Err(StoreError::Corrupt(format!("no {} record of {proposal_id}", record.stage.as_str())));
+            }
+            set_current(txn, *proposal_id, record).await?;
+        }
+        MusrenbangEvent::ForumRanked { forum: key, order } => {
+            proposal_stage::Entity::update_many()
+                .col_expr(proposal_stage::Column::Rank, Option::<i32>::None.into())
+                .filter(proposal_stage::Column::CycleId.eq(key.cycle_id))
+                .filter(proposal_stage::Column::Stage.eq(key.stage.as_str()))
+                .filter(proposal_stage::Column::ForumRegion.eq(key.region.to_string()))
+                .exec(txn)
+                .await?;
+            for (position, id) in order.iter().enumerate() {
+                proposal_stage::Entity::update_many()
+                    .col_expr(proposal_stage::Column::Rank, i32::try_from(position + 1).ok().into())
+                    .filter(proposal_stage::Column::ProposalId.eq(*id))
+                    .filter(proposal_stage::Column::Stage.eq(key.stage.as_str()))
+                    .exec(txn)
+                    .await?;
+            }
+        }
+        MusrenbangEvent::MeetingRecorded { forum: key, meeting } => {
+            let meeting = serde_json::to_string(meeting).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            upsert_forum(txn, key, Some(meeting), None).await?;
+        }
+        MusrenbangEvent::ForumClosed { forum: key, not_forwarded, .. } => {
+            upsert_forum(txn, key, None, Some(true)).await?;
+            for chunk in not_forwarded.chunks(500) {
+                proposal_stage::Entity::update_many()
+                    .col_expr(proposal_stage::Column::Status, Status::NotForwarded.as_str().into())
+                    .filter(proposal_stage::Column::ProposalId.is_in(chunk.to_vec()))
+                    .filter(proposal_stage::Column::Stage.eq(key.stage.as_str()))
+                    .exec(txn)
+                    .await?;
+                proposal::Entity::update_many()
+                    .col_expr(proposal::Column::CurrentStatus, Status::NotForwarded.as_str().into())
+                    .filter(proposal::Column::Id.is_in(chunk.to_vec()))
+                    .filter(proposal::Column::CurrentStage.eq(key.stage.as_str()))
+                    .exec(txn)
+                    .await?;
+            }
+        }
+        MusrenbangEvent::ProposalsForwarded { to, proposals, cycle_id, figures, .. } => {
+            if proposals.len() != figures.len() {
+                return Err(StoreError::Corrupt(format!(
+                    "{} forwarded with {} figures",
+                    proposals.len(),
+                    figures.len()
+                )));
+            }
+            let mut next_rows = Vec::with_capacity(proposals.len());
+            for (proposal_id, figures) in proposals.iter().zip(figures) {
+                let record = StageRecord {
+                    stage: *to,
+                    status: Status::Pending,
+                    rank: None,
+                    figures: figures.clone(),
+                    reason: None,
+                    decided_by: None,
+                    decided_at: None,
+                };
+                set_current(txn, *proposal_id, &record).await?;
+                next_rows.push(stage_row(*proposal_id, *cycle_id, &record));
+            }
+            for chunk in next_rows.chunks(500) {
+                proposal_stage::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
+            }
+        }
+        MusrenbangEvent::PhotoAttached { proposal_id, photo: attached } => {
+            photo::Entity::insert(photo::ActiveModel {
+                id: Set(attached.id),
+                proposal_id: Set(*proposal_id),
+                sha256: Set(attached.sha256.clone()),
+                content_type: Set(attached.content_type.clone()),
+                size: Set(i64::try_from(attached.size).unwrap_or(i64::MAX)),
+                created_at: Set(now),
+            })
+            .exec(txn)
+            .await?;
+        }
+        MusrenbangEvent::ProposalSupported { proposal_id, user_id } => {
+            support::Entity::insert(support::ActiveModel { proposal_id: Set(*proposal_id), user_id: Set(*user_id) })
+                .exec(txn)
+                .await?;
+            proposal::Entity::update_many()
+                .col_expr(proposal::Column::SupportCount, Expr::col(proposal::Column::SupportCount).add(Expr::val(1)))
+                .filter(proposal::Column::Id.eq(*proposal_id))
+                .exec(txn)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The forum a stage's record belongs to: the region at the stage's level, or for the OPD stage
+/// the OPD.
+fn forum_of(record: &StageRecord) -> String {
+    match forum_region_of(&record.figures.location.lingkungan, record.stage) {
+        Some(region) => region.to_string(),
+        None => record.figures.opd_code.clone(),
+    }
+}
+
+fn stage_row(proposal_id: Uuid, cycle_id: Uuid, record: &StageRecord) -> proposal_stage::ActiveModel {
+    let figures = &record.figures;
+    proposal_stage::ActiveModel {
+        proposal_id: Set(proposal_id),
+        stage: Set(record.stage.as_str().to_string()),
+        cycle_id: Set(cycle_id),
+        forum_region: Set(forum_of(record)),
+        status: Set(record.status.as_str().to_string()),
+        rank: Set(record.rank.and_then(|r| i32::try_from(r).ok())),
+        kamus_code: Set(figures.kamus_code.clone()),
+        unit: Set(figures.unit.clone()),
+        unit_price: Set(figures.unit_price),
+        volume: Set(figures.volume),
+        cost: Set(figures.cost),
+        opd_code: Set(figures.opd_code.clone()),
+        lingkungan_code: Set(figures.location.lingkungan.to_string()),
+        address: Set(figures.location.address.clone()),
+        lat_e6: Set(figures.location.point.map(|p| p.lat_e6)),
+        lon_e6: Set(figures.location.point.map(|p| p.lon_e6)),
+        reason: Set(record.reason.clone()),
+        decided_by: Set(record.decided_by.clone()),
+        decided_at: Set(record.decided_at.clone()),
+    }
+}
+
+/// The proposal's row shows where it stands now: the latest stage it reached and its figures
+/// there, with where they are (lists filter by it, the duplicate check searches by it).
+async fn set_current(txn: &DatabaseTransaction, proposal_id: Uuid, record: &StageRecord) -> Result<()> {
+    let figures = &record.figures;
+    let lingkungan = &figures.location.lingkungan;
+    let ancestor = |stage: Stage| forum_region_of(lingkungan, stage).map(|c| c.to_string()).unwrap_or_default();
+    proposal::Entity::update_many()
+        .col_expr(proposal::Column::CurrentStage, record.stage.as_str().into())
+        .col_expr(proposal::Column::CurrentStatus, record.status.as_str().into())
+        .col_expr(proposal::Column::KamusCode, figures.kamus_code.clone().into())
+        .col_expr(proposal::Column::OpdCode, figures.opd_code.clone().into())
+        .col_expr(proposal::Column::Cost, figures.cost.into())
+        .col_expr(proposal::Column::LingkunganCode, lingkungan.to_string().into())
+        .col_expr(proposal::Column::KelurahanCode, ancestor(Stage::MusrenbangKelurahan).into())
+        .col_expr(proposal::Column::KecamatanCode, ancestor(Stage::MusrenbangKecamatan).into())
+        .col_expr(proposal::Column::StreetKey, street_key(&figures.location.address).into())
+        .col_expr(proposal::Column::LatE6, figures.location.point.map(|p| p.lat_e6).into())
+        .col_expr(proposal::Column::LonE6, figures.location.point.map(|p| p.lon_e6).into())
+        .filter(proposal::Column::Id.eq(proposal_id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Writes a forum's minutes or its closing, creating its row the first time: one statement that
+/// updates only the column the event is about.
+async fn upsert_forum(
+    txn: &DatabaseTransaction,
+    key: &ForumKey,
+    meeting: Option<String>,
+    closed: Option<bool>,
+) -> Result<()> {
+    let mut on_conflict =
+        OnConflict::columns([forum::Column::CycleId, forum::Column::Stage, forum::Column::RegionCode]);
+    if meeting.is_some() {
+        on_conflict.update_column(forum::Column::Meeting);
+    }
+    if closed.is_some() {
+        on_conflict.update_column(forum::Column::Closed);
+    }
+    forum::Entity::insert(forum::ActiveModel {
+        cycle_id: Set(key.cycle_id),
+        stage: Set(key.stage.as_str().to_string()),
+        region_code: Set(key.region.to_string()),
+        closed: Set(closed.unwrap_or(false)),
+        meeting: Set(meeting),
+    })
+    .on_conflict(on_conflict)
+    .exec(txn)
+    .await?;
+    Ok(())
+}
