@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::access::{Action, Actor, Grant, Resource, Role, Scope, ScopeKind, authorize};
-use crate::command::{Facts, NAME_MAX, Needs, OPD_CODE_MAX};
 use crate::error::{DomainError, Entity, Errors, Rule, check_text};
+use crate::facts::{Facts, NAME_MAX, Needs, OPD_CODE_MAX, UserFacts};
 use crate::region::RegionCode;
 
 /// The commands of this part.
@@ -154,16 +154,6 @@ pub struct CreateUser {
     pub name: String,
     pub password_hash: String,
     pub grants: Vec<GrantInput>,
-}
-
-/// A user as the rules need to see them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UserFacts {
-    pub id: Uuid,
-    pub pemda: RegionCode,
-    pub username: String,
-    pub disabled: bool,
-    pub grants: Vec<Grant>,
 }
 
 /// The regions grant scopes name.

@@ -173,7 +173,8 @@ mod tests {
     #[test]
     fn pokir_must_close_before_the_musrenbang_rkpd_opens() {
         use crate::access::Actor;
-        use crate::command::{Command, Facts, decide};
+        use crate::command::{Command, decide};
+        use crate::facts::Facts;
         use crate::region::RegionCode;
         let day = |d: u8| time::Date::from_calendar_date(2027, time::Month::March, d).unwrap().midnight().assume_utc();
         let id = Uuid::from_u128(1);

@@ -145,7 +145,7 @@ pub enum DomainError {
     #[error("the forum is closed")]
     ForumClosed,
     #[error("the forum cannot close: {0:?}")]
-    CannotClose(crate::musrenbang::CloseProblem),
+    CannotClose(CloseProblem),
 }
 
 impl DomainError {
@@ -211,6 +211,33 @@ pub fn is_visible(c: char) -> bool {
             | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}'
     );
     !c.is_whitespace() && !c.is_control() && !blank
+}
+
+/// Why a forum cannot close yet; the page and the API show the numbers.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum CloseProblem {
+    Undecided {
+        count: usize,
+    },
+    Unranked,
+    OverCap {
+        accepted: usize,
+        cap: u32,
+    },
+    OverCeiling {
+        total: i64,
+        ceiling: i64,
+    },
+    NoCeiling,
+    NoMinutes,
+    Empty,
+    /// The accepted costs add up past what any sum of valid costs can reach.
+    TotalTooLarge,
+    /// The forum above (at `stage`) has closed, or its stage's window is over.
+    UpperClosed {
+        stage: crate::cycle::Stage,
+    },
 }
 
 #[cfg(test)]

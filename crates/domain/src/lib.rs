@@ -7,7 +7,9 @@ pub mod command;
 pub mod cycle;
 pub mod error;
 pub mod event;
+pub mod facts;
 pub mod journal;
+pub mod kamus;
 pub mod masterdata;
 pub mod money;
 pub mod musrenbang;
@@ -19,9 +21,10 @@ pub mod schedule;
 
 pub use access::{Action, Actor, Grant, Resource, Role, Scope, UserActor, authorize};
 pub use accounts::{AccountCommand, AccountEvent};
-pub use command::{Command, Facts, decide};
+pub use command::{Command, decide};
 pub use error::{DomainError, Entity, FieldError, Rule};
 pub use event::Event;
+pub use facts::Facts;
 pub use journal::journal_time;
 pub use masterdata::{MasterDataCommand, MasterDataEvent};
 pub use musrenbang::{MusrenbangCommand, MusrenbangEvent};
@@ -51,7 +54,7 @@ mod every_variant_listed {
     }
 
     use crate::cycle::Stage;
-    use crate::masterdata::Bidang;
+    use crate::kamus::Bidang;
     use crate::planning::{Origin, Status, Track};
     use crate::{Action, Role};
 

@@ -7,10 +7,10 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::access::{Action, Actor, Resource, authorize};
-use crate::command::{Facts, ForumNeed, NAME_MAX, Needs};
 use crate::cycle::{CycleFacts, Stage};
-use crate::error::{DomainError, Entity, Errors, Rule, check_text};
-use crate::masterdata::{Bidang, code_to_look_up};
+use crate::error::{CloseProblem, DomainError, Entity, Errors, Rule, check_text};
+use crate::facts::{Facts, ForumNeed, NAME_MAX, Needs};
+use crate::kamus::{Bidang, code_to_look_up};
 use crate::money::{AMOUNT_MAX, MoneyError, check_volume, cost_of};
 use crate::planning::{
     Attendee, Figures, ForumKey, Location, Meeting, Origin, Point, StageRecord, Status, Track, forum_region_of,
@@ -95,14 +95,6 @@ pub fn may_add_photo(actor: &Actor, stage: Stage, region: &RegionCode) -> Result
     Ok(authorize(actor, Action::ProposeOnline, &resource)?)
 }
 
-pub(crate) fn cycle_of(facts: &Facts, cycle_id: Uuid) -> Result<&CycleFacts, DomainError> {
-    facts
-        .cycle
-        .as_ref()
-        .filter(|c| c.id == cycle_id)
-        .ok_or_else(|| DomainError::NotFound(Entity::Cycle, cycle_id.to_string()))
-}
-
 fn parse_point(errors: &mut Errors, latitude: &str, longitude: &str) -> Option<Point> {
     let (lat, lon) = (latitude.trim(), longitude.trim());
     if lat.is_empty() && lon.is_empty() {
@@ -152,7 +144,7 @@ fn check_lingkungan(
 }
 
 pub fn submit(facts: &Facts, input: &ProposalInput, actor: &Actor) -> Result<Vec<MusrenbangEvent>, DomainError> {
-    let cycle = cycle_of(facts, input.cycle_id)?;
+    let cycle = facts.cycle_named(input.cycle_id)?;
     let Some(origin) = Origin::for_stage(input.stage) else {
         return Err(DomainError::field("stage", Rule::Format { expected: "forum_stage" }));
     };
@@ -228,7 +220,7 @@ fn open_forum_of<'f>(
         .as_ref()
         .filter(|p| p.id == proposal_id)
         .ok_or_else(|| DomainError::NotFound(Entity::Proposal, proposal_id.to_string()))?;
-    let cycle = cycle_of(facts, proposal.cycle_id)?;
+    let cycle = facts.cycle_named(proposal.cycle_id)?;
     let region = proposal.forum_region(stage).ok_or_else(|| DomainError::field("stage", Rule::NotAtStage))?;
     let action =
         forum_action(stage).ok_or_else(|| DomainError::field("stage", Rule::Format { expected: "forum_stage" }))?;
@@ -329,7 +321,7 @@ fn forum_checked<'f>(
     key: &ForumKey,
     actor: &Actor,
 ) -> Result<&'f crate::planning::ForumFacts, DomainError> {
-    let cycle = cycle_of(facts, key.cycle_id)?;
+    let cycle = facts.cycle_named(key.cycle_id)?;
     let action =
         forum_action(key.stage).ok_or_else(|| DomainError::field("stage", Rule::Format { expected: "forum_stage" }))?;
     let expected_depth = key.stage.forum_depth().unwrap_or(0);
@@ -421,7 +413,7 @@ pub fn record_meeting(
 /// with a reason, and must bring their list under the cap themselves.
 pub fn close(facts: &Facts, key: &ForumKey, actor: &Actor) -> Result<Vec<MusrenbangEvent>, DomainError> {
     let forum = forum_checked(facts, key, actor)?;
-    let cycle = cycle_of(facts, key.cycle_id)?;
+    let cycle = facts.cycle_named(key.cycle_id)?;
     let undecided = forum.entries.iter().filter(|e| e.status == Status::Pending).count();
     if undecided > 0 {
         return Err(DomainError::CannotClose(CloseProblem::Undecided { count: undecided }));
@@ -498,7 +490,7 @@ pub fn support(facts: &Facts, proposal_id: Uuid, actor: &Actor) -> Result<Vec<Mu
         .as_ref()
         .filter(|p| p.id == proposal_id)
         .ok_or_else(|| DomainError::NotFound(Entity::Proposal, proposal_id.to_string()))?;
-    let cycle = cycle_of(facts, proposal.cycle_id)?;
+    let cycle = facts.cycle_named(proposal.cycle_id)?;
     let Actor::User(user) = actor else {
         return Err(DomainError::Denied(crate::access::AccessDenied::NotAuthenticated));
     };
@@ -523,7 +515,7 @@ pub fn attach_photo(
         .as_ref()
         .filter(|p| p.id == proposal_id)
         .ok_or_else(|| DomainError::NotFound(Entity::Proposal, proposal_id.to_string()))?;
-    let cycle = cycle_of(facts, proposal.cycle_id)?;
+    let cycle = facts.cycle_named(proposal.cycle_id)?;
     let stage = proposal.origin.entry_stage();
     let region = proposal.forum_region(stage).ok_or_else(|| DomainError::field("stage", Rule::NotAtStage))?;
     may_add_photo(actor, stage, &region)?;
@@ -547,33 +539,6 @@ pub fn attach_photo(
     }
     errors.into_result()?;
     Ok(vec![MusrenbangEvent::PhotoAttached { proposal_id, photo: photo.clone() }])
-}
-
-/// Why a forum cannot close yet; the page and the API show the numbers.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(tag = "problem", rename_all = "snake_case")]
-pub enum CloseProblem {
-    Undecided {
-        count: usize,
-    },
-    Unranked,
-    OverCap {
-        accepted: usize,
-        cap: u32,
-    },
-    OverCeiling {
-        total: i64,
-        ceiling: i64,
-    },
-    NoCeiling,
-    NoMinutes,
-    Empty,
-    /// The accepted costs add up past what any sum of valid costs can reach.
-    TotalTooLarge,
-    /// The forum above (at `stage`) has closed, or its stage's window is over.
-    UpperClosed {
-        stage: Stage,
-    },
 }
 
 /// The window a stage needs, for checks made outside a command (pages showing buttons).
@@ -789,7 +754,7 @@ mod tests {
 
     use super::*;
     use crate::cycle::{ForwardCaps, Window};
-    use crate::masterdata::KamusItem;
+    use crate::kamus::KamusItem;
     use crate::money::{PRICE_MAX, VOLUME_MAX_UNITS};
     use crate::planning::{ForumEntry, ForumFacts, ProposalFacts, StageRecord};
     use crate::region::Region;

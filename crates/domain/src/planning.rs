@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::cycle::Stage;
-use crate::masterdata::KamusItem;
+use crate::kamus::KamusItem;
 use crate::region::RegionCode;
 
 /// Where a proposal was first raised.

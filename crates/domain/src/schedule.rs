@@ -5,11 +5,10 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::access::{Action, Actor, Resource, authorize};
-use crate::command::{Facts, Needs};
 use crate::cycle::{ForwardCaps, Stage, Window, YEARS};
 use crate::error::{DomainError, Entity, Errors, Rule};
+use crate::facts::{Facts, Needs};
 use crate::money::{AMOUNT_MAX, check_rupiah};
-use crate::musrenbang::cycle_of;
 use crate::region::{RegionCode, RegionLevel};
 
 /// The commands of this part.
@@ -94,7 +93,7 @@ fn set_window(
     window: Window,
     actor: &Actor,
 ) -> Result<Vec<ScheduleEvent>, DomainError> {
-    let cycle = cycle_of(facts, cycle_id)?;
+    let cycle = facts.cycle_named(cycle_id)?;
     authorize(actor, Action::ManageCycle, &Resource::pemda(cycle.pemda.clone()))?;
     if window.opens >= window.closes {
         return Err(DomainError::field("closes", Rule::NotAfter { field: "opens" }));
@@ -120,7 +119,7 @@ fn set_settings(
     online_proposals: bool,
     actor: &Actor,
 ) -> Result<Vec<ScheduleEvent>, DomainError> {
-    let cycle = cycle_of(facts, cycle_id)?;
+    let cycle = facts.cycle_named(cycle_id)?;
     authorize(actor, Action::ManageCycle, &Resource::pemda(cycle.pemda.clone()))?;
     let mut errors = Errors::default();
     for (field, cap) in [
@@ -143,7 +142,7 @@ fn set_ceiling(
     amount: &str,
     actor: &Actor,
 ) -> Result<Vec<ScheduleEvent>, DomainError> {
-    let cycle = cycle_of(facts, cycle_id)?;
+    let cycle = facts.cycle_named(cycle_id)?;
     authorize(actor, Action::ManageCycle, &Resource::pemda(cycle.pemda.clone()))?;
     let mut errors = Errors::default();
     let amount = check_rupiah(&mut errors, "amount", amount, AMOUNT_MAX);

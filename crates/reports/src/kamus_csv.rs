@@ -5,7 +5,7 @@
 //! in the domain, which takes the whole upload or refuses it, naming every broken row.
 
 use crate::spreadsheet::{safe as spreadsheet_safe, unguard};
-use domain::masterdata::{KamusInput, KamusItem};
+use domain::kamus::{KamusInput, KamusItem};
 use domain::{FieldError, Rule};
 
 /// What a caller gets back when the file itself, or its shape, cannot be used.
@@ -104,7 +104,7 @@ pub fn write(items: &[KamusItem]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use domain::masterdata::Bidang;
+    use domain::kamus::Bidang;
 
     fn item(code: &str, name: &str) -> KamusItem {
         KamusItem {
@@ -171,7 +171,7 @@ mod tests {
         assert_eq!((rows[1].bidang.as_str(), rows[1].fisik.as_str()), ("sosial_budaya_pemerintahan", "tidak"));
         // And the domain reads what was written as the same entries.
         let mut errors = domain::error::Errors::default();
-        let checked = domain::masterdata::check_kamus(&mut errors, "", &rows[0], |_| true);
+        let checked = domain::kamus::check_kamus(&mut errors, "", &rows[0], |_| true);
         assert!(errors.is_empty());
         assert_eq!(checked, items[0]);
     }

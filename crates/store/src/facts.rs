@@ -1,16 +1,11 @@
 //! What the rules need to decide a command, read from the current-state tables.
 
-use domain::MusrenbangEvent;
 use std::collections::{HashMap, HashSet};
 
-use domain::accounts::UserFacts;
-use domain::command::Needs;
 use domain::cycle::{CycleFacts, ForwardCaps, Stage, Window};
-use domain::masterdata::{Bidang, KamusItem};
-use domain::planning::{
-    Figures, ForumEntry, ForumFacts, ForumKey, Location, Meeting, Origin, Point, ProposalFacts, StageRecord, Status,
-};
-use domain::{Actor, DomainError, Entity, Event, Facts, Region, RegionCode, RegionLevel};
+use domain::facts::{Needs, UserFacts};
+use domain::planning::{Figures, ForumEntry, ForumFacts, ForumKey, Meeting, Origin, ProposalFacts, Status};
+use domain::{Actor, DomainError, Entity, Event, Facts, MusrenbangEvent, RegionCode};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
@@ -21,6 +16,7 @@ use crate::entity::{
     app_user, ceiling, cycle, cycle_stage, forum, journal, journal_subject, kamus_item, opd, pemda, photo, proposal,
     proposal_stage, region, support, user_grant,
 };
+use crate::rows::{parse_code, to_kamus, to_record, to_region};
 use crate::{Result, StoreError};
 
 pub(crate) async fn load_user_facts(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<UserFacts>> {
@@ -34,7 +30,7 @@ pub(crate) async fn load_user_facts(db: &impl ConnectionTrait, id: Uuid) -> Resu
         .all(db)
         .await?
         .iter()
-        .filter_map(crate::queries::to_grant)
+        .filter_map(crate::rows::to_grant)
         .collect();
     Ok(Some(UserFacts { id: user.id, pemda, username: user.username, disabled: user.disabled, grants }))
 }
@@ -193,22 +189,6 @@ pub(crate) async fn resolve_pemda(db: &impl ConnectionTrait, needs: &Needs) -> R
     Ok(resolved)
 }
 
-pub(crate) fn parse_code(text: &str) -> Result<RegionCode> {
-    RegionCode::parse(text).map_err(|e| StoreError::Corrupt(format!("{text}: {e}")))
-}
-
-pub(crate) fn to_kamus(row: kamus_item::Model) -> Option<KamusItem> {
-    Some(KamusItem {
-        code: row.code,
-        name: row.name,
-        unit: row.unit,
-        unit_price: row.unit_price,
-        opd_code: row.opd_code,
-        bidang: Bidang::parse(&row.bidang)?,
-        fisik: row.fisik,
-    })
-}
-
 pub(crate) async fn cycle_facts(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<CycleFacts>> {
     let Some(row) = cycle::Entity::find_by_id(id).one(db).await? else { return Ok(None) };
     let windows = cycle_stage::Entity::find()
@@ -231,30 +211,6 @@ pub(crate) async fn cycle_facts(db: &impl ConnectionTrait, id: Uuid) -> Result<O
         },
         online_proposals: row.online_proposals,
     }))
-}
-
-pub(crate) fn to_record(row: &proposal_stage::Model) -> Result<StageRecord> {
-    let point = match (row.lat_e6, row.lon_e6) {
-        (Some(lat_e6), Some(lon_e6)) => Some(Point { lat_e6, lon_e6 }),
-        _ => None,
-    };
-    Ok(StageRecord {
-        stage: Stage::parse(&row.stage).ok_or_else(|| StoreError::Corrupt(row.stage.clone()))?,
-        status: Status::parse(&row.status).ok_or_else(|| StoreError::Corrupt(row.status.clone()))?,
-        rank: row.rank.and_then(|r| u32::try_from(r).ok()),
-        figures: Figures {
-            kamus_code: row.kamus_code.clone(),
-            unit: row.unit.clone(),
-            unit_price: row.unit_price,
-            volume: row.volume,
-            cost: row.cost,
-            opd_code: row.opd_code.clone(),
-            location: Location { lingkungan: parse_code(&row.lingkungan_code)?, address: row.address.clone(), point },
-        },
-        reason: row.reason.clone(),
-        decided_by: row.decided_by.clone(),
-        decided_at: row.decided_at.clone(),
-    })
 }
 
 pub(crate) async fn proposal_facts(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<ProposalFacts>> {
@@ -352,12 +308,4 @@ pub(crate) async fn forum_ceiling(db: &impl ConnectionTrait, key: &ForumKey) -> 
         return Ok(None);
     }
     Ok(ceiling::Entity::find_by_id((key.cycle_id, key.region.to_string())).one(db).await?.map(|c| c.amount))
-}
-
-pub(crate) fn to_region(row: &region::Model) -> Option<Region> {
-    Some(Region {
-        code: RegionCode::parse(&row.code).ok()?,
-        name: row.name.clone(),
-        level: RegionLevel::parse(&row.level)?,
-    })
 }

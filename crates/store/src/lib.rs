@@ -13,6 +13,7 @@ pub mod official;
 pub mod passwords;
 mod planning_queries;
 mod queries;
+mod rows;
 pub mod security;
 pub mod seed;
 pub mod sessions;

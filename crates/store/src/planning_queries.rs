@@ -6,18 +6,19 @@ use std::collections::HashMap;
 
 use domain::cycle::{CycleFacts, Stage};
 use domain::journal::JournalEntry;
-use domain::masterdata::{KamusItem, Opd};
+use domain::kamus::{KamusItem, Opd};
 use domain::planning::{
     DUPLICATE_RADIUS_M, FlagCandidate, ForumFacts, ForumKey, Origin, PhotoRef, Point, StageRecord, Status, Track,
 };
-use domain::{RegionCode, masterdata::Bidang};
+use domain::{RegionCode, kamus::Bidang};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::entity::{ceiling, cycle, journal, journal_subject, kamus_item, opd, photo, proposal, proposal_stage};
-use crate::facts::{cycle_facts, forum_ceiling, forum_facts, parse_code, to_kamus, to_record};
+use crate::facts::{cycle_facts, forum_ceiling, forum_facts};
+use crate::rows::{parse_code, to_kamus, to_record};
 use crate::{Result, Store, StoreError};
 
 /// A proposal as lists show it: where it stands now.
@@ -279,7 +280,7 @@ impl Store {
             .order_by_asc(journal::Column::Seq)
             .all(&self.read)
             .await?;
-        Ok(rows.into_iter().map(crate::queries::to_entry).collect())
+        Ok(rows.into_iter().map(crate::rows::to_entry).collect())
     }
 
     /// A whole forum: its facts with every entry, and every proposal with its record, in rank

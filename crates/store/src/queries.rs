@@ -1,13 +1,13 @@
 //! Reads of the current state. Every query is scoped by pemda or by a code that belongs to one.
 
 use domain::journal::{ChainReport, ChainVerifier, JournalEntry};
-use domain::{Grant, Region, RegionCode, RegionLevel, Role, Scope, UserActor};
+use domain::{Grant, Region, RegionCode, RegionLevel, UserActor};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::entity::{app_user, chain_checkpoint, chain_head, journal, pemda, region, user_grant};
-use crate::facts::to_region;
+use crate::rows::{to_entry, to_grant, to_region};
 use crate::{Result, Store};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,17 +53,6 @@ pub const PAGE_MAX: u64 = 500;
 
 /// The most lingkungan one export carries: far above any city's count.
 const LINGKUNGAN_EXPORT_MAX: u64 = 100_000;
-
-pub(crate) fn to_grant(row: &user_grant::Model) -> Option<Grant> {
-    let role = Role::parse(&row.role)?;
-    let scope = match row.scope_kind.as_str() {
-        "pemda" => Scope::Pemda,
-        "region" => Scope::Region(RegionCode::parse(&row.scope_code).ok()?),
-        "opd" => Scope::Opd(row.scope_code.clone()),
-        _ => return None,
-    };
-    Some(Grant { role, scope })
-}
 
 impl Store {
     pub async fn pemda(&self, code: &RegionCode) -> Result<Option<PemdaSummary>> {
@@ -317,19 +306,5 @@ impl Store {
         }
         let rows = query.order_by_desc(journal::Column::Seq).limit(limit.min(PAGE_MAX)).all(&self.read).await?;
         Ok(rows.into_iter().map(to_entry).collect())
-    }
-}
-
-pub(crate) fn to_entry(row: journal::Model) -> JournalEntry {
-    JournalEntry {
-        pemda: row.pemda_code,
-        seq: row.seq,
-        event_id: row.event_id,
-        kind: row.kind,
-        actor: row.actor,
-        at: row.at,
-        payload: row.payload,
-        prev_hash: row.prev_hash,
-        hash: row.hash,
     }
 }

@@ -2,7 +2,7 @@
 
 use domain::accounts::{CreateUser, GrantInput};
 use domain::cycle::{ForwardCaps, Stage, Window};
-use domain::masterdata::{Bidang, KamusInput};
+use domain::kamus::{Bidang, KamusInput};
 use domain::musrenbang::{DecisionInput, MeetingInput, ProposalInput};
 use domain::planning::{ForumKey, Track, cost_of};
 use domain::regions::{AddLingkungan, CreatePemda};

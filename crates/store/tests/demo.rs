@@ -5,7 +5,8 @@ use domain::MusrenbangCommand;
 use std::time::Instant;
 
 use domain::cycle::Stage;
-use domain::musrenbang::{CloseProblem, DecisionInput};
+use domain::error::CloseProblem;
+use domain::musrenbang::DecisionInput;
 use domain::planning::{FlagCandidate, ForumKey, RedFlag, Status, red_flags};
 use domain::{Actor, Command, DomainError, RegionCode, RegionLevel};
 use store::seed::{AddPemdaError, DEMO_TAHUN_ANGGARAN, KECAMATAN_DECIDED, KECAMATAN_HALF_DECIDED};

@@ -1,8 +1,9 @@
 //! A proposal's path from rembuk warga through kelurahan to kecamatan, on a real database.
 
 use domain::cycle::{ForwardCaps, Stage, Window};
-use domain::masterdata::KamusInput;
-use domain::musrenbang::{CloseProblem, DecisionInput, MeetingInput, ProposalInput};
+use domain::error::CloseProblem;
+use domain::kamus::KamusInput;
+use domain::musrenbang::{DecisionInput, MeetingInput, ProposalInput};
 use domain::planning::{ForumKey, Status};
 use domain::schedule::CreateCycle;
 use domain::{Actor, Command, DomainError, RegionCode};

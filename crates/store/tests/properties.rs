@@ -18,7 +18,7 @@ use std::collections::HashMap;
 
 use domain::accounts::{CreateUser, GrantInput};
 use domain::cycle::{ForwardCaps, Stage, Window};
-use domain::masterdata::KamusInput;
+use domain::kamus::KamusInput;
 use domain::money::AMOUNT_MAX;
 use domain::musrenbang::{DecisionInput, MeetingInput, ProposalInput};
 use domain::planning::{Figures, ForumFacts, ForumKey, StageRecord, Status};

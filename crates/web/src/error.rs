@@ -33,7 +33,7 @@ pub enum AppError {
     /// The forum has closed and is read-only.
     ForumClosed,
     /// The forum cannot close yet, and why.
-    CannotClose(domain::musrenbang::CloseProblem),
+    CannotClose(domain::error::CloseProblem),
     /// The writer's queue is full: nothing was written; try again after this many seconds.
     Busy {
         retry_after: u64,

@@ -198,7 +198,7 @@ impl Tr {
         self.t(&format!("track.{}", track.as_str()))
     }
 
-    pub fn bidang(&self, bidang: domain::masterdata::Bidang) -> &'static str {
+    pub fn bidang(&self, bidang: domain::kamus::Bidang) -> &'static str {
         self.t(&format!("bidang.{}", bidang.as_str()))
     }
 
@@ -207,8 +207,8 @@ impl Tr {
     }
 
     /// Why a forum cannot close, with the numbers.
-    pub fn close_problem(&self, problem: &domain::musrenbang::CloseProblem) -> String {
-        use domain::musrenbang::CloseProblem::*;
+    pub fn close_problem(&self, problem: &domain::error::CloseProblem) -> String {
+        use domain::error::CloseProblem::*;
         match problem {
             Undecided { count } => self.f("close.undecided", &[("count", &self.number(*count as i64))]),
             Unranked => self.t("close.unranked").to_string(),

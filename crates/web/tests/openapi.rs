@@ -153,7 +153,7 @@ async fn inputs_carry_the_rules_constraints() {
         (domain::cycle::YEARS.0.into(), domain::cycle::YEARS.1.into())
     );
     let price = &schemas["KamusItemInput"]["properties"]["unit_price"]["oneOf"][0];
-    assert_eq!(price["maximum"], domain::masterdata::PRICE_MAX);
+    assert_eq!(price["maximum"], domain::kamus::PRICE_MAX);
     let roles: Vec<Value> = domain::Role::ALL.iter().map(|r| Value::from(r.as_str())).collect();
     let grants = &schemas["NewUser"]["properties"]["grants"];
     assert_eq!(grants["minItems"], 1);

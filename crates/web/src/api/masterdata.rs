@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use domain::masterdata::{KamusInput, KamusItem};
+use domain::kamus::{KamusInput, KamusItem};
 use domain::{Action, Command, Event, RegionCode, Resource, Rule};
 use domain::{MasterDataCommand, MasterDataEvent};
 use reports::kamus_csv;

@@ -9,10 +9,10 @@
 //! and `\uXXXX` escapes, which ECMA-262, Python and Rust regexes all read alike.
 
 use domain::accounts::{USERNAME_MAX, USERNAME_MIN};
-use domain::command::{NAME_MAX, OPD_CODE_MAX};
 use domain::cycle::Stage as DomainStage;
 use domain::cycle::YEARS;
-use domain::masterdata::{
+use domain::facts::{NAME_MAX, OPD_CODE_MAX};
+use domain::kamus::{
     Bidang as DomainBidang, CODE_MAX, FISIK_WORDS, KAMUS_NAME_MAX, NON_FISIK_WORDS, PRICE_MAX, UNIT_MAX,
 };
 use domain::money::{AMOUNT_MAX, VOLUME_MAX_UNITS};
@@ -273,7 +273,7 @@ fn code_of(max: usize) -> Object {
     string().pattern(Some(format!("^[A-Za-z0-9.-]{{1,{max}}}$"))).build()
 }
 
-/// A master-data code (`masterdata::check_code`): letters, digits, dots and hyphens.
+/// A master-data code (`kamus::check_code`): letters, digits, dots and hyphens.
 fn code() -> Object {
     code_of(CODE_MAX)
 }
@@ -351,7 +351,7 @@ fn amount() -> Schema {
     rupiah(0, AMOUNT_MAX)
 }
 
-/// A kamus unit price: above zero, up to `masterdata::PRICE_MAX`.
+/// A kamus unit price: above zero, up to `kamus::PRICE_MAX`.
 fn unit_price() -> Schema {
     rupiah(1, PRICE_MAX)
 }

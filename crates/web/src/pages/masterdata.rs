@@ -10,7 +10,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use domain::MasterDataCommand;
-use domain::masterdata::{Bidang, KamusInput};
+use domain::kamus::{Bidang, KamusInput};
 use domain::{Action, Command, RegionCode, Resource, Rule};
 use reports::kamus_csv;
 use serde::Deserialize;
@@ -46,7 +46,7 @@ pub(crate) async fn kamus_csv_response(state: &AppState, pemda: &RegionCode, tah
 #[template(path = "opd.html")]
 struct OpdPage {
     c: Chrome,
-    opds: Vec<domain::masterdata::Opd>,
+    opds: Vec<domain::kamus::Opd>,
     can_manage: bool,
     errors: Vec<String>,
     invalid: Vec<String>,

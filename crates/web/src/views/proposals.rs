@@ -71,7 +71,7 @@ pub fn filter_of(
     if let Some(opd) = present(opd) {
         // An OPD code has a code's shape; anything else matches nothing, and is told so.
         let mut errors = domain::error::Errors::default();
-        let opd = domain::masterdata::check_code(&mut errors, "opd", &opd);
+        let opd = domain::kamus::check_code(&mut errors, "opd", &opd);
         errors.into_result()?;
         filter.opd = Some(opd);
     }

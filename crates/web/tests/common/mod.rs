@@ -157,7 +157,7 @@ pub fn csrf_of(html: &str) -> String {
 /// and one kamus item priced `unit_price` per meter. Returns the cycle's id.
 pub async fn open_cycle(t: &TestApp, year: i32, online: bool, opd: &str, kamus: &str, unit_price: &str) -> uuid::Uuid {
     use domain::cycle::{ForwardCaps, Stage, Window};
-    use domain::masterdata::KamusInput;
+    use domain::kamus::KamusInput;
     use domain::schedule::CreateCycle;
     use domain::{Actor, Command, RegionCode};
     let system = Actor::System { label: "test".into() };

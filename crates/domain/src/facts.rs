@@ -1,0 +1,152 @@
+//! What the rules read: a command declares what it [`Needs`] read, the store reads it inside
+//! the write transaction into [`Facts`], and the command's part decides on them.
+
+use std::collections::{HashMap, HashSet};
+
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::access::Grant;
+use crate::cycle::{CycleFacts, Stage};
+use crate::error::{DomainError, Entity};
+use crate::kamus::KamusItem;
+use crate::planning::{ForumFacts, ForumKey, ProposalFacts};
+use crate::region::{Region, RegionCode};
+
+pub const NAME_MAX: usize = 100;
+
+pub const OPD_CODE_MAX: usize = 40;
+
+/// A user as the rules need to see them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserFacts {
+    pub id: Uuid,
+    pub pemda: RegionCode,
+    pub username: String,
+    pub disabled: bool,
+    pub grants: Vec<Grant>,
+}
+
+/// What the store read, inside the write transaction, for one command, and when.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    /// The time of the decision: stage windows are judged against it.
+    pub now: OffsetDateTime,
+    /// The cycle the command names (directly, or through its proposal or forum).
+    pub cycle: Option<CycleFacts>,
+    /// Whether the pemda already has a cycle for the tahun anggaran a `CreateCycle` names.
+    pub cycle_year_taken: bool,
+    /// The OPD codes the command names that exist in the pemda.
+    pub opd_codes: HashSet<String>,
+    /// The kamus entries the command names, of the cycle's tahun anggaran.
+    pub kamus: HashMap<String, KamusItem>,
+    pub proposal: Option<ProposalFacts>,
+    pub forum: Option<ForumFacts>,
+    /// Whether the acting resident already supports the proposal named.
+    pub already_supported: bool,
+    /// How many photos the proposal named already has.
+    pub photo_count: usize,
+    /// The pemda the command acts in, if it exists.
+    pub pemda_exists: bool,
+    /// Every region the command names (see [`Needs::regions`]) that exists.
+    pub regions: HashMap<RegionCode, Region>,
+    /// Names already used by lingkungan under the kelurahan the command names.
+    pub lingkungan_names: HashMap<RegionCode, HashSet<String>>,
+    pub username_taken: bool,
+    pub user: Option<UserFacts>,
+}
+
+impl Default for Facts {
+    fn default() -> Self {
+        Facts {
+            now: OffsetDateTime::UNIX_EPOCH,
+            cycle: None,
+            cycle_year_taken: false,
+            opd_codes: HashSet::new(),
+            kamus: HashMap::new(),
+            proposal: None,
+            forum: None,
+            already_supported: false,
+            photo_count: 0,
+            pemda_exists: false,
+            regions: HashMap::new(),
+            lingkungan_names: HashMap::new(),
+            username_taken: false,
+            user: None,
+        }
+    }
+}
+
+/// What a command needs read before it is decided, declared by the command itself: the store's
+/// facts loader reads exactly this and knows no command. Values that are looked up are only
+/// named when they have their shape (a NUL must never reach PostgreSQL, and cannot exist).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Needs {
+    /// The pemda the command acts in when it says so itself; otherwise the pemda of the user,
+    /// proposal or cycle it names.
+    pub pemda: Option<RegionCode>,
+    pub user: Option<Uuid>,
+    pub proposal: Option<Uuid>,
+    /// The cycle named directly; a proposal's cycle is read with the proposal.
+    pub cycle: Option<Uuid>,
+    /// Regions whose existence the rules check (and, for a kelurahan/desa among them, the
+    /// names of its lingkungan).
+    pub regions: Vec<RegionCode>,
+    /// Kamus entries of the cycle's tahun anggaran.
+    pub kamus: Vec<String>,
+    /// OPD codes whose existence the rules check.
+    pub opd: Vec<String>,
+    /// A username whose existence the rules check.
+    pub username: Option<String>,
+    /// A tahun anggaran for which the pemda may already have a cycle.
+    pub cycle_year: Option<i32>,
+    pub forum: Option<ForumNeed>,
+    /// Whether the acting user already supports the proposal named.
+    pub support_of_actor: bool,
+    /// How many photos the proposal named has.
+    pub photo_count: bool,
+    /// The figures the proposal was raised with, when this stage is its entry stage.
+    pub submitted_figures_at: Option<Stage>,
+}
+
+/// Which forum a command acts in, and how much of it the rules need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ForumNeed {
+    /// This forum; `entries` when the rules need everything it holds (ranking, minutes,
+    /// closing), else only whether it is closed, so deciding a whole forum does not grow with
+    /// the square of its size.
+    Named { key: ForumKey, entries: bool },
+    /// The forum of the proposal named, at this stage.
+    OfProposalAt(Stage),
+    /// The forum of the proposal named, at its entry stage.
+    OfProposalEntry,
+}
+
+impl ForumNeed {
+    /// The forum, once the proposal named (if any) is known.
+    pub fn key(&self, proposal: Option<&ProposalFacts>) -> Option<ForumKey> {
+        let at = |stage: Stage| {
+            let proposal = proposal?;
+            Some(ForumKey { cycle_id: proposal.cycle_id, stage, region: proposal.forum_region(stage)? })
+        };
+        match self {
+            ForumNeed::Named { key, .. } => Some(key.clone()),
+            ForumNeed::OfProposalAt(stage) => at(*stage),
+            ForumNeed::OfProposalEntry => at(proposal?.origin.entry_stage()),
+        }
+    }
+
+    pub fn entries(&self) -> bool {
+        matches!(self, ForumNeed::Named { entries: true, .. })
+    }
+}
+
+impl Facts {
+    /// The cycle the command names, or that it is not found.
+    pub fn cycle_named(&self, cycle_id: Uuid) -> Result<&CycleFacts, DomainError> {
+        self.cycle
+            .as_ref()
+            .filter(|c| c.id == cycle_id)
+            .ok_or_else(|| DomainError::NotFound(Entity::Cycle, cycle_id.to_string()))
+    }
+}
