@@ -66,3 +66,42 @@ impl Event {
         serde_json::to_string(self).unwrap_or_default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cycle::Stage;
+    use crate::planning::ForumKey;
+    use crate::region::RegionCode;
+
+    /// Payloads as the journal holds them, written when events were one flat enum: each must
+    /// still read as the same event, and be written again byte for byte (its hash depends on it).
+    #[test]
+    fn journal_payloads_read_and_write_as_before_the_parts() {
+        let cycle = "01900000-0000-7000-8000-000000000001";
+        let payloads = [
+            r#"{"type":"lingkungan_added","code":"12.71.01.1001.001","name":"Lingkungan I"}"#.to_string(),
+            r#"{"type":"user_disabled","user_id":"01900000-0000-7000-8000-000000000002"}"#.to_string(),
+            format!(r#"{{"type":"cycle_created","cycle_id":"{cycle}","tahun_anggaran":2027}}"#),
+            r#"{"type":"opd_created","code":"1.03.01","name":"Dinas PU"}"#.to_string(),
+            format!(
+                r#"{{"type":"forum_ranked","forum":{{"cycle_id":"{cycle}","stage":"rembuk_warga","region":"12.71.01.1001.001"}},"order":[]}}"#
+            ),
+        ];
+        for payload in payloads {
+            let event: Event = serde_json::from_str(&payload).unwrap_or_else(|e| panic!("{payload}: {e}"));
+            assert_eq!(event.payload(), payload);
+            assert_eq!(Some(event.kind()), payload.split('"').nth(3), "{payload}");
+        }
+        let ranked: Event = serde_json::from_str(&format!(
+            r#"{{"type":"forum_ranked","forum":{{"cycle_id":"{cycle}","stage":"rembuk_warga","region":"12.71.01.1001.001"}},"order":[]}}"#
+        ))
+        .unwrap();
+        let key = ForumKey {
+            cycle_id: Uuid::parse_str(cycle).unwrap(),
+            stage: Stage::RembukWarga,
+            region: RegionCode::parse("12.71.01.1001.001").unwrap(),
+        };
+        assert_eq!(ranked, Event::Musrenbang(MusrenbangEvent::ForumRanked { forum: key, order: vec![] }));
+    }
+}

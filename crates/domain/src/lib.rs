@@ -18,6 +18,7 @@ pub mod planning;
 pub mod region;
 pub mod regions;
 pub mod schedule;
+pub mod views;
 
 pub use access::{Action, Actor, Grant, Resource, Role, Scope, UserActor, authorize};
 pub use accounts::{AccountCommand, AccountEvent};

@@ -1,7 +1,6 @@
 //! `rencana`: the one binary. Serves the web application, and carries the operator's commands:
 //! migrations, pemda from the official codes, the first admin, the demo, the audit check, backups.
 
-use domain::AccountCommand;
 use std::io::Read;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -9,6 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
+use domain::AccountCommand;
 use domain::accounts::{CreateUser, GrantInput};
 use domain::{Actor, Command, DomainError, RegionCode};
 use store::{Store, StoreError};

@@ -1,9 +1,9 @@
 //! Reads of cycles, master data, proposals and forums. Lists are scoped by pemda or cycle and
 //! paginated by key.
 
-use domain::MusrenbangCommand;
 use std::collections::HashMap;
 
+use domain::MusrenbangCommand;
 use domain::cycle::{CycleFacts, Stage};
 use domain::journal::JournalEntry;
 use domain::kamus::{KamusItem, Opd};
@@ -19,87 +19,7 @@ use uuid::Uuid;
 use crate::entity::{ceiling, cycle, journal, journal_subject, kamus_item, opd, photo, proposal, proposal_stage};
 use crate::facts::{cycle_facts, forum_ceiling, forum_facts};
 use crate::rows::{parse_code, to_kamus, to_record};
-use crate::{Result, Store, StoreError};
-
-/// A proposal as lists show it: where it stands now.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProposalSummary {
-    pub id: Uuid,
-    pub cycle_id: Uuid,
-    pub title: String,
-    pub origin: Origin,
-    pub stage: Stage,
-    pub status: Status,
-    pub lingkungan: RegionCode,
-    pub kamus_code: String,
-    pub opd_code: String,
-    pub cost: i64,
-    pub supports: i32,
-    pub created_at: OffsetDateTime,
-}
-
-/// A proposal whole: what it is, who raised it, and every stage's record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProposalDetail {
-    pub summary: ProposalSummary,
-    pub problem: String,
-    pub bidang: Bidang,
-    pub fisik: bool,
-    pub track: Track,
-    pub proposer: String,
-    pub records: Vec<StageRecord>,
-}
-
-/// Which proposals a list shows. Every field narrows; `region` may be any level.
-#[derive(Debug, Clone, Default)]
-pub struct ProposalFilter {
-    pub pemda: Option<RegionCode>,
-    pub cycle: Option<Uuid>,
-    pub region: Option<RegionCode>,
-    pub stage: Option<Stage>,
-    pub status: Option<Status>,
-    pub origin: Option<Origin>,
-    pub opd: Option<String>,
-}
-
-/// A forum with proposals, each with its record at the forum's stage, in rank order then in the
-/// order they arrived: all of them ([`Store::forum`]) or one page ([`Store::forum_page`]).
-#[derive(Debug, Clone)]
-pub struct ForumView {
-    pub facts: ForumFacts,
-    pub totals: ForumTotals,
-    /// The place of the first item in the whole forum's order.
-    pub first: u64,
-    pub items: Vec<(ProposalSummary, StageRecord)>,
-}
-
-/// What a forum holds, counted.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ForumTotals {
-    pub entries: u64,
-    pub ranked: u64,
-    pub pending: u64,
-    pub accepted: u64,
-    /// The cost of what it accepted; `None` only when stored costs could not have come through
-    /// the rules (data from before the bounds) and their sum would not fit.
-    pub accepted_cost: Option<i64>,
-}
-
-impl ForumTotals {
-    /// The totals of a forum whose entries are all loaded.
-    pub fn of(facts: &ForumFacts) -> ForumTotals {
-        let count = |keep: &dyn Fn(&domain::planning::ForumEntry) -> bool| {
-            facts.entries.iter().filter(|e| keep(e)).count() as u64
-        };
-        ForumTotals {
-            entries: facts.entries.len() as u64,
-            ranked: count(&|e| e.rank.is_some()),
-            pending: count(&|e| e.status == Status::Pending),
-            accepted: count(&|e| e.status.is_accepted()),
-            accepted_cost: facts.accepted_cost().ok(),
-        }
-    }
-}
+use crate::{ForumTotals, ForumView, ProposalDetail, ProposalFilter, ProposalSummary, Result, Store, StoreError};
 
 /// One status of a forum, counted: status, entries, ranked entries, cheapest and dearest cost.
 type StatusCount = (String, i64, i64, Option<i64>, Option<i64>);

@@ -1,9 +1,9 @@
 //! The demo at Medan's scale: the 2027 cycle with about 6,000 proposals, every rembuk warga and
 //! musrenbang kelurahan closed, the musrenbang kecamatan open with proposals waiting.
 
-use domain::MusrenbangCommand;
 use std::time::Instant;
 
+use domain::MusrenbangCommand;
 use domain::cycle::Stage;
 use domain::error::CloseProblem;
 use domain::musrenbang::DecisionInput;

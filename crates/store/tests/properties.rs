@@ -13,7 +13,6 @@
 //! The run also asks that its cases reached closes at every level (a chair step drives each
 //! forum to its close), so the closing rules are checked against something.
 
-use domain::{AccountCommand, MasterDataCommand, MusrenbangCommand, RegionCommand, ScheduleCommand};
 use std::collections::HashMap;
 
 use domain::accounts::{CreateUser, GrantInput};
@@ -24,6 +23,7 @@ use domain::musrenbang::{DecisionInput, MeetingInput, ProposalInput};
 use domain::planning::{Figures, ForumFacts, ForumKey, StageRecord, Status};
 use domain::regions::AddLingkungan;
 use domain::schedule::CreateCycle;
+use domain::{AccountCommand, MasterDataCommand, MusrenbangCommand, RegionCommand, ScheduleCommand};
 use domain::{Actor, Command, RegionCode};
 use proptest::prelude::*;
 use store::Store;

@@ -1,7 +1,6 @@
 //! Planning cycles: their calendars (read by anyone), and for Bappeda admins creating a cycle,
 //! setting each stage's window, the cycle's settings and the ceilings per kecamatan.
 
-use domain::{ScheduleCommand, ScheduleEvent};
 use std::collections::BTreeMap;
 
 use axum::Json;
@@ -11,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use domain::cycle::{CycleFacts, ForwardCaps, Stage, Window};
 use domain::schedule::CreateCycle;
 use domain::{Action, Command, Event, FieldError, RegionCode, RegionLevel, Resource, Rule};
+use domain::{ScheduleCommand, ScheduleEvent};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;

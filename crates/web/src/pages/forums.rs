@@ -1,7 +1,6 @@
 //! "Tugas saya" and the forum page: what waits for each operator, and where a forum decides,
 //! ranks, records its minutes and closes. Every action is a plain form (no JavaScript needed).
 
-use domain::{MusrenbangCommand, MusrenbangEvent};
 use std::collections::HashMap;
 
 use askama::Template;
@@ -15,6 +14,7 @@ use domain::cycle::{CycleFacts, Stage};
 use domain::musrenbang::{MeetingInput, runs_forum, stage_open};
 use domain::planning::{FlagCandidate, ForumKey, RedFlag, Status, format_volume, forum_region_of, red_flags};
 use domain::{Command, Event, Role, Scope};
+use domain::{MusrenbangCommand, MusrenbangEvent};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
