@@ -24,6 +24,9 @@ use crate::{ForumTotals, ForumView, ProposalDetail, ProposalFilter, ProposalSumm
 /// One status of a forum, counted: status, entries, ranked entries, cheapest and dearest cost.
 type StatusCount = (String, i64, i64, Option<i64>, Option<i64>);
 
+/// A proposal's kept place: id, kamus code, kelurahan, street key, latitude, longitude.
+type PlaceRow = (Uuid, String, String, String, Option<i32>, Option<i32>);
+
 /// At most how many neighbours the duplicate check reads for one page of subjects.
 const FLAG_CANDIDATES_MAX: u64 = 2_000;
 
@@ -394,22 +397,26 @@ impl Store {
                 continue;
             }
             // The cycle is named inside each branch, so that each is one search of its index.
-            let rows = proposal::Entity::find().filter(any).limit(FLAG_CANDIDATES_MAX).all(&self.read).await?;
-            for row in rows {
-                let point = match (row.lat_e6, row.lon_e6) {
-                    (Some(lat_e6), Some(lon_e6)) => Some(Point { lat_e6, lon_e6 }),
-                    _ => None,
-                };
-                found.insert(
-                    row.id,
-                    FlagCandidate {
-                        id: row.id,
-                        kamus_code: row.kamus_code,
-                        kelurahan: RegionCode::parse(&row.kelurahan_code).ok(),
-                        street: row.street_key,
-                        point,
-                    },
-                );
+            // Only the columns the rule compares: a neighbour's problem text is not read.
+            let rows: Vec<PlaceRow> = proposal::Entity::find()
+                .select_only()
+                .columns([
+                    proposal::Column::Id,
+                    proposal::Column::KamusCode,
+                    proposal::Column::KelurahanCode,
+                    proposal::Column::StreetKey,
+                    proposal::Column::LatE6,
+                    proposal::Column::LonE6,
+                ])
+                .filter(any)
+                .limit(FLAG_CANDIDATES_MAX)
+                .into_tuple()
+                .all(&self.read)
+                .await?;
+            for (id, kamus_code, kelurahan, street, lat_e6, lon_e6) in rows {
+                let point = lat_e6.zip(lon_e6).map(|(lat_e6, lon_e6)| Point { lat_e6, lon_e6 });
+                let kelurahan = RegionCode::parse(&kelurahan).ok();
+                found.insert(id, FlagCandidate { id, kamus_code, kelurahan, street, point });
             }
         }
         Ok(found.into_values().collect())
