@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::access::{Action, Actor, Grant, Resource, Role, Scope, ScopeKind, authorize};
-use crate::error::{DomainError, Entity, Errors, Rule, check_text};
-use crate::facts::{Facts, NAME_MAX, Needs, OPD_CODE_MAX, UserFacts};
+use crate::error::{DomainError, Entity, Errors, NAME_MAX, Rule, check_text};
+use crate::facts::{Facts, Needs, UserFacts};
+use crate::kamus::CODE_MAX;
 use crate::region::RegionCode;
 
 /// The commands of this part.
@@ -259,7 +260,7 @@ fn check_grants(facts: &Facts, pemda: &RegionCode, inputs: &[GrantInput]) -> Res
             }
             ScopeKind::Opd => {
                 let valid = !scope_text.is_empty()
-                    && scope_text.len() <= OPD_CODE_MAX
+                    && scope_text.len() <= CODE_MAX
                     && scope_text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
                 if !valid {
                     errors.push(scope_field, Rule::Format { expected: "opd_code" });

@@ -6,6 +6,9 @@ use serde::Serialize;
 use crate::access::AccessDenied;
 use crate::region::CodeError;
 
+/// The longest name of a person, place or office, in characters.
+pub const NAME_MAX: usize = 100;
+
 /// A rule that an input broke.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "rule", rename_all = "snake_case")]

@@ -13,10 +13,6 @@ use crate::kamus::KamusItem;
 use crate::planning::{ForumFacts, ForumKey, ProposalFacts};
 use crate::region::{Region, RegionCode};
 
-pub const NAME_MAX: usize = 100;
-
-pub const OPD_CODE_MAX: usize = 40;
-
 /// A user as the rules need to see them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserFacts {

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::{Action, Actor, Resource, authorize};
 use crate::cycle::YEARS;
-use crate::error::{DomainError, Errors, Rule, check_text};
-use crate::facts::{Facts, NAME_MAX, Needs};
+use crate::error::{DomainError, Errors, NAME_MAX, Rule, check_text};
+use crate::facts::{Facts, Needs};
 use crate::kamus::{KamusInput, KamusItem, check_code, check_kamus, code_to_look_up};
 use crate::region::RegionCode;
 

@@ -8,8 +8,8 @@ use uuid::Uuid;
 
 use crate::access::{Action, Actor, Resource, authorize};
 use crate::cycle::{CycleFacts, Stage};
-use crate::error::{CloseProblem, DomainError, Entity, Errors, Rule, check_text};
-use crate::facts::{Facts, ForumNeed, NAME_MAX, Needs};
+use crate::error::{CloseProblem, DomainError, Entity, Errors, NAME_MAX, Rule, check_text};
+use crate::facts::{Facts, ForumNeed, Needs};
 use crate::kamus::{Bidang, code_to_look_up};
 use crate::money::{AMOUNT_MAX, MoneyError, check_volume, cost_of};
 use crate::planning::{

@@ -6,8 +6,8 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::access::{Action, Actor, Resource, authorize};
-use crate::error::{DomainError, Entity, Errors, Rule, check_text};
-use crate::facts::{Facts, NAME_MAX, Needs};
+use crate::error::{DomainError, Entity, Errors, NAME_MAX, Rule, check_text};
+use crate::facts::{Facts, Needs};
 use crate::region::{Region, RegionCode, RegionLevel};
 
 /// The commands of this part.

@@ -11,7 +11,7 @@
 use domain::accounts::{USERNAME_MAX, USERNAME_MIN};
 use domain::cycle::Stage as DomainStage;
 use domain::cycle::YEARS;
-use domain::facts::{NAME_MAX, OPD_CODE_MAX};
+use domain::error::NAME_MAX;
 use domain::kamus::{
     Bidang as DomainBidang, CODE_MAX, FISIK_WORDS, KAMUS_NAME_MAX, NON_FISIK_WORDS, PRICE_MAX, UNIT_MAX,
 };
@@ -426,7 +426,7 @@ fn grant() -> Schema {
                 let high = levels.iter().map(depth).max().unwrap_or(5);
                 (string().pattern(Some(region_pattern(low, high))).build(), true)
             }
-            ScopeKind::Opd => (code_of(OPD_CODE_MAX), true),
+            ScopeKind::Opd => (code_of(CODE_MAX), true),
             // Empty, or the pemda's own code.
             ScopeKind::Pemda => (or_empty(string().pattern(Some(region_pattern(2, 2))).build()), false),
         };
