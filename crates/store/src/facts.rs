@@ -256,34 +256,33 @@ pub(crate) async fn forum_facts(db: &impl ConnectionTrait, key: &ForumKey, with_
     let row = forum::Entity::find_by_id((key.cycle_id, key.stage.as_str().to_string(), key.region.to_string()))
         .one(db)
         .await?;
-    if !with_entries {
-        let closed = row.is_some_and(|r| r.closed);
-        return Ok(ForumFacts {
-            key: key.clone(),
-            closed,
-            meeting: None,
-            entries: Vec::new(),
-            ceiling: None,
-            upper_closed: false,
-        });
-    }
-    let entries = proposal_stage::Entity::find()
-        .filter(proposal_stage::Column::CycleId.eq(key.cycle_id))
-        .filter(proposal_stage::Column::Stage.eq(key.stage.as_str()))
-        .filter(proposal_stage::Column::ForumRegion.eq(key.region.to_string()))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|e| {
-            Some(ForumEntry {
-                proposal_id: e.proposal_id,
-                status: Status::parse(&e.status)?,
-                rank: e.rank.and_then(|r| u32::try_from(r).ok()),
-                figures: to_record(&e).ok()?.figures,
+    // Everything but the entries is a few rows by key; the entries grow with the forum.
+    let entries = if with_entries {
+        proposal_stage::Entity::find()
+            .filter(proposal_stage::Column::CycleId.eq(key.cycle_id))
+            .filter(proposal_stage::Column::Stage.eq(key.stage.as_str()))
+            .filter(proposal_stage::Column::ForumRegion.eq(key.region.to_string()))
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|e| {
+                Some(ForumEntry {
+                    proposal_id: e.proposal_id,
+                    status: Status::parse(&e.status)?,
+                    rank: e.rank.and_then(|r| u32::try_from(r).ok()),
+                    figures: to_record(&e).ok()?.figures,
+                })
             })
-        })
-        .collect();
-    let ceiling = forum_ceiling(db, key).await?;
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let ceiling = match key.stage {
+        Stage::MusrenbangKecamatan => {
+            ceiling::Entity::find_by_id((key.cycle_id, key.region.to_string())).one(db).await?.map(|c| c.amount)
+        }
+        _ => None,
+    };
     let (closed, meeting) = match row {
         Some(row) => (row.closed, row.meeting.and_then(|m| serde_json::from_str::<Meeting>(&m).ok())),
         None => (false, None),
@@ -300,12 +299,4 @@ pub(crate) async fn forum_facts(db: &impl ConnectionTrait, key: &ForumKey, with_
         None => false,
     };
     Ok(ForumFacts { key: key.clone(), closed, meeting, entries, ceiling, upper_closed })
-}
-
-/// The pagu indikatif kewilayahan a forum is held to: a kecamatan forum's, none for others.
-pub(crate) async fn forum_ceiling(db: &impl ConnectionTrait, key: &ForumKey) -> Result<Option<i64>> {
-    if key.stage != Stage::MusrenbangKecamatan {
-        return Ok(None);
-    }
-    Ok(ceiling::Entity::find_by_id((key.cycle_id, key.region.to_string())).one(db).await?.map(|c| c.amount))
 }

@@ -3,21 +3,20 @@
 
 use std::collections::HashMap;
 
-use domain::MusrenbangCommand;
 use domain::cycle::{CycleFacts, Stage};
 use domain::journal::JournalEntry;
 use domain::kamus::{KamusItem, Opd};
 use domain::planning::{
-    DUPLICATE_RADIUS_M, FlagCandidate, ForumFacts, ForumKey, Origin, PhotoRef, Point, StageRecord, Status, Track,
+    DUPLICATE_RADIUS_M, FlagCandidate, ForumKey, Origin, PhotoRef, Point, StageRecord, Status, Track,
 };
-use domain::{RegionCode, kamus::Bidang};
+use domain::{MusrenbangCommand, RegionCode, kamus::Bidang};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::entity::{ceiling, cycle, journal, journal_subject, kamus_item, opd, photo, proposal, proposal_stage};
-use crate::facts::{cycle_facts, forum_ceiling, forum_facts};
+use crate::facts::{cycle_facts, forum_facts};
 use crate::rows::{parse_code, to_kamus, to_record};
 use crate::{ForumTotals, ForumView, ProposalDetail, ProposalFilter, ProposalSummary, Result, Store, StoreError};
 
@@ -207,7 +206,7 @@ impl Store {
     }
 
     /// A whole forum: its facts with every entry, and every proposal with its record, in rank
-    /// order. For closing checks, the demo and tests; pages read [`Store::forum_page`].
+    /// order: for tests, which compare it with the rules' facts; pages read [`Store::forum_page`].
     pub async fn forum(&self, key: &ForumKey) -> Result<ForumView> {
         let facts = forum_facts(&self.read, key, true).await?;
         let totals = ForumTotals::of(&facts);
@@ -231,7 +230,6 @@ impl Store {
     /// An offset past the end shows the last page.
     pub async fn forum_page(&self, key: &ForumKey, offset: u64, limit: u64) -> Result<ForumView> {
         let facts = forum_facts(&self.read, key, false).await?;
-        let facts = ForumFacts { ceiling: forum_ceiling(&self.read, key).await?, ..facts };
         let totals = self.forum_totals(key).await?;
         let limit = std::cmp::min(limit, crate::PAGE_MAX);
         let mut first = offset;

@@ -7,8 +7,10 @@ use domain::musrenbang::{DecisionInput, MeetingInput, ProposalInput};
 use domain::planning::{ForumKey, Track, cost_of};
 use domain::regions::{AddLingkungan, CreatePemda};
 use domain::schedule::CreateCycle;
-use domain::{AccountCommand, MasterDataCommand, MusrenbangCommand, RegionCommand, ScheduleCommand};
-use domain::{Actor, Command, RegionCode, RegionLevel};
+use domain::{
+    AccountCommand, Actor, Command, MasterDataCommand, MusrenbangCommand, RegionCode, RegionCommand, RegionLevel,
+    ScheduleCommand,
+};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
@@ -128,7 +130,7 @@ async fn demo_is_complete(store: &Store, pemda: &RegionCode) -> Result<bool, Add
         return Ok(false);
     };
     let key = ForumKey { cycle_id: cycle.id, stage: Stage::MusrenbangKecamatan, region: code(KECAMATAN_DECIDED) };
-    Ok(store.forum(&key).await?.facts.meeting.is_some())
+    Ok(store.forum_page(&key, 0, 0).await?.facts.meeting.is_some())
 }
 
 /// The foundation of the demo, dated `at`: Kota Medan from the official list, its lingkungan and

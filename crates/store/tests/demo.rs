@@ -3,12 +3,11 @@
 
 use std::time::Instant;
 
-use domain::MusrenbangCommand;
 use domain::cycle::Stage;
 use domain::error::CloseProblem;
 use domain::musrenbang::DecisionInput;
-use domain::planning::{FlagCandidate, ForumKey, RedFlag, Status, red_flags};
-use domain::{Actor, Command, DomainError, RegionCode, RegionLevel};
+use domain::planning::{FlagCandidate, ForumFacts, ForumKey, RedFlag, Status, red_flags};
+use domain::{Actor, Command, DomainError, MusrenbangCommand, RegionCode, RegionLevel};
 use store::seed::{AddPemdaError, DEMO_TAHUN_ANGGARAN, KECAMATAN_DECIDED, KECAMATAN_HALF_DECIDED};
 use store::testing::database;
 use store::{ProposalFilter, StoreError};
@@ -114,14 +113,17 @@ async fn the_demo_holds_a_cycle_at_the_musrenbang_kecamatan() {
 
     // A forum page reads its page and counts the rest: the same items, in the same order, and
     // the same totals as the whole forum.
-    for region in regions.iter().filter(|c| c.level() == RegionLevel::Kecamatan).take(6) {
+    // The first kecamatan, and the one whose minutes are recorded.
+    let paged = regions.iter().filter(|c| c.level() == RegionLevel::Kecamatan);
+    for region in paged.enumerate().filter(|(i, c)| *i < 6 || c.as_str() == KECAMATAN_DECIDED).map(|(_, c)| c) {
         let key = ForumKey { cycle_id: cycle.id, stage: Stage::MusrenbangKecamatan, region: region.clone() };
         let whole = store.forum(&key).await.unwrap();
         let mut paged = Vec::new();
         for offset in (0..whole.items.len() as u64).step_by(50) {
             let page = store.forum_page(&key, offset, 50).await.unwrap();
             assert_eq!(page.totals, store::ForumTotals::of(&whole.facts), "{region}");
-            assert_eq!(page.facts.ceiling, whole.facts.ceiling, "{region}");
+            let facts_but_entries = ForumFacts { entries: Vec::new(), ..whole.facts.clone() };
+            assert_eq!(page.facts, facts_but_entries, "{region}: a page has every fact but the entries");
             assert_eq!(page.first, offset);
             paged.extend(page.items);
         }

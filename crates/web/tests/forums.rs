@@ -5,9 +5,8 @@ mod common;
 
 use axum::http::StatusCode;
 use common::TestApp;
-use domain::ScheduleCommand;
 use domain::cycle::{Stage, Window};
-use domain::{Actor, Command};
+use domain::{Actor, Command, ScheduleCommand};
 use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -52,6 +51,8 @@ async fn a_proposal_goes_from_rembuk_warga_to_kecamatan_through_the_api() {
         t.json("PUT", &format!("{rembuk}/minutes"), Some(&kepling), &minutes()).await.status,
         StatusCode::NO_CONTENT
     );
+    let view = t.get(&rembuk, None).await.json();
+    assert_eq!(view["minutes"]["place"], "Balai warga", "the forum view shows its minutes: {view}");
     assert_eq!(
         t.json("POST", &format!("{rembuk}/close"), Some(&kepling), &json!({})).await.status,
         StatusCode::NO_CONTENT
