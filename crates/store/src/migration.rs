@@ -94,6 +94,23 @@ enum SecurityLog {
     Detail,
 }
 
+/// Creates plain indexes on `table`, each named and over its columns in order.
+async fn create_indexes<T: Iden + Copy + 'static, const N: usize>(
+    manager: &SchemaManager<'_>,
+    table: T,
+    indexes: [(&str, Vec<T>); N],
+) -> Result<(), DbErr> {
+    for (name, columns) in indexes {
+        let mut index = Index::create();
+        index.name(name).table(table);
+        for column in columns {
+            index.col(column);
+        }
+        manager.create_index(index.to_owned()).await?;
+    }
+    Ok(())
+}
+
 /// Migration names are their identity in `seaql_migrations`: fixed here, never derived from the
 /// module path, so that moving code never makes a migration run twice.
 struct Foundation;
@@ -357,7 +374,7 @@ enum Ceiling {
     Amount,
 }
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone, Copy)]
 enum Proposal {
     Table,
     Id,
@@ -385,7 +402,7 @@ enum Proposal {
     LonE6,
 }
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone, Copy)]
 enum ProposalStage {
     Table,
     ProposalId,
@@ -551,21 +568,19 @@ impl MigrationTrait for Musrenbang {
                     .to_owned(),
             )
             .await?;
-        for (name, columns) in [
-            ("ix_proposal_cycle", vec![Proposal::CycleId, Proposal::Id]),
-            ("ix_proposal_kecamatan", vec![Proposal::KecamatanCode, Proposal::Id]),
-            ("ix_proposal_kelurahan", vec![Proposal::KelurahanCode, Proposal::Id]),
-            ("ix_proposal_lingkungan", vec![Proposal::LingkunganCode, Proposal::Id]),
-            ("ix_proposal_stage", vec![Proposal::CurrentStage, Proposal::CurrentStatus, Proposal::Id]),
-            ("ix_proposal_opd", vec![Proposal::OpdCode, Proposal::Id]),
-        ] {
-            let mut index = Index::create();
-            index.name(name).table(Proposal::Table);
-            for column in columns {
-                index.col(column);
-            }
-            manager.create_index(index.to_owned()).await?;
-        }
+        create_indexes(
+            manager,
+            Proposal::Table,
+            [
+                ("ix_proposal_cycle", vec![Proposal::CycleId, Proposal::Id]),
+                ("ix_proposal_kecamatan", vec![Proposal::KecamatanCode, Proposal::Id]),
+                ("ix_proposal_kelurahan", vec![Proposal::KelurahanCode, Proposal::Id]),
+                ("ix_proposal_lingkungan", vec![Proposal::LingkunganCode, Proposal::Id]),
+                ("ix_proposal_stage", vec![Proposal::CurrentStage, Proposal::CurrentStatus, Proposal::Id]),
+                ("ix_proposal_opd", vec![Proposal::OpdCode, Proposal::Id]),
+            ],
+        )
+        .await?;
         manager
             .create_table(
                 Table::create()
@@ -764,53 +779,49 @@ impl MigrationTrait for SizedReads {
             manager.alter_table(Table::alter().table(Proposal::Table).add_column(column).to_owned()).await?;
         }
         backfill_places(manager).await?;
-        for (name, columns) in [
-            ("ix_proposal_near", vec![Proposal::CycleId, Proposal::KamusCode, Proposal::LatE6, Proposal::LonE6]),
-            (
-                "ix_proposal_street",
-                vec![Proposal::CycleId, Proposal::KamusCode, Proposal::KelurahanCode, Proposal::StreetKey],
-            ),
-        ] {
-            let mut index = Index::create();
-            index.name(name).table(Proposal::Table);
-            for column in columns {
-                index.col(column);
-            }
-            manager.create_index(index.to_owned()).await?;
-        }
+        create_indexes(
+            manager,
+            Proposal::Table,
+            [
+                ("ix_proposal_near", vec![Proposal::CycleId, Proposal::KamusCode, Proposal::LatE6, Proposal::LonE6]),
+                (
+                    "ix_proposal_street",
+                    vec![Proposal::CycleId, Proposal::KamusCode, Proposal::KelurahanCode, Proposal::StreetKey],
+                ),
+            ],
+        )
+        .await?;
         manager
             .drop_index(Index::drop().name("ix_proposal_stage_forum").table(ProposalStage::Table).to_owned())
             .await?;
-        for (name, columns) in [
-            (
-                "ix_proposal_stage_forum_rank",
-                vec![
-                    ProposalStage::CycleId,
-                    ProposalStage::Stage,
-                    ProposalStage::ForumRegion,
-                    ProposalStage::Rank,
-                    ProposalStage::ProposalId,
-                ],
-            ),
-            (
-                "ix_proposal_stage_forum_status",
-                vec![
-                    ProposalStage::CycleId,
-                    ProposalStage::Stage,
-                    ProposalStage::ForumRegion,
-                    ProposalStage::Status,
-                    ProposalStage::Cost,
-                    ProposalStage::Rank,
-                ],
-            ),
-        ] {
-            let mut index = Index::create();
-            index.name(name).table(ProposalStage::Table);
-            for column in columns {
-                index.col(column);
-            }
-            manager.create_index(index.to_owned()).await?;
-        }
+        create_indexes(
+            manager,
+            ProposalStage::Table,
+            [
+                (
+                    "ix_proposal_stage_forum_rank",
+                    vec![
+                        ProposalStage::CycleId,
+                        ProposalStage::Stage,
+                        ProposalStage::ForumRegion,
+                        ProposalStage::Rank,
+                        ProposalStage::ProposalId,
+                    ],
+                ),
+                (
+                    "ix_proposal_stage_forum_status",
+                    vec![
+                        ProposalStage::CycleId,
+                        ProposalStage::Stage,
+                        ProposalStage::ForumRegion,
+                        ProposalStage::Status,
+                        ProposalStage::Cost,
+                        ProposalStage::Rank,
+                    ],
+                ),
+            ],
+        )
+        .await?;
         Ok(())
     }
 
