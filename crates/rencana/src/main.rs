@@ -8,9 +8,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
-use domain::AccountCommand;
 use domain::accounts::{CreateUser, GrantInput};
-use domain::{Actor, Command, DomainError, RegionCode};
+use domain::{AccountCommand, Actor, Command, DomainError, RegionCode};
 use store::{Store, StoreError};
 use time::OffsetDateTime;
 

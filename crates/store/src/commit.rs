@@ -1,8 +1,7 @@
 //! The one write path: load facts, decide, append to the journal, apply — in one transaction.
 
-use domain::RegionCommand;
 use domain::journal::GENESIS_HASH;
-use domain::{Actor, Command, DomainError, Entity, Event, RegionCode};
+use domain::{Actor, Command, DomainError, Entity, Event, RegionCode, RegionCommand};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, SqlErr, TransactionTrait,

@@ -23,8 +23,9 @@ use domain::musrenbang::{DecisionInput, MeetingInput, ProposalInput};
 use domain::planning::{Figures, ForumFacts, ForumKey, StageRecord, Status};
 use domain::regions::AddLingkungan;
 use domain::schedule::CreateCycle;
-use domain::{AccountCommand, MasterDataCommand, MusrenbangCommand, RegionCommand, ScheduleCommand};
-use domain::{Actor, Command, RegionCode};
+use domain::{
+    AccountCommand, Actor, Command, MasterDataCommand, MusrenbangCommand, RegionCode, RegionCommand, ScheduleCommand,
+};
 use proptest::prelude::*;
 use store::Store;
 use store::testing::database;

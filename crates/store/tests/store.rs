@@ -3,8 +3,7 @@
 
 use domain::accounts::{CreateUser, GrantInput};
 use domain::regions::AddLingkungan;
-use domain::{AccountCommand, RegionCommand};
-use domain::{Actor, Command, DomainError, RegionCode, RegionLevel, Rule};
+use domain::{AccountCommand, Actor, Command, DomainError, RegionCode, RegionCommand, RegionLevel, Rule};
 use sea_orm::{ConnectionTrait, Database};
 use store::StoreError;
 use store::testing::database;

@@ -5,9 +5,8 @@ mod common;
 
 use axum::http::StatusCode;
 use common::{TestApp, csrf_of};
-use domain::MusrenbangCommand;
-use domain::RegionCode;
 use domain::cycle::Stage;
+use domain::{MusrenbangCommand, RegionCode};
 use uuid::Uuid;
 
 async fn open_cycle(t: &TestApp) -> Uuid {

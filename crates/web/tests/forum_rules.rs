@@ -6,9 +6,8 @@ mod common;
 
 use axum::http::StatusCode;
 use common::TestApp;
-use domain::ScheduleCommand;
 use domain::cycle::{ForwardCaps, Stage, Window};
-use domain::{Actor, Command};
+use domain::{Actor, Command, ScheduleCommand};
 use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;

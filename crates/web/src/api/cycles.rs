@@ -9,8 +9,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::cycle::{CycleFacts, ForwardCaps, Stage, Window};
 use domain::schedule::CreateCycle;
-use domain::{Action, Command, Event, FieldError, RegionCode, RegionLevel, Resource, Rule};
-use domain::{ScheduleCommand, ScheduleEvent};
+use domain::{
+    Action, Command, Event, FieldError, RegionCode, RegionLevel, Resource, Rule, ScheduleCommand, ScheduleEvent,
+};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;

@@ -13,8 +13,7 @@ use axum::routing::{get, post};
 use domain::cycle::{CycleFacts, Stage};
 use domain::musrenbang::{MeetingInput, runs_forum, stage_open};
 use domain::planning::{FlagCandidate, ForumKey, RedFlag, Status, format_volume, forum_region_of, red_flags};
-use domain::{Command, Event, Role, Scope};
-use domain::{MusrenbangCommand, MusrenbangEvent};
+use domain::{Command, Event, MusrenbangCommand, MusrenbangEvent, Role, Scope};
 use time::OffsetDateTime;
 use uuid::Uuid;
 

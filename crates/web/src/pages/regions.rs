@@ -8,8 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::regions::AddLingkungan;
-use domain::{Action, Command, Region, RegionCode, Resource};
-use domain::{RegionCommand, RegionEvent};
+use domain::{Action, Command, Region, RegionCode, RegionCommand, RegionEvent, Resource};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
