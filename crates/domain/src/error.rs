@@ -68,6 +68,10 @@ pub enum Rule {
     ControlCharacter,
     UnknownOpd,
     UnknownKamus,
+    /// No such code in the nomenclature of the tahun anggaran.
+    UnknownNomenclature,
+    /// A nomenclature row whose parent is neither stored nor earlier in the upload.
+    NoParent,
     /// A map point outside Indonesia's bounding box.
     OutsideIndonesia,
     /// The cycle does not take residents' proposals online.

@@ -36,6 +36,8 @@ pub struct Facts {
     pub opd_codes: HashSet<String>,
     /// The kamus entries the command names, of the cycle's tahun anggaran.
     pub kamus: HashMap<String, KamusItem>,
+    /// The nomenclature codes the command names (see [`Needs::nomenclature`]) that exist.
+    pub nomenclature: HashSet<String>,
     pub proposal: Option<ProposalFacts>,
     pub forum: Option<ForumFacts>,
     /// Whether the acting resident already supports the proposal named.
@@ -60,6 +62,7 @@ impl Default for Facts {
             cycle_year_taken: false,
             opd_codes: HashSet::new(),
             kamus: HashMap::new(),
+            nomenclature: HashSet::new(),
             proposal: None,
             forum: None,
             already_supported: false,
@@ -92,6 +95,8 @@ pub struct Needs {
     pub kamus: Vec<String>,
     /// OPD codes whose existence the rules check.
     pub opd: Vec<String>,
+    /// Nomenclature codes of a tahun anggaran whose existence the rules check.
+    pub nomenclature: Option<NomenclatureNeed>,
     /// A username whose existence the rules check.
     pub username: Option<String>,
     /// A tahun anggaran for which the pemda may already have a cycle.
@@ -103,6 +108,13 @@ pub struct Needs {
     pub photo_count: bool,
     /// The figures the proposal was raised with, when this stage is its entry stage.
     pub submitted_figures_at: Option<Stage>,
+}
+
+/// Codes of the nomenclature of one tahun anggaran.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NomenclatureNeed {
+    pub tahun_anggaran: i32,
+    pub codes: Vec<String>,
 }
 
 /// Which forum a command acts in, and how much of it the rules need.

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Errors, Rule, check_text};
 pub use crate::money::{PRICE_MAX, check_rupiah, parse_rupiah};
+use crate::nomenclature::{self, NomenclatureLevel};
 
 /// The three bidang a musrenbang sorts proposals into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
@@ -50,6 +51,9 @@ pub struct KamusItem {
     pub opd_code: String,
     pub bidang: Bidang,
     pub fisik: bool,
+    /// The sub kegiatan of the nomenclature that funds it (kamus saved before the link have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_kegiatan: Option<String>,
 }
 
 /// A kamus entry as typed in a form or a CSV row.
@@ -62,6 +66,8 @@ pub struct KamusInput {
     pub opd_code: String,
     pub bidang: String,
     pub fisik: String,
+    /// A sub kegiatan code, or empty.
+    pub sub_kegiatan: String,
 }
 
 pub const CODE_MAX: usize = 40;
@@ -97,11 +103,13 @@ fn parse_bool(text: &str) -> Option<bool> {
 }
 
 /// Checks one kamus entry; `prefix` names the row in an upload (`rows[3].`), or is empty.
+/// `sub_kegiatan_exists` says whether a sub kegiatan is in the nomenclature of the kamus's year.
 pub fn check_kamus(
     errors: &mut Errors,
     prefix: &str,
     input: &KamusInput,
     opd_exists: impl Fn(&str) -> bool,
+    sub_kegiatan_exists: impl Fn(&str) -> bool,
 ) -> KamusItem {
     let field = |name: &str| format!("{prefix}{name}");
     let code = check_code(errors, &field("code"), &input.code);
@@ -125,7 +133,24 @@ pub fn check_kamus(
         errors.push(field("fisik"), Rule::Format { expected: "fisik" });
         true
     });
-    KamusItem { code, name, unit, unit_price, opd_code, bidang, fisik }
+    let sub_kegiatan = match input.sub_kegiatan.trim() {
+        "" => None,
+        text => {
+            let code = nomenclature::code_to_look_up(text);
+            match code {
+                Some(code) if NomenclatureLevel::of_code(&code) != Some(NomenclatureLevel::SubKegiatan) => {
+                    errors.push(field("sub_kegiatan"), Rule::WrongLevel { expected: "sub_kegiatan" });
+                }
+                Some(code) if !sub_kegiatan_exists(&code) => {
+                    errors.push(field("sub_kegiatan"), Rule::UnknownNomenclature);
+                }
+                Some(_) => {}
+                None => errors.push(field("sub_kegiatan"), Rule::Format { expected: "nomenclature_code" }),
+            }
+            Some(text.to_uppercase())
+        }
+    };
+    KamusItem { code, name, unit, unit_price, opd_code, bidang, fisik, sub_kegiatan }
 }
 
 /// `code` when it has a code's shape (trimmed), for a lookup.
@@ -149,14 +174,22 @@ mod tests {
             opd_code: "9.99".into(),
             bidang: "jalan".into(),
             fisik: "mungkin".into(),
+            sub_kegiatan: "1.03.10.2.01".into(),
         };
         let mut errors = Errors::default();
-        check_kamus(&mut errors, "rows[0].", &input, |code| code == "1.03");
+        check_kamus(&mut errors, "rows[0].", &input, |code| code == "1.03", |_| true);
         let crate::DomainError::Invalid(list) = errors.into_result().unwrap_err() else { panic!() };
         let fields: Vec<&str> = list.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["rows[0].code", "rows[0].unit_price", "rows[0].opd_code", "rows[0].bidang", "rows[0].fisik"]
+            [
+                "rows[0].code",
+                "rows[0].unit_price",
+                "rows[0].opd_code",
+                "rows[0].bidang",
+                "rows[0].fisik",
+                "rows[0].sub_kegiatan"
+            ]
         );
     }
 }

@@ -13,6 +13,7 @@ pub mod kamus;
 pub mod masterdata;
 pub mod money;
 pub mod musrenbang;
+pub mod nomenclature;
 pub mod password;
 pub mod planning;
 pub mod region;

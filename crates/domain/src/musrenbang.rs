@@ -791,6 +791,7 @@ mod tests {
             opd_code: "1.03".into(),
             bidang: Bidang::InfrastrukturKewilayahan,
             fisik: true,
+            sub_kegiatan: None,
         }
     }
 

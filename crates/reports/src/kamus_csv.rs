@@ -1,84 +1,54 @@
-//! The kamus usulan as CSV (`kode,nama,satuan,harga_satuan,opd,bidang,fisik`, or the English
+//! The kamus usulan as CSV (`kode,nama,satuan,harga_satuan,opd,bidang,fisik[,sub_kegiatan]`, or the English
 //! headers `code,name,unit,unit_price,opd_code,bidang,fisik`): reading an upload into kamus
 //! entries as typed, and writing a year's kamus in the same form, so a downloaded list can be
 //! edited and uploaded again. Only the file's shape is checked here; the rules of each entry stay
 //! in the domain, which takes the whole upload or refuses it, naming every broken row.
 
-use crate::spreadsheet::{safe as spreadsheet_safe, unguard};
+use crate::csv_table::{self, Column, optional, required};
+use crate::spreadsheet::safe as spreadsheet_safe;
 use domain::kamus::{KamusInput, KamusItem};
-use domain::{FieldError, Rule};
 
-/// What a caller gets back when the file itself, or its shape, cannot be used.
-pub type ParseError = Vec<FieldError>;
+pub use crate::csv_table::ParseError;
 
 /// The most entries one upload may carry (a pemda's kamus holds a few hundred to a few thousand).
 pub const MAX_ROWS: usize = 5_000;
 
 /// The header [`write`] puts on the first line.
-pub const HEADER: [&str; 7] = ["kode", "nama", "satuan", "harga_satuan", "opd", "bidang", "fisik"];
+pub const HEADER: [&str; 8] = ["kode", "nama", "satuan", "harga_satuan", "opd", "bidang", "fisik", "sub_kegiatan"];
 
-/// The names each column may go by, Indonesian first.
-const COLUMNS: [&[&str]; 7] = [
-    &["kode", "code"],
-    &["nama", "name"],
-    &["satuan", "unit"],
-    &["harga_satuan", "unit_price", "harga"],
-    &["opd", "opd_code", "kode_opd"],
-    &["bidang"],
-    &["fisik"],
+/// The names each column may go by, Indonesian first; files made before the nomenclature may
+/// leave out the sub kegiatan.
+const COLUMNS: [Column; 8] = [
+    required(&["kode", "code"]),
+    required(&["nama", "name"]),
+    required(&["satuan", "unit"]),
+    required(&["harga_satuan", "unit_price", "harga"]),
+    required(&["opd", "opd_code", "kode_opd"]),
+    required(&["bidang"]),
+    required(&["fisik"]),
+    optional(&["sub_kegiatan", "kode_sub_kegiatan"]),
 ];
 
-fn bad_file() -> ParseError {
-    vec![FieldError::new("file", Rule::Format { expected: "csv" })]
-}
-
-/// Spreadsheets set to Indonesian save CSV with semicolons (the comma is the decimal mark there):
-/// the header line says which separator the file uses.
-fn delimiter(text: &str) -> u8 {
-    let header = text.lines().next().unwrap_or("");
-    if header.contains(';') && !header.contains(',') { b';' } else { b',' }
-}
-
-/// Parses an upload into kamus entries as typed. Row `i` of the result is the `i`-th data line
-/// of the file (after the header), so the domain's `rows[i]` errors point at the right line;
-/// empty lines at the end of the file, which spreadsheets like to leave, are dropped.
+/// Parses an upload into kamus entries as typed, row `i` being the file's `i`-th data line.
 pub fn parse(bytes: &[u8]) -> Result<Vec<KamusInput>, ParseError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| bad_file())?;
-    let text = text.trim_start_matches('\u{feff}');
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .delimiter(delimiter(text))
-        .from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|_| bad_file())?.clone();
-    let mut columns = [0usize; 7];
-    for (slot, names) in columns.iter_mut().zip(COLUMNS) {
-        *slot = headers.iter().position(|h| names.contains(&h.trim().to_lowercase().as_str())).ok_or_else(bad_file)?;
-    }
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|_| bad_file())?;
-        if rows.len() >= MAX_ROWS {
-            return Err(vec![FieldError::new("rows", Rule::TooLong { max: MAX_ROWS })]);
-        }
-        let cell = |i: usize| unguard(record.get(columns[i]).unwrap_or("")).to_string();
-        rows.push(KamusInput {
-            code: cell(0),
-            name: cell(1),
-            unit: cell(2),
-            unit_price: cell(3),
-            opd_code: cell(4),
-            bidang: cell(5),
-            fisik: cell(6),
-        });
-    }
-    while rows.last().is_some_and(|row| *row == KamusInput::default()) {
-        rows.pop();
-    }
-    if rows.is_empty() {
-        return Err(vec![FieldError::new("rows", Rule::Required)]);
-    }
-    Ok(rows)
+    let rows = csv_table::read(bytes, &COLUMNS, MAX_ROWS)?;
+    Ok(rows
+        .into_iter()
+        .map(|cells| {
+            let mut cells = cells.into_iter();
+            let mut next = || cells.next().unwrap_or_default();
+            KamusInput {
+                code: next(),
+                name: next(),
+                unit: next(),
+                unit_price: next(),
+                opd_code: next(),
+                bidang: next(),
+                fisik: next(),
+                sub_kegiatan: next(),
+            }
+        })
+        .collect())
 }
 
 /// The entries as CSV with the upload's Indonesian header: prices in plain digits, `fisik` as
@@ -96,6 +66,7 @@ pub fn write(items: &[KamusItem]) -> String {
             spreadsheet_safe(&item.opd_code),
             item.bidang.as_str().to_string(),
             if item.fisik { "ya" } else { "tidak" }.to_string(),
+            item.sub_kegiatan.clone().unwrap_or_default(),
         ]);
     }
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
@@ -105,6 +76,7 @@ pub fn write(items: &[KamusItem]) -> String {
 mod tests {
     use super::*;
     use domain::kamus::Bidang;
+    use domain::{FieldError, Rule};
 
     fn item(code: &str, name: &str) -> KamusItem {
         KamusItem {
@@ -115,6 +87,7 @@ mod tests {
             opd_code: "1.03.01".into(),
             bidang: Bidang::InfrastrukturKewilayahan,
             fisik: true,
+            sub_kegiatan: None,
         }
     }
 
@@ -159,7 +132,7 @@ mod tests {
         risky.bidang = Bidang::SosialBudayaPemerintahan;
         let items = vec![item("JLN-01", "Pengaspalan jalan, hotmix \"AC-WC\""), risky];
         let text = write(&items);
-        assert!(text.starts_with("kode,nama,satuan,harga_satuan,opd,bidang,fisik\n"), "{text}");
+        assert!(text.starts_with("kode,nama,satuan,harga_satuan,opd,bidang,fisik,sub_kegiatan\n"), "{text}");
         assert!(text.contains("'=HYPERLINK"), "formulas are guarded: {text}");
         assert!(text.contains(",1250000,"), "{text}");
         let rows = parse(text.as_bytes()).unwrap();
@@ -171,7 +144,7 @@ mod tests {
         assert_eq!((rows[1].bidang.as_str(), rows[1].fisik.as_str()), ("sosial_budaya_pemerintahan", "tidak"));
         // And the domain reads what was written as the same entries.
         let mut errors = domain::error::Errors::default();
-        let checked = domain::kamus::check_kamus(&mut errors, "", &rows[0], |_| true);
+        let checked = domain::kamus::check_kamus(&mut errors, "", &rows[0], |_| true, |_| true);
         assert!(errors.is_empty());
         assert_eq!(checked, items[0]);
     }

@@ -13,8 +13,8 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::entity::{
-    app_user, ceiling, cycle, cycle_stage, forum, journal, journal_subject, kamus_item, opd, pemda, photo, proposal,
-    proposal_stage, region, support, user_grant,
+    app_user, ceiling, cycle, cycle_stage, forum, journal, journal_subject, kamus_item, nomenclature, opd, pemda,
+    photo, proposal, proposal_stage, region, support, user_grant,
 };
 use crate::rows::{parse_code, to_kamus, to_record, to_region};
 use crate::{Result, StoreError};
@@ -125,6 +125,21 @@ pub(crate) async fn load(
             }
         }
     }
+    let mut nomenclature = HashSet::new();
+    if let Some(need) = &needs.nomenclature {
+        for chunk in need.codes.chunks(500) {
+            nomenclature.extend(
+                nomenclature::Entity::find()
+                    .filter(nomenclature::Column::PemdaCode.eq(pemda.to_string()))
+                    .filter(nomenclature::Column::TahunAnggaran.eq(need.tahun_anggaran))
+                    .filter(nomenclature::Column::Code.is_in(chunk.to_vec()))
+                    .all(txn)
+                    .await?
+                    .into_iter()
+                    .map(|row| row.code),
+            );
+        }
+    }
     let forum = match (&needs.forum, &cycle) {
         (Some(need), Some(_)) => match need.key(proposal.as_ref()) {
             Some(key) => Some(forum_facts(txn, &key, need.entries()).await?),
@@ -151,6 +166,7 @@ pub(crate) async fn load(
         cycle_year_taken,
         opd_codes,
         kamus,
+        nomenclature,
         proposal,
         forum,
         already_supported,

@@ -8,6 +8,7 @@ mod commit;
 pub mod entity;
 mod facts;
 mod journal_append;
+mod masterdata_queries;
 mod migration;
 pub mod official;
 pub mod passwords;

@@ -7,7 +7,14 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Foundation), Box::new(Musrenbang), Box::new(Photos), Box::new(Checkpoints), Box::new(SizedReads)]
+        vec![
+            Box::new(Foundation),
+            Box::new(Musrenbang),
+            Box::new(Photos),
+            Box::new(Checkpoints),
+            Box::new(SizedReads),
+            Box::new(Nomenclature),
+        ]
     }
 }
 
@@ -355,6 +362,7 @@ enum Opd {
 #[derive(DeriveIden)]
 enum KamusItem {
     Table,
+    SubKegiatan,
     PemdaCode,
     TahunAnggaran,
     Code,
@@ -865,4 +873,70 @@ async fn backfill_places(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
         }
     }
     Ok(())
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum NomenclatureTable {
+    #[sea_orm(iden = "nomenclature")]
+    Table,
+    PemdaCode,
+    TahunAnggaran,
+    Code,
+    ParentCode,
+    Name,
+    Indicator,
+    Unit,
+    Search,
+}
+
+/// The Kemendagri nomenclature per pemda and tahun anggaran, and the sub kegiatan a kamus item
+/// is funded by.
+struct Nomenclature;
+
+impl MigrationName for Nomenclature {
+    fn name(&self) -> &str {
+        "m20261205_000006_nomenclature"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Nomenclature {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        use NomenclatureTable as N;
+        manager
+            .create_table(
+                Table::create()
+                    .table(N::Table)
+                    .col(string_len(N::PemdaCode, 16))
+                    .col(integer(N::TahunAnggaran))
+                    .col(string_len(N::Code, 24))
+                    .col(string_len(N::ParentCode, 24))
+                    .col(string_len(N::Name, 400))
+                    .col(string_len(N::Indicator, 500))
+                    .col(string_len(N::Unit, 100))
+                    .col(text(N::Search))
+                    .primary_key(Index::create().col(N::PemdaCode).col(N::TahunAnggaran).col(N::Code))
+                    .to_owned(),
+            )
+            .await?;
+        create_indexes(
+            manager,
+            N::Table,
+            [("ix_nomenclature_parent", vec![N::PemdaCode, N::TahunAnggaran, N::ParentCode, N::Code])],
+        )
+        .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(KamusItem::Table)
+                    .add_column(ColumnDef::new(KamusItem::SubKegiatan).string_len(24).null().to_owned())
+                    .to_owned(),
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn down(&self, _manager: &SchemaManager) -> Result<(), DbErr> {
+        Err(DbErr::Migration("the nomenclature schema is not reversible".into()))
+    }
 }

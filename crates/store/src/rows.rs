@@ -5,10 +5,11 @@
 use domain::cycle::Stage;
 use domain::journal::JournalEntry;
 use domain::kamus::{Bidang, KamusItem};
+use domain::nomenclature::NomenclatureItem;
 use domain::planning::{Figures, Location, Point, StageRecord, Status};
 use domain::{Grant, Region, RegionCode, RegionLevel, Role, Scope};
 
-use crate::entity::{journal, kamus_item, proposal_stage, region, user_grant};
+use crate::entity::{journal, kamus_item, nomenclature, proposal_stage, region, user_grant};
 use crate::{Result, StoreError};
 
 pub(crate) fn parse_code(text: &str) -> Result<RegionCode> {
@@ -24,6 +25,7 @@ pub(crate) fn to_kamus(row: kamus_item::Model) -> Option<KamusItem> {
         opd_code: row.opd_code,
         bidang: Bidang::parse(&row.bidang)?,
         fisik: row.fisik,
+        sub_kegiatan: row.sub_kegiatan,
     })
 }
 
@@ -82,4 +84,8 @@ pub(crate) fn to_entry(row: journal::Model) -> JournalEntry {
         prev_hash: row.prev_hash,
         hash: row.hash,
     }
+}
+
+pub(crate) fn to_nomenclature(row: nomenclature::Model) -> NomenclatureItem {
+    NomenclatureItem { code: row.code, name: row.name, indicator: row.indicator, unit: row.unit }
 }

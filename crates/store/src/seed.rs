@@ -1,9 +1,12 @@
 //! Creating a pemda from the official list, and the demo that `make run` serves.
 
+use std::collections::HashMap;
+
 use domain::accounts::{CreateUser, GrantInput};
 use domain::cycle::{ForwardCaps, Stage, Window};
 use domain::kamus::{Bidang, KamusInput};
 use domain::musrenbang::{DecisionInput, MeetingInput, ProposalInput};
+use domain::nomenclature::NomenclatureInput;
 use domain::planning::{ForumKey, Track, cost_of};
 use domain::regions::{AddLingkungan, CreatePemda};
 use domain::schedule::CreateCycle;
@@ -1011,6 +1014,12 @@ fn preparation(plan: &DemoPlan, pemda: &RegionCode, now: OffsetDateTime) -> Vec<
             name: name.into(),
         }));
     }
+    commands.push(Command::MasterData(MasterDataCommand::ImportNomenclature {
+        pemda: pemda.clone(),
+        tahun_anggaran: DEMO_TAHUN_ANGGARAN,
+        rows: demo_nomenclature(),
+    }));
+    let funded_by = demo_kamus_sub_kegiatan();
     let items = DEMO_KAMUS
         .iter()
         .map(|k| KamusInput {
@@ -1021,6 +1030,7 @@ fn preparation(plan: &DemoPlan, pemda: &RegionCode, now: OffsetDateTime) -> Vec<
             opd_code: k.opd.into(),
             bidang: k.bidang.as_str().into(),
             fisik: if k.fisik { "ya" } else { "tidak" }.into(),
+            sub_kegiatan: funded_by.get(k.code).map(|code| code.to_string()).unwrap_or_default(),
         })
         .collect();
     commands.push(Command::MasterData(MasterDataCommand::UpsertKamus {
@@ -1037,6 +1047,30 @@ fn preparation(plan: &DemoPlan, pemda: &RegionCode, now: OffsetDateTime) -> Vec<
         }));
     }
     commands
+}
+
+/// A real subset of the Kemendagri nomenclature (education, health, public works, housing,
+/// disaster, social affairs and the bidang the demo's kamus draws on), as a Bappeda would upload
+/// it. The demo's own files are `;`-separated and never quoted, so a line splits on `;`.
+const DEMO_NOMENCLATURE: &str = include_str!("../data/nomenklatur_demo.csv");
+/// Which sub kegiatan funds each kamus item of the demo.
+const DEMO_KAMUS_SUB_KEGIATAN: &str = include_str!("../data/kamus_sub_kegiatan_demo.csv");
+
+fn demo_cells(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
+    text.lines().skip(1).filter(|line| !line.trim().is_empty()).map(|line| line.split(';').collect())
+}
+
+fn demo_nomenclature() -> Vec<NomenclatureInput> {
+    demo_cells(DEMO_NOMENCLATURE)
+        .map(|cells| {
+            let cell = |i: usize| cells.get(i).copied().unwrap_or_default().to_string();
+            NomenclatureInput { code: cell(0), name: cell(1), indicator: cell(2), unit: cell(3) }
+        })
+        .collect()
+}
+
+fn demo_kamus_sub_kegiatan() -> HashMap<&'static str, &'static str> {
+    demo_cells(DEMO_KAMUS_SUB_KEGIATAN).filter_map(|cells| Some((*cells.first()?, *cells.get(1)?))).collect()
 }
 
 /// Lingkungan in Medan are numbered in Roman numerals (Lingkungan I, II, …).

@@ -34,6 +34,17 @@ async fn the_demo_holds_a_cycle_at_the_musrenbang_kecamatan() {
     assert_eq!(cycle.open_stages(now), vec![Stage::MusrenbangKecamatan]);
     assert_eq!(store.opds(&pemda).await.unwrap().len(), store::seed::DEMO_OPD.len());
     assert!((25..=40).contains(&store.kamus(&pemda, DEMO_TAHUN_ANGGARAN).await.unwrap().len()));
+    // The nomenclature is there, and every kamus item is funded by one of its sub kegiatan.
+    assert!(store.nomenclature_count(&pemda, DEMO_TAHUN_ANGGARAN).await.unwrap() >= 100);
+    let urusan = store.nomenclature_children(&pemda, DEMO_TAHUN_ANGGARAN, None).await.unwrap();
+    assert_eq!(urusan.iter().map(|u| u.code.as_str()).collect::<Vec<_>>(), ["1", "2"]);
+    for item in store.kamus(&pemda, DEMO_TAHUN_ANGGARAN).await.unwrap() {
+        let sub_kegiatan = item.sub_kegiatan.unwrap_or_else(|| panic!("{} has no sub kegiatan", item.code));
+        let path = store.nomenclature_path(&pemda, DEMO_TAHUN_ANGGARAN, &sub_kegiatan).await.unwrap();
+        assert_eq!(path.len(), 5, "{}: {sub_kegiatan} and the four levels above it", item.code);
+        assert_eq!(path[4].level(), Some(domain::nomenclature::NomenclatureLevel::SubKegiatan));
+        assert!(!path[4].indicator.is_empty() && !path[4].unit.is_empty());
+    }
 
     // Every proposal of the cycle, a page at a time.
     let mut proposals = Vec::new();

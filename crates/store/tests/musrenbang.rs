@@ -104,6 +104,7 @@ async fn a_proposal_climbs_from_rembuk_warga_to_kecamatan_and_keeps_every_stages
         opd_code: "1.03".into(),
         bidang: "infrastruktur_kewilayahan".into(),
         fisik: "ya".into(),
+        sub_kegiatan: String::new(),
     };
     store
         .execute(

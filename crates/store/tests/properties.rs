@@ -211,6 +211,7 @@ async fn world() -> (store::testing::TestDatabase, World) {
         opd_code: "1.03".into(),
         bidang: "infrastruktur_kewilayahan".into(),
         fisik: "ya".into(),
+        sub_kegiatan: String::new(),
     };
     // The dearest unit the kamus takes: with a large volume, a cost past every bound.
     let dear = KamusInput {

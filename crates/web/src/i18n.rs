@@ -157,6 +157,8 @@ impl Tr {
             Rule::ControlCharacter => self.f("rule.control_character", &[("field", field)]),
             Rule::UnknownOpd => self.f("rule.unknown_opd", &[("field", field)]),
             Rule::UnknownKamus => self.f("rule.unknown_kamus", &[("field", field)]),
+            Rule::UnknownNomenclature => self.f("rule.unknown_nomenclature", &[("field", field)]),
+            Rule::NoParent => self.f("rule.no_parent", &[("field", field)]),
             Rule::OutsideIndonesia => self.f("rule.outside_indonesia", &[("field", field)]),
             Rule::OnlineProposalsClosed => self.t("rule.online_proposals_closed").to_string(),
             Rule::NotAtStage => self.f("rule.not_at_stage", &[("field", field)]),
@@ -398,6 +400,8 @@ mod tests {
             TooLarge,
             UnknownOpd,
             UnknownKamus,
+            UnknownNomenclature,
+            NoParent,
             OutsideIndonesia,
             OnlineProposalsClosed,
             NotAtStage,
@@ -419,6 +423,8 @@ mod tests {
             Format { expected: "date" },
             Format { expected: "forum_stage" },
             Format { expected: "decision_stage" },
+            Format { expected: "nomenclature_code" },
+            WrongLevel { expected: "sub_kegiatan" },
             AboveMax { max: 1_000_000 },
             CostAboveMax { max: 100_000_000_000_000 },
             ControlCharacter,
@@ -448,6 +454,8 @@ mod tests {
             | ControlCharacter
             | UnknownOpd
             | UnknownKamus
+            | UnknownNomenclature
+            | NoParent
             | OutsideIndonesia
             | OnlineProposalsClosed
             | NotAtStage

@@ -552,10 +552,10 @@ async fn the_master_data_pages_add_opd_and_kamus_by_form_and_csv() {
     assert!(csv.header("content-disposition").unwrap().contains("kamus-12.71-2031.csv"));
     assert_eq!(
         csv.text,
-        "kode,nama,satuan,harga_satuan,opd,bidang,fisik\n\
-         UJI-01,Pengaspalan jalan,meter,1250000,9.99.01,infrastruktur_kewilayahan,ya\n\
-         UJI-02,Lampu jalan,unit,2500000,9.99.01,infrastruktur_kewilayahan,ya\n\
-         UJI-03,Sumur bor,unit,750000,9.99.01,infrastruktur_kewilayahan,ya\n"
+        "kode,nama,satuan,harga_satuan,opd,bidang,fisik,sub_kegiatan\n\
+         UJI-01,Pengaspalan jalan,meter,1250000,9.99.01,infrastruktur_kewilayahan,ya,\n\
+         UJI-02,Lampu jalan,unit,2500000,9.99.01,infrastruktur_kewilayahan,ya,\n\
+         UJI-03,Sumur bor,unit,750000,9.99.01,infrastruktur_kewilayahan,ya,\n"
     );
     // What came out goes back in unchanged.
     let again = upload_kamus(&t, &cookie, &csrf, "2031", &csv.text).await;

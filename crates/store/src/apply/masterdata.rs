@@ -4,7 +4,7 @@ use domain::{MasterDataEvent, RegionCode};
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 
 use crate::Result;
-use crate::entity::{kamus_item, opd};
+use crate::entity::{kamus_item, nomenclature, opd};
 
 /// Writes one masterdata event; reads nothing to learn what to write.
 pub(crate) async fn apply(txn: &DatabaseTransaction, pemda: &RegionCode, event: &MasterDataEvent) -> Result<()> {
@@ -40,10 +40,38 @@ pub(crate) async fn apply(txn: &DatabaseTransaction, pemda: &RegionCode, event: 
                     opd_code: Set(item.opd_code.clone()),
                     bidang: Set(item.bidang.as_str().to_string()),
                     fisik: Set(item.fisik),
+                    sub_kegiatan: Set(item.sub_kegiatan.clone()),
                 })
                 .collect();
             for chunk in rows.chunks(300) {
                 kamus_item::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
+            }
+        }
+        MasterDataEvent::NomenclatureImported { tahun_anggaran, items } => {
+            let codes: Vec<String> = items.iter().map(|i| i.code.clone()).collect();
+            for chunk in codes.chunks(500) {
+                nomenclature::Entity::delete_many()
+                    .filter(nomenclature::Column::PemdaCode.eq(pemda.to_string()))
+                    .filter(nomenclature::Column::TahunAnggaran.eq(*tahun_anggaran))
+                    .filter(nomenclature::Column::Code.is_in(chunk.to_vec()))
+                    .exec(txn)
+                    .await?;
+            }
+            let rows: Vec<nomenclature::ActiveModel> = items
+                .iter()
+                .map(|item| nomenclature::ActiveModel {
+                    pemda_code: Set(pemda.to_string()),
+                    tahun_anggaran: Set(*tahun_anggaran),
+                    code: Set(item.code.clone()),
+                    parent_code: Set(domain::nomenclature::parent_code(&item.code).unwrap_or_default()),
+                    name: Set(item.name.clone()),
+                    indicator: Set(item.indicator.clone()),
+                    unit: Set(item.unit.clone()),
+                    search: Set(domain::nomenclature::search_text(item)),
+                })
+                .collect();
+            for chunk in rows.chunks(300) {
+                nomenclature::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
             }
         }
     }

@@ -15,6 +15,7 @@ pub struct Model {
     pub opd_code: String,
     pub bidang: String,
     pub fisik: bool,
+    pub sub_kegiatan: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

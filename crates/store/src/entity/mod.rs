@@ -10,6 +10,7 @@ pub mod forum;
 pub mod journal;
 pub mod journal_subject;
 pub mod kamus_item;
+pub mod nomenclature;
 pub mod opd;
 pub mod pemda;
 pub mod photo;

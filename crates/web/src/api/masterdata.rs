@@ -89,6 +89,8 @@ pub struct KamusItemJson {
     pub bidang: &'static str,
     /// Physical work (`true`) or not.
     pub fisik: bool,
+    /// The sub kegiatan of the nomenclature that funds it, if linked.
+    pub sub_kegiatan: Option<String>,
 }
 
 impl From<&KamusItem> for KamusItemJson {
@@ -101,6 +103,7 @@ impl From<&KamusItem> for KamusItemJson {
             opd_code: item.opd_code.clone(),
             bidang: item.bidang.as_str(),
             fisik: item.fisik,
+            sub_kegiatan: item.sub_kegiatan.clone(),
         }
     }
 }
@@ -155,6 +158,9 @@ pub struct KamusItemInput {
     /// `true`/`false`, or `"ya"`/`"tidak"`.
     #[schema(value_type = schema::Fisik, inline, required = true)]
     fisik: serde_json::Value,
+    /// The code of a sub kegiatan in the nomenclature of the same tahun anggaran, or empty.
+    #[schema(value_type = schema::OptionalSubKegiatan, inline)]
+    sub_kegiatan: String,
 }
 
 impl KamusItemInput {
@@ -172,6 +178,7 @@ impl KamusItemInput {
             opd_code: self.opd_code,
             bidang: self.bidang,
             fisik,
+            sub_kegiatan: self.sub_kegiatan,
         }
     }
 }

@@ -5,6 +5,7 @@
 mod audit;
 mod cycles;
 mod masterdata;
+mod nomenclature;
 mod problems;
 pub mod proposals;
 mod regions;
@@ -60,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .merge(audit::router())
         .merge(cycles::router())
         .merge(masterdata::router())
+        .merge(nomenclature::router())
         .merge(proposals::router())
         .split_for_parts();
     // After the merge: the routers bring the operations the answers are added to.

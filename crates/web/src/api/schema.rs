@@ -36,6 +36,10 @@ const INVISIBLE: &str = concat!(
     r"\u2000-\u200F\u2028-\u202F\u205F-\u206F\u2800\u3000\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF0-\uFFF8"
 );
 
+/// The codes of the nomenclature by level (`nomenclature::NomenclatureLevel::of_code`).
+const NOMENCLATURE_CODE: &str = r"([0-9]|[Xx])(\.([0-9]{2}|[Xx]{2})(\.[0-9]{2}(\.[0-9]\.[0-9]{2}(\.[0-9]{4})?)?)?)?";
+const SUB_KEGIATAN_CODE: &str = r"([0-9]|[Xx])\.([0-9]{2}|[Xx]{2})\.[0-9]{2}\.[0-9]\.[0-9]{2}\.[0-9]{4}";
+
 fn string() -> ObjectBuilder {
     ObjectBuilder::new().schema_type(Type::String)
 }
@@ -281,6 +285,22 @@ fn code() -> Object {
 /// A code a decision changes, or an OPD filter.
 fn optional_code() -> Object {
     or_empty(code())
+}
+
+/// `nomenclature::NomenclatureLevel::of_code`: a code of any level of the nomenclature (any
+/// case; `x` is read as `X`).
+fn nomenclature_code() -> Object {
+    string().pattern(Some(format!("^{NOMENCLATURE_CODE}$"))).build()
+}
+
+/// A place in the nomenclature to show, or empty for the urusan.
+fn optional_nomenclature_code() -> Object {
+    or_empty(nomenclature_code())
+}
+
+/// The sub kegiatan a kamus item links to, or empty for none.
+fn optional_sub_kegiatan() -> Object {
+    or_empty(string().pattern(Some(format!("^{SUB_KEGIATAN_CODE}$"))).build())
 }
 
 /// `command::check_username`: lower case, digits, `.`, `_`, `-`, starting with a letter or digit.
@@ -578,6 +598,8 @@ shapes! {
     Ranking => ranking,
     PageLimit => page_limit,
     YearFilter => year_filter,
+    OptionalNomenclatureCode => optional_nomenclature_code,
+    OptionalSubKegiatan => optional_sub_kegiatan,
     Grants => grants,
 }
 

@@ -124,6 +124,7 @@ struct KamusRow {
     opd_name: String,
     bidang: &'static str,
     fisik: &'static str,
+    sub_kegiatan: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -146,6 +147,8 @@ struct KamusForm {
     bidang: String,
     #[serde(default)]
     fisik: String,
+    #[serde(default)]
+    sub_kegiatan: String,
 }
 
 /// Which of the kamus page's forms the errors belong to.
@@ -209,6 +212,7 @@ async fn kamus_page(ctx: &mut PageCtx, tahun: i32) -> AppResult<KamusPage> {
             unit_price: tr.rupiah(item.unit_price),
             bidang: tr.bidang(item.bidang),
             fisik: if item.fisik { tr.t("kamus.fisik_yes") } else { tr.t("kamus.fisik_no") },
+            sub_kegiatan: item.sub_kegiatan.unwrap_or_default(),
             code: item.code,
             name: item.name,
             unit: item.unit,
@@ -300,6 +304,7 @@ async fn kamus_add(ctx: PageCtx, Form(form): Form<KamusForm>) -> AppResult<Respo
         opd_code: form.opd_code.clone(),
         bidang: form.bidang.clone(),
         fisik: form.fisik.clone(),
+        sub_kegiatan: form.sub_kegiatan.clone(),
     };
     let command = Command::MasterData(MasterDataCommand::UpsertKamus {
         pemda,

@@ -6,6 +6,7 @@ pub(crate) mod cycles;
 mod forums;
 mod home;
 pub(crate) mod masterdata;
+mod nomenclature;
 mod proposals;
 mod regions;
 mod users;
@@ -36,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         .merge(proposals::router())
         .merge(cycles::router())
         .merge(masterdata::router())
+        .merge(nomenclature::router())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn(crate::guard::refuse_control_characters))
         .layer(middleware::from_fn_with_state(state.clone(), render_errors))

@@ -191,6 +191,7 @@ pub async fn open_cycle(t: &TestApp, year: i32, online: bool, opd: &str, kamus: 
         opd_code: opd.into(),
         bidang: "infrastruktur_kewilayahan".into(),
         fisik: "ya".into(),
+        sub_kegiatan: String::new(),
     };
     commands.push(Command::MasterData(MasterDataCommand::UpsertKamus {
         pemda,
