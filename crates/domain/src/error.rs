@@ -70,6 +70,8 @@ pub enum Rule {
     UnknownKamus,
     /// No such code in the nomenclature of the tahun anggaran.
     UnknownNomenclature,
+    /// No such RPJMD priority in this pemda.
+    UnknownPriority,
     /// A nomenclature row whose parent is neither stored nor earlier in the upload.
     NoParent,
     /// A map point outside Indonesia's bounding box.

@@ -38,6 +38,8 @@ pub struct Facts {
     pub kamus: HashMap<String, KamusItem>,
     /// The nomenclature codes the command names (see [`Needs::nomenclature`]) that exist.
     pub nomenclature: HashSet<String>,
+    /// The RPJMD priority codes the command names that the pemda keeps.
+    pub priorities: HashSet<String>,
     pub proposal: Option<ProposalFacts>,
     pub forum: Option<ForumFacts>,
     /// Whether the acting resident already supports the proposal named.
@@ -63,6 +65,7 @@ impl Default for Facts {
             opd_codes: HashSet::new(),
             kamus: HashMap::new(),
             nomenclature: HashSet::new(),
+            priorities: HashSet::new(),
             proposal: None,
             forum: None,
             already_supported: false,
@@ -97,6 +100,8 @@ pub struct Needs {
     pub opd: Vec<String>,
     /// Nomenclature codes of a tahun anggaran whose existence the rules check.
     pub nomenclature: Option<NomenclatureNeed>,
+    /// RPJMD priority codes whose existence the rules check.
+    pub priorities: Vec<String>,
     /// A username whose existence the rules check.
     pub username: Option<String>,
     /// A tahun anggaran for which the pemda may already have a cycle.

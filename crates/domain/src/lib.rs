@@ -18,6 +18,7 @@ pub mod password;
 pub mod planning;
 pub mod region;
 pub mod regions;
+pub mod rpjmd;
 pub mod schedule;
 pub mod views;
 

@@ -13,6 +13,7 @@ use crate::facts::{Facts, Needs, NomenclatureNeed};
 use crate::kamus::{KamusInput, KamusItem, check_code, check_kamus, code_to_look_up};
 use crate::nomenclature::{self, NomenclatureInput, NomenclatureItem, check_nomenclature};
 use crate::region::RegionCode;
+use crate::rpjmd::{Priority, PriorityInput, check_priority};
 
 /// The commands of this part.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +29,11 @@ pub enum MasterDataCommand {
         tahun_anggaran: i32,
         items: Vec<KamusInput>,
         batch: bool,
+    },
+    /// A priority of the RPJMD, added or replaced by its code.
+    SavePriority {
+        pemda: RegionCode,
+        input: PriorityInput,
     },
     /// Rows of the Kemendagri nomenclature of one tahun anggaran (a CSV): added or replaced by
     /// code, all or none; a row's parent must be stored or come earlier in the rows.
@@ -57,6 +63,7 @@ impl MasterDataCommand {
                 .filter(|need| !need.codes.is_empty()),
                 ..Needs::default()
             },
+            MasterDataCommand::SavePriority { pemda, .. } => Needs { pemda: Some(pemda.clone()), ..Needs::default() },
             MasterDataCommand::ImportNomenclature { pemda, tahun_anggaran, rows } => {
                 // Only the parents the rows themselves do not bring are looked up.
                 let brought: HashSet<String> =
@@ -84,6 +91,7 @@ impl MasterDataCommand {
             MasterDataCommand::CreateOpd { .. } => "create_opd",
             MasterDataCommand::UpsertKamus { .. } => "upsert_kamus",
             MasterDataCommand::ImportNomenclature { .. } => "import_nomenclature",
+            MasterDataCommand::SavePriority { .. } => "save_priority",
         }
     }
 }
@@ -97,6 +105,13 @@ pub fn decide(facts: &Facts, command: &MasterDataCommand, actor: &Actor) -> Resu
         }
         MasterDataCommand::ImportNomenclature { pemda, tahun_anggaran, rows } => {
             import_nomenclature(facts, pemda, *tahun_anggaran, rows, actor)
+        }
+        MasterDataCommand::SavePriority { pemda, input } => {
+            authorize(actor, Action::ManageMasterData, &Resource::pemda(pemda.clone()))?;
+            let mut errors = Errors::default();
+            let priority = check_priority(&mut errors, input);
+            errors.into_result()?;
+            Ok(vec![MasterDataEvent::PrioritySaved { priority }])
         }
     }
 }
@@ -210,6 +225,7 @@ pub enum MasterDataEvent {
     OpdCreated { code: String, name: String },
     KamusUpserted { tahun_anggaran: i32, items: Vec<KamusItem> },
     NomenclatureImported { tahun_anggaran: i32, items: Vec<NomenclatureItem> },
+    PrioritySaved { priority: Priority },
 }
 
 impl MasterDataEvent {
@@ -219,6 +235,7 @@ impl MasterDataEvent {
             MasterDataEvent::OpdCreated { .. } => "opd_created",
             MasterDataEvent::KamusUpserted { .. } => "kamus_upserted",
             MasterDataEvent::NomenclatureImported { .. } => "nomenclature_imported",
+            MasterDataEvent::PrioritySaved { .. } => "priority_saved",
         }
     }
 }
@@ -313,6 +330,24 @@ mod tests {
         );
         assert!(matches!(import(&Facts::default(), rows, Role::OperatorOpd), Err(DomainError::Denied(_))));
         assert!(refused_fields(import(&Facts::default(), Vec::new(), Role::BappedaAdmin))[0].field == "rows");
+    }
+
+    #[test]
+    fn only_bappeda_keeps_the_priorities() {
+        let save = |role: Role, code: &str| {
+            let input =
+                PriorityInput { code: code.into(), name: "Infrastruktur".into(), sasaran: "Jalan mantap".into() };
+            let command = MasterDataCommand::SavePriority { pemda: RegionCode::parse(MEDAN).unwrap(), input };
+            decide(&Facts::default(), &command, &actor(role))
+        };
+        let Ok(events) = save(Role::BappedaAdmin, "P1") else { panic!() };
+        assert!(
+            matches!(&events[..], [MasterDataEvent::PrioritySaved { priority }] if priority.sasaran == ["Jalan mantap"])
+        );
+        for role in [Role::OperatorOpd, Role::AnggotaDprd, Role::Auditor, Role::Warga] {
+            assert!(matches!(save(role, "P1"), Err(DomainError::Denied(_))), "{role:?}");
+        }
+        assert_eq!(refused_fields(save(Role::BappedaAdmin, "P 1"))[0].field, "code");
     }
 
     #[test]

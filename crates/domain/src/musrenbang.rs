@@ -38,6 +38,8 @@ pub struct ProposalInput {
     pub latitude: String,
     pub longitude: String,
     pub track: String,
+    /// The code of the RPJMD priority it serves, or empty.
+    pub priority: String,
 }
 
 /// A forum's verdict as typed.
@@ -184,6 +186,7 @@ pub fn submit(facts: &Facts, input: &ProposalInput, actor: &Actor) -> Result<Vec
     if kamus.is_none() {
         errors.push("kamus_code", if input.kamus_code.trim().is_empty() { Rule::Required } else { Rule::UnknownKamus });
     }
+    let priority = check_priority_named(&mut errors, facts, "priority", &input.priority);
     errors.into_result()?;
     let (Some(kamus), Some(lingkungan)) = (kamus, lingkungan) else {
         return Err(DomainError::field("kamus_code", Rule::UnknownKamus));
@@ -204,7 +207,20 @@ pub fn submit(facts: &Facts, input: &ProposalInput, actor: &Actor) -> Result<Vec
         stage: input.stage,
         status,
         figures,
+        priority,
     }])
+}
+
+/// The RPJMD priority a proposal names: none when left empty, else one Bappeda keeps.
+pub fn check_priority_named(errors: &mut Errors, facts: &Facts, field: &str, text: &str) -> Option<String> {
+    let code = text.trim();
+    if code.is_empty() {
+        return None;
+    }
+    if !facts.priorities.contains(code) {
+        errors.push(field, Rule::UnknownPriority);
+    }
+    Some(code.to_string())
 }
 
 /// The forum a command about `proposal` at `stage` addresses, checked: the proposal is there,
@@ -590,6 +606,7 @@ impl MusrenbangCommand {
                     cycle: Some(p.cycle_id),
                     regions: lingkungan.into_iter().collect(),
                     kamus: code_to_look_up(&p.kamus_code).into_iter().collect(),
+                    priorities: code_to_look_up(&p.priority).into_iter().collect(),
                     forum: key.and_then(|key| forum(&key, false)),
                     ..Needs::default()
                 }
@@ -671,6 +688,9 @@ pub enum MusrenbangEvent {
         stage: Stage,
         status: Status,
         figures: Figures,
+        /// The RPJMD priority it serves, if named (entries before priorities have none).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        priority: Option<String>,
     },
     /// A forum's decision: that stage's whole record after it.
     ProposalDecided {
@@ -946,6 +966,41 @@ mod tests {
     }
 
     #[test]
+    fn a_proposal_names_a_priority_the_pemda_keeps_or_none() {
+        let mut facts = facts(ForwardCaps::default());
+        facts.priorities.insert("P1".into());
+        let input = |priority: &str| ProposalInput {
+            proposal_id: Uuid::from_u128(9),
+            cycle_id: Uuid::from_u128(1),
+            stage: Stage::MusrenbangKelurahan,
+            title: "Jalan".into(),
+            problem: "Rusak".into(),
+            kamus_code: "JLN".into(),
+            volume: "10".into(),
+            lingkungan: LINGKUNGAN.into(),
+            address: "Jl. A".into(),
+            latitude: String::new(),
+            longitude: String::new(),
+            track: "apbd".into(),
+            priority: priority.into(),
+        };
+        let submitted = |priority: &str| match submit(&facts, &input(priority), &system()) {
+            Ok(events) => match events.as_slice() {
+                [MusrenbangEvent::ProposalSubmitted { priority, .. }] => Ok(priority.clone()),
+                other => panic!("{other:?}"),
+            },
+            Err(DomainError::Invalid(e)) => Err((e[0].field.clone(), e[0].rule.clone())),
+            Err(other) => panic!("{other:?}"),
+        };
+        assert_eq!(submitted(" P1 "), Ok(Some("P1".to_string())));
+        assert_eq!(submitted(""), Ok(None));
+        assert_eq!(submitted("P9"), Err(("priority".to_string(), Rule::UnknownPriority)));
+        let needs = MusrenbangCommand::SubmitProposal(input(" P1 ")).needs();
+        assert_eq!(needs.priorities, ["P1"]);
+        assert!(MusrenbangCommand::SubmitProposal(input("P\u{0}")).needs().priorities.is_empty());
+    }
+
+    #[test]
     fn money_past_its_bounds_is_refused_with_the_field_named() {
         let mut facts = facts(ForwardCaps::default());
         let input = |volume: &str| ProposalInput {
@@ -961,6 +1016,7 @@ mod tests {
             latitude: String::new(),
             longitude: String::new(),
             track: "apbd".into(),
+            priority: String::new(),
         };
         let rule_of = |facts: &Facts, volume: &str| match submit(facts, &input(volume), &system()) {
             Err(DomainError::Invalid(e)) => Some((e[0].field.clone(), e[0].rule.clone())),
@@ -1009,6 +1065,7 @@ mod tests {
             latitude: String::new(),
             longitude: String::new(),
             track: "apbd".into(),
+            priority: String::new(),
         };
         let Err(DomainError::Invalid(errors)) = submit(&facts, &input, &system()) else { panic!() };
         let named: Vec<(&str, &Rule)> = errors.iter().map(|e| (e.field.as_str(), &e.rule)).collect();

@@ -36,6 +36,8 @@ pub struct ProposalDetail {
     pub fisik: bool,
     pub track: Track,
     pub proposer: String,
+    /// The code of the RPJMD priority it serves, if named.
+    pub priority: Option<String>,
     pub records: Vec<StageRecord>,
 }
 

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::entity::{
     app_user, ceiling, cycle, cycle_stage, forum, journal, journal_subject, kamus_item, nomenclature, opd, pemda,
-    photo, proposal, proposal_stage, region, support, user_grant,
+    photo, proposal, proposal_stage, region, rpjmd_priority, support, user_grant,
 };
 use crate::rows::{parse_code, to_kamus, to_record, to_region};
 use crate::{Result, StoreError};
@@ -140,6 +140,18 @@ pub(crate) async fn load(
             );
         }
     }
+    let mut priorities = HashSet::new();
+    for chunk in needs.priorities.chunks(500) {
+        priorities.extend(
+            rpjmd_priority::Entity::find()
+                .filter(rpjmd_priority::Column::PemdaCode.eq(pemda.to_string()))
+                .filter(rpjmd_priority::Column::Code.is_in(chunk.to_vec()))
+                .all(txn)
+                .await?
+                .into_iter()
+                .map(|row| row.code),
+        );
+    }
     let forum = match (&needs.forum, &cycle) {
         (Some(need), Some(_)) => match need.key(proposal.as_ref()) {
             Some(key) => Some(forum_facts(txn, &key, need.entries()).await?),
@@ -167,6 +179,7 @@ pub(crate) async fn load(
         opd_codes,
         kamus,
         nomenclature,
+        priorities,
         proposal,
         forum,
         already_supported,

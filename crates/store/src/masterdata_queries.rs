@@ -1,12 +1,14 @@
-//! Reads of the nomenclature: a level of the tree, one entry with the path above it, and search
+//! Reads of the RPJMD priorities, and of the nomenclature: a level of the tree, one entry with the path above it, and search
 //! by code or words. Each is a key or prefix search on the pemda's list of one tahun anggaran.
 
 use domain::RegionCode;
 use domain::nomenclature::{self, NomenclatureItem};
+use domain::rpjmd::Priority;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::entity::nomenclature as row;
-use crate::rows::to_nomenclature;
+use crate::entity::rpjmd_priority;
+use crate::rows::{to_nomenclature, to_priority};
 use crate::{Result, Store};
 
 /// The most entries a search answers.
@@ -99,6 +101,16 @@ impl Store {
             .into_iter()
             .map(to_nomenclature)
             .collect())
+    }
+
+    /// The pemda's RPJMD priorities, in code order.
+    pub async fn priorities(&self, pemda: &RegionCode) -> Result<Vec<Priority>> {
+        let rows = rpjmd_priority::Entity::find()
+            .filter(rpjmd_priority::Column::PemdaCode.eq(pemda.to_string()))
+            .order_by_asc(rpjmd_priority::Column::Code)
+            .all(&self.read)
+            .await?;
+        rows.into_iter().map(to_priority).collect()
     }
 
     /// How many entries the list of a tahun anggaran holds.

@@ -14,6 +14,7 @@ impl MigratorTrait for Migrator {
             Box::new(Checkpoints),
             Box::new(SizedReads),
             Box::new(Nomenclature),
+            Box::new(Priorities),
         ]
     }
 }
@@ -385,6 +386,7 @@ enum Ceiling {
 #[derive(DeriveIden, Clone, Copy)]
 enum Proposal {
     Table,
+    PriorityCode,
     Id,
     CycleId,
     PemdaCode,
@@ -938,5 +940,54 @@ impl MigrationTrait for Nomenclature {
 
     async fn down(&self, _manager: &SchemaManager) -> Result<(), DbErr> {
         Err(DbErr::Migration("the nomenclature schema is not reversible".into()))
+    }
+}
+
+#[derive(DeriveIden)]
+enum RpjmdPriority {
+    Table,
+    PemdaCode,
+    Code,
+    Name,
+    Sasaran,
+}
+
+/// The RPJMD's priorities per pemda, and the priority a proposal serves.
+struct Priorities;
+
+impl MigrationName for Priorities {
+    fn name(&self) -> &str {
+        "m20261205_000007_priorities"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Priorities {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(RpjmdPriority::Table)
+                    .col(string_len(RpjmdPriority::PemdaCode, 16))
+                    .col(string_len(RpjmdPriority::Code, 48))
+                    .col(string_len(RpjmdPriority::Name, 400))
+                    .col(text(RpjmdPriority::Sasaran))
+                    .primary_key(Index::create().col(RpjmdPriority::PemdaCode).col(RpjmdPriority::Code))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Proposal::Table)
+                    .add_column(ColumnDef::new(Proposal::PriorityCode).string_len(48).null().to_owned())
+                    .to_owned(),
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn down(&self, _manager: &SchemaManager) -> Result<(), DbErr> {
+        Err(DbErr::Migration("the priorities schema is not reversible".into()))
     }
 }

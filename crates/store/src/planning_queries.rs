@@ -181,6 +181,7 @@ impl Store {
             fisik: row.fisik,
             track: Track::parse(&row.track).ok_or_else(|| StoreError::Corrupt(row.track.clone()))?,
             proposer: row.proposer.clone(),
+            priority: row.priority_code.clone(),
             records,
         }))
     }

@@ -7,9 +7,10 @@ use domain::journal::JournalEntry;
 use domain::kamus::{Bidang, KamusItem};
 use domain::nomenclature::NomenclatureItem;
 use domain::planning::{Figures, Location, Point, StageRecord, Status};
+use domain::rpjmd::Priority;
 use domain::{Grant, Region, RegionCode, RegionLevel, Role, Scope};
 
-use crate::entity::{journal, kamus_item, nomenclature, proposal_stage, region, user_grant};
+use crate::entity::{journal, kamus_item, nomenclature, proposal_stage, region, rpjmd_priority, user_grant};
 use crate::{Result, StoreError};
 
 pub(crate) fn parse_code(text: &str) -> Result<RegionCode> {
@@ -88,4 +89,10 @@ pub(crate) fn to_entry(row: journal::Model) -> JournalEntry {
 
 pub(crate) fn to_nomenclature(row: nomenclature::Model) -> NomenclatureItem {
     NomenclatureItem { code: row.code, name: row.name, indicator: row.indicator, unit: row.unit }
+}
+
+pub(crate) fn to_priority(row: rpjmd_priority::Model) -> Result<Priority> {
+    let sasaran = serde_json::from_str(&row.sasaran)
+        .map_err(|e| StoreError::Corrupt(format!("priority {} sasaran: {e}", row.code)))?;
+    Ok(Priority { code: row.code, name: row.name, sasaran })
 }

@@ -9,6 +9,7 @@ use domain::musrenbang::{DecisionInput, MeetingInput, ProposalInput};
 use domain::nomenclature::NomenclatureInput;
 use domain::planning::{ForumKey, Track, cost_of};
 use domain::regions::{AddLingkungan, CreatePemda};
+use domain::rpjmd::PriorityInput;
 use domain::schedule::CreateCycle;
 use domain::{
     AccountCommand, Actor, Command, MasterDataCommand, MusrenbangCommand, RegionCode, RegionCommand, RegionLevel,
@@ -623,6 +624,7 @@ fn plan_proposal(
             latitude,
             longitude,
             track: track.as_str().to_string(),
+            priority: demo_priority_of(kamus.code).to_string(),
         },
         price: kamus.price,
         volume,
@@ -1014,6 +1016,12 @@ fn preparation(plan: &DemoPlan, pemda: &RegionCode, now: OffsetDateTime) -> Vec<
             name: name.into(),
         }));
     }
+    for (code, name, sasaran) in DEMO_PRIORITIES {
+        commands.push(Command::MasterData(MasterDataCommand::SavePriority {
+            pemda: pemda.clone(),
+            input: PriorityInput { code: code.into(), name: name.into(), sasaran: sasaran.join("\n") },
+        }));
+    }
     commands.push(Command::MasterData(MasterDataCommand::ImportNomenclature {
         pemda: pemda.clone(),
         tahun_anggaran: DEMO_TAHUN_ANGGARAN,
@@ -1047,6 +1055,51 @@ fn preparation(plan: &DemoPlan, pemda: &RegionCode, now: OffsetDateTime) -> Vec<
         }));
     }
     commands
+}
+
+/// The demo's RPJMD priorities: invented for the demo, in the manner of a city's RPJMD (code,
+/// name, sasaran).
+pub const DEMO_PRIORITIES: [(&str, &str, &[&str]); 5] = [
+    (
+        "P1",
+        "Infrastruktur kota yang tangguh dan bebas banjir",
+        &[
+            "Meningkatnya kemantapan jalan kota",
+            "Berkurangnya luas dan lama genangan",
+            "Meningkatnya hunian dan permukiman yang layak",
+        ],
+    ),
+    (
+        "P2",
+        "Pelayanan kesehatan dan pendidikan yang merata",
+        &["Menurunnya prevalensi stunting", "Meningkatnya ruang kelas dalam kondisi baik"],
+    ),
+    (
+        "P3",
+        "Ekonomi kerakyatan dan UMKM yang berdaya saing",
+        &["Meningkatnya usaha mikro yang naik kelas", "Menurunnya tingkat pengangguran terbuka"],
+    ),
+    (
+        "P4",
+        "Perlindungan sosial, keselamatan dan pemberdayaan masyarakat",
+        &["Meningkatnya keluarga miskin yang berdaya", "Meningkatnya kesiapsiagaan warga menghadapi bencana"],
+    ),
+    (
+        "P5",
+        "Kota yang bersih, hijau dan tertib",
+        &["Meningkatnya sampah yang terkelola", "Menurunnya kecelakaan lalu lintas di jalan lingkungan"],
+    ),
+];
+
+/// The priority a demo proposal serves, by the kind of work its kamus item is.
+fn demo_priority_of(kamus_code: &str) -> &'static str {
+    match kamus_code.split('-').next().unwrap_or_default() {
+        "PU" | "PKP" => "P1",
+        "KES" | "DIK" => "P2",
+        "UKM" | "NAK" | "PGN" => "P3",
+        "DLH" | "DSH" => "P5",
+        _ => "P4",
+    }
 }
 
 /// A real subset of the Kemendagri nomenclature (education, health, public works, housing,

@@ -34,6 +34,9 @@ async fn the_demo_holds_a_cycle_at_the_musrenbang_kecamatan() {
     assert_eq!(cycle.open_stages(now), vec![Stage::MusrenbangKecamatan]);
     assert_eq!(store.opds(&pemda).await.unwrap().len(), store::seed::DEMO_OPD.len());
     assert!((25..=40).contains(&store.kamus(&pemda, DEMO_TAHUN_ANGGARAN).await.unwrap().len()));
+    let priorities = store.priorities(&pemda).await.unwrap();
+    assert_eq!(priorities.len(), store::seed::DEMO_PRIORITIES.len());
+    assert!(priorities.iter().all(|p| !p.sasaran.is_empty()));
     // The nomenclature is there, and every kamus item is funded by one of its sub kegiatan.
     assert!(store.nomenclature_count(&pemda, DEMO_TAHUN_ANGGARAN).await.unwrap() >= 100);
     let urusan = store.nomenclature_children(&pemda, DEMO_TAHUN_ANGGARAN, None).await.unwrap();
@@ -148,6 +151,7 @@ async fn the_demo_holds_a_cycle_at_the_musrenbang_kecamatan() {
     let mut everyone = Vec::with_capacity(proposals.len());
     for proposal in &proposals {
         let detail = store.proposal(proposal.id).await.unwrap().unwrap();
+        assert!(priorities.iter().any(|p| Some(&p.code) == detail.priority.as_ref()), "each names a priority");
         let latest = detail.records.last().unwrap();
         everyone.push(FlagCandidate::of(proposal.id, &latest.figures));
     }

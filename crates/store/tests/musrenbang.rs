@@ -44,6 +44,7 @@ fn proposal(cycle_id: Uuid, stage: Stage, lingkungan: &str, title: &str, volume:
         latitude: "3.5952".into(),
         longitude: "98.6722".into(),
         track: "apbd".into(),
+        priority: String::new(),
     }
 }
 

@@ -290,6 +290,7 @@ impl World {
                     latitude: String::new(),
                     longitude: String::new(),
                     track: "apbd".into(),
+                    priority: String::new(),
                 })),
             ),
             Step::Decide { actor, proposal, stage, kind, volume, reason } => {

@@ -159,6 +159,7 @@ impl Tr {
             Rule::UnknownKamus => self.f("rule.unknown_kamus", &[("field", field)]),
             Rule::UnknownNomenclature => self.f("rule.unknown_nomenclature", &[("field", field)]),
             Rule::NoParent => self.f("rule.no_parent", &[("field", field)]),
+            Rule::UnknownPriority => self.f("rule.unknown_priority", &[("field", field)]),
             Rule::OutsideIndonesia => self.f("rule.outside_indonesia", &[("field", field)]),
             Rule::OnlineProposalsClosed => self.t("rule.online_proposals_closed").to_string(),
             Rule::NotAtStage => self.f("rule.not_at_stage", &[("field", field)]),
@@ -402,6 +403,7 @@ mod tests {
             UnknownKamus,
             UnknownNomenclature,
             NoParent,
+            UnknownPriority,
             OutsideIndonesia,
             OnlineProposalsClosed,
             NotAtStage,
@@ -456,6 +458,7 @@ mod tests {
             | UnknownKamus
             | UnknownNomenclature
             | NoParent
+            | UnknownPriority
             | OutsideIndonesia
             | OnlineProposalsClosed
             | NotAtStage
@@ -468,7 +471,7 @@ mod tests {
             | TooManyPhotos { .. } => std::mem::discriminant(rule),
         };
         let variants: std::collections::HashSet<_> = rules.iter().map(listed).collect();
-        assert_eq!(variants.len(), 32, "one of each variant of Rule");
+        assert_eq!(variants.len(), 35, "one of each variant of Rule");
         for lang in [Lang::Id, Lang::En] {
             for rule in &rules {
                 let message = Tr::new(lang).rule_message(&FieldError::new("rows[2].number", rule.clone()));

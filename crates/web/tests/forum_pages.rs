@@ -177,6 +177,7 @@ async fn a_big_forum_is_paged_but_ranked_whole() {
                 latitude: String::new(),
                 longitude: String::new(),
                 track: "apbd".into(),
+                priority: String::new(),
             }))
         })
         .collect();

@@ -4,7 +4,7 @@ use domain::{MasterDataEvent, RegionCode};
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 
 use crate::Result;
-use crate::entity::{kamus_item, nomenclature, opd};
+use crate::entity::{kamus_item, nomenclature, opd, rpjmd_priority};
 
 /// Writes one masterdata event; reads nothing to learn what to write.
 pub(crate) async fn apply(txn: &DatabaseTransaction, pemda: &RegionCode, event: &MasterDataEvent) -> Result<()> {
@@ -46,6 +46,19 @@ pub(crate) async fn apply(txn: &DatabaseTransaction, pemda: &RegionCode, event: 
             for chunk in rows.chunks(300) {
                 kamus_item::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
             }
+        }
+        MasterDataEvent::PrioritySaved { priority } => {
+            let sasaran = serde_json::to_string(&priority.sasaran)
+                .map_err(|e| crate::StoreError::Corrupt(format!("sasaran: {e}")))?;
+            rpjmd_priority::Entity::delete_by_id((pemda.to_string(), priority.code.clone())).exec(txn).await?;
+            rpjmd_priority::Entity::insert(rpjmd_priority::ActiveModel {
+                pemda_code: Set(pemda.to_string()),
+                code: Set(priority.code.clone()),
+                name: Set(priority.name.clone()),
+                sasaran: Set(sasaran),
+            })
+            .exec(txn)
+            .await?;
         }
         MasterDataEvent::NomenclatureImported { tahun_anggaran, items } => {
             let codes: Vec<String> = items.iter().map(|i| i.code.clone()).collect();

@@ -35,6 +35,7 @@ pub(crate) async fn apply(
             stage,
             status,
             figures,
+            priority,
         } => {
             let lingkungan = &figures.location.lingkungan;
             let ancestor = |stage: Stage| forum_region_of(lingkungan, stage).map(|c| c.to_string()).unwrap_or_default();
@@ -62,6 +63,7 @@ pub(crate) async fn apply(
                 street_key: Set(street_key(&figures.location.address)),
                 lat_e6: Set(figures.location.point.map(|p| p.lat_e6)),
                 lon_e6: Set(figures.location.point.map(|p| p.lon_e6)),
+                priority_code: Set(priority.clone()),
             })
             .exec(txn)
             .await?;

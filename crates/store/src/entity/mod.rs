@@ -17,6 +17,7 @@ pub mod photo;
 pub mod proposal;
 pub mod proposal_stage;
 pub mod region;
+pub mod rpjmd_priority;
 pub mod security_log;
 pub mod support;
 pub mod user_grant;

@@ -29,6 +29,8 @@ pub struct Model {
     pub street_key: String,
     pub lat_e6: Option<i32>,
     pub lon_e6: Option<i32>,
+    /// The RPJMD priority it serves, if named.
+    pub priority_code: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,5 +1,5 @@
-//! Master data of the caller's pemda: the perangkat daerah (OPD) and the kamus usulan per tahun
-//! anggaran. Read by any user of the pemda; changed by Bappeda admins, one entry, a list, or a
+//! Master data of the caller's pemda: the perangkat daerah (OPD), the kamus usulan per tahun
+//! anggaran and the RPJMD priorities. Read by any user of the pemda; changed by Bappeda admins, one entry, a list, or a
 //! CSV at a time (a list or a CSV goes in whole or not at all).
 
 use axum::Json;
@@ -7,6 +7,7 @@ use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::kamus::{KamusInput, KamusItem};
+use domain::rpjmd::{Priority, PriorityInput};
 use domain::{Action, Command, Event, MasterDataCommand, MasterDataEvent, RegionCode, Resource, Rule};
 use reports::kamus_csv;
 use serde::{Deserialize, Serialize};
@@ -28,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(opd_list, opd_create))
         .routes(routes!(kamus_list, kamus_post))
         .routes(routes!(kamus_import))
+        .routes(routes!(priority_list, priority_save))
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]
@@ -280,3 +282,50 @@ fn kamus_items() -> utoipa::openapi::Array {
 }
 
 schema::shapes! { KamusItems => kamus_items }
+
+/// A priority of the RPJMD.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PriorityJson {
+    /// Bappeda's short code (`P1`); a priority with the code of one saved before replaces it.
+    #[serde(default)]
+    #[schema(value_type = schema::Code, inline, required = true)]
+    pub code: String,
+    #[serde(default)]
+    #[schema(value_type = schema::PriorityName, inline, required = true)]
+    pub name: String,
+    /// The sasaran it pursues, one line each (a line break inside one splits it).
+    #[serde(default)]
+    #[schema(value_type = schema::Sasaran, inline)]
+    pub sasaran: Vec<String>,
+}
+
+impl From<Priority> for PriorityJson {
+    fn from(priority: Priority) -> Self {
+        PriorityJson { code: priority.code, name: priority.name, sasaran: priority.sasaran }
+    }
+}
+
+/// The RPJMD priorities of the caller's pemda, in code order.
+#[utoipa::path(get, path = "/api/v1/priorities", tag = "master data", security(("bearer" = [])),
+    responses((status = 200, body = Vec<PriorityJson>)))]
+async fn priority_list(ctx: ApiCtx) -> AppResult<Json<Vec<PriorityJson>>> {
+    let pemda = own_pemda(&ctx)?;
+    Ok(Json(ctx.state.store.priorities(&pemda).await?.into_iter().map(PriorityJson::from).collect()))
+}
+
+/// Adds or replaces (by code) a priority of the RPJMD. Bappeda admins only.
+#[utoipa::path(post, path = "/api/v1/priorities", tag = "master data", security(("bearer" = [])),
+    request_body = PriorityJson, responses((status = 201, body = PriorityJson)))]
+async fn priority_save(ctx: ApiCtx, ApiJson(input): ApiJson<PriorityJson>) -> AppResult<Response> {
+    let pemda = managed_pemda(&ctx).await?;
+    let input = PriorityInput { code: input.code, name: input.name, sasaran: input.sasaran.join("\n") };
+    let command = Command::MasterData(MasterDataCommand::SavePriority { pemda, input });
+    let events = ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
+    match events.into_iter().next() {
+        Some(Event::MasterData(MasterDataEvent::PrioritySaved { priority })) => {
+            Ok((StatusCode::CREATED, Json(PriorityJson::from(priority))).into_response())
+        }
+        _ => Err(AppError::broken("saving a priority produced no event")),
+    }
+}

@@ -139,6 +139,8 @@ pub struct ProposalJson {
     pub track: &'static str,
     /// Who raised it: an official's account, or "Warga" for a resident (never their name).
     pub proposer: String,
+    /// The code of the RPJMD priority it serves (`GET /api/v1/priorities`), or null.
+    pub priority: Option<String>,
     /// One record per stage reached, bottom-up: each stage's own figures, side by side.
     pub stages: Vec<StageRecordJson>,
     /// What the forum should look at (never blocking).
@@ -155,6 +157,7 @@ async fn proposal_json(state: &AppState, detail: &ProposalDetail) -> AppResult<P
         fisik: detail.fisik,
         track: detail.track.as_str(),
         proposer: public_actor(state, &tr, &detail.proposer).await?,
+        priority: detail.priority.clone(),
         stages: detail.records.iter().map(StageRecordJson::from).collect(),
         red_flags: flags_of(state, detail).await?,
     })
@@ -194,6 +197,10 @@ pub struct NewProposal {
     #[serde(default = "default_track")]
     #[schema(value_type = schema::Track, inline)]
     track: String,
+    /// The code of the RPJMD priority it serves (one of `GET /api/v1/priorities`), or empty.
+    #[serde(default)]
+    #[schema(value_type = schema::OptionalCode, inline)]
+    priority: String,
 }
 
 fn default_track() -> String {
@@ -225,6 +232,7 @@ async fn submit(ctx: ApiCtx, ApiJson(input): ApiJson<NewProposal>) -> AppResult<
         latitude: input.latitude.map(|v| v.to_string()).unwrap_or_default(),
         longitude: input.longitude.map(|v| v.to_string()).unwrap_or_default(),
         track: input.track,
+        priority: input.priority,
     }));
     ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
     let detail = ctx.state.store.proposal(proposal_id).await?.ok_or(AppError::NotFound)?;

@@ -20,6 +20,7 @@ use domain::musrenbang::{ADDRESS_MAX, TEXT_MAX, TITLE_MAX};
 use domain::password;
 use domain::planning::{LAT_RANGE, LON_RANGE, Origin as DomainOrigin, Status as DomainStatus, Track as DomainTrack};
 use domain::region::PART_WIDTHS;
+use domain::rpjmd::{PRIORITY_NAME_MAX, SASARAN_COUNT_MAX, SASARAN_MAX};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use utoipa::IntoParams;
@@ -296,6 +297,25 @@ fn nomenclature_code() -> Object {
 /// A place in the nomenclature to show, or empty for the urusan.
 fn optional_nomenclature_code() -> Object {
     or_empty(nomenclature_code())
+}
+
+/// `rpjmd::check_priority`'s name.
+fn priority_name() -> Object {
+    text(PRIORITY_NAME_MAX)
+}
+
+/// The sasaran of a priority: at most [`SASARAN_COUNT_MAX`], each a text of one line.
+fn sasaran() -> Array {
+    ArrayBuilder::new()
+        .items(
+            string()
+                .min_length(Some(1))
+                .max_length(Some(SASARAN_MAX))
+                .pattern(Some(format!("^[^{FORBIDDEN}\\n\\r]*[^{INVISIBLE}][^{FORBIDDEN}\\n\\r]*$")))
+                .build(),
+        )
+        .max_items(Some(SASARAN_COUNT_MAX))
+        .build()
 }
 
 /// The sub kegiatan a kamus item links to, or empty for none.
@@ -600,6 +620,8 @@ shapes! {
     YearFilter => year_filter,
     OptionalNomenclatureCode => optional_nomenclature_code,
     OptionalSubKegiatan => optional_sub_kegiatan,
+    PriorityName => priority_name,
+    Sasaran => sasaran,
     Grants => grants,
 }
 

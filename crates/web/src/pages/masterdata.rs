@@ -1,6 +1,6 @@
-//! Master data for the cycles: the perangkat daerah (OPD) and the kamus usulan of each tahun
-//! anggaran, added one at a time or by CSV (all rows or none), and downloaded as CSV. Any user of
-//! the pemda may read them; Bappeda admins change them.
+//! Master data for the cycles: the perangkat daerah (OPD), the RPJMD priorities and the kamus
+//! usulan of each tahun anggaran, added one at a time or by CSV (all rows or none), and
+//! downloaded as CSV. Any user of the pemda may read them; Bappeda admins change them.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -10,6 +10,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use domain::kamus::{Bidang, KamusInput};
+use domain::rpjmd::PriorityInput;
 use domain::{Action, Command, MasterDataCommand, RegionCode, Resource, Rule};
 use reports::kamus_csv;
 use serde::Deserialize;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/opd", get(opd_list).post(opd_create))
         .route("/kamus", get(kamus_list).post(kamus_add))
         .route("/kamus.csv", get(kamus_download).post(kamus_upload))
+        .route("/prioritas", get(priority_list).post(priority_save))
 }
 
 /// The kamus of a year as the CSV its upload takes.
@@ -366,5 +368,77 @@ async fn kamus_upload(ctx: PageCtx, multipart: Multipart) -> AppResult<Response>
             Ok(Redirect::to(&format!("/kamus?tahun={tahun}")).into_response())
         }
         Err(error) => kamus_refused(ctx, Some(tahun), error, KamusFailed::Upload, None).await,
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "priorities.html")]
+struct PrioritiesPage {
+    c: Chrome,
+    priorities: Vec<domain::rpjmd::Priority>,
+    can_manage: bool,
+    errors: Vec<String>,
+    invalid: Vec<String>,
+    form: PriorityForm,
+}
+
+impl PrioritiesPage {
+    fn bad(&self, field: &str) -> bool {
+        self.invalid.iter().any(|f| f == field || f.starts_with(&format!("{field}[")))
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct PriorityForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    sasaran: String,
+}
+
+async fn priorities_page(ctx: &mut PageCtx, form: PriorityForm) -> AppResult<PrioritiesPage> {
+    let pemda = ctx.require_user()?.pemda.clone();
+    let can_manage = domain::authorize(&ctx.actor(), Action::ManageMasterData, &Resource::pemda(pemda.clone())).is_ok();
+    if can_manage {
+        ctx.ensure_csrf().await?;
+    }
+    Ok(PrioritiesPage {
+        priorities: ctx.state.store.priorities(&pemda).await?,
+        c: Chrome::new(ctx),
+        can_manage,
+        errors: Vec::new(),
+        invalid: Vec::new(),
+        form: PriorityForm { csrf: String::new(), ..form },
+    })
+}
+
+async fn priority_list(mut ctx: PageCtx) -> AppResult<PrioritiesPage> {
+    priorities_page(&mut ctx, PriorityForm::default()).await
+}
+
+async fn priority_save(mut ctx: PageCtx, Form(form): Form<PriorityForm>) -> AppResult<Response> {
+    ctx.check_csrf(&form.csrf)?;
+    let pemda = ctx.require_user()?.pemda.clone();
+    ctx.authorize(Action::ManageMasterData, &Resource::pemda(pemda.clone())).await?;
+    let input = PriorityInput { code: form.code.clone(), name: form.name.clone(), sasaran: form.sasaran.clone() };
+    let command = Command::MasterData(MasterDataCommand::SavePriority { pemda, input });
+    match ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await {
+        Ok(_) => {
+            ctx.set_flash(ctx.tr.f("priority.saved", &[("code", form.code.trim())])).await?;
+            Ok(Redirect::to("/prioritas").into_response())
+        }
+        Err(error) => {
+            let error = AppError::from(error);
+            let invalid = invalid_fields(&error);
+            let errors = form_errors(&ctx.tr, error)?;
+            let mut page = priorities_page(&mut ctx, form).await?;
+            page.errors = errors;
+            page.invalid = invalid;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
     }
 }

@@ -62,6 +62,8 @@ struct ProposalForm {
     longitude: String,
     #[serde(default)]
     track: String,
+    #[serde(default)]
+    priority: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -74,6 +76,8 @@ struct NewProposalPage {
     kamus: Vec<(String, String)>,
     lingkungan: Vec<(String, String)>,
     tracks: Vec<(&'static str, &'static str)>,
+    /// The pemda's RPJMD priorities: code and what to show.
+    priorities: Vec<(String, String)>,
     tiles: String,
     errors: Vec<String>,
     invalid: Vec<&'static str>,
@@ -123,6 +127,12 @@ async fn form_page(
         kamus,
         lingkungan,
         tracks: [Track::Apbd, Track::DanaKelurahan].iter().map(|t| (t.as_str(), tr.track(*t))).collect(),
+        priorities: store
+            .priorities(&cycle.pemda)
+            .await?
+            .into_iter()
+            .map(|p| (p.code.clone(), format!("{} — {}", p.code, p.name)))
+            .collect(),
         tiles: ctx.state.config.tile_url.clone(),
         errors,
         invalid,
@@ -167,6 +177,7 @@ async fn submit(mut ctx: PageCtx, Form(form): Form<ProposalForm>) -> AppResult<R
         latitude: form.latitude.clone(),
         longitude: form.longitude.clone(),
         track: form.track.clone(),
+        priority: form.priority.clone(),
     }));
     match ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await {
         Ok(_) => {
@@ -175,7 +186,8 @@ async fn submit(mut ctx: PageCtx, Form(form): Form<ProposalForm>) -> AppResult<R
         }
         Err(error) => {
             let error = AppError::from(error);
-            let fields = ["title", "problem", "kamus_code", "volume", "lingkungan", "address", "latitude", "track"];
+            let fields =
+                ["title", "problem", "kamus_code", "volume", "lingkungan", "address", "latitude", "track", "priority"];
             let invalid = fields.into_iter().filter(|f| names_field(&error, f)).collect();
             let errors = form_errors(&ctx.tr, error)?;
             let page = form_page(&mut ctx, ProposalForm { csrf: String::new(), ..form }, errors, invalid).await?;
@@ -242,6 +254,8 @@ struct ProposalPage {
     bidang: &'static str,
     fisik: bool,
     track: &'static str,
+    /// The RPJMD priority it serves, as code and name; empty when none is named.
+    priority: String,
     supports: i32,
     can_support: bool,
     flags: Vec<(String, Option<Uuid>)>,
@@ -322,6 +336,13 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
         ctx.ensure_csrf().await?;
     }
     let photos = store.photos(id).await?.into_iter().map(|p| p.id).collect();
+    let priority = match (&detail.priority, detail.summary.lingkungan.pemda()) {
+        (Some(code), Some(pemda)) => {
+            let name = store.priorities(&pemda).await?.into_iter().find(|p| &p.code == code).map(|p| p.name);
+            format!("{code} — {}", name.unwrap_or_default())
+        }
+        _ => String::new(),
+    };
     Ok(ProposalPage {
         id,
         title: detail.summary.title.clone(),
@@ -331,6 +352,7 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
         bidang: tr.bidang(detail.bidang),
         fisik: detail.fisik,
         track: tr.track(detail.track),
+        priority,
         supports: detail.summary.supports,
         can_support,
         flags,
