@@ -1,8 +1,10 @@
 // Browser journey through the Kota Medan demo, in Debian's headless Chromium
 // driven by playwright-core:
 //   login errors and the language switch, the Bappeda admin adding a
-//   lingkungan and creating a kelurahan operator, the operator seeing that
-//   lingkungan and being refused the user list.
+//   lingkungan and creating a kelurahan operator, Bappeda keeping an RPJMD
+//   priority and importing, browsing and searching the nomenclature on a
+//   360-px phone, the operator seeing that lingkungan and being refused the
+//   user list.
 //
 // Run: cargo build -p rencana && node --test tests/e2e/
 // (or `make e2e`). Screenshots go to test-results/.
@@ -40,6 +42,8 @@ const LINGKUNGAN_CODE = `${KELURAHAN}.${String(LINGKUNGAN_NUMBER).padStart(3, '0
 const LINGKUNGAN_NAME = `Lingkungan Uji ${LINGKUNGAN_NUMBER}`;
 const OPERATOR = `op.uji${rand(10000, 99999)}`;
 const OPERATOR_PASSWORD = 'Kelurahan-Uji-2027';
+const PRIORITY_CODE = `PU${rand(100, 999)}`;
+const PHONE = { width: 360, height: 740 };
 
 let server;
 let browser;
@@ -100,6 +104,15 @@ async function login(p, username, password) {
 async function logout(p) {
   await submitForm(p, 'form#logout');
   assert.equal(pathOf(p), '/login', 'logout should land on /login');
+}
+
+/** The page must not scroll sideways at the current (phone) width. */
+async function fitsTheScreen(p) {
+  const { scroll, width } = await p.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    width: window.innerWidth,
+  }));
+  assert.ok(scroll <= width, `${pathOf(p)} is ${scroll} px wide on a ${width}-px screen`);
 }
 
 async function screenshot(p, name) {
@@ -246,6 +259,56 @@ describe('journey: Bappeda admin and kelurahan operator (Kota Medan demo)', () =
     await submitForm(page, 'form#new-user');
     assert.equal(pathOf(page), '/users', 'redirected to the user list');
     assert.ok(norm(await page.locator('table#users').textContent()).includes(OPERATOR), 'new user listed');
+  });
+
+  step(`on a phone, Bappeda keeps RPJMD priority ${PRIORITY_CODE}`, async () => {
+    await page.setViewportSize(PHONE);
+    await goto(page, '/prioritas');
+    await fitsTheScreen(page);
+    await page.fill('form#new-priority input[name=code]', PRIORITY_CODE);
+    await page.fill('form#new-priority input[name=name]', 'Jalan lingkungan yang mantap');
+    await page.fill('form#new-priority textarea[name=sasaran]', 'Meningkatnya jalan dalam kondisi baik\nBerkurangnya genangan');
+    await submitForm(page, 'form#new-priority');
+    assert.equal(pathOf(page), '/prioritas');
+    const item = page.locator('#priorities li', { hasText: PRIORITY_CODE });
+    assert.ok(norm(await item.first().textContent()).includes('Berkurangnya genangan'));
+    await fitsTheScreen(page);
+  });
+
+  step('on a phone, Bappeda walks the nomenclature down to a sub kegiatan and searches it', async () => {
+    await goto(page, '/nomenklatur?tahun=2027');
+    await fitsTheScreen(page);
+    for (const code of ['1', '1.03', '1.03.06', '1.03.06.2.01']) {
+      await clickAndWait(page, page.locator(`#nomenclature-items a[href$="kode=${code}"]`));
+      await fitsTheScreen(page);
+    }
+    assert.ok(norm(await page.locator('#nomenclature-path').textContent()).includes('PEKERJAAN UMUM'));
+    const sub = page.locator('#nomenclature-items li').first();
+    assert.ok(norm(await sub.textContent()).includes('Indikator'), 'a sub kegiatan shows its output indicator');
+    await page.fill('form#nomenclature-search input[name=q]', 'drainase');
+    await clickAndWait(page, page.locator('form#nomenclature-search [type=submit]'));
+    assert.ok((await page.locator('#nomenclature-items li').count()) >= 3, 'drainase is found');
+    await fitsTheScreen(page);
+    await screenshot(page, 'journey-nomenclature-phone.png');
+  });
+
+  step('a nomenclature CSV with a broken row is refused whole; the right one goes in', async () => {
+    await goto(page, '/nomenklatur?tahun=2031');
+    const broken = 'kode;nama;indikator;satuan\n1;URUSAN WAJIB;;\n1.03;BIDANG PU;;\n1.03.10;PROGRAM PENYELENGGARAAN JALAN;;\n1.03.10.2.01;Penyelenggaraan Jalan;;\n1.03.10.2.01.0001;Pembangunan Jalan;;\n';
+    await page.setInputFiles('form#upload-nomenclature input[name=file]', {
+      name: 'nomenklatur.csv', mimeType: 'text/csv', buffer: Buffer.from(broken),
+    });
+    const refused = await submitForm(page, 'form#upload-nomenclature');
+    assert.equal(refused.status(), 422);
+    await page.locator('[role=alert]', { hasText: 'Baris 5' }).first().waitFor();
+    await fitsTheScreen(page);
+    const good = broken.replace('Pembangunan Jalan;;', 'Pembangunan Jalan;Panjang Jalan yang Dibangun;Km');
+    await page.setInputFiles('form#upload-nomenclature input[name=file]', {
+      name: 'nomenklatur.csv', mimeType: 'text/csv', buffer: Buffer.from(good),
+    });
+    await submitForm(page, 'form#upload-nomenclature');
+    assert.ok(norm(await page.locator('main').textContent()).includes('5 entri nomenklatur tahun anggaran 2031 disimpan'));
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   step('Bappeda admin logs out', async () => {
