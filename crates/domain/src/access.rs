@@ -18,6 +18,9 @@ pub enum Role {
     OperatorOpd,
     BappedaAdmin,
     Auditor,
+    /// Staff of the DPRD secretariat: keep dapil and members, and enter reses and pokir for the
+    /// members they are named assistants of.
+    SekretariatDprd,
 }
 
 /// What a role's scope must name.
@@ -36,7 +39,7 @@ const VILLAGE: &[RegionLevel] = &[RegionLevel::Kelurahan, RegionLevel::Desa];
 const KECAMATAN: &[RegionLevel] = &[RegionLevel::Kecamatan];
 
 impl Role {
-    pub const ALL: [Role; 8] = [
+    pub const ALL: [Role; 9] = [
         Role::Warga,
         Role::KepalaLingkungan,
         Role::OperatorKelurahan,
@@ -45,6 +48,7 @@ impl Role {
         Role::OperatorOpd,
         Role::BappedaAdmin,
         Role::Auditor,
+        Role::SekretariatDprd,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -57,6 +61,7 @@ impl Role {
             Role::OperatorOpd => "operator_opd",
             Role::BappedaAdmin => "bappeda_admin",
             Role::Auditor => "auditor",
+            Role::SekretariatDprd => "sekretariat_dprd",
         }
     }
 
@@ -70,9 +75,9 @@ impl Role {
             Role::OperatorKelurahan => ScopeKind::Region(VILLAGE),
             Role::OperatorKecamatan => ScopeKind::Region(KECAMATAN),
             Role::OperatorOpd => ScopeKind::Opd,
-            // Dapil are not modelled yet: a member's grant covers the pemda, and their pokir
-            // are theirs by ownership, not by region.
-            Role::AnggotaDprd | Role::BappedaAdmin | Role::Auditor => ScopeKind::Pemda,
+            // A member's grant covers the pemda: their dapil is part of their member record,
+            // and their reses and pokir are theirs by ownership, not by a region grant.
+            Role::AnggotaDprd | Role::BappedaAdmin | Role::Auditor | Role::SekretariatDprd => ScopeKind::Pemda,
         }
     }
 }
@@ -164,10 +169,12 @@ pub enum Action {
     SupportProposal,
     /// Set an account's password: its owner's own, or any account for who manages users.
     ChangePassword,
+    /// Keep the dapil and the DPRD members (fraksi, komisi, dapil, assistants).
+    ManageDprd,
 }
 
 impl Action {
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 15] = [
         Action::ViewRegions,
         Action::AddLingkungan,
         Action::ViewUsers,
@@ -182,6 +189,7 @@ impl Action {
         Action::ProposeOnline,
         Action::SupportProposal,
         Action::ChangePassword,
+        Action::ManageDprd,
     ];
 
     /// Whether the owner of a record may do this to it whatever their role.
@@ -276,6 +284,7 @@ fn grant_allows(grant: &Grant, action: Action, resource: &Resource) -> bool {
         Action::RunMusrenbangKecamatan => role == Role::OperatorKecamatan && covers(grant, resource),
         Action::ProposeOnline => role == Role::Warga && covers(grant, resource),
         Action::SupportProposal => role == Role::Warga,
+        Action::ManageDprd => matches!(role, Role::BappedaAdmin | Role::SekretariatDprd),
     }
 }
 
@@ -319,7 +328,7 @@ mod tests {
             Role::OperatorKelurahan => Scope::Region(code("12.71.01.1001")),
             Role::OperatorKecamatan => Scope::Region(code("12.71.01")),
             Role::OperatorOpd => Scope::Opd("1.03.01".into()),
-            Role::AnggotaDprd | Role::BappedaAdmin | Role::Auditor => Scope::Pemda,
+            Role::AnggotaDprd | Role::BappedaAdmin | Role::Auditor | Role::SekretariatDprd => Scope::Pemda,
         }
     }
 
@@ -355,6 +364,8 @@ mod tests {
         rows.push((Action::ViewAuditTrail, Role::Auditor, PEMDA_WIDE));
         rows.push((Action::ManageCycle, Role::BappedaAdmin, PEMDA_WIDE));
         rows.push((Action::ManageMasterData, Role::BappedaAdmin, PEMDA_WIDE));
+        rows.push((Action::ManageDprd, Role::BappedaAdmin, PEMDA_WIDE));
+        rows.push((Action::ManageDprd, Role::SekretariatDprd, PEMDA_WIDE));
         // Forums are run only inside one's own region, never another's, nor for an OPD.
         let own_region_only = [true, false, false, false, false, false, false];
         rows.push((Action::RunRembukWarga, Role::KepalaLingkungan, own_region_only));

@@ -219,6 +219,13 @@ fn create_user(facts: &Facts, c: &CreateUser, actor: &Actor) -> Result<Vec<Accou
     }])
 }
 
+/// `username` trimmed when it has a username's shape, for a lookup.
+pub fn username_to_look_up(username: &str) -> Option<String> {
+    let mut errors = Errors::default();
+    let username = check_username(&mut errors, username);
+    errors.is_empty().then_some(username)
+}
+
 /// Usernames are short, lower-case and safe to show in URLs and logs.
 pub fn check_username(errors: &mut Errors, username: &str) -> String {
     let username = username.trim().to_string();

@@ -1,10 +1,11 @@
 //! Commands and `decide`: every command is one part's (`regions`, `accounts`, `schedule`,
-//! `masterdata`, `musrenbang`), which declares what it needs read ([`Needs`]), decides it, and
+//! `masterdata`, `musrenbang`, `dprd`), which declares what it needs read ([`Needs`]), decides it, and
 //! names its events. The store loads the [`Facts`] a command needs inside its write
 //! transaction, calls [`decide`], and commits the events.
 
 use crate::access::Actor;
 use crate::accounts::AccountCommand;
+use crate::dprd::DprdCommand;
 use crate::error::DomainError;
 use crate::event::Event;
 use crate::facts::{Facts, Needs};
@@ -21,6 +22,7 @@ pub enum Command {
     Schedule(ScheduleCommand),
     MasterData(MasterDataCommand),
     Musrenbang(MusrenbangCommand),
+    Dprd(DprdCommand),
 }
 
 macro_rules! from_part {
@@ -37,7 +39,8 @@ from_part!(
     Accounts(AccountCommand),
     Schedule(ScheduleCommand),
     MasterData(MasterDataCommand),
-    Musrenbang(MusrenbangCommand)
+    Musrenbang(MusrenbangCommand),
+    Dprd(DprdCommand)
 );
 
 impl Command {
@@ -49,6 +52,7 @@ impl Command {
             Command::Schedule(c) => c.needs(),
             Command::MasterData(c) => c.needs(),
             Command::Musrenbang(c) => c.needs(),
+            Command::Dprd(c) => c.needs(),
         }
     }
 
@@ -60,6 +64,7 @@ impl Command {
             Command::Schedule(c) => c.name(),
             Command::MasterData(c) => c.name(),
             Command::Musrenbang(c) => c.name(),
+            Command::Dprd(c) => c.name(),
         }
     }
 }
@@ -75,6 +80,7 @@ pub fn decide(facts: &Facts, command: &Command, actor: &Actor) -> Result<Vec<Eve
         Command::Schedule(c) => sum(crate::schedule::decide(facts, c, actor)?),
         Command::MasterData(c) => sum(crate::masterdata::decide(facts, c, actor)?),
         Command::Musrenbang(c) => sum(crate::musrenbang::decide(facts, c, actor)?),
+        Command::Dprd(c) => sum(crate::dprd::decide(facts, c, actor)?),
     })
 }
 

@@ -72,6 +72,14 @@ pub enum Rule {
     UnknownNomenclature,
     /// No such RPJMD priority in this pemda.
     UnknownPriority,
+    /// No such dapil in this pemda.
+    UnknownDapil,
+    /// A kecamatan another dapil already holds.
+    InAnotherDapil,
+    /// An account that is not (or no longer) of the role the field needs.
+    NotOfRole {
+        role: &'static str,
+    },
     /// A nomenclature row whose parent is neither stored nor earlier in the upload.
     NoParent,
     /// A map point outside Indonesia's bounding box.

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::accounts::AccountEvent;
+use crate::dprd::DprdEvent;
 use crate::masterdata::MasterDataEvent;
 use crate::musrenbang::MusrenbangEvent;
 use crate::regions::RegionEvent;
@@ -21,6 +22,7 @@ pub enum Event {
     Schedule(ScheduleEvent),
     MasterData(MasterDataEvent),
     Musrenbang(MusrenbangEvent),
+    Dprd(DprdEvent),
 }
 
 macro_rules! from_part {
@@ -37,7 +39,8 @@ from_part!(
     Accounts(AccountEvent),
     Schedule(ScheduleEvent),
     MasterData(MasterDataEvent),
-    Musrenbang(MusrenbangEvent)
+    Musrenbang(MusrenbangEvent),
+    Dprd(DprdEvent)
 );
 
 impl Event {
@@ -49,6 +52,7 @@ impl Event {
             Event::Schedule(e) => e.kind(),
             Event::MasterData(e) => e.kind(),
             Event::Musrenbang(e) => e.kind(),
+            Event::Dprd(e) => e.kind(),
         }
     }
 
@@ -56,7 +60,9 @@ impl Event {
     pub fn proposals(&self) -> Vec<Uuid> {
         match self {
             Event::Musrenbang(e) => e.proposals(),
-            Event::Regions(_) | Event::Accounts(_) | Event::Schedule(_) | Event::MasterData(_) => Vec::new(),
+            Event::Regions(_) | Event::Accounts(_) | Event::Schedule(_) | Event::MasterData(_) | Event::Dprd(_) => {
+                Vec::new()
+            }
         }
     }
 

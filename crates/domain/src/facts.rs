@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::access::Grant;
 use crate::cycle::{CycleFacts, Stage};
+use crate::dprd::Dapil;
 use crate::error::{DomainError, Entity};
 use crate::kamus::KamusItem;
 use crate::planning::{ForumFacts, ForumKey, ProposalFacts};
@@ -54,6 +55,10 @@ pub struct Facts {
     pub lingkungan_names: HashMap<RegionCode, HashSet<String>>,
     pub username_taken: bool,
     pub user: Option<UserFacts>,
+    /// The accounts the command names by username (see [`Needs::usernames`]) that exist.
+    pub users_named: HashMap<String, UserFacts>,
+    /// Every dapil of the pemda, when the command needs them.
+    pub dapil: Vec<Dapil>,
 }
 
 impl Default for Facts {
@@ -75,6 +80,8 @@ impl Default for Facts {
             lingkungan_names: HashMap::new(),
             username_taken: false,
             user: None,
+            users_named: HashMap::new(),
+            dapil: Vec::new(),
         }
     }
 }
@@ -104,6 +111,10 @@ pub struct Needs {
     pub priorities: Vec<String>,
     /// A username whose existence the rules check.
     pub username: Option<String>,
+    /// Accounts the rules read by username.
+    pub usernames: Vec<String>,
+    /// Whether the rules read the pemda's dapil.
+    pub dapil: bool,
     /// A tahun anggaran for which the pemda may already have a cycle.
     pub cycle_year: Option<i32>,
     pub forum: Option<ForumNeed>,

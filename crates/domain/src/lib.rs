@@ -5,6 +5,7 @@ pub mod access;
 pub mod accounts;
 pub mod command;
 pub mod cycle;
+pub mod dprd;
 pub mod error;
 pub mod event;
 pub mod facts;
@@ -25,6 +26,7 @@ pub mod views;
 pub use access::{Action, Actor, Grant, Resource, Role, Scope, UserActor, authorize};
 pub use accounts::{AccountCommand, AccountEvent};
 pub use command::{Command, decide};
+pub use dprd::{DprdCommand, DprdEvent};
 pub use error::{DomainError, Entity, FieldError, Rule};
 pub use event::Event;
 pub use facts::Facts;
@@ -61,8 +63,8 @@ mod every_variant_listed {
     use crate::planning::{Origin, Status, Track};
     use crate::{Action, Role};
 
-    every_variant_listed!(roles: Role => [Warga, KepalaLingkungan, OperatorKelurahan, OperatorKecamatan, AnggotaDprd, OperatorOpd, BappedaAdmin, Auditor]);
-    every_variant_listed!(actions: Action => [ViewRegions, AddLingkungan, ViewUsers, ManageUsers, ViewAuditTrail, CreatePemda, ManageCycle, ManageMasterData, RunRembukWarga, RunMusrenbangKelurahan, RunMusrenbangKecamatan, ProposeOnline, SupportProposal, ChangePassword]);
+    every_variant_listed!(roles: Role => [Warga, KepalaLingkungan, OperatorKelurahan, OperatorKecamatan, AnggotaDprd, OperatorOpd, BappedaAdmin, Auditor, SekretariatDprd]);
+    every_variant_listed!(actions: Action => [ViewRegions, AddLingkungan, ViewUsers, ManageUsers, ViewAuditTrail, CreatePemda, ManageCycle, ManageMasterData, RunRembukWarga, RunMusrenbangKelurahan, RunMusrenbangKecamatan, ProposeOnline, SupportProposal, ChangePassword, ManageDprd]);
     every_variant_listed!(stages: Stage => [RembukWarga, MusrenbangKelurahan, MusrenbangKecamatan, Pokir, ForumOpd, MusrenbangRkpd, RancanganAkhir, Penetapan]);
     every_variant_listed!(statuses: Status => [Pending, Accepted, AcceptedWithChanges, Rejected, NotForwarded]);
     every_variant_listed!(origins: Origin => [Lingkungan, Kelurahan, Kecamatan]);

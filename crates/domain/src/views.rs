@@ -91,3 +91,16 @@ impl ForumTotals {
         }
     }
 }
+
+/// A DPRD member as people read it: the account's name beside the member record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberView {
+    pub user_id: uuid::Uuid,
+    pub username: String,
+    pub name: String,
+    pub fraksi: String,
+    pub komisi: String,
+    pub dapil: String,
+    /// The assistants' usernames.
+    pub assistants: Vec<String>,
+}

@@ -13,10 +13,10 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::entity::{
-    app_user, ceiling, cycle, cycle_stage, forum, journal, journal_subject, kamus_item, nomenclature, opd, pemda,
-    photo, proposal, proposal_stage, region, rpjmd_priority, support, user_grant,
+    app_user, ceiling, cycle, cycle_stage, dapil, forum, journal, journal_subject, kamus_item, nomenclature, opd,
+    pemda, photo, proposal, proposal_stage, region, rpjmd_priority, support, user_grant,
 };
-use crate::rows::{parse_code, to_kamus, to_record, to_region};
+use crate::rows::{parse_code, to_dapil, to_kamus, to_record, to_region};
 use crate::{Result, StoreError};
 
 pub(crate) async fn load_user_facts(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<UserFacts>> {
@@ -140,6 +140,30 @@ pub(crate) async fn load(
             );
         }
     }
+    let mut users_named = HashMap::new();
+    for username in &needs.usernames {
+        let found = app_user::Entity::find()
+            .filter(app_user::Column::Username.eq(username))
+            .filter(app_user::Column::PemdaCode.eq(pemda.to_string()))
+            .one(txn)
+            .await?;
+        if let Some(row) = found
+            && let Some(user) = load_user_facts(txn, row.id).await?
+        {
+            users_named.insert(username.clone(), user);
+        }
+    }
+    let dapil = if needs.dapil {
+        dapil::Entity::find()
+            .filter(dapil::Column::PemdaCode.eq(pemda.to_string()))
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(to_dapil)
+            .collect::<Result<Vec<_>>>()?
+    } else {
+        Vec::new()
+    };
     let mut priorities = HashSet::new();
     for chunk in needs.priorities.chunks(500) {
         priorities.extend(
@@ -188,6 +212,8 @@ pub(crate) async fn load(
         lingkungan_names,
         username_taken,
         user,
+        users_named,
+        dapil,
     })
 }
 

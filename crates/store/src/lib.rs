@@ -5,6 +5,7 @@
 mod apply;
 pub mod attachments;
 mod commit;
+mod dprd_queries;
 pub mod entity;
 mod facts;
 mod journal_append;

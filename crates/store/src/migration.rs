@@ -15,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(SizedReads),
             Box::new(Nomenclature),
             Box::new(Priorities),
+            Box::new(Dprd),
         ]
     }
 }
@@ -989,5 +990,77 @@ impl MigrationTrait for Priorities {
 
     async fn down(&self, _manager: &SchemaManager) -> Result<(), DbErr> {
         Err(DbErr::Migration("the priorities schema is not reversible".into()))
+    }
+}
+
+#[derive(DeriveIden)]
+enum DapilTable {
+    #[sea_orm(iden = "dapil")]
+    Table,
+    PemdaCode,
+    Code,
+    Name,
+    Kecamatan,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum DprdMember {
+    Table,
+    UserId,
+    PemdaCode,
+    Dapil,
+    Fraksi,
+    Komisi,
+    Assistants,
+}
+
+/// The DPRD's dapil and members.
+struct Dprd;
+
+impl MigrationName for Dprd {
+    fn name(&self) -> &str {
+        "m20261205_000008_dprd"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Dprd {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(DapilTable::Table)
+                    .col(string_len(DapilTable::PemdaCode, 16))
+                    .col(string_len(DapilTable::Code, 48))
+                    .col(string_len(DapilTable::Name, 400))
+                    .col(text(DapilTable::Kecamatan))
+                    .primary_key(Index::create().col(DapilTable::PemdaCode).col(DapilTable::Code))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(DprdMember::Table)
+                    .col(uuid(DprdMember::UserId).primary_key())
+                    .col(string_len(DprdMember::PemdaCode, 16))
+                    .col(string_len(DprdMember::Dapil, 48))
+                    .col(string_len(DprdMember::Fraksi, 400))
+                    .col(string_len(DprdMember::Komisi, 400))
+                    .col(text(DprdMember::Assistants))
+                    .to_owned(),
+            )
+            .await?;
+        create_indexes(
+            manager,
+            DprdMember::Table,
+            [("ix_dprd_member_pemda", vec![DprdMember::PemdaCode, DprdMember::Dapil])],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn down(&self, _manager: &SchemaManager) -> Result<(), DbErr> {
+        Err(DbErr::Migration("the dprd schema is not reversible".into()))
     }
 }

@@ -3,6 +3,7 @@
 //! can go on without it, skipped).
 
 use domain::cycle::Stage;
+use domain::dprd::{Dapil, Member};
 use domain::journal::JournalEntry;
 use domain::kamus::{Bidang, KamusItem};
 use domain::nomenclature::NomenclatureItem;
@@ -10,7 +11,9 @@ use domain::planning::{Figures, Location, Point, StageRecord, Status};
 use domain::rpjmd::Priority;
 use domain::{Grant, Region, RegionCode, RegionLevel, Role, Scope};
 
-use crate::entity::{journal, kamus_item, nomenclature, proposal_stage, region, rpjmd_priority, user_grant};
+use crate::entity::{
+    dapil, dprd_member, journal, kamus_item, nomenclature, proposal_stage, region, rpjmd_priority, user_grant,
+};
 use crate::{Result, StoreError};
 
 pub(crate) fn parse_code(text: &str) -> Result<RegionCode> {
@@ -95,4 +98,16 @@ pub(crate) fn to_priority(row: rpjmd_priority::Model) -> Result<Priority> {
     let sasaran = serde_json::from_str(&row.sasaran)
         .map_err(|e| StoreError::Corrupt(format!("priority {} sasaran: {e}", row.code)))?;
     Ok(Priority { code: row.code, name: row.name, sasaran })
+}
+
+pub(crate) fn to_dapil(row: dapil::Model) -> Result<Dapil> {
+    let kecamatan = serde_json::from_str(&row.kecamatan)
+        .map_err(|e| StoreError::Corrupt(format!("dapil {} kecamatan: {e}", row.code)))?;
+    Ok(Dapil { code: row.code, name: row.name, kecamatan })
+}
+
+pub(crate) fn to_member(row: dprd_member::Model) -> Result<Member> {
+    let assistants = serde_json::from_str(&row.assistants)
+        .map_err(|e| StoreError::Corrupt(format!("member {} assistants: {e}", row.user_id)))?;
+    Ok(Member { user_id: row.user_id, fraksi: row.fraksi, komisi: row.komisi, dapil: row.dapil, assistants })
 }

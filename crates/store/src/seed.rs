@@ -12,8 +12,8 @@ use domain::regions::{AddLingkungan, CreatePemda};
 use domain::rpjmd::PriorityInput;
 use domain::schedule::CreateCycle;
 use domain::{
-    AccountCommand, Actor, Command, MasterDataCommand, MusrenbangCommand, RegionCode, RegionCommand, RegionLevel,
-    ScheduleCommand,
+    AccountCommand, Actor, Command, DprdCommand, MasterDataCommand, MusrenbangCommand, RegionCode, RegionCommand,
+    RegionLevel, ScheduleCommand,
 };
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -67,7 +67,7 @@ pub const DEMO_PASSWORD: &str = "Rencana-Demo-2027";
 pub const DEMO_PEMDA: &str = "12.71";
 
 /// One demo account per role: username, name, role, scope.
-pub const DEMO_USERS: [(&str, &str, &str, &str); 8] = [
+pub const DEMO_USERS: [(&str, &str, &str, &str); 9] = [
     ("bappeda", "Admin Bappeda Kota Medan", "bappeda_admin", ""),
     ("auditor", "Auditor Inspektorat", "auditor", ""),
     ("kec.medankota", "Operator Kecamatan Medan Kota", "operator_kecamatan", "12.71.01"),
@@ -76,6 +76,7 @@ pub const DEMO_USERS: [(&str, &str, &str, &str); 8] = [
     ("warga.demo", "Warga Pasar Baru", "warga", "12.71.01.1001.001"),
     ("dprd.demo", "Anggota DPRD (demo)", "anggota_dprd", ""),
     ("opd.pupr", "Operator Dinas PUPR", "operator_opd", "1.03.01"),
+    ("setwan.demo", "Staf Sekretariat DPRD (demo)", "sekretariat_dprd", ""),
 ];
 
 /// How many lingkungan the demo gives a kelurahan: 8 to 18 depending on its code, about 2,000
@@ -110,7 +111,8 @@ pub async fn seed_demo_scaled(
     if store.pemda(&code).await?.is_some() {
         return if demo_is_complete(store, &code).await? { Ok(false) } else { Err(AddPemdaError::IncompleteDemo) };
     }
-    seed_demo_foundation(store, now - Duration::days(FOUNDATION_DAYS)).await?;
+    let pemda = seed_demo_foundation(store, now - Duration::days(FOUNDATION_DAYS)).await?;
+    seed_demo_dprd(store, &pemda, now - Duration::days(FOUNDATION_DAYS)).await?;
     seed_demo_cycle(store, now, scale.max(1), progress).await?;
     Ok(true)
 }
@@ -167,6 +169,69 @@ pub async fn seed_demo_foundation(store: &Store, at: OffsetDateTime) -> Result<R
         store.execute(&actor, &command, at).await?;
     }
     Ok(pemda)
+}
+
+/// How many dapil and members the demo's DPRD has: Medan's 50 seats in 5 dapil.
+pub const DEMO_DAPIL: usize = 5;
+pub const DEMO_MEMBERS: usize = 50;
+
+/// The demo's DPRD, dated `at`, all of it invented: five dapil over Medan's kecamatan in code
+/// order, fifty members (the demo account `dprd.demo` the first of dapil 1, the others
+/// `dprd.01` …) with made-up names, fraksi and komisi, and `setwan.demo` assisting the members
+/// of dapil 1. Every account has the demo password.
+pub async fn seed_demo_dprd(store: &Store, pemda: &RegionCode, at: OffsetDateTime) -> Result<(), AddPemdaError> {
+    const FRAKSI: [&str; 6] = [
+        "Fraksi Pembangunan Kota",
+        "Fraksi Karya Rakyat",
+        "Fraksi Amanat Warga",
+        "Fraksi Persatuan Nusantara",
+        "Fraksi Keadilan Sejahtera",
+        "Fraksi Gabungan Daerah",
+    ];
+    const KOMISI: [&str; 4] =
+        ["Komisi A (Pemerintahan)", "Komisi B (Perekonomian)", "Komisi C (Keuangan)", "Komisi D (Pembangunan)"];
+    const GIVEN: [&str; 10] = ["Ahmad", "Rina", "Budi", "Sari", "Hendra", "Dewi", "Rizky", "Maya", "Fajar", "Lestari"];
+    const FAMILY: [&str; 10] =
+        ["Siregar", "Nasution", "Lubis", "Harahap", "Sinaga", "Simanjuntak", "Tarigan", "Ginting", "Hasibuan", "Pohan"];
+    let actor = Actor::System { label: "demo".into() };
+    let official = official::pemda(pemda).ok_or_else(|| AddPemdaError::Unknown(pemda.to_string()))?;
+    let kecamatan: Vec<String> =
+        official.regions.iter().filter(|r| r.level == RegionLevel::Kecamatan).map(|r| r.code.to_string()).collect();
+    let password_hash = passwords::hash(DEMO_PASSWORD).await?;
+    let mut commands = Vec::new();
+    let per_dapil = kecamatan.len().div_ceil(DEMO_DAPIL);
+    for (i, share) in kecamatan.chunks(per_dapil).enumerate() {
+        commands.push(Command::Dprd(DprdCommand::SaveDapil {
+            pemda: pemda.clone(),
+            code: format!("MEDAN-{}", i + 1),
+            name: format!("Medan {}", i + 1),
+            kecamatan: share.to_vec(),
+        }));
+    }
+    for n in 0..DEMO_MEMBERS {
+        let username = if n == 0 { "dprd.demo".to_string() } else { format!("dprd.{n:02}") };
+        if n > 0 {
+            commands.push(Command::Accounts(AccountCommand::CreateUser(CreateUser {
+                pemda: pemda.clone(),
+                user_id: Uuid::now_v7(),
+                username: username.clone(),
+                name: format!("{} {}", GIVEN[n % GIVEN.len()], FAMILY[(n / GIVEN.len() + n) % FAMILY.len()]),
+                password_hash: password_hash.clone(),
+                grants: vec![GrantInput { role: "anggota_dprd".into(), scope: String::new() }],
+            })));
+        }
+        let dapil = n % DEMO_DAPIL + 1;
+        commands.push(Command::Dprd(DprdCommand::SaveMember {
+            pemda: pemda.clone(),
+            username,
+            fraksi: FRAKSI[n % FRAKSI.len()].into(),
+            komisi: KOMISI[n % KOMISI.len()].into(),
+            dapil: format!("MEDAN-{dapil}"),
+            assistants: if dapil == 1 { vec!["setwan.demo".into()] } else { Vec::new() },
+        }));
+    }
+    store.execute_batch(&actor, &commands, at).await?;
+    Ok(())
 }
 
 /// The tahun anggaran of the demo's planning cycle.

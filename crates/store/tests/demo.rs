@@ -34,6 +34,18 @@ async fn the_demo_holds_a_cycle_at_the_musrenbang_kecamatan() {
     assert_eq!(cycle.open_stages(now), vec![Stage::MusrenbangKecamatan]);
     assert_eq!(store.opds(&pemda).await.unwrap().len(), store::seed::DEMO_OPD.len());
     assert!((25..=40).contains(&store.kamus(&pemda, DEMO_TAHUN_ANGGARAN).await.unwrap().len()));
+    // Medan's DPRD: 50 members in 5 dapil that share out its kecamatan.
+    let dapil = store.dapil_list(&pemda).await.unwrap();
+    assert_eq!(dapil.len(), store::seed::DEMO_DAPIL);
+    let kecamatan = store.children(&pemda, None).await.unwrap();
+    for k in &kecamatan {
+        assert_eq!(dapil.iter().filter(|d| d.holds(&k.code)).count(), 1, "{} in one dapil", k.code);
+    }
+    let members = store.members(&pemda).await.unwrap();
+    assert_eq!(members.len(), store::seed::DEMO_MEMBERS);
+    assert!(members.iter().all(|m| dapil.iter().any(|d| d.code == m.dapil) && !m.name.is_empty()));
+    let demo = members.iter().find(|m| m.username == "dprd.demo").expect("the demo member");
+    assert_eq!(demo.assistants, ["setwan.demo"]);
     let priorities = store.priorities(&pemda).await.unwrap();
     assert_eq!(priorities.len(), store::seed::DEMO_PRIORITIES.len());
     assert!(priorities.iter().all(|p| !p.sasaran.is_empty()));

@@ -160,6 +160,11 @@ impl Tr {
             Rule::UnknownNomenclature => self.f("rule.unknown_nomenclature", &[("field", field)]),
             Rule::NoParent => self.f("rule.no_parent", &[("field", field)]),
             Rule::UnknownPriority => self.f("rule.unknown_priority", &[("field", field)]),
+            Rule::UnknownDapil => self.f("rule.unknown_dapil", &[("field", field)]),
+            Rule::InAnotherDapil => self.f("rule.in_another_dapil", &[("field", field)]),
+            Rule::NotOfRole { role } => {
+                self.f("rule.not_of_role", &[("field", field), ("role", self.t(&format!("role.{role}")))])
+            }
             Rule::OutsideIndonesia => self.f("rule.outside_indonesia", &[("field", field)]),
             Rule::OnlineProposalsClosed => self.t("rule.online_proposals_closed").to_string(),
             Rule::NotAtStage => self.f("rule.not_at_stage", &[("field", field)]),
@@ -404,6 +409,10 @@ mod tests {
             UnknownNomenclature,
             NoParent,
             UnknownPriority,
+            UnknownDapil,
+            InAnotherDapil,
+            NotOfRole { role: "anggota_dprd" },
+            NotOfRole { role: "sekretariat_dprd" },
             OutsideIndonesia,
             OnlineProposalsClosed,
             NotAtStage,
@@ -459,6 +468,9 @@ mod tests {
             | UnknownNomenclature
             | NoParent
             | UnknownPriority
+            | UnknownDapil
+            | InAnotherDapil
+            | NotOfRole { .. }
             | OutsideIndonesia
             | OnlineProposalsClosed
             | NotAtStage
@@ -471,7 +483,7 @@ mod tests {
             | TooManyPhotos { .. } => std::mem::discriminant(rule),
         };
         let variants: std::collections::HashSet<_> = rules.iter().map(listed).collect();
-        assert_eq!(variants.len(), 35, "one of each variant of Rule");
+        assert_eq!(variants.len(), 38, "one of each variant of Rule");
         for lang in [Lang::Id, Lang::En] {
             for rule in &rules {
                 let message = Tr::new(lang).rule_message(&FieldError::new("rows[2].number", rule.clone()));

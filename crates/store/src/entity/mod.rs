@@ -6,6 +6,8 @@ pub mod chain_checkpoint;
 pub mod chain_head;
 pub mod cycle;
 pub mod cycle_stage;
+pub mod dapil;
+pub mod dprd_member;
 pub mod forum;
 pub mod journal;
 pub mod journal_subject;

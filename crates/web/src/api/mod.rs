@@ -4,6 +4,7 @@
 
 mod audit;
 mod cycles;
+mod dprd;
 mod masterdata;
 mod nomenclature;
 mod problems;
@@ -62,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .merge(cycles::router())
         .merge(masterdata::router())
         .merge(nomenclature::router())
+        .merge(dprd::router())
         .merge(proposals::router())
         .split_for_parts();
     // After the merge: the routers bring the operations the answers are added to.

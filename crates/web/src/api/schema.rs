@@ -11,6 +11,7 @@
 use domain::accounts::{USERNAME_MAX, USERNAME_MIN};
 use domain::cycle::Stage as DomainStage;
 use domain::cycle::YEARS;
+use domain::dprd::GROUP_MAX;
 use domain::error::NAME_MAX;
 use domain::kamus::{
     Bidang as DomainBidang, CODE_MAX, FISIK_WORDS, KAMUS_NAME_MAX, NON_FISIK_WORDS, PRICE_MAX, UNIT_MAX,
@@ -297,6 +298,11 @@ fn nomenclature_code() -> Object {
 /// A place in the nomenclature to show, or empty for the urusan.
 fn optional_nomenclature_code() -> Object {
     or_empty(nomenclature_code())
+}
+
+/// A fraksi or komisi (`dprd::GROUP_MAX`).
+fn group_name() -> Object {
+    text(GROUP_MAX)
 }
 
 /// `rpjmd::check_priority`'s name.
@@ -621,6 +627,7 @@ shapes! {
     OptionalNomenclatureCode => optional_nomenclature_code,
     OptionalSubKegiatan => optional_sub_kegiatan,
     PriorityName => priority_name,
+    GroupName => group_name,
     Sasaran => sasaran,
     Grants => grants,
 }

@@ -3,6 +3,7 @@
 mod audit;
 mod auth;
 pub(crate) mod cycles;
+mod dprd;
 mod forums;
 mod home;
 pub(crate) mod masterdata;
@@ -38,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .merge(cycles::router())
         .merge(masterdata::router())
         .merge(nomenclature::router())
+        .merge(dprd::router())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn(crate::guard::refuse_control_characters))
         .layer(middleware::from_fn_with_state(state.clone(), render_errors))
