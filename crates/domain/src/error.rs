@@ -76,6 +76,14 @@ pub enum Rule {
     UnknownDapil,
     /// A kecamatan another dapil already holds.
     InAnotherDapil,
+    /// A place outside the member's dapil.
+    OutsideDapil,
+    /// No such reses of this member in this cycle.
+    UnknownReses,
+    /// No aspiration of that number in the reses.
+    UnknownAspiration,
+    /// A date after today.
+    InTheFuture,
     /// An account that is not (or no longer) of the role the field needs.
     NotOfRole {
         role: &'static str,
@@ -143,6 +151,8 @@ pub enum Entity {
     Cycle,
     Proposal,
     Forum,
+    Member,
+    Dapil,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

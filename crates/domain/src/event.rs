@@ -60,9 +60,8 @@ impl Event {
     pub fn proposals(&self) -> Vec<Uuid> {
         match self {
             Event::Musrenbang(e) => e.proposals(),
-            Event::Regions(_) | Event::Accounts(_) | Event::Schedule(_) | Event::MasterData(_) | Event::Dprd(_) => {
-                Vec::new()
-            }
+            Event::Dprd(e) => e.proposals(),
+            Event::Regions(_) | Event::Accounts(_) | Event::Schedule(_) | Event::MasterData(_) => Vec::new(),
         }
     }
 

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::access::Grant;
 use crate::cycle::{CycleFacts, Stage};
-use crate::dprd::Dapil;
+use crate::dprd::{Dapil, Member, Reses};
 use crate::error::{DomainError, Entity};
 use crate::kamus::KamusItem;
 use crate::planning::{ForumFacts, ForumKey, ProposalFacts};
@@ -59,6 +59,10 @@ pub struct Facts {
     pub users_named: HashMap<String, UserFacts>,
     /// Every dapil of the pemda, when the command needs them.
     pub dapil: Vec<Dapil>,
+    /// The DPRD member the command names.
+    pub member: Option<Member>,
+    /// The reses the command names.
+    pub reses: Option<Reses>,
 }
 
 impl Default for Facts {
@@ -82,6 +86,8 @@ impl Default for Facts {
             user: None,
             users_named: HashMap::new(),
             dapil: Vec::new(),
+            member: None,
+            reses: None,
         }
     }
 }
@@ -115,6 +121,10 @@ pub struct Needs {
     pub usernames: Vec<String>,
     /// Whether the rules read the pemda's dapil.
     pub dapil: bool,
+    /// A DPRD member (by account id) the rules read.
+    pub member: Option<Uuid>,
+    /// A reses the rules read.
+    pub reses: Option<Uuid>,
     /// A tahun anggaran for which the pemda may already have a cycle.
     pub cycle_year: Option<i32>,
     pub forum: Option<ForumNeed>,

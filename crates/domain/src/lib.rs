@@ -67,7 +67,7 @@ mod every_variant_listed {
     every_variant_listed!(actions: Action => [ViewRegions, AddLingkungan, ViewUsers, ManageUsers, ViewAuditTrail, CreatePemda, ManageCycle, ManageMasterData, RunRembukWarga, RunMusrenbangKelurahan, RunMusrenbangKecamatan, ProposeOnline, SupportProposal, ChangePassword, ManageDprd]);
     every_variant_listed!(stages: Stage => [RembukWarga, MusrenbangKelurahan, MusrenbangKecamatan, Pokir, ForumOpd, MusrenbangRkpd, RancanganAkhir, Penetapan]);
     every_variant_listed!(statuses: Status => [Pending, Accepted, AcceptedWithChanges, Rejected, NotForwarded]);
-    every_variant_listed!(origins: Origin => [Lingkungan, Kelurahan, Kecamatan]);
+    every_variant_listed!(origins: Origin => [Lingkungan, Kelurahan, Kecamatan, Pokir]);
     every_variant_listed!(tracks: Track => [Apbd, DanaKelurahan]);
     every_variant_listed!(bidang: Bidang => [InfrastrukturKewilayahan, EkonomiSda, SosialBudayaPemerintahan]);
 }

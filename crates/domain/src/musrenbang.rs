@@ -172,27 +172,21 @@ pub fn submit(facts: &Facts, input: &ProposalInput, actor: &Actor) -> Result<Vec
         return Err(DomainError::ForumClosed);
     }
     let mut errors = Errors::default();
-    let title = check_text(&mut errors, "title", &input.title, TITLE_MAX);
-    let problem = check_text(&mut errors, "problem", &input.problem, TEXT_MAX);
-    let address = check_text(&mut errors, "address", &input.address, ADDRESS_MAX);
-    let lingkungan = check_lingkungan(&mut errors, facts, "lingkungan", &input.lingkungan, &forum_region);
-    let volume = check_volume(&mut errors, "volume", &input.volume);
-    let point = parse_point(&mut errors, &input.latitude, &input.longitude);
-    let track = Track::parse(&input.track).unwrap_or_else(|| {
-        errors.push("track", Rule::Format { expected: "track" });
-        Track::Apbd
-    });
-    let kamus = facts.kamus.get(input.kamus_code.trim());
-    if kamus.is_none() {
-        errors.push("kamus_code", if input.kamus_code.trim().is_empty() { Rule::Required } else { Rule::UnknownKamus });
-    }
-    let priority = check_priority_named(&mut errors, facts, "priority", &input.priority);
-    errors.into_result()?;
-    let (Some(kamus), Some(lingkungan)) = (kamus, lingkungan) else {
-        return Err(DomainError::field("kamus_code", Rule::UnknownKamus));
+    let work = WorkInput {
+        title: &input.title,
+        problem: &input.problem,
+        kamus_code: &input.kamus_code,
+        volume: &input.volume,
+        lingkungan: &input.lingkungan,
+        address: &input.address,
+        latitude: &input.latitude,
+        longitude: &input.longitude,
+        track: &input.track,
+        priority: &input.priority,
     };
-    let figures = Figures::from_kamus(kamus, volume, Location { lingkungan, address, point })
-        .map_err(|e| DomainError::field("volume", cost_rule(e)))?;
+    let work = check_work(&mut errors, facts, &work, &forum_region);
+    errors.into_result()?;
+    let Work { title, problem, bidang, fisik, track, figures, priority } = finish_work(work)?;
     // Residents' proposals enter the long list as raised; a forum's own still need its decision.
     let status = if input.stage == Stage::RembukWarga { Status::Accepted } else { Status::Pending };
     Ok(vec![MusrenbangEvent::ProposalSubmitted {
@@ -201,14 +195,85 @@ pub fn submit(facts: &Facts, input: &ProposalInput, actor: &Actor) -> Result<Vec
         origin,
         title,
         problem,
-        bidang: kamus.bidang,
-        fisik: kamus.fisik,
+        bidang,
+        fisik,
         track,
         stage: input.stage,
         status,
         figures,
         priority,
     }])
+}
+
+/// The work once every field passed: its cost may still pass the bound.
+pub fn finish_work(work: Option<Result<Work, MoneyError>>) -> Result<Work, DomainError> {
+    // `None` only comes with a field error, which the caller has already returned.
+    work.ok_or_else(|| DomainError::field("kamus_code", Rule::UnknownKamus))?
+        .map_err(|e| DomainError::field("volume", cost_rule(e)))
+}
+
+/// What a proposal or a pokir asks for, as typed: the work, where it is, what it serves.
+pub struct WorkInput<'a> {
+    pub title: &'a str,
+    pub problem: &'a str,
+    pub kamus_code: &'a str,
+    pub volume: &'a str,
+    pub lingkungan: &'a str,
+    pub address: &'a str,
+    pub latitude: &'a str,
+    pub longitude: &'a str,
+    pub track: &'a str,
+    pub priority: &'a str,
+}
+
+/// The work checked: its figures from the kamus.
+pub struct Work {
+    pub title: String,
+    pub problem: String,
+    pub bidang: crate::kamus::Bidang,
+    pub fisik: bool,
+    pub track: Track,
+    pub figures: Figures,
+    pub priority: Option<String>,
+}
+
+/// Checks the work a proposal or pokir asks for, its lingkungan inside `within`, pushing every
+/// broken field; `None` when a field is broken, else the work or the cost's own error (a volume
+/// whose cost passes the bound).
+pub fn check_work(
+    errors: &mut Errors,
+    facts: &Facts,
+    input: &WorkInput<'_>,
+    within: &RegionCode,
+) -> Option<Result<Work, MoneyError>> {
+    let title = check_text(errors, "title", input.title, TITLE_MAX);
+    let problem = check_text(errors, "problem", input.problem, TEXT_MAX);
+    let address = check_text(errors, "address", input.address, ADDRESS_MAX);
+    let lingkungan = check_lingkungan(errors, facts, "lingkungan", input.lingkungan, within);
+    let volume = check_volume(errors, "volume", input.volume);
+    let point = parse_point(errors, input.latitude, input.longitude);
+    let track = Track::parse(input.track).unwrap_or_else(|| {
+        errors.push("track", Rule::Format { expected: "track" });
+        Track::Apbd
+    });
+    let kamus = facts.kamus.get(input.kamus_code.trim());
+    if kamus.is_none() {
+        errors.push("kamus_code", if input.kamus_code.trim().is_empty() { Rule::Required } else { Rule::UnknownKamus });
+    }
+    let priority = check_priority_named(errors, facts, "priority", input.priority);
+    let (kamus, lingkungan) = (kamus?, lingkungan?);
+    if !errors.is_empty() {
+        return None;
+    }
+    Some(Figures::from_kamus(kamus, volume, Location { lingkungan, address, point }).map(|figures| Work {
+        title,
+        problem,
+        bidang: kamus.bidang,
+        fisik: kamus.fisik,
+        track,
+        figures,
+        priority,
+    }))
 }
 
 /// The RPJMD priority a proposal names: none when left empty, else one Bappeda keeps.

@@ -19,16 +19,19 @@ pub enum Origin {
     Lingkungan,
     Kelurahan,
     Kecamatan,
+    /// A DPRD member's pokok pikiran.
+    Pokir,
 }
 
 impl Origin {
-    pub const ALL: [Origin; 3] = [Origin::Lingkungan, Origin::Kelurahan, Origin::Kecamatan];
+    pub const ALL: [Origin; 4] = [Origin::Lingkungan, Origin::Kelurahan, Origin::Kecamatan, Origin::Pokir];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Origin::Lingkungan => "lingkungan",
             Origin::Kelurahan => "kelurahan",
             Origin::Kecamatan => "kecamatan",
+            Origin::Pokir => "pokir",
         }
     }
 
@@ -42,6 +45,7 @@ impl Origin {
             Origin::Lingkungan => Stage::RembukWarga,
             Origin::Kelurahan => Stage::MusrenbangKelurahan,
             Origin::Kecamatan => Stage::MusrenbangKecamatan,
+            Origin::Pokir => Stage::Pokir,
         }
     }
 

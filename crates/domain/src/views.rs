@@ -104,3 +104,15 @@ pub struct MemberView {
     /// The assistants' usernames.
     pub assistants: Vec<String>,
 }
+
+/// What makes a proposal a pokir, as people read it: whose, from which reses, answering what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PokirView {
+    pub member: MemberView,
+    pub dapil: String,
+    pub reses_id: uuid::Uuid,
+    pub reses_date: String,
+    pub reses_place: String,
+    pub aspiration_number: u32,
+    pub aspiration: String,
+}

@@ -1,19 +1,78 @@
-//! Reads of the DPRD: the dapil of a pemda and its members with their accounts' names. A pemda
-//! has a few dapil and some tens of members; both lists are read whole.
+//! Reads of the DPRD: the dapil of a pemda and its members with their accounts' names (a pemda
+//! has a few dapil and some tens of members; both lists are read whole), a member's reses and
+//! pokir, and what makes a proposal a pokir.
 
 use std::collections::HashMap;
 
 use domain::RegionCode;
-use domain::dprd::Dapil;
-use domain::views::MemberView;
+use domain::dprd::{Dapil, Reses};
+use domain::views::{MemberView, PokirView, ProposalSummary};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use crate::entity::{app_user, dapil, dprd_member};
-use crate::rows::{to_dapil, to_member};
+use crate::entity::{app_user, dapil, dprd_member, pokir, reses};
+use crate::rows::{to_dapil, to_member, to_reses};
 use crate::{Result, Store};
 
 impl Store {
+    /// One member of the pemda, by account.
+    pub async fn member(&self, pemda: &RegionCode, user_id: Uuid) -> Result<Option<MemberView>> {
+        Ok(self.members(pemda).await?.into_iter().find(|m| m.user_id == user_id))
+    }
+
+    /// A member's reses in a cycle, newest first.
+    pub async fn reses_of(&self, cycle_id: Uuid, member: Uuid) -> Result<Vec<Reses>> {
+        reses::Entity::find()
+            .filter(reses::Column::CycleId.eq(cycle_id))
+            .filter(reses::Column::MemberId.eq(member))
+            .order_by_desc(reses::Column::HeldOn)
+            .all(&self.read)
+            .await?
+            .into_iter()
+            .map(to_reses)
+            .collect()
+    }
+
+    /// A member's pokir in a cycle, in the order entered.
+    pub async fn pokir_of_member(&self, cycle_id: Uuid, member: Uuid) -> Result<Vec<ProposalSummary>> {
+        let ids: Vec<Uuid> = pokir::Entity::find()
+            .filter(pokir::Column::CycleId.eq(cycle_id))
+            .filter(pokir::Column::MemberId.eq(member))
+            .order_by_asc(pokir::Column::ProposalId)
+            .all(&self.read)
+            .await?
+            .into_iter()
+            .map(|p| p.proposal_id)
+            .collect();
+        let mut summaries = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(detail) = self.proposal(id).await? {
+                summaries.push(detail.summary);
+            }
+        }
+        Ok(summaries)
+    }
+
+    /// What makes a proposal a pokir, when it is one.
+    pub async fn pokir(&self, proposal_id: Uuid) -> Result<Option<PokirView>> {
+        let Some(row) = pokir::Entity::find_by_id(proposal_id).one(&self.read).await? else { return Ok(None) };
+        let Some(reses) = reses::Entity::find_by_id(row.reses_id).one(&self.read).await? else { return Ok(None) };
+        let pemda = crate::rows::parse_code(&reses.pemda_code)?;
+        let reses = to_reses(reses)?;
+        let Some(member) = self.member(&pemda, row.member_id).await? else { return Ok(None) };
+        let number = u32::try_from(row.aspiration).unwrap_or_default();
+        let aspiration = usize::try_from(number).ok().and_then(|n| reses.aspirations.get(n.checked_sub(1)?)).cloned();
+        Ok(Some(PokirView {
+            member,
+            dapil: row.dapil,
+            reses_id: reses.id,
+            reses_date: reses.date,
+            reses_place: reses.place,
+            aspiration_number: number,
+            aspiration: aspiration.unwrap_or_default(),
+        }))
+    }
+
     /// The pemda's dapil, in code order.
     pub async fn dapil_list(&self, pemda: &RegionCode) -> Result<Vec<Dapil>> {
         dapil::Entity::find()

@@ -13,10 +13,10 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::entity::{
-    app_user, ceiling, cycle, cycle_stage, dapil, forum, journal, journal_subject, kamus_item, nomenclature, opd,
-    pemda, photo, proposal, proposal_stage, region, rpjmd_priority, support, user_grant,
+    app_user, ceiling, cycle, cycle_stage, dapil, dprd_member, forum, journal, journal_subject, kamus_item,
+    nomenclature, opd, pemda, photo, proposal, proposal_stage, region, reses, rpjmd_priority, support, user_grant,
 };
-use crate::rows::{parse_code, to_dapil, to_kamus, to_record, to_region};
+use crate::rows::{parse_code, to_dapil, to_kamus, to_member, to_record, to_region, to_reses};
 use crate::{Result, StoreError};
 
 pub(crate) async fn load_user_facts(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<UserFacts>> {
@@ -164,6 +164,20 @@ pub(crate) async fn load(
     } else {
         Vec::new()
     };
+    let member = match needs.member {
+        Some(id) => match dprd_member::Entity::find_by_id(id).one(txn).await? {
+            Some(row) if row.pemda_code == pemda.as_str() => Some(to_member(row)?),
+            _ => None,
+        },
+        None => None,
+    };
+    let reses = match needs.reses {
+        Some(id) => match reses::Entity::find_by_id(id).one(txn).await? {
+            Some(row) if row.pemda_code == pemda.as_str() => Some(to_reses(row)?),
+            _ => None,
+        },
+        None => None,
+    };
     let mut priorities = HashSet::new();
     for chunk in needs.priorities.chunks(500) {
         priorities.extend(
@@ -214,6 +228,8 @@ pub(crate) async fn load(
         user,
         users_named,
         dapil,
+        member,
+        reses,
     })
 }
 

@@ -16,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(Nomenclature),
             Box::new(Priorities),
             Box::new(Dprd),
+            Box::new(ResesAndPokir),
         ]
     }
 }
@@ -1062,5 +1063,89 @@ impl MigrationTrait for Dprd {
 
     async fn down(&self, _manager: &SchemaManager) -> Result<(), DbErr> {
         Err(DbErr::Migration("the dprd schema is not reversible".into()))
+    }
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum ResesTable {
+    #[sea_orm(iden = "reses")]
+    Table,
+    Id,
+    PemdaCode,
+    CycleId,
+    MemberId,
+    HeldOn,
+    Place,
+    KelurahanCode,
+    Attendees,
+    Minutes,
+    Aspirations,
+    EnteredBy,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum PokirTable {
+    #[sea_orm(iden = "pokir")]
+    Table,
+    ProposalId,
+    CycleId,
+    MemberId,
+    Dapil,
+    ResesId,
+    Aspiration,
+}
+
+/// Members' reses, and what makes a proposal a pokir.
+struct ResesAndPokir;
+
+impl MigrationName for ResesAndPokir {
+    fn name(&self) -> &str {
+        "m20261205_000009_reses_pokir"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for ResesAndPokir {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        use PokirTable as P;
+        use ResesTable as R;
+        manager
+            .create_table(
+                Table::create()
+                    .table(R::Table)
+                    .col(uuid(R::Id).primary_key())
+                    .col(string_len(R::PemdaCode, 16))
+                    .col(uuid(R::CycleId))
+                    .col(uuid(R::MemberId))
+                    .col(string_len(R::HeldOn, 10))
+                    .col(string_len(R::Place, 400))
+                    .col(string_len(R::KelurahanCode, 24))
+                    .col(integer(R::Attendees))
+                    .col(text(R::Minutes))
+                    .col(text(R::Aspirations))
+                    .col(string_len(R::EnteredBy, 100))
+                    .to_owned(),
+            )
+            .await?;
+        create_indexes(manager, R::Table, [("ix_reses_member", vec![R::CycleId, R::MemberId, R::HeldOn])]).await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(P::Table)
+                    .col(uuid(P::ProposalId).primary_key())
+                    .col(uuid(P::CycleId))
+                    .col(uuid(P::MemberId))
+                    .col(string_len(P::Dapil, 48))
+                    .col(uuid(P::ResesId))
+                    .col(integer(P::Aspiration))
+                    .to_owned(),
+            )
+            .await?;
+        create_indexes(manager, P::Table, [("ix_pokir_member", vec![P::CycleId, P::MemberId, P::ProposalId])]).await?;
+        Ok(())
+    }
+
+    async fn down(&self, _manager: &SchemaManager) -> Result<(), DbErr> {
+        Err(DbErr::Migration("the reses and pokir schema is not reversible".into()))
     }
 }

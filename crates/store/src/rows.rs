@@ -3,7 +3,7 @@
 //! can go on without it, skipped).
 
 use domain::cycle::Stage;
-use domain::dprd::{Dapil, Member};
+use domain::dprd::{Dapil, Member, Reses};
 use domain::journal::JournalEntry;
 use domain::kamus::{Bidang, KamusItem};
 use domain::nomenclature::NomenclatureItem;
@@ -12,7 +12,7 @@ use domain::rpjmd::Priority;
 use domain::{Grant, Region, RegionCode, RegionLevel, Role, Scope};
 
 use crate::entity::{
-    dapil, dprd_member, journal, kamus_item, nomenclature, proposal_stage, region, rpjmd_priority, user_grant,
+    dapil, dprd_member, journal, kamus_item, nomenclature, proposal_stage, region, reses, rpjmd_priority, user_grant,
 };
 use crate::{Result, StoreError};
 
@@ -110,4 +110,20 @@ pub(crate) fn to_member(row: dprd_member::Model) -> Result<Member> {
     let assistants = serde_json::from_str(&row.assistants)
         .map_err(|e| StoreError::Corrupt(format!("member {} assistants: {e}", row.user_id)))?;
     Ok(Member { user_id: row.user_id, fraksi: row.fraksi, komisi: row.komisi, dapil: row.dapil, assistants })
+}
+
+pub(crate) fn to_reses(row: reses::Model) -> Result<Reses> {
+    let aspirations = serde_json::from_str(&row.aspirations)
+        .map_err(|e| StoreError::Corrupt(format!("reses {} aspirations: {e}", row.id)))?;
+    Ok(Reses {
+        id: row.id,
+        cycle_id: row.cycle_id,
+        member: row.member_id,
+        date: row.held_on,
+        place: row.place,
+        kelurahan: parse_code(&row.kelurahan_code)?,
+        attendees: u32::try_from(row.attendees).unwrap_or_default(),
+        minutes: row.minutes,
+        aspirations,
+    })
 }

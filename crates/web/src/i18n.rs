@@ -161,6 +161,10 @@ impl Tr {
             Rule::NoParent => self.f("rule.no_parent", &[("field", field)]),
             Rule::UnknownPriority => self.f("rule.unknown_priority", &[("field", field)]),
             Rule::UnknownDapil => self.f("rule.unknown_dapil", &[("field", field)]),
+            Rule::OutsideDapil => self.f("rule.outside_dapil", &[("field", field)]),
+            Rule::UnknownReses => self.f("rule.unknown_reses", &[("field", field)]),
+            Rule::UnknownAspiration => self.f("rule.unknown_aspiration", &[("field", field)]),
+            Rule::InTheFuture => self.f("rule.in_the_future", &[("field", field)]),
             Rule::InAnotherDapil => self.f("rule.in_another_dapil", &[("field", field)]),
             Rule::NotOfRole { role } => {
                 self.f("rule.not_of_role", &[("field", field), ("role", self.t(&format!("role.{role}")))])
@@ -410,6 +414,11 @@ mod tests {
             NoParent,
             UnknownPriority,
             UnknownDapil,
+            OutsideDapil,
+            UnknownReses,
+            UnknownAspiration,
+            InTheFuture,
+            Format { expected: "whole_number" },
             InAnotherDapil,
             NotOfRole { role: "anggota_dprd" },
             NotOfRole { role: "sekretariat_dprd" },
@@ -469,6 +478,10 @@ mod tests {
             | NoParent
             | UnknownPriority
             | UnknownDapil
+            | OutsideDapil
+            | UnknownReses
+            | UnknownAspiration
+            | InTheFuture
             | InAnotherDapil
             | NotOfRole { .. }
             | OutsideIndonesia
@@ -483,7 +496,7 @@ mod tests {
             | TooManyPhotos { .. } => std::mem::discriminant(rule),
         };
         let variants: std::collections::HashSet<_> = rules.iter().map(listed).collect();
-        assert_eq!(variants.len(), 38, "one of each variant of Rule");
+        assert_eq!(variants.len(), 42, "one of each variant of Rule");
         for lang in [Lang::Id, Lang::En] {
             for rule in &rules {
                 let message = Tr::new(lang).rule_message(&FieldError::new("rows[2].number", rule.clone()));

@@ -30,7 +30,7 @@ pub(crate) async fn apply(
             Event::Schedule(e) => schedule::apply(txn, pemda, e, now).await?,
             Event::MasterData(e) => masterdata::apply(txn, pemda, e).await?,
             Event::Musrenbang(e) => musrenbang::apply(txn, pemda, e, actor, now).await?,
-            Event::Dprd(e) => dprd::apply(txn, pemda, e).await?,
+            Event::Dprd(e) => dprd::apply(txn, pemda, e, actor, now).await?,
         }
     }
     Ok(())

@@ -1,7 +1,8 @@
 //! Applying the musrenbang part's events (proposals, stage records, forums, supports, photos) to the current-state tables.
 
 use domain::cycle::Stage;
-use domain::planning::{ForumKey, StageRecord, Status, forum_region_of, street_key};
+use domain::kamus::Bidang;
+use domain::planning::{Figures, ForumKey, Origin, StageRecord, Status, Track, forum_region_of, street_key};
 use domain::{MusrenbangEvent, RegionCode};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
@@ -37,46 +38,21 @@ pub(crate) async fn apply(
             figures,
             priority,
         } => {
-            let lingkungan = &figures.location.lingkungan;
-            let ancestor = |stage: Stage| forum_region_of(lingkungan, stage).map(|c| c.to_string()).unwrap_or_default();
-            proposal::Entity::insert(proposal::ActiveModel {
-                id: Set(*proposal_id),
-                cycle_id: Set(*cycle_id),
-                pemda_code: Set(pemda.to_string()),
-                origin: Set(origin.as_str().to_string()),
-                title: Set(title.clone()),
-                problem: Set(problem.clone()),
-                bidang: Set(bidang.as_str().to_string()),
-                fisik: Set(*fisik),
-                track: Set(track.as_str().to_string()),
-                proposer: Set(actor.journal_name()),
-                created_at: Set(now),
-                lingkungan_code: Set(lingkungan.to_string()),
-                kelurahan_code: Set(ancestor(Stage::MusrenbangKelurahan)),
-                kecamatan_code: Set(ancestor(Stage::MusrenbangKecamatan)),
-                current_stage: Set(stage.as_str().to_string()),
-                current_status: Set(status.as_str().to_string()),
-                kamus_code: Set(figures.kamus_code.clone()),
-                opd_code: Set(figures.opd_code.clone()),
-                cost: Set(figures.cost),
-                support_count: Set(0),
-                street_key: Set(street_key(&figures.location.address)),
-                lat_e6: Set(figures.location.point.map(|p| p.lat_e6)),
-                lon_e6: Set(figures.location.point.map(|p| p.lon_e6)),
-                priority_code: Set(priority.clone()),
-            })
-            .exec(txn)
-            .await?;
-            let record = StageRecord {
+            let new = NewProposal {
+                proposal_id: *proposal_id,
+                cycle_id: *cycle_id,
+                origin: *origin,
+                title,
+                problem,
+                bidang: *bidang,
+                fisik: *fisik,
+                track: *track,
                 stage: *stage,
                 status: *status,
-                rank: None,
-                figures: figures.clone(),
-                reason: None,
-                decided_by: None,
-                decided_at: None,
+                figures,
+                priority: priority.as_ref(),
             };
-            proposal_stage::Entity::insert(stage_row(*proposal_id, *cycle_id, &record)).exec(txn).await?;
+            insert_proposal(txn, pemda, &new, actor, now).await?;
         }
         MusrenbangEvent::ProposalDecided { proposal_id, record } => {
             // Every column of the record but its cycle, which a decision never changes.
@@ -180,6 +156,74 @@ pub(crate) async fn apply(
                 .await?;
         }
     }
+    Ok(())
+}
+
+/// A proposal as it enters: a resident's or forum's (musrenbang) or a member's pokir (dprd).
+pub(super) struct NewProposal<'a> {
+    pub proposal_id: Uuid,
+    pub cycle_id: Uuid,
+    pub origin: Origin,
+    pub title: &'a str,
+    pub problem: &'a str,
+    pub bidang: Bidang,
+    pub fisik: bool,
+    pub track: Track,
+    pub stage: Stage,
+    pub status: Status,
+    pub figures: &'a Figures,
+    pub priority: Option<&'a String>,
+}
+
+/// Writes a new proposal's row and its record at the stage it enters.
+pub(super) async fn insert_proposal(
+    txn: &DatabaseTransaction,
+    pemda: &RegionCode,
+    new: &NewProposal<'_>,
+    actor: &domain::Actor,
+    now: OffsetDateTime,
+) -> Result<()> {
+    let figures = new.figures;
+    let lingkungan = &figures.location.lingkungan;
+    let ancestor = |stage: Stage| forum_region_of(lingkungan, stage).map(|c| c.to_string()).unwrap_or_default();
+    proposal::Entity::insert(proposal::ActiveModel {
+        id: Set(new.proposal_id),
+        cycle_id: Set(new.cycle_id),
+        pemda_code: Set(pemda.to_string()),
+        origin: Set(new.origin.as_str().to_string()),
+        title: Set(new.title.to_string()),
+        problem: Set(new.problem.to_string()),
+        bidang: Set(new.bidang.as_str().to_string()),
+        fisik: Set(new.fisik),
+        track: Set(new.track.as_str().to_string()),
+        proposer: Set(actor.journal_name()),
+        created_at: Set(now),
+        lingkungan_code: Set(lingkungan.to_string()),
+        kelurahan_code: Set(ancestor(Stage::MusrenbangKelurahan)),
+        kecamatan_code: Set(ancestor(Stage::MusrenbangKecamatan)),
+        current_stage: Set(new.stage.as_str().to_string()),
+        current_status: Set(new.status.as_str().to_string()),
+        kamus_code: Set(figures.kamus_code.clone()),
+        opd_code: Set(figures.opd_code.clone()),
+        cost: Set(figures.cost),
+        support_count: Set(0),
+        street_key: Set(street_key(&figures.location.address)),
+        lat_e6: Set(figures.location.point.map(|p| p.lat_e6)),
+        lon_e6: Set(figures.location.point.map(|p| p.lon_e6)),
+        priority_code: Set(new.priority.cloned()),
+    })
+    .exec(txn)
+    .await?;
+    let record = StageRecord {
+        stage: new.stage,
+        status: new.status,
+        rank: None,
+        figures: figures.clone(),
+        reason: None,
+        decided_by: None,
+        decided_at: None,
+    };
+    proposal_stage::Entity::insert(stage_row(new.proposal_id, new.cycle_id, &record)).exec(txn).await?;
     Ok(())
 }
 

@@ -1,27 +1,34 @@
 //! The DPRD of the caller's pemda: its dapil (each a set of kecamatan) and its members (fraksi,
-//! komisi, dapil, assistants). Read by any user of the pemda; kept by Bappeda admins and the DPRD
-//! secretariat.
+//! komisi, dapil, assistants), kept by Bappeda admins and the DPRD secretariat; each member's
+//! reses and pokir, entered by the member or their assistants. Read by any user of the pemda.
 
 use axum::Json;
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use domain::dprd::Dapil;
+use domain::dprd::{Dapil, PokirInput, Reses, ResesInput};
 use domain::views::MemberView;
 use domain::{Command, DprdCommand, RegionCode};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use uuid::Uuid;
 
 use super::ApiJson;
 use super::schema;
 use crate::ctx::ApiCtx;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use crate::views::dprd::{cycle_or_newest, member_named};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(dapil_list, dapil_save)).routes(routes!(member_list, member_save))
+    OpenApiRouter::new()
+        .routes(routes!(dapil_list, dapil_save))
+        .routes(routes!(member_list, member_save))
+        .routes(routes!(reses_list, reses_record))
+        .routes(routes!(pokir_list, pokir_submit))
 }
 
 fn own_pemda(ctx: &ApiCtx) -> AppResult<RegionCode> {
@@ -154,4 +161,206 @@ async fn member_save(ctx: ApiCtx, ApiJson(input): ApiJson<MemberInput>) -> AppRe
     let saved = ctx.state.store.members(&pemda).await?.into_iter().find(|m| m.username == username);
     let saved = saved.ok_or_else(|| AppError::broken("a saved member was not found"))?;
     Ok((StatusCode::CREATED, Json(MemberJson::from(saved))).into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ResesJson {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: Uuid,
+    #[schema(value_type = String, format = Uuid)]
+    pub cycle_id: Uuid,
+    /// The member's username.
+    pub member: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub place: String,
+    pub kelurahan: String,
+    pub attendees: u32,
+    pub minutes: String,
+    /// Numbered from 1 in this order; a pokir cites one by its number.
+    pub aspirations: Vec<String>,
+}
+
+fn reses_json(reses: Reses, member: &str) -> ResesJson {
+    ResesJson {
+        id: reses.id,
+        cycle_id: reses.cycle_id,
+        member: member.to_string(),
+        date: reses.date,
+        place: reses.place,
+        kelurahan: reses.kelurahan.to_string(),
+        attendees: reses.attendees,
+        minutes: reses.minutes,
+        aspirations: reses.aspirations,
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+struct MemberQuery {
+    /// The cycle; the newest by default.
+    #[param(value_type = Option<String>, format = Uuid)]
+    cycle: Option<Uuid>,
+    /// The member's username; the caller by default.
+    #[param(value_type = Option<String>)]
+    member: Option<String>,
+}
+
+/// A member's reses in a cycle, newest first. Any user of the pemda.
+#[utoipa::path(get, path = "/api/v1/reses", tag = "dprd", security(("bearer" = [])), params(MemberQuery),
+    responses((status = 200, body = Vec<ResesJson>)))]
+async fn reses_list(ctx: ApiCtx, Query(query): Query<MemberQuery>) -> AppResult<Json<Vec<ResesJson>>> {
+    let user = ctx.require_user()?;
+    let pemda = user.pemda.clone();
+    let member = member_named(&ctx.state, &pemda, query.member.as_deref(), user.id).await?;
+    let cycle = cycle_or_newest(&ctx.state, &pemda, query.cycle).await?;
+    let list = ctx.state.store.reses_of(cycle, member.user_id).await?;
+    Ok(Json(list.into_iter().map(|r| reses_json(r, &member.username)).collect()))
+}
+
+/// A reses as sent.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewReses {
+    #[schema(value_type = String, format = Uuid)]
+    cycle_id: Uuid,
+    /// The member's username; the caller by default. An assistant names their member.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    member: Option<String>,
+    /// `YYYY-MM-DD`, not after today.
+    #[schema(value_type = String, format = Date)]
+    date: String,
+    #[schema(value_type = schema::Name, inline)]
+    place: String,
+    /// A kelurahan or desa in the member's dapil.
+    #[schema(value_type = schema::VillageCode, inline)]
+    kelurahan: String,
+    #[schema(value_type = u32, maximum = 100000)]
+    attendees: serde_json::Value,
+    #[schema(value_type = String, min_length = 1, max_length = 10000)]
+    minutes: String,
+    /// What residents asked for, one each.
+    #[schema(value_type = Vec<String>, min_items = 1, max_items = 100)]
+    aspirations: Vec<String>,
+}
+
+/// Records a reses of a member: by the member, or an assistant of theirs, until the cycle's pokir
+/// window closes; its kelurahan must lie in the member's dapil.
+#[utoipa::path(post, path = "/api/v1/reses", tag = "dprd", security(("bearer" = [])), request_body = NewReses,
+    responses((status = 201, body = ResesJson)))]
+async fn reses_record(ctx: ApiCtx, ApiJson(input): ApiJson<NewReses>) -> AppResult<Response> {
+    let user = ctx.require_user()?;
+    let pemda = user.pemda.clone();
+    let member = member_named(&ctx.state, &pemda, input.member.as_deref(), user.id).await?;
+    let reses_id = Uuid::now_v7();
+    let command = Command::Dprd(DprdCommand::RecordReses(ResesInput {
+        reses_id,
+        cycle_id: input.cycle_id,
+        member: member.user_id,
+        date: input.date,
+        place: input.place,
+        kelurahan: input.kelurahan,
+        attendees: super::cycles::amount_text(&input.attendees),
+        minutes: input.minutes,
+        aspirations: input.aspirations.join("\n"),
+    }));
+    ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
+    let saved = ctx.state.store.reses_of(input.cycle_id, member.user_id).await?.into_iter().find(|r| r.id == reses_id);
+    let saved = saved.ok_or_else(|| AppError::broken("a recorded reses was not found"))?;
+    Ok((StatusCode::CREATED, Json(reses_json(saved, &member.username))).into_response())
+}
+
+/// A pokir as sent: the work, as a proposal's, and the reses aspiration it answers.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPokir {
+    #[schema(value_type = String, format = Uuid)]
+    cycle_id: Uuid,
+    /// The member's username; the caller by default. An assistant names their member.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    member: Option<String>,
+    /// One of the member's reses of this cycle.
+    #[schema(value_type = String, format = Uuid)]
+    reses_id: Uuid,
+    /// The aspiration's number in that reses, from 1.
+    #[schema(value_type = u32, minimum = 1)]
+    aspiration: serde_json::Value,
+    #[schema(value_type = schema::Title, inline)]
+    title: String,
+    #[schema(value_type = schema::LongText, inline)]
+    problem: String,
+    #[schema(value_type = schema::Code, inline)]
+    kamus_code: String,
+    #[schema(value_type = schema::Volume, inline)]
+    volume: String,
+    /// A lingkungan in the member's dapil.
+    #[schema(value_type = schema::LingkunganCode, inline)]
+    lingkungan: String,
+    #[schema(value_type = schema::Address, inline)]
+    address: String,
+    #[serde(default)]
+    #[schema(value_type = schema::Latitude, inline)]
+    latitude: Option<f64>,
+    #[serde(default)]
+    #[schema(value_type = schema::Longitude, inline)]
+    longitude: Option<f64>,
+    #[serde(default = "default_track")]
+    #[schema(value_type = schema::Track, inline)]
+    track: String,
+    /// The RPJMD priority it serves (required for a pokir).
+    #[schema(value_type = schema::Code, inline)]
+    priority: String,
+}
+
+fn default_track() -> String {
+    "apbd".into()
+}
+
+/// Enters a pokir for a member: by the member, or an assistant of theirs, while the cycle's
+/// `pokir` stage is open; located in the member's dapil; citing one of their reses' aspirations.
+/// It becomes a proposal of origin `pokir`, public with the member's name, fraksi and dapil.
+#[utoipa::path(post, path = "/api/v1/pokir", tag = "dprd", security(("bearer" = [])), request_body = NewPokir,
+    responses((status = 201, body = super::proposals::ProposalJson)))]
+async fn pokir_submit(ctx: ApiCtx, ApiJson(input): ApiJson<NewPokir>) -> AppResult<Response> {
+    let user = ctx.require_user()?;
+    let pemda = user.pemda.clone();
+    let member = member_named(&ctx.state, &pemda, input.member.as_deref(), user.id).await?;
+    let proposal_id = Uuid::now_v7();
+    let command = Command::Dprd(DprdCommand::SubmitPokir(PokirInput {
+        proposal_id,
+        cycle_id: input.cycle_id,
+        member: member.user_id,
+        reses_id: input.reses_id,
+        aspiration: super::cycles::amount_text(&input.aspiration),
+        title: input.title,
+        problem: input.problem,
+        kamus_code: input.kamus_code,
+        volume: input.volume,
+        lingkungan: input.lingkungan,
+        address: input.address,
+        latitude: input.latitude.map(|v| v.to_string()).unwrap_or_default(),
+        longitude: input.longitude.map(|v| v.to_string()).unwrap_or_default(),
+        track: input.track,
+        priority: input.priority,
+    }));
+    ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
+    let detail = ctx.state.store.proposal(proposal_id).await?.ok_or(AppError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(super::proposals::proposal_json(&ctx.state, &detail).await?)).into_response())
+}
+
+/// A member's pokir in a cycle, in the order entered. Any user of the pemda (the public reads
+/// pokir through `/api/v1/proposals?origin=pokir`).
+#[utoipa::path(get, path = "/api/v1/pokir", tag = "dprd", security(("bearer" = [])), params(MemberQuery),
+    responses((status = 200, body = Vec<super::proposals::ProposalSummaryJson>)))]
+async fn pokir_list(
+    ctx: ApiCtx,
+    Query(query): Query<MemberQuery>,
+) -> AppResult<Json<Vec<super::proposals::ProposalSummaryJson>>> {
+    let user = ctx.require_user()?;
+    let pemda = user.pemda.clone();
+    let member = member_named(&ctx.state, &pemda, query.member.as_deref(), user.id).await?;
+    let cycle = cycle_or_newest(&ctx.state, &pemda, query.cycle).await?;
+    let list = ctx.state.store.pokir_of_member(cycle, member.user_id).await?;
+    Ok(Json(list.iter().map(super::proposals::ProposalSummaryJson::from).collect()))
 }

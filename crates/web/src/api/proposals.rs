@@ -141,6 +141,8 @@ pub struct ProposalJson {
     pub proposer: String,
     /// The code of the RPJMD priority it serves (`GET /api/v1/priorities`), or null.
     pub priority: Option<String>,
+    /// For a pokir: the member whose it is and the reses aspiration it answers; null otherwise.
+    pub pokir: Option<PokirJson>,
     /// One record per stage reached, bottom-up: each stage's own figures, side by side.
     pub stages: Vec<StageRecordJson>,
     /// What the forum should look at (never blocking).
@@ -148,7 +150,7 @@ pub struct ProposalJson {
     pub red_flags: Vec<RedFlag>,
 }
 
-async fn proposal_json(state: &AppState, detail: &ProposalDetail) -> AppResult<ProposalJson> {
+pub(super) async fn proposal_json(state: &AppState, detail: &ProposalDetail) -> AppResult<ProposalJson> {
     let tr = crate::i18n::Tr::default();
     Ok(ProposalJson {
         summary: ProposalSummaryJson::from(&detail.summary),
@@ -158,9 +160,42 @@ async fn proposal_json(state: &AppState, detail: &ProposalDetail) -> AppResult<P
         track: detail.track.as_str(),
         proposer: public_actor(state, &tr, &detail.proposer).await?,
         priority: detail.priority.clone(),
+        pokir: state.store.pokir(detail.summary.id).await?.map(PokirJson::from),
         stages: detail.records.iter().map(StageRecordJson::from).collect(),
         red_flags: flags_of(state, detail).await?,
     })
+}
+
+/// Whose a pokir is and what it answers: public, as the members' names are.
+#[derive(Serialize, ToSchema)]
+pub struct PokirJson {
+    /// The member's name, fraksi and dapil.
+    pub member: String,
+    pub fraksi: String,
+    pub dapil: String,
+    #[schema(value_type = String, format = Uuid)]
+    pub reses_id: Uuid,
+    /// The reses it answers: its day (`YYYY-MM-DD`) and place.
+    pub reses_date: String,
+    pub reses_place: String,
+    /// The aspiration heard there, and its number in the reses.
+    pub aspiration_number: u32,
+    pub aspiration: String,
+}
+
+impl From<domain::views::PokirView> for PokirJson {
+    fn from(view: domain::views::PokirView) -> Self {
+        PokirJson {
+            member: view.member.name,
+            fraksi: view.member.fraksi,
+            dapil: view.dapil,
+            reses_id: view.reses_id,
+            reses_date: view.reses_date,
+            reses_place: view.reses_place,
+            aspiration_number: view.aspiration_number,
+            aspiration: view.aspiration,
+        }
+    }
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -8,6 +8,7 @@ mod forums;
 mod home;
 pub(crate) mod masterdata;
 mod nomenclature;
+mod pokir;
 mod proposals;
 mod regions;
 mod users;
@@ -40,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         .merge(masterdata::router())
         .merge(nomenclature::router())
         .merge(dprd::router())
+        .merge(pokir::router())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn(crate::guard::refuse_control_characters))
         .layer(middleware::from_fn_with_state(state.clone(), render_errors))

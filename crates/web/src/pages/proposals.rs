@@ -256,6 +256,8 @@ struct ProposalPage {
     track: &'static str,
     /// The RPJMD priority it serves, as code and name; empty when none is named.
     priority: String,
+    /// For a pokir: whose it is and what it answers.
+    pokir: Option<domain::views::PokirView>,
     supports: i32,
     can_support: bool,
     flags: Vec<(String, Option<Uuid>)>,
@@ -353,6 +355,7 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
         fisik: detail.fisik,
         track: tr.track(detail.track),
         priority,
+        pokir: store.pokir(id).await?,
         supports: detail.summary.supports,
         can_support,
         flags,

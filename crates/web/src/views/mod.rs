@@ -3,6 +3,7 @@
 //! import this layer and never each other.
 
 pub mod accounts;
+pub mod dprd;
 pub mod nomenclature;
 pub mod proposals;
 pub mod regions;
