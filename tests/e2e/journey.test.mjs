@@ -4,7 +4,9 @@
 //   lingkungan and creating a kelurahan operator, Bappeda keeping an RPJMD
 //   priority and importing, browsing and searching the nomenclature on a
 //   360-px phone, the operator seeing that lingkungan and being refused the
-//   user list.
+//   user list, and a DPRD member on a phone recording a reses and entering a
+//   pokir in their dapil (refused outside it), which a visitor then reads with
+//   the member's name.
 //
 // Run: cargo build -p rencana && node --test tests/e2e/
 // (or `make e2e`). Screenshots go to test-results/.
@@ -333,6 +335,60 @@ describe('journey: Bappeda admin and kelurahan operator (Kota Medan demo)', () =
     const res = await goto(page, '/users');
     assert.equal(res.status(), 403);
     await screenshot(page, 'journey-final.png');
+  });
+
+  step('on a phone, a DPRD member records a reses in their dapil', async () => {
+    await goto(page, '/');
+    await logout(page);
+    await page.setViewportSize(PHONE);
+    await login(page, 'dprd.demo', DEMO_PASSWORD);
+    await goto(page, '/pokir');
+    await fitsTheScreen(page);
+    assert.ok(norm(await page.locator('#member').textContent()).includes('MEDAN-1'));
+    await page.fill('form#record-reses input[name=date]', new Date(Date.now() - 86_400_000).toISOString().slice(0, 10));
+    await page.fill('form#record-reses input[name=place]', 'Masjid Al-Ikhlas');
+    await page.selectOption('form#record-reses select[name=kelurahan]', '12.71.01.1001');
+    await page.fill('form#record-reses input[name=attendees]', '52');
+    await page.fill('form#record-reses textarea[name=minutes]', 'Reses masa sidang II bersama warga.');
+    await page.fill('form#record-reses textarea[name=aspirations]', 'Drainase Gang Uji tersumbat\nLampu jalan Gang Uji padam');
+    await submitForm(page, 'form#record-reses');
+    assert.equal(pathOf(page), '/pokir');
+    assert.ok(norm(await page.locator('#reses').textContent()).includes('Drainase Gang Uji tersumbat'));
+    await fitsTheScreen(page);
+  });
+
+  let pokirUrl;
+  step('the member is refused a pokir outside the dapil, then enters it inside', async () => {
+    const source = await page.locator('form#submit-pokir select[name=source] option', { hasText: 'Drainase Gang Uji' }).first().getAttribute('value');
+    await page.selectOption('form#submit-pokir select[name=source]', source);
+    await page.fill('form#submit-pokir input[name=title]', 'Normalisasi drainase Gang Uji');
+    await page.fill('form#submit-pokir textarea[name=problem]', 'Saluran tersumbat, air meluap ke rumah warga.');
+    await page.selectOption('form#submit-pokir select[name=kamus_code]', 'PU-005');
+    await page.fill('form#submit-pokir input[name=volume]', '80');
+    await page.fill('form#submit-pokir input[name=lingkungan]', '12.71.20.1001.001');
+    await page.fill('form#submit-pokir input[name=address]', 'Gg. Uji, Jl. Halat');
+    await page.selectOption('form#submit-pokir select[name=priority]', 'P1');
+    const refused = await submitForm(page, 'form#submit-pokir');
+    assert.equal(refused.status(), 422);
+    await page.locator('[role=alert]', { hasText: 'di luar dapil' }).first().waitFor();
+    await fitsTheScreen(page);
+    await page.fill('form#submit-pokir input[name=lingkungan]', '12.71.01.1001.002');
+    await submitForm(page, 'form#submit-pokir');
+    const link = page.locator('#pokir a', { hasText: 'Normalisasi drainase Gang Uji' });
+    assert.equal(await link.count(), 1, 'the pokir is listed');
+    pokirUrl = await link.getAttribute('href');
+    await screenshot(page, 'journey-pokir-phone.png');
+    await logout(page);
+  });
+
+  step('a visitor reads the pokir with the member, fraksi and dapil', async () => {
+    const res = await goto(page, pokirUrl);
+    assert.equal(res.status(), 200);
+    const box = norm(await page.locator('#pokir').textContent());
+    assert.ok(box.includes('Anggota DPRD (demo)') && box.includes('MEDAN-1'), box);
+    assert.ok(box.includes('Drainase Gang Uji tersumbat'), box);
+    await fitsTheScreen(page);
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   step('no request answered with a 5xx', async () => {

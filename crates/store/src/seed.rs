@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use domain::accounts::{CreateUser, GrantInput};
 use domain::cycle::{ForwardCaps, Stage, Window};
+use domain::dprd::{PokirInput, ResesInput};
 use domain::kamus::{Bidang, KamusInput};
 use domain::musrenbang::{DecisionInput, MeetingInput, ProposalInput};
 use domain::nomenclature::NomenclatureInput;
@@ -126,7 +127,7 @@ pub struct SeedProgress {
 }
 
 /// Whether the last step of [`seed_demo`] is there: the minutes of the one kecamatan forum the
-/// demo runs to the end (every batch before it was committed before it).
+/// demo runs to the end (every batch before it, the reses and pokir too, was committed before it).
 async fn demo_is_complete(store: &Store, pemda: &RegionCode) -> Result<bool, AddPemdaError> {
     let last_user = DEMO_USERS[DEMO_USERS.len() - 1].0;
     if store.credentials(last_user).await?.is_none() {
@@ -1013,6 +1014,7 @@ pub async fn seed_demo_cycle(
         sittings.push(store, actor, at, commands).await?;
     }
     sittings.flush(store).await?;
+    seed_demo_pokir(store, &pemda, cycle_id, now).await?;
     progress(SeedProgress { stage: Stage::MusrenbangKecamatan, done: 0, total: 2 });
 
     // Musrenbang kecamatan, open now: one half decided, one decided, ranked and minuted (last:
@@ -1045,6 +1047,85 @@ pub async fn seed_demo_cycle(
     Ok(())
 }
 
+/// What residents tell members at the demo's reses, and the pokir that answer them: the kamus
+/// item of each.
+const RESES_ASPIRATIONS: [(&str, &str); 6] = [
+    ("Jalan lingkungan rusak dan berlubang sejak dua tahun", "PU-001"),
+    ("Banjir setiap hujan karena drainase tersumbat", "PU-004"),
+    ("Gang gelap tanpa lampu jalan", "PKP-001"),
+    ("Posyandu kekurangan alat timbang dan ukur", "KES-001"),
+    ("Pelatihan usaha untuk ibu-ibu rumah tangga", "UKM-001"),
+    ("Sampah menumpuk di pinggir jalan", "DLH-001"),
+];
+
+/// Each demo member's reses (one, in a kelurahan of their dapil, 20 days ago) and two pokir
+/// answering its first aspirations (10 days ago), entered by the member themself; with the
+/// pokir window open now, the demo's members can add more. Runs between the kelurahan forums
+/// and the kecamatan decisions, in the order of their days.
+async fn seed_demo_pokir(store: &Store, pemda: &RegionCode, cycle_id: Uuid, now: OffsetDateTime) -> Result<()> {
+    let dapil = store.dapil_list(pemda).await?;
+    let kamus: HashMap<String, domain::kamus::KamusItem> =
+        store.kamus(pemda, DEMO_TAHUN_ANGGARAN).await?.into_iter().map(|k| (k.code.clone(), k)).collect();
+    let mut sittings = Vec::new();
+    for (n, member) in store.members(pemda).await?.into_iter().enumerate() {
+        let Some((user, _)) = store.credentials(&member.username).await? else { continue };
+        let actor = Actor::User(user.actor());
+        let Some(area) = dapil.iter().find(|d| d.code == member.dapil) else { continue };
+        let kecamatan = &area.kecamatan[n % area.kecamatan.len()];
+        let villages = store.children(kecamatan, None).await?;
+        let Some(kelurahan) = villages.get(n % villages.len().max(1)) else { continue };
+        let lingkungan = store.children(&kelurahan.code, None).await?;
+        let reses_id = Uuid::now_v7();
+        let heard: Vec<(&str, &str)> = (0..3).map(|i| RESES_ASPIRATIONS[(n + i) % RESES_ASPIRATIONS.len()]).collect();
+        let mut commands = vec![Command::Dprd(DprdCommand::RecordReses(ResesInput {
+            reses_id,
+            cycle_id,
+            member: member.user_id,
+            date: (now - Duration::days(20)).date().to_string(),
+            place: format!("Balai warga {}", kelurahan.name),
+            kelurahan: kelurahan.code.to_string(),
+            attendees: (30 + n % 40).to_string(),
+            minutes: format!(
+                "Reses masa sidang I di {}. Warga menyampaikan aspirasi yang dicatat di bawah.",
+                kelurahan.name
+            ),
+            aspirations: heard.iter().map(|(text, _)| *text).collect::<Vec<_>>().join("\n"),
+        }))];
+        for (i, (text, kamus_code)) in heard.iter().take(2).enumerate() {
+            let Some(item) = kamus.get(*kamus_code) else { continue };
+            let Some(place) = lingkungan.get((n + i) % lingkungan.len().max(1)) else { continue };
+            let volume = if item.unit == "meter" { 100 + 10 * (n % 10) } else { 1 + n % 3 };
+            commands.push(Command::Dprd(DprdCommand::SubmitPokir(PokirInput {
+                proposal_id: Uuid::now_v7(),
+                cycle_id,
+                member: member.user_id,
+                reses_id,
+                aspiration: (i + 1).to_string(),
+                title: format!("{} di {}", item.name, place.name),
+                problem: (*text).to_string(),
+                kamus_code: item.code.clone(),
+                volume: volume.to_string(),
+                lingkungan: place.code.to_string(),
+                address: format!("{}, {}", GANGS[(n + i) % GANGS.len()], STREETS[n % STREETS.len()]),
+                latitude: String::new(),
+                longitude: String::new(),
+                track: Track::Apbd.as_str().to_string(),
+                priority: demo_priority_of(kamus_code).to_string(),
+            })));
+        }
+        let pokir = commands.split_off(1);
+        sittings.push((actor, commands, pokir));
+    }
+    // Every reses before every pokir, so that the journal reads in time order.
+    for (actor, reses, _) in &sittings {
+        store.execute_batch(actor, reses, now - Duration::days(20)).await?;
+    }
+    for (actor, _, pokir) in &sittings {
+        store.execute_batch(actor, pokir, now - Duration::days(10)).await?;
+    }
+    Ok(())
+}
+
 /// Bappeda's preparation: the cycle, its stage windows (relative to `now`), no forward caps, the
 /// OPD, the kamus usulan and the ceilings per kecamatan.
 fn preparation(plan: &DemoPlan, pemda: &RegionCode, now: OffsetDateTime) -> Vec<Command> {
@@ -1054,7 +1135,8 @@ fn preparation(plan: &DemoPlan, pemda: &RegionCode, now: OffsetDateTime) -> Vec<
         (Stage::RembukWarga, -150, -120),
         (Stage::MusrenbangKelurahan, -110, -80),
         (Stage::MusrenbangKecamatan, -20, 90),
-        (Stage::Pokir, 90, 110),
+        // Pokir are entered from January, alongside the forums, and close before the forum OPD.
+        (Stage::Pokir, -40, 60),
         (Stage::ForumOpd, 110, 130),
         (Stage::MusrenbangRkpd, 130, 140),
         (Stage::RancanganAkhir, 140, 170),

@@ -31,7 +31,7 @@ async fn the_demo_holds_a_cycle_at_the_musrenbang_kecamatan() {
     let pemda = code("12.71");
     let cycle = store.cycles(&pemda).await.unwrap().into_iter().find(|c| c.tahun_anggaran == DEMO_TAHUN_ANGGARAN);
     let cycle = cycle.expect("the demo cycle");
-    assert_eq!(cycle.open_stages(now), vec![Stage::MusrenbangKecamatan]);
+    assert_eq!(cycle.open_stages(now), vec![Stage::MusrenbangKecamatan, Stage::Pokir]);
     assert_eq!(store.opds(&pemda).await.unwrap().len(), store::seed::DEMO_OPD.len());
     assert!((25..=40).contains(&store.kamus(&pemda, DEMO_TAHUN_ANGGARAN).await.unwrap().len()));
     // Medan's DPRD: 50 members in 5 dapil that share out its kecamatan.
@@ -46,6 +46,16 @@ async fn the_demo_holds_a_cycle_at_the_musrenbang_kecamatan() {
     assert!(members.iter().all(|m| dapil.iter().any(|d| d.code == m.dapil) && !m.name.is_empty()));
     let demo = members.iter().find(|m| m.username == "dprd.demo").expect("the demo member");
     assert_eq!(demo.assistants, ["setwan.demo"]);
+    // Every member held a reses in their dapil and entered two pokir answering it.
+    for member in &members {
+        let reses = store.reses_of(cycle.id, member.user_id).await.unwrap();
+        assert_eq!(reses.len(), 1, "{}", member.username);
+        let area = dapil.iter().find(|d| d.code == member.dapil).unwrap();
+        assert!(area.holds(&reses[0].kelurahan));
+        let pokir = store.pokir_of_member(cycle.id, member.user_id).await.unwrap();
+        assert_eq!(pokir.len(), 2, "{}", member.username);
+        assert!(pokir.iter().all(|p| p.origin == domain::planning::Origin::Pokir && area.holds(&p.lingkungan)));
+    }
     let priorities = store.priorities(&pemda).await.unwrap();
     assert_eq!(priorities.len(), store::seed::DEMO_PRIORITIES.len());
     assert!(priorities.iter().all(|p| !p.sasaran.is_empty()));

@@ -266,6 +266,22 @@ impl Tr {
     pub fn datetime(&self, at: OffsetDateTime) -> String {
         format_datetime(at, self.lang)
     }
+
+    /// A day kept as `YYYY-MM-DD`, as people write it ("3 Desember 2026"); other text unchanged.
+    pub fn date_text(&self, iso: &str) -> String {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        match time::Date::parse(iso, format) {
+            Ok(date) => {
+                let month = date.month() as usize - 1;
+                let name = match self.lang {
+                    Lang::Id => MONTHS_ID[month],
+                    Lang::En => MONTHS_EN[month],
+                };
+                format!("{} {} {}", date.day(), name, date.year())
+            }
+            Err(_) => iso.to_string(),
+        }
+    }
 }
 
 const MONTHS_ID: [&str; 12] = [

@@ -355,7 +355,10 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
         fisik: detail.fisik,
         track: tr.track(detail.track),
         priority,
-        pokir: store.pokir(id).await?,
+        pokir: store
+            .pokir(id)
+            .await?
+            .map(|p| domain::views::PokirView { reses_date: tr.date_text(&p.reses_date), ..p }),
         supports: detail.summary.supports,
         can_support,
         flags,
