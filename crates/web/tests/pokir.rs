@@ -210,8 +210,10 @@ async fn the_pokir_page_records_a_reses_and_enters_a_pokir() {
     assert!(page.text.contains("Pokir “Jalan Mawar” disimpan"));
     assert!(page.text.contains("Rp1.000.000"));
 
-    // Another member sees it, without the forms.
+    // Another user sees it, without the forms; with no member named, they are sent to the list.
     let other = t.page_login("opd.pupr").await;
+    let own = t.page("GET", "/pokir", Some(&other), None).await;
+    assert_eq!((own.status, own.header("location").as_deref()), (StatusCode::SEE_OTHER, Some("/dprd")));
     let page = t.page("GET", &format!("/pokir?cycle={cycle}&member=dprd.demo"), Some(&other), None).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains("Jalan Mawar") && !page.text.contains("id=\"submit-pokir\""));

@@ -242,8 +242,13 @@ async fn page(ctx: &mut PageCtx, which: Which) -> AppResult<PokirPage> {
     })
 }
 
-async fn show(mut ctx: PageCtx, Query(which): Query<Which>) -> AppResult<PokirPage> {
-    page(&mut ctx, which).await
+/// Someone who is no member and names none is sent to the DPRD page, which links every member's.
+async fn show(mut ctx: PageCtx, Query(which): Query<Which>) -> AppResult<Response> {
+    let asks_for_own = which.member.as_deref().is_none_or(|m| m.trim().is_empty());
+    match page(&mut ctx, which).await {
+        Err(AppError::Invalid(_)) if asks_for_own => Ok(Redirect::to("/dprd").into_response()),
+        other => Ok(other?.into_response()),
+    }
 }
 
 fn which_of(cycle: &str, member: &str) -> Which {
