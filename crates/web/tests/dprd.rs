@@ -5,23 +5,10 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{Reply, TestApp, csrf_of};
+use common::{TestApp, csrf_of, field, fields};
 use serde_json::{Value, json};
 
 const PASSWORD: &str = "Sekretariat-Uji-2027";
-
-fn fields(reply: &Reply) -> Vec<(String, String)> {
-    reply.json()["errors"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no errors in {}", reply.text))
-        .iter()
-        .map(|e| (e["field"].as_str().unwrap().to_string(), e["rule"].as_str().unwrap().to_string()))
-        .collect()
-}
-
-fn field(name: &str, rule: &str) -> (String, String) {
-    (name.to_string(), rule.to_string())
-}
 
 async fn secretariat(t: &TestApp, admin: &str, username: &str) {
     let user = json!({"username": username, "name": "Staf Sekretariat", "password": PASSWORD,

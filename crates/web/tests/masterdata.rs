@@ -9,24 +9,11 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{Reply, TestApp, csrf_of};
+use common::{Reply, TestApp, csrf_of, field, fields, send_csv, upload_year_csv};
 use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime, UtcOffset};
 
 const YEAR: i32 = 2031;
-
-fn fields(reply: &Reply) -> Vec<(String, String)> {
-    reply.json()["errors"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no errors in {}", reply.text))
-        .iter()
-        .map(|e| (e["field"].as_str().unwrap().to_string(), e["rule"].as_str().unwrap().to_string()))
-        .collect()
-}
-
-fn field(name: &str, rule: &str) -> (String, String) {
-    (name.to_string(), rule.to_string())
-}
 
 async fn new_cycle(t: &TestApp, token: &str) -> String {
     let reply = t.json("POST", "/api/v1/cycles", Some(token), &json!({"tahun_anggaran": YEAR})).await;
@@ -34,30 +21,9 @@ async fn new_cycle(t: &TestApp, token: &str) -> String {
     reply.json()["id"].as_str().unwrap().to_string()
 }
 
-async fn send_csv(t: &TestApp, uri: &str, token: &str, body: &str) -> Reply {
-    let request = Request::post(uri)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header(header::CONTENT_TYPE, "text/csv")
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    t.send(request).await
-}
-
 /// A browser's multipart upload of the kamus form.
 async fn upload_kamus(t: &TestApp, cookie: &str, csrf: &str, tahun: &str, file: &str) -> Reply {
-    let boundary = "----rencana-test";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"tahun_anggaran\"\r\n\r\n{tahun}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"kamus.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n\
-         --{boundary}--\r\n"
-    );
-    let request = Request::post("/kamus.csv")
-        .header(header::COOKIE, cookie)
-        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
-        .body(Body::from(body))
-        .unwrap();
-    t.send(request).await
+    upload_year_csv(t, "/kamus.csv", cookie, csrf, tahun, file).await
 }
 
 /// A time as a `datetime-local` input holds it, in WIB.

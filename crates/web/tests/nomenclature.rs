@@ -6,7 +6,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{Reply, TestApp, csrf_of};
+use common::{Reply, TestApp, csrf_of, field, fields, send_csv, upload_year_csv};
 use serde_json::{Value, json};
 
 const YEAR: i32 = 2031;
@@ -19,28 +19,6 @@ const NOMENCLATURE: &str = "kode;nama;indikator;satuan\n\
 1.03.10.2.01.0001;Pembangunan Jalan;Panjang Jalan yang Dibangun;Km\n\
 1.03.10.2.01.0026;Rehabilitasi Jalan;Panjang Jalan yang Direhabilitasi;Km\n\
 1.02;URUSAN PEMERINTAHAN BIDANG KESEHATAN;;\n";
-
-fn fields(reply: &Reply) -> Vec<(String, String)> {
-    reply.json()["errors"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no errors in {}", reply.text))
-        .iter()
-        .map(|e| (e["field"].as_str().unwrap().to_string(), e["rule"].as_str().unwrap().to_string()))
-        .collect()
-}
-
-fn field(name: &str, rule: &str) -> (String, String) {
-    (name.to_string(), rule.to_string())
-}
-
-async fn send_csv(t: &TestApp, uri: &str, token: &str, body: &str) -> Reply {
-    let request = Request::post(uri)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header(header::CONTENT_TYPE, "text/csv")
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    t.send(request).await
-}
 
 fn codes(body: &Value, key: &str) -> Vec<String> {
     body[key].as_array().unwrap().iter().map(|i| i["code"].as_str().unwrap().to_string()).collect()
@@ -159,19 +137,7 @@ async fn only_bappeda_imports_and_only_users_read() {
 
 /// A browser's multipart upload of the nomenclature form.
 async fn upload(t: &TestApp, cookie: &str, csrf: &str, tahun: &str, file: &str) -> Reply {
-    let boundary = "----rencana-test";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"tahun_anggaran\"\r\n\r\n{tahun}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"nomenklatur.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n\
-         --{boundary}--\r\n"
-    );
-    let request = Request::post("/nomenklatur.csv")
-        .header(header::COOKIE, cookie)
-        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
-        .body(Body::from(body))
-        .unwrap();
-    t.send(request).await
+    upload_year_csv(t, "/nomenklatur.csv", cookie, csrf, tahun, file).await
 }
 
 #[tokio::test]

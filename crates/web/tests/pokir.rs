@@ -6,7 +6,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{Reply, TestApp, csrf_of};
+use common::{Reply, TestApp, csrf_of, field, fields};
 use domain::cycle::{Stage, Window};
 use domain::{Actor, Command, ScheduleCommand};
 use serde_json::{Value, json};
@@ -15,19 +15,6 @@ use uuid::Uuid;
 
 const PASSWORD: &str = "Sekretariat-Uji-2027";
 const YEAR: i32 = 2033;
-
-fn fields(reply: &Reply) -> Vec<(String, String)> {
-    reply.json()["errors"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no errors in {}", reply.text))
-        .iter()
-        .map(|e| (e["field"].as_str().unwrap().to_string(), e["rule"].as_str().unwrap().to_string()))
-        .collect()
-}
-
-fn field(name: &str, rule: &str) -> (String, String) {
-    (name.to_string(), rule.to_string())
-}
 
 async fn set_pokir_window(t: &TestApp, cycle: Uuid, opens: i64, closes: i64) {
     let now = OffsetDateTime::now_utc();

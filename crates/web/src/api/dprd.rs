@@ -305,16 +305,12 @@ pub struct NewPokir {
     #[serde(default)]
     #[schema(value_type = schema::Longitude, inline)]
     longitude: Option<f64>,
-    #[serde(default = "default_track")]
+    #[serde(default = "super::proposals::default_track")]
     #[schema(value_type = schema::Track, inline)]
     track: String,
     /// The RPJMD priority it serves (required for a pokir).
     #[schema(value_type = schema::Code, inline)]
     priority: String,
-}
-
-fn default_track() -> String {
-    "apbd".into()
 }
 
 /// Enters a pokir for a member: by the member, or an assistant of theirs, while the cycle's

@@ -238,7 +238,7 @@ pub struct NewProposal {
     priority: String,
 }
 
-fn default_track() -> String {
+pub(super) fn default_track() -> String {
     "apbd".into()
 }
 

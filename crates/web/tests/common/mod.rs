@@ -202,3 +202,44 @@ pub async fn open_cycle(t: &TestApp, year: i32, online: bool, opd: &str, kamus: 
     t.db.store.execute_batch(&system, &commands, now).await.unwrap();
     cycle_id
 }
+
+/// The `(field, rule)` pairs of a problem answer, in order.
+pub fn fields(reply: &Reply) -> Vec<(String, String)> {
+    reply.json()["errors"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no errors in {}", reply.text))
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap().to_string(), e["rule"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+pub fn field(name: &str, rule: &str) -> (String, String) {
+    (name.to_string(), rule.to_string())
+}
+
+/// A CSV body posted to the API with a bearer token.
+pub async fn send_csv(t: &TestApp, uri: &str, token: &str, body: &str) -> Reply {
+    let request = Request::post(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "text/csv")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    t.send(request).await
+}
+
+/// A browser's multipart upload of a year's CSV form (`csrf`, `tahun_anggaran`, `file`) to `uri`.
+pub async fn upload_year_csv(t: &TestApp, uri: &str, cookie: &str, csrf: &str, tahun: &str, file: &str) -> Reply {
+    let boundary = "----rencana-test";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"tahun_anggaran\"\r\n\r\n{tahun}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"upload.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n\
+         --{boundary}--\r\n"
+    );
+    let request = Request::post(uri)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .body(Body::from(body))
+        .unwrap();
+    t.send(request).await
+}
