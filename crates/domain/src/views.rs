@@ -101,8 +101,9 @@ pub struct MemberView {
     pub fraksi: String,
     pub komisi: String,
     pub dapil: String,
-    /// The assistants' usernames.
+    /// The assistants' usernames, and their account ids (what the rules compare).
     pub assistants: Vec<String>,
+    pub assistant_ids: Vec<uuid::Uuid>,
 }
 
 /// What makes a proposal a pokir, as people read it: whose, from which reses, answering what.

@@ -116,6 +116,7 @@ impl Store {
                     komisi: m.komisi,
                     dapil: m.dapil,
                     assistants: m.assistants.iter().filter_map(|a| accounts.get(a).map(|(u, _)| u.clone())).collect(),
+                    assistant_ids: m.assistants,
                 }
             })
             .collect();

@@ -197,6 +197,14 @@ async fn the_pokir_page_records_a_reses_and_enters_a_pokir() {
     assert!(page.text.contains("Pokir “Jalan Mawar” disimpan"));
     assert!(page.text.contains("Rp1.000.000"));
 
+    // The member's assistant gets the forms; another member's assistant does not.
+    let helper = t.page_login_with("setwan.satu", PASSWORD).await;
+    let page = t.page("GET", &format!("/pokir?cycle={cycle}&member=dprd.demo"), Some(&helper), None).await;
+    assert!(page.text.contains("id=\"submit-pokir\""), "{}", page.text);
+    let stranger = t.page_login_with("setwan.dua", PASSWORD).await;
+    let page = t.page("GET", &format!("/pokir?cycle={cycle}&member=dprd.demo"), Some(&stranger), None).await;
+    assert!(page.text.contains("Jalan Mawar") && !page.text.contains("id=\"submit-pokir\""));
+
     // Another user sees it, without the forms; with no member named, they are sent to the list.
     let other = t.page_login("opd.pupr").await;
     let own = t.page("GET", "/pokir", Some(&other), None).await;

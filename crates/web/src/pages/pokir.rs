@@ -166,11 +166,10 @@ async fn page(ctx: &mut PageCtx, which: Which) -> AppResult<PokirPage> {
         fraksi: member.fraksi.clone(),
         komisi: member.komisi.clone(),
         dapil: member.dapil.clone(),
-        assistants: Vec::new(),
+        assistants: member.assistant_ids.clone(),
     };
-    let is_assistant = member.assistants.contains(&user.username)
-        && user.grants.iter().any(|g| g.role == domain::Role::SekretariatDprd);
-    let may_write = is_assistant || domain::dprd::may_act_for(&ctx.actor(), &record);
+    // The same rule the commands apply: the member, or an assistant on their record.
+    let may_write = domain::dprd::may_act_for(&ctx.actor(), &record);
     if may_write {
         ctx.ensure_csrf().await?;
     }

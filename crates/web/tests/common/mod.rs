@@ -130,6 +130,11 @@ impl TestApp {
 
     /// Logs in through the login form; returns the session cookie.
     pub async fn page_login(&self, username: &str) -> String {
+        self.page_login_with(username, PASSWORD).await
+    }
+
+    /// Logs in through the login form with `password`; returns the session cookie.
+    pub async fn page_login_with(&self, username: &str, password: &str) -> String {
         let page = self.page("GET", "/login", None, None).await;
         let cookie = page.session_cookie().expect("login page starts a session");
         let csrf = csrf_of(&page.text);
@@ -138,7 +143,7 @@ impl TestApp {
                 "POST",
                 "/login",
                 Some(&cookie),
-                Some(&[("csrf", &csrf), ("username", username), ("password", PASSWORD)]),
+                Some(&[("csrf", &csrf), ("username", username), ("password", password)]),
             )
             .await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text);
