@@ -49,11 +49,6 @@ pub fn check_priority(errors: &mut Errors, input: &PriorityInput) -> Priority {
     Priority { code, name, sasaran }
 }
 
-/// `code` when it has a priority code's shape (trimmed), for a lookup.
-pub fn code_to_look_up(code: &str) -> Option<String> {
-    crate::kamus::code_to_look_up(code)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
