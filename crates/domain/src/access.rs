@@ -171,10 +171,14 @@ pub enum Action {
     ChangePassword,
     /// Keep the dapil and the DPRD members (fraksi, komisi, dapil, assistants).
     ManageDprd,
+    /// Run an OPD's forum: decide what reached it, build its Renja, record and finalise.
+    RunForumOpd,
+    /// Compile the RKPD: the musrenbang RKPD, the later stages' Renja figures, the adoption.
+    CompileRkpd,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 17] = [
         Action::ViewRegions,
         Action::AddLingkungan,
         Action::ViewUsers,
@@ -190,6 +194,8 @@ impl Action {
         Action::SupportProposal,
         Action::ChangePassword,
         Action::ManageDprd,
+        Action::RunForumOpd,
+        Action::CompileRkpd,
     ];
 
     /// Whether the owner of a record may do this to it whatever their role.
@@ -285,6 +291,9 @@ fn grant_allows(grant: &Grant, action: Action, resource: &Resource) -> bool {
         Action::ProposeOnline => role == Role::Warga && covers(grant, resource),
         Action::SupportProposal => role == Role::Warga,
         Action::ManageDprd => matches!(role, Role::BappedaAdmin | Role::SekretariatDprd),
+        // An OPD's operator acts for their OPD only; Bappeda compiles, it does not decide for OPD.
+        Action::RunForumOpd => role == Role::OperatorOpd && resource.opd.is_some() && covers(grant, resource),
+        Action::CompileRkpd => role == Role::BappedaAdmin,
     }
 }
 
@@ -373,6 +382,8 @@ mod tests {
         rows.push((Action::RunMusrenbangKecamatan, Role::OperatorKecamatan, own_region_only));
         rows.push((Action::ProposeOnline, Role::Warga, own_region_only));
         rows.push((Action::SupportProposal, Role::Warga, PEMDA_WIDE));
+        rows.push((Action::RunForumOpd, Role::OperatorOpd, [false, false, false, true, false, false, false]));
+        rows.push((Action::CompileRkpd, Role::BappedaAdmin, PEMDA_WIDE));
         rows
     }
 

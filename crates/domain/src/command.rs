@@ -1,5 +1,5 @@
 //! Commands and `decide`: every command is one part's (`regions`, `accounts`, `schedule`,
-//! `masterdata`, `musrenbang`, `dprd`), which declares what it needs read ([`Needs`]), decides it, and
+//! `masterdata`, `musrenbang`, `dprd`, `renja`, `rkpd`), which declares what it needs read ([`Needs`]), decides it, and
 //! names its events. The store loads the [`Facts`] a command needs inside its write
 //! transaction, calls [`decide`], and commits the events.
 
@@ -12,6 +12,8 @@ use crate::facts::{Facts, Needs};
 use crate::masterdata::MasterDataCommand;
 use crate::musrenbang::MusrenbangCommand;
 use crate::regions::RegionCommand;
+use crate::renja::RenjaCommand;
+use crate::rkpd::RkpdCommand;
 use crate::schedule::ScheduleCommand;
 
 /// Every command, as the sum of the parts' commands: a part adds its commands to its own enum.
@@ -23,6 +25,8 @@ pub enum Command {
     MasterData(MasterDataCommand),
     Musrenbang(MusrenbangCommand),
     Dprd(DprdCommand),
+    Renja(RenjaCommand),
+    Rkpd(RkpdCommand),
 }
 
 macro_rules! from_part {
@@ -40,7 +44,9 @@ from_part!(
     Schedule(ScheduleCommand),
     MasterData(MasterDataCommand),
     Musrenbang(MusrenbangCommand),
-    Dprd(DprdCommand)
+    Dprd(DprdCommand),
+    Renja(RenjaCommand),
+    Rkpd(RkpdCommand)
 );
 
 impl Command {
@@ -53,6 +59,8 @@ impl Command {
             Command::MasterData(c) => c.needs(),
             Command::Musrenbang(c) => c.needs(),
             Command::Dprd(c) => c.needs(),
+            Command::Renja(c) => c.needs(),
+            Command::Rkpd(c) => c.needs(),
         }
     }
 
@@ -65,6 +73,8 @@ impl Command {
             Command::MasterData(c) => c.name(),
             Command::Musrenbang(c) => c.name(),
             Command::Dprd(c) => c.name(),
+            Command::Renja(c) => c.name(),
+            Command::Rkpd(c) => c.name(),
         }
     }
 }
@@ -81,6 +91,8 @@ pub fn decide(facts: &Facts, command: &Command, actor: &Actor) -> Result<Vec<Eve
         Command::MasterData(c) => sum(crate::masterdata::decide(facts, c, actor)?),
         Command::Musrenbang(c) => sum(crate::musrenbang::decide(facts, c, actor)?),
         Command::Dprd(c) => sum(crate::dprd::decide(facts, c, actor)?),
+        Command::Renja(c) => sum(crate::renja::decide(facts, c, actor)?),
+        Command::Rkpd(c) => sum(crate::rkpd::decide(facts, c, actor)?),
     })
 }
 

@@ -131,11 +131,19 @@ pub struct CycleFacts {
     pub windows: BTreeMap<Stage, Window>,
     pub caps: ForwardCaps,
     pub online_proposals: bool,
+    /// Whether its RKPD is adopted: from then on the cycle's plan is read-only for everyone.
+    pub adopted: bool,
 }
 
 impl CycleFacts {
+    /// Refuses any change once the RKPD is adopted.
+    pub fn check_writable(&self) -> Result<(), crate::DomainError> {
+        if self.adopted { Err(crate::DomainError::Adopted) } else { Ok(()) }
+    }
+
     /// Whether `stage` accepts writes at `now`; the error carries the window to show.
     pub fn check_open(&self, stage: Stage, now: OffsetDateTime) -> Result<(), crate::DomainError> {
+        self.check_writable()?;
         match self.windows.get(&stage) {
             Some(window) if window.contains(now) => Ok(()),
             window => Err(crate::DomainError::StageClosed { stage, window: window.copied() }),
@@ -187,6 +195,7 @@ mod tests {
             windows,
             caps: ForwardCaps::default(),
             online_proposals: false,
+            adopted: false,
         };
         let facts = Facts { cycle: Some(cycle), ..Facts::default() };
         let system = Actor::System { label: "t".into() };

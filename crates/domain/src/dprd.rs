@@ -239,17 +239,7 @@ fn record_reses(facts: &Facts, input: &ResesInput, actor: &Actor) -> Result<Vec<
         window => return Err(DomainError::StageClosed { stage: Stage::Pokir, window: window.copied() }),
     }
     let mut errors = Errors::default();
-    let date = match time::Date::parse(input.date.trim(), DATE_FORMAT) {
-        Ok(date) if date <= facts.now.date() => Some(date.to_string()),
-        Ok(_) => {
-            errors.push("date", Rule::InTheFuture);
-            None
-        }
-        Err(_) => {
-            errors.push("date", Rule::Format { expected: "date" });
-            None
-        }
-    };
+    let date = crate::musrenbang::check_date(&mut errors, "date", &input.date, facts.now);
     let place = check_text(&mut errors, "place", &input.place, NAME_MAX);
     let kelurahan = match RegionCode::parse(&input.kelurahan) {
         Err(e) => {
@@ -297,8 +287,8 @@ fn record_reses(facts: &Facts, input: &ResesInput, actor: &Actor) -> Result<Vec<
         .map(|(i, line)| check_text(&mut errors, &format!("aspirations[{i}]"), line, ASPIRATION_MAX))
         .collect();
     errors.into_result()?;
-    let (Some(date), Some(kelurahan)) = (date, kelurahan) else {
-        return Err(DomainError::field("date", Rule::Required));
+    let Some(kelurahan) = kelurahan else {
+        return Err(DomainError::field("kelurahan", Rule::Required));
     };
     Ok(vec![DprdEvent::ResesRecorded {
         reses: Reses {
@@ -375,9 +365,6 @@ fn submit_pokir(facts: &Facts, input: &PokirInput, actor: &Actor) -> Result<Vec<
         priority,
     }])
 }
-
-const DATE_FORMAT: &[time::format_description::FormatItem<'static>] =
-    time::macros::format_description!("[year]-[month]-[day]");
 
 fn save_dapil(
     facts: &Facts,
@@ -729,6 +716,7 @@ mod tests {
                     windows,
                     caps: ForwardCaps::default(),
                     online_proposals: false,
+                    adopted: false,
                 }),
                 member: Some(Member {
                     user_id: MEMBER,

@@ -116,6 +116,10 @@ pub enum Rule {
     TooManyPhotos {
         max: usize,
     },
+    /// No such Renja line of this OPD in this cycle.
+    UnknownLine,
+    /// A proposal redirected to the OPD that already holds it.
+    SameOpd,
 }
 
 impl From<CodeError> for Rule {
@@ -153,6 +157,7 @@ pub enum Entity {
     Forum,
     Member,
     Dapil,
+    Line,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -173,6 +178,9 @@ pub enum DomainError {
     ForumClosed,
     #[error("the forum cannot close: {0:?}")]
     CannotClose(CloseProblem),
+    /// The cycle's RKPD is adopted: its plan is read-only for everyone.
+    #[error("the cycle's RKPD is adopted")]
+    Adopted,
 }
 
 impl DomainError {
@@ -265,6 +273,14 @@ pub enum CloseProblem {
     UpperClosed {
         stage: crate::cycle::Stage,
     },
+    /// The RKPD cannot be adopted while these OPD have not finalised their Renja.
+    RenjaOpen {
+        opd: Vec<String>,
+    },
+    /// The RKPD cannot be adopted before the musrenbang RKPD is recorded.
+    NoMusrenbangRkpd,
+    /// Nothing to adopt: no OPD has a Renja line.
+    NoLines,
 }
 
 #[cfg(test)]

@@ -9,6 +9,8 @@ use crate::dprd::DprdEvent;
 use crate::masterdata::MasterDataEvent;
 use crate::musrenbang::MusrenbangEvent;
 use crate::regions::RegionEvent;
+use crate::renja::RenjaEvent;
+use crate::rkpd::RkpdEvent;
 use crate::schedule::ScheduleEvent;
 
 /// Every event, as the sum of the parts' events. Each part's events are tagged by `type`; the
@@ -23,6 +25,8 @@ pub enum Event {
     MasterData(MasterDataEvent),
     Musrenbang(MusrenbangEvent),
     Dprd(DprdEvent),
+    Renja(RenjaEvent),
+    Rkpd(RkpdEvent),
 }
 
 macro_rules! from_part {
@@ -40,7 +44,9 @@ from_part!(
     Schedule(ScheduleEvent),
     MasterData(MasterDataEvent),
     Musrenbang(MusrenbangEvent),
-    Dprd(DprdEvent)
+    Dprd(DprdEvent),
+    Renja(RenjaEvent),
+    Rkpd(RkpdEvent)
 );
 
 impl Event {
@@ -53,6 +59,8 @@ impl Event {
             Event::MasterData(e) => e.kind(),
             Event::Musrenbang(e) => e.kind(),
             Event::Dprd(e) => e.kind(),
+            Event::Renja(e) => e.kind(),
+            Event::Rkpd(e) => e.kind(),
         }
     }
 
@@ -61,7 +69,10 @@ impl Event {
         match self {
             Event::Musrenbang(e) => e.proposals(),
             Event::Dprd(e) => e.proposals(),
-            Event::Regions(_) | Event::Accounts(_) | Event::Schedule(_) | Event::MasterData(_) => Vec::new(),
+            Event::Renja(e) => e.proposals(),
+            Event::Regions(_) | Event::Accounts(_) | Event::Schedule(_) | Event::MasterData(_) | Event::Rkpd(_) => {
+                Vec::new()
+            }
         }
     }
 

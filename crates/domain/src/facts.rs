@@ -13,6 +13,8 @@ use crate::error::{DomainError, Entity};
 use crate::kamus::KamusItem;
 use crate::planning::{ForumFacts, ForumKey, ProposalFacts};
 use crate::region::{Region, RegionCode};
+use crate::renja::{LineFacts, RenjaFacts};
+use crate::rkpd::RkpdFacts;
 
 /// A user as the rules need to see them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +65,12 @@ pub struct Facts {
     pub member: Option<Member>,
     /// The reses the command names.
     pub reses: Option<Reses>,
+    /// The OPD's forum and Renja the command acts in.
+    pub renja: Option<RenjaFacts>,
+    /// The Renja line the command names, if it exists.
+    pub line: Option<LineFacts>,
+    /// The cycle's RKPD, when the command needs it.
+    pub rkpd: Option<RkpdFacts>,
 }
 
 impl Default for Facts {
@@ -88,6 +96,9 @@ impl Default for Facts {
             dapil: Vec::new(),
             member: None,
             reses: None,
+            renja: None,
+            line: None,
+            rkpd: None,
         }
     }
 }
@@ -134,12 +145,28 @@ pub struct Needs {
     pub photo_count: bool,
     /// The figures the proposal was raised with, when this stage is its entry stage.
     pub submitted_figures_at: Option<Stage>,
+    /// The OPD forum (and Renja) the command acts in.
+    pub opd_forum: Option<OpdForumNeed>,
+    /// A Renja line the rules read.
+    pub line: Option<Uuid>,
+    /// Whether the rules read the cycle's RKPD (its musrenbang, open Renja, lines and total).
+    pub rkpd: bool,
+}
+
+/// Which OPD's forum a command acts in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpdForumNeed {
+    /// This OPD's; `lines` when the rules need its pending count and its lines' pagu.
+    Named { cycle_id: Uuid, opd_code: String, lines: bool },
+    /// The forum of the OPD that holds the proposal named at the forum OPD.
+    OfProposal,
 }
 
 /// Codes of the nomenclature of one tahun anggaran.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NomenclatureNeed {
-    pub tahun_anggaran: i32,
+    /// `None`: the tahun anggaran of the cycle the command names.
+    pub tahun_anggaran: Option<i32>,
     pub codes: Vec<String>,
 }
 

@@ -19,6 +19,8 @@ pub mod password;
 pub mod planning;
 pub mod region;
 pub mod regions;
+pub mod renja;
+pub mod rkpd;
 pub mod rpjmd;
 pub mod schedule;
 pub mod views;
@@ -35,6 +37,8 @@ pub use masterdata::{MasterDataCommand, MasterDataEvent};
 pub use musrenbang::{MusrenbangCommand, MusrenbangEvent};
 pub use region::{Region, RegionCode, RegionLevel};
 pub use regions::{RegionCommand, RegionEvent};
+pub use renja::{RenjaCommand, RenjaEvent};
+pub use rkpd::{RkpdCommand, RkpdEvent};
 pub use schedule::{ScheduleCommand, ScheduleEvent};
 
 /// The `ALL` lists the pages, the API document and the access matrix iterate over cannot miss a
@@ -64,7 +68,7 @@ mod every_variant_listed {
     use crate::{Action, Role};
 
     every_variant_listed!(roles: Role => [Warga, KepalaLingkungan, OperatorKelurahan, OperatorKecamatan, AnggotaDprd, OperatorOpd, BappedaAdmin, Auditor, SekretariatDprd]);
-    every_variant_listed!(actions: Action => [ViewRegions, AddLingkungan, ViewUsers, ManageUsers, ViewAuditTrail, CreatePemda, ManageCycle, ManageMasterData, RunRembukWarga, RunMusrenbangKelurahan, RunMusrenbangKecamatan, ProposeOnline, SupportProposal, ChangePassword, ManageDprd]);
+    every_variant_listed!(actions: Action => [ViewRegions, AddLingkungan, ViewUsers, ManageUsers, ViewAuditTrail, CreatePemda, ManageCycle, ManageMasterData, RunRembukWarga, RunMusrenbangKelurahan, RunMusrenbangKecamatan, ProposeOnline, SupportProposal, ChangePassword, ManageDprd, RunForumOpd, CompileRkpd]);
     every_variant_listed!(stages: Stage => [RembukWarga, MusrenbangKelurahan, MusrenbangKecamatan, Pokir, ForumOpd, MusrenbangRkpd, RancanganAkhir, Penetapan]);
     every_variant_listed!(statuses: Status => [Pending, Accepted, AcceptedWithChanges, Rejected, NotForwarded]);
     every_variant_listed!(origins: Origin => [Lingkungan, Kelurahan, Kecamatan, Pokir]);

@@ -57,7 +57,7 @@ impl MasterDataCommand {
                 pemda: Some(pemda.clone()),
                 opd: items.iter().filter_map(|item| code_to_look_up(&item.opd_code)).collect(),
                 nomenclature: Some(NomenclatureNeed {
-                    tahun_anggaran: *tahun_anggaran,
+                    tahun_anggaran: Some(*tahun_anggaran),
                     codes: items.iter().filter_map(|item| nomenclature::code_to_look_up(&item.sub_kegiatan)).collect(),
                 })
                 .filter(|need| !need.codes.is_empty()),
@@ -78,7 +78,7 @@ impl MasterDataCommand {
                 codes.dedup();
                 Needs {
                     pemda: Some(pemda.clone()),
-                    nomenclature: Some(NomenclatureNeed { tahun_anggaran: *tahun_anggaran, codes }),
+                    nomenclature: Some(NomenclatureNeed { tahun_anggaran: Some(*tahun_anggaran), codes }),
                     ..Needs::default()
                 }
             }

@@ -444,9 +444,14 @@ pub fn record_meeting(
     actor: &Actor,
 ) -> Result<Vec<MusrenbangEvent>, DomainError> {
     forum_checked(facts, key, actor)?;
+    Ok(vec![MusrenbangEvent::MeetingRecorded { forum: key.clone(), meeting: check_meeting(input)? }])
+}
+
+/// The minutes of any forum as typed, checked: date, place, chair, at least one attendee.
+pub fn check_meeting(input: &MeetingInput) -> Result<Meeting, DomainError> {
     let mut errors = Errors::default();
     let date = input.date.trim().to_string();
-    let valid_date = time::Date::parse(&date, time::macros::format_description!("[year]-[month]-[day]")).is_ok();
+    let valid_date = time::Date::parse(&date, DATE_FORMAT).is_ok();
     if date.is_empty() {
         errors.push("date", Rule::Required);
     } else if !valid_date {
@@ -477,10 +482,22 @@ pub fn record_meeting(
         .map(|(i, d)| check_text(&mut errors, &format!("delegates[{i}]"), d, NAME_MAX))
         .collect();
     errors.into_result()?;
-    Ok(vec![MusrenbangEvent::MeetingRecorded {
-        forum: key.clone(),
-        meeting: Meeting { date, place, chair, attendees, delegates },
-    }])
+    Ok(Meeting { date, place, chair, attendees, delegates })
+}
+
+/// How dates are typed and kept: `YYYY-MM-DD`.
+pub const DATE_FORMAT: &[time::format_description::FormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]");
+
+/// A typed date of something that already happened: well formed, not after `now`'s day.
+pub fn check_date(errors: &mut Errors, field: &str, text: &str, now: OffsetDateTime) -> String {
+    match time::Date::parse(text.trim(), DATE_FORMAT) {
+        Ok(date) if date <= now.date() => {}
+        Ok(_) => errors.push(field, Rule::InTheFuture),
+        Err(_) if text.trim().is_empty() => errors.push(field, Rule::Required),
+        Err(_) => errors.push(field, Rule::Format { expected: "date" }),
+    }
+    text.trim().to_string()
 }
 
 /// Closing: every proposal decided, the accepted list ranked, under the forward cap and (for a
@@ -558,7 +575,7 @@ pub fn close(facts: &Facts, key: &ForumKey, actor: &Actor) -> Result<Vec<Musrenb
 }
 
 /// The rule an amount broke when a volume times a unit price could not be a cost.
-fn cost_rule(error: MoneyError) -> Rule {
+pub fn cost_rule(error: MoneyError) -> Rule {
     match error {
         MoneyError::TooLarge => Rule::CostAboveMax { max: AMOUNT_MAX },
         MoneyError::Negative => Rule::TooSmall,
@@ -864,6 +881,7 @@ mod tests {
             windows: Stage::FORUMS.iter().map(|s| (*s, open)).collect::<BTreeMap<_, _>>(),
             caps,
             online_proposals: false,
+            adopted: false,
         }
     }
 

@@ -252,6 +252,9 @@ impl ProposalFacts {
     pub fn received(&self, stage: Stage) -> Option<&Figures> {
         if stage == self.origin.entry_stage() {
             self.submitted.as_ref()
+        } else if stage == Stage::ForumOpd && self.origin == Origin::Pokir {
+            // A pokir goes from its member straight to the OPD it names.
+            Some(&self.record(Stage::Pokir)?.figures)
         } else {
             Some(&self.record(stage.previous_forum()?)?.figures)
         }

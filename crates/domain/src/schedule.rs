@@ -1,5 +1,6 @@
 //! The schedule: a planning cycle per tahun anggaran, the window of each stage, the forward caps
-//! and online proposals, and the ceilings (pagu indikatif kewilayahan) per kecamatan.
+//! and online proposals, and the ceilings: pagu indikatif kewilayahan per kecamatan, and the pagu
+//! indikatif of each OPD.
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -15,9 +16,27 @@ use crate::region::{RegionCode, RegionLevel};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ScheduleCommand {
     CreateCycle(CreateCycle),
-    SetStageWindow { cycle_id: Uuid, stage: Stage, window: Window },
-    SetCycleSettings { cycle_id: Uuid, caps: ForwardCaps, online_proposals: bool },
-    SetCeiling { cycle_id: Uuid, kecamatan: String, amount: String },
+    SetStageWindow {
+        cycle_id: Uuid,
+        stage: Stage,
+        window: Window,
+    },
+    SetCycleSettings {
+        cycle_id: Uuid,
+        caps: ForwardCaps,
+        online_proposals: bool,
+    },
+    SetCeiling {
+        cycle_id: Uuid,
+        kecamatan: String,
+        amount: String,
+    },
+    /// The pagu indikatif of one OPD for the cycle, which its Renja must fit.
+    SetOpdCeiling {
+        cycle_id: Uuid,
+        opd_code: String,
+        amount: String,
+    },
 }
 
 impl ScheduleCommand {
@@ -35,6 +54,11 @@ impl ScheduleCommand {
                 regions: RegionCode::parse(kecamatan).into_iter().collect(),
                 ..Needs::default()
             },
+            ScheduleCommand::SetOpdCeiling { cycle_id, opd_code, .. } => Needs {
+                cycle: Some(*cycle_id),
+                opd: crate::kamus::code_to_look_up(opd_code).into_iter().collect(),
+                ..Needs::default()
+            },
         }
     }
 
@@ -45,6 +69,7 @@ impl ScheduleCommand {
             ScheduleCommand::SetStageWindow { .. } => "set_stage_window",
             ScheduleCommand::SetCycleSettings { .. } => "set_cycle_settings",
             ScheduleCommand::SetCeiling { .. } => "set_ceiling",
+            ScheduleCommand::SetOpdCeiling { .. } => "set_opd_ceiling",
         }
     }
 }
@@ -61,6 +86,19 @@ pub fn decide(facts: &Facts, command: &ScheduleCommand, actor: &Actor) -> Result
         }
         ScheduleCommand::SetCeiling { cycle_id, kecamatan, amount } => {
             set_ceiling(facts, *cycle_id, kecamatan, amount, actor)
+        }
+        ScheduleCommand::SetOpdCeiling { cycle_id, opd_code, amount } => {
+            let cycle = facts.cycle_named(*cycle_id)?;
+            authorize(actor, Action::ManageCycle, &Resource::pemda(cycle.pemda.clone()))?;
+            cycle.check_writable()?;
+            let mut errors = Errors::default();
+            let amount = check_rupiah(&mut errors, "amount", amount, AMOUNT_MAX);
+            let opd_code = opd_code.trim();
+            if !facts.opd_codes.contains(opd_code) {
+                errors.push("opd_code", if opd_code.is_empty() { Rule::Required } else { Rule::UnknownOpd });
+            }
+            errors.into_result()?;
+            Ok(vec![ScheduleEvent::OpdCeilingSet { cycle_id: *cycle_id, opd_code: opd_code.to_string(), amount }])
         }
     }
 }
@@ -95,6 +133,7 @@ fn set_window(
 ) -> Result<Vec<ScheduleEvent>, DomainError> {
     let cycle = facts.cycle_named(cycle_id)?;
     authorize(actor, Action::ManageCycle, &Resource::pemda(cycle.pemda.clone()))?;
+    cycle.check_writable()?;
     if window.opens >= window.closes {
         return Err(DomainError::field("closes", Rule::NotAfter { field: "opens" }));
     }
@@ -121,6 +160,7 @@ fn set_settings(
 ) -> Result<Vec<ScheduleEvent>, DomainError> {
     let cycle = facts.cycle_named(cycle_id)?;
     authorize(actor, Action::ManageCycle, &Resource::pemda(cycle.pemda.clone()))?;
+    cycle.check_writable()?;
     let mut errors = Errors::default();
     for (field, cap) in [
         ("caps.rembuk_warga", caps.rembuk_warga),
@@ -144,6 +184,7 @@ fn set_ceiling(
 ) -> Result<Vec<ScheduleEvent>, DomainError> {
     let cycle = facts.cycle_named(cycle_id)?;
     authorize(actor, Action::ManageCycle, &Resource::pemda(cycle.pemda.clone()))?;
+    cycle.check_writable()?;
     let mut errors = Errors::default();
     let amount = check_rupiah(&mut errors, "amount", amount, AMOUNT_MAX);
     match RegionCode::parse(kecamatan) {
@@ -169,6 +210,7 @@ pub enum ScheduleEvent {
     StageWindowSet { cycle_id: Uuid, stage: Stage, window: Window },
     CycleSettingsSet { cycle_id: Uuid, caps: ForwardCaps, online_proposals: bool },
     CeilingSet { cycle_id: Uuid, kecamatan: RegionCode, amount: i64 },
+    OpdCeilingSet { cycle_id: Uuid, opd_code: String, amount: i64 },
 }
 
 impl ScheduleEvent {
@@ -179,6 +221,7 @@ impl ScheduleEvent {
             ScheduleEvent::StageWindowSet { .. } => "stage_window_set",
             ScheduleEvent::CycleSettingsSet { .. } => "cycle_settings_set",
             ScheduleEvent::CeilingSet { .. } => "ceiling_set",
+            ScheduleEvent::OpdCeilingSet { .. } => "opd_ceiling_set",
         }
     }
 }

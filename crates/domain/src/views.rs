@@ -117,3 +117,92 @@ pub struct PokirView {
     pub aspiration_number: u32,
     pub aspiration: String,
 }
+
+/// One stage's figures of a Renja line, with who saved them and when (RFC 3339).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineStage {
+    pub stage: Stage,
+    pub content: crate::renja::LineContent,
+    pub saved_by: String,
+    pub saved_at: String,
+}
+
+/// A Renja line as lists show it: its figures at each stage that saved any, and how many items
+/// it carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineSummary {
+    pub id: Uuid,
+    pub cycle_id: Uuid,
+    pub opd_code: String,
+    /// The stage that created it: a line first seen after the forum OPD is flagged.
+    pub first_stage: Stage,
+    pub stages: Vec<LineStage>,
+    pub sources: u64,
+}
+
+impl LineSummary {
+    /// Its figures at `stage`: that stage's own, else the nearest earlier stage's.
+    pub fn at(&self, stage: Stage) -> Option<&crate::renja::LineContent> {
+        self.stages.iter().rev().find(|s| s.stage <= stage).map(|s| &s.content)
+    }
+
+    /// Its latest figures.
+    pub fn latest(&self) -> Option<&crate::renja::LineContent> {
+        self.stages.last().map(|s| &s.content)
+    }
+}
+
+/// An item a Renja line carries, with every stage's record: the way back to who raised it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineSource {
+    pub summary: ProposalSummary,
+    pub records: Vec<StageRecord>,
+}
+
+/// A Renja line whole: its figures per stage and the items it carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineView {
+    pub line: LineSummary,
+    pub sources: Vec<LineSource>,
+}
+
+/// An OPD's forum and Renja: its facts, its lines, and one page of what reached it.
+#[derive(Debug, Clone)]
+pub struct RenjaView {
+    pub facts: crate::renja::RenjaFacts,
+    pub lines: Vec<LineSummary>,
+    /// What reached it, pending first, and how many in all.
+    pub items: Vec<(ProposalSummary, StageRecord)>,
+    pub items_total: u64,
+    pub offset: u64,
+}
+
+/// How the RKPD was adopted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Adoption {
+    pub number: String,
+    pub date: String,
+    pub lines: u32,
+    pub total: i64,
+}
+
+/// An item a line carries, as the RKPD's totals count it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFigure {
+    pub line_id: Uuid,
+    pub proposal_id: Uuid,
+    pub origin: Origin,
+    pub kecamatan: String,
+    pub cost: i64,
+}
+
+/// The cycle's RKPD: its musrenbang, its adoption, every line and the items they carry.
+#[derive(Debug, Clone)]
+pub struct RkpdView {
+    pub cycle_id: Uuid,
+    pub musrenbang: Option<crate::planning::Meeting>,
+    pub priorities: Vec<String>,
+    pub adoption: Option<Adoption>,
+    pub lines: Vec<LineSummary>,
+    pub sources: Vec<SourceFigure>,
+}

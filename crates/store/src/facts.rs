@@ -3,8 +3,10 @@
 use std::collections::{HashMap, HashSet};
 
 use domain::cycle::{CycleFacts, ForwardCaps, Stage, Window};
-use domain::facts::{Needs, UserFacts};
+use domain::facts::{Needs, OpdForumNeed, UserFacts};
 use domain::planning::{Figures, ForumEntry, ForumFacts, ForumKey, Meeting, Origin, ProposalFacts, Status};
+use domain::renja::RenjaFacts;
+use domain::rkpd::RkpdFacts;
 use domain::{Actor, DomainError, Entity, Event, Facts, MusrenbangEvent, RegionCode};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -14,7 +16,8 @@ use uuid::Uuid;
 
 use crate::entity::{
     app_user, ceiling, cycle, cycle_stage, dapil, dprd_member, forum, journal, journal_subject, kamus_item,
-    nomenclature, opd, pemda, photo, proposal, proposal_stage, region, reses, rpjmd_priority, support, user_grant,
+    nomenclature, opd, opd_ceiling, pemda, photo, proposal, proposal_stage, region, renja_line_stage, reses, rkpd,
+    rpjmd_priority, support, user_grant,
 };
 use crate::rows::{parse_code, to_dapil, to_kamus, to_member, to_record, to_region, to_reses};
 use crate::{Result, StoreError};
@@ -126,12 +129,14 @@ pub(crate) async fn load(
         }
     }
     let mut nomenclature = HashSet::new();
-    if let Some(need) = &needs.nomenclature {
+    let year =
+        needs.nomenclature.as_ref().and_then(|need| need.tahun_anggaran.or(cycle.as_ref().map(|c| c.tahun_anggaran)));
+    if let (Some(need), Some(year)) = (&needs.nomenclature, year) {
         for chunk in need.codes.chunks(500) {
             nomenclature.extend(
                 nomenclature::Entity::find()
                     .filter(nomenclature::Column::PemdaCode.eq(pemda.to_string()))
-                    .filter(nomenclature::Column::TahunAnggaran.eq(need.tahun_anggaran))
+                    .filter(nomenclature::Column::TahunAnggaran.eq(year))
                     .filter(nomenclature::Column::Code.is_in(chunk.to_vec()))
                     .all(txn)
                     .await?
@@ -209,7 +214,30 @@ pub(crate) async fn load(
         }
         _ => 0,
     };
+    let renja = match (&needs.opd_forum, &cycle) {
+        (Some(OpdForumNeed::Named { cycle_id, opd_code, lines }), Some(_)) => {
+            Some(renja_facts(txn, *cycle_id, opd_code, *lines).await?)
+        }
+        (Some(OpdForumNeed::OfProposal), Some(_)) => {
+            match proposal.as_ref().and_then(|p| Some((p.cycle_id, p.record(Stage::ForumOpd)?))) {
+                Some((cycle_id, record)) => Some(renja_facts(txn, cycle_id, &record.figures.opd_code, false).await?),
+                None => None,
+            }
+        }
+        _ => None,
+    };
+    let line = match (needs.line, &cycle) {
+        (Some(id), Some(cycle)) => crate::renja_queries::line_facts(txn, id).await?.filter(|l| l.cycle_id == cycle.id),
+        _ => None,
+    };
+    let rkpd = match (needs.rkpd, &cycle) {
+        (true, Some(cycle)) => Some(rkpd_facts(txn, cycle.id).await?),
+        _ => None,
+    };
     Ok(Facts {
+        renja,
+        line,
+        rkpd,
         photo_count,
         now,
         cycle,
@@ -281,6 +309,7 @@ pub(crate) async fn cycle_facts(db: &impl ConnectionTrait, id: Uuid) -> Result<O
             musrenbang_kecamatan: cap(row.cap_musrenbang_kecamatan),
         },
         online_proposals: row.online_proposals,
+        adopted: rkpd::Entity::find_by_id(id).one(db).await?.is_some_and(|r| r.perkada_number.is_some()),
     }))
 }
 
@@ -370,4 +399,75 @@ pub(crate) async fn forum_facts(db: &impl ConnectionTrait, key: &ForumKey, with_
         None => false,
     };
     Ok(ForumFacts { key: key.clone(), closed, meeting, entries, ceiling, upper_closed })
+}
+
+/// An OPD's forum and Renja: a few rows by key, and (for finalising) its pending count and its
+/// lines' pagu at the forum OPD, which grow with that OPD's Renja only.
+pub(crate) async fn renja_facts(
+    db: &impl ConnectionTrait,
+    cycle_id: Uuid,
+    opd_code: &str,
+    with_lines: bool,
+) -> Result<RenjaFacts> {
+    let stage = Stage::ForumOpd.as_str();
+    let row = forum::Entity::find_by_id((cycle_id, stage.to_string(), opd_code.to_string())).one(db).await?;
+    let (finalised, meeting) = match row {
+        Some(row) => (row.closed, row.meeting.and_then(|m| serde_json::from_str::<Meeting>(&m).ok())),
+        None => (false, None),
+    };
+    let ceiling = opd_ceiling::Entity::find_by_id((cycle_id, opd_code.to_string())).one(db).await?.map(|c| c.amount);
+    let (pending, line_pagu) = if with_lines {
+        let pending = proposal_stage::Entity::find()
+            .filter(proposal_stage::Column::CycleId.eq(cycle_id))
+            .filter(proposal_stage::Column::Stage.eq(stage))
+            .filter(proposal_stage::Column::ForumRegion.eq(opd_code))
+            .filter(proposal_stage::Column::Status.eq(Status::Pending.as_str()))
+            .count(db)
+            .await? as usize;
+        let pagu = renja_line_stage::Entity::find()
+            .filter(renja_line_stage::Column::CycleId.eq(cycle_id))
+            .filter(renja_line_stage::Column::OpdCode.eq(opd_code))
+            .filter(renja_line_stage::Column::Stage.eq(stage))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| r.pagu)
+            .collect();
+        (pending, pagu)
+    } else {
+        (0, Vec::new())
+    };
+    Ok(RenjaFacts { cycle_id, opd_code: opd_code.to_string(), finalised, meeting, ceiling, pending, line_pagu })
+}
+
+/// The cycle's RKPD: whether its musrenbang is recorded, which OPD that began a Renja at the
+/// forum OPD have not finalised it, and the lines with their pagu at the rancangan akhir.
+async fn rkpd_facts(db: &impl ConnectionTrait, cycle_id: Uuid) -> Result<RkpdFacts> {
+    let musrenbang = rkpd::Entity::find_by_id(cycle_id).one(db).await?.is_some_and(|r| r.musrenbang.is_some());
+    let rows = renja_line_stage::Entity::find().filter(renja_line_stage::Column::CycleId.eq(cycle_id)).all(db).await?;
+    let mut latest: HashMap<Uuid, (Stage, i64)> = HashMap::new();
+    let mut began: HashSet<String> = HashSet::new();
+    for row in &rows {
+        let stage = Stage::parse(&row.stage).ok_or_else(|| StoreError::Corrupt(row.stage.clone()))?;
+        if stage == Stage::ForumOpd {
+            began.insert(row.opd_code.clone());
+        }
+        let entry = latest.entry(row.line_id).or_insert((stage, row.pagu));
+        if stage >= entry.0 {
+            *entry = (stage, row.pagu);
+        }
+    }
+    let finalised: HashSet<String> = forum::Entity::find()
+        .filter(forum::Column::CycleId.eq(cycle_id))
+        .filter(forum::Column::Stage.eq(Stage::ForumOpd.as_str()))
+        .filter(forum::Column::Closed.eq(true))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| f.region_code)
+        .collect();
+    let mut open_renja: Vec<String> = began.difference(&finalised).cloned().collect();
+    open_renja.sort();
+    let total = domain::money::sum(latest.values().map(|(_, pagu)| *pagu)).ok();
+    Ok(RkpdFacts { musrenbang, open_renja, lines: latest.len(), total })
 }

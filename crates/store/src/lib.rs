@@ -15,6 +15,7 @@ pub mod official;
 pub mod passwords;
 mod planning_queries;
 mod queries;
+mod renja_queries;
 mod rows;
 pub mod security;
 pub mod seed;

@@ -21,6 +21,33 @@ impl Store {
             .filter(row::Column::TahunAnggaran.eq(tahun_anggaran))
     }
 
+    /// The entries named and every entry above each, by code: what a list of sub kegiatan shows
+    /// under its urusan, bidang, program and kegiatan.
+    pub async fn nomenclature_with_ancestors(
+        &self,
+        pemda: &RegionCode,
+        tahun_anggaran: i32,
+        codes: &[String],
+    ) -> Result<std::collections::HashMap<String, NomenclatureItem>> {
+        let mut wanted: Vec<String> = codes.iter().flat_map(|c| nomenclature::ancestor_codes(c)).collect();
+        wanted.extend(codes.iter().cloned());
+        wanted.sort();
+        wanted.dedup();
+        let mut found = std::collections::HashMap::new();
+        for chunk in wanted.chunks(500) {
+            for row in self
+                .nomenclature_of(pemda, tahun_anggaran)
+                .filter(row::Column::Code.is_in(chunk.to_vec()))
+                .all(&self.read)
+                .await?
+            {
+                let item = to_nomenclature(row);
+                found.insert(item.code.clone(), item);
+            }
+        }
+        Ok(found)
+    }
+
     /// The entries right under `parent` (the urusan when `None`), in code order.
     pub async fn nomenclature_children(
         &self,

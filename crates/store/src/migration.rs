@@ -17,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(Priorities),
             Box::new(Dprd),
             Box::new(ResesAndPokir),
+            Box::new(RenjaAndRkpd),
         ]
     }
 }
@@ -1147,5 +1148,166 @@ impl MigrationTrait for ResesAndPokir {
 
     async fn down(&self, _manager: &SchemaManager) -> Result<(), DbErr> {
         Err(DbErr::Migration("the reses and pokir schema is not reversible".into()))
+    }
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum OpdCeiling {
+    Table,
+    CycleId,
+    OpdCode,
+    Amount,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum RenjaLine {
+    Table,
+    Id,
+    PemdaCode,
+    CycleId,
+    OpdCode,
+    SubKegiatan,
+    FirstStage,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum RenjaLineStage {
+    Table,
+    LineId,
+    Stage,
+    CycleId,
+    OpdCode,
+    Pagu,
+    PrakiraanMaju,
+    Content,
+    SavedBy,
+    SavedAt,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum RenjaSource {
+    Table,
+    ProposalId,
+    LineId,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum Rkpd {
+    Table,
+    CycleId,
+    Musrenbang,
+    Priorities,
+    PerkadaNumber,
+    PerkadaDate,
+    AdoptedLines,
+    AdoptedTotal,
+}
+
+/// The OPD's pagu indikatif, the Renja lines with their figures per stage and the items each
+/// carries, and the RKPD's musrenbang and adoption.
+struct RenjaAndRkpd;
+
+impl MigrationName for RenjaAndRkpd {
+    fn name(&self) -> &str {
+        "m20261206_000010_renja_rkpd"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for RenjaAndRkpd {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(OpdCeiling::Table)
+                    .col(uuid(OpdCeiling::CycleId))
+                    .col(string_len(OpdCeiling::OpdCode, 48))
+                    .col(big_integer(OpdCeiling::Amount))
+                    .primary_key(Index::create().col(OpdCeiling::CycleId).col(OpdCeiling::OpdCode))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(RenjaLine::Table)
+                    .col(uuid(RenjaLine::Id).primary_key())
+                    .col(string_len(RenjaLine::PemdaCode, 16))
+                    .col(uuid(RenjaLine::CycleId))
+                    .col(string_len(RenjaLine::OpdCode, 48))
+                    .col(string_len(RenjaLine::SubKegiatan, 48))
+                    .col(string_len(RenjaLine::FirstStage, 24))
+                    .to_owned(),
+            )
+            .await?;
+        create_indexes(
+            manager,
+            RenjaLine::Table,
+            [
+                ("ix_renja_line_opd", vec![RenjaLine::CycleId, RenjaLine::OpdCode, RenjaLine::SubKegiatan]),
+                ("ix_renja_line_sub_kegiatan", vec![RenjaLine::CycleId, RenjaLine::SubKegiatan]),
+            ],
+        )
+        .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(RenjaLineStage::Table)
+                    .col(uuid(RenjaLineStage::LineId))
+                    .col(string_len(RenjaLineStage::Stage, 24))
+                    .col(uuid(RenjaLineStage::CycleId))
+                    .col(string_len(RenjaLineStage::OpdCode, 48))
+                    .col(big_integer(RenjaLineStage::Pagu))
+                    .col(big_integer(RenjaLineStage::PrakiraanMaju))
+                    .col(text(RenjaLineStage::Content))
+                    .col(string_len(RenjaLineStage::SavedBy, 120))
+                    .col(string_len(RenjaLineStage::SavedAt, 40))
+                    .primary_key(Index::create().col(RenjaLineStage::LineId).col(RenjaLineStage::Stage))
+                    .to_owned(),
+            )
+            .await?;
+        create_indexes(
+            manager,
+            RenjaLineStage::Table,
+            [(
+                "ix_renja_line_stage_opd",
+                vec![RenjaLineStage::CycleId, RenjaLineStage::OpdCode, RenjaLineStage::Stage],
+            )],
+        )
+        .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(RenjaSource::Table)
+                    .col(uuid(RenjaSource::ProposalId).primary_key())
+                    .col(uuid(RenjaSource::LineId))
+                    .to_owned(),
+            )
+            .await?;
+        create_indexes(
+            manager,
+            RenjaSource::Table,
+            [("ix_renja_source_line", vec![RenjaSource::LineId, RenjaSource::ProposalId])],
+        )
+        .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(Rkpd::Table)
+                    .col(uuid(Rkpd::CycleId).primary_key())
+                    .col(text_null(Rkpd::Musrenbang))
+                    .col(text_null(Rkpd::Priorities))
+                    .col(string_len_null(Rkpd::PerkadaNumber, 400))
+                    .col(string_len_null(Rkpd::PerkadaDate, 10))
+                    .col(integer_null(Rkpd::AdoptedLines))
+                    .col(big_integer_null(Rkpd::AdoptedTotal))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn down(&self, _manager: &SchemaManager) -> Result<(), DbErr> {
+        Err(DbErr::Migration("the Renja and RKPD schema is not reversible".into()))
     }
 }

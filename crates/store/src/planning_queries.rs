@@ -70,7 +70,7 @@ fn filtered(filter: &ProposalFilter) -> sea_orm::Select<proposal::Entity> {
     query
 }
 
-fn to_summary(row: &proposal::Model) -> Result<ProposalSummary> {
+pub(crate) fn to_summary(row: &proposal::Model) -> Result<ProposalSummary> {
     Ok(ProposalSummary {
         id: row.id,
         cycle_id: row.cycle_id,
@@ -343,7 +343,10 @@ impl Store {
     }
 
     /// Stage rows with their proposals' summaries, in the rows' order.
-    async fn with_summaries(&self, rows: &[proposal_stage::Model]) -> Result<Vec<(ProposalSummary, StageRecord)>> {
+    pub(crate) async fn with_summaries(
+        &self,
+        rows: &[proposal_stage::Model],
+    ) -> Result<Vec<(ProposalSummary, StageRecord)>> {
         let mut summaries = HashMap::with_capacity(rows.len());
         let ids: Vec<Uuid> = rows.iter().map(|r| r.proposal_id).collect();
         for chunk in ids.chunks(500) {

@@ -89,6 +89,21 @@ impl Store {
         Ok(row.as_ref().and_then(to_region))
     }
 
+    /// The names of the regions named, by code (those that exist).
+    pub async fn region_names(&self, codes: &[RegionCode]) -> Result<std::collections::HashMap<RegionCode, String>> {
+        let mut names = std::collections::HashMap::new();
+        let wanted: Vec<String> = codes.iter().map(ToString::to_string).collect();
+        for chunk in wanted.chunks(500) {
+            for row in region::Entity::find().filter(region::Column::Code.is_in(chunk.to_vec())).all(&self.read).await?
+            {
+                if let Some(region) = to_region(&row) {
+                    names.insert(region.code, region.name);
+                }
+            }
+        }
+        Ok(names)
+    }
+
     /// The regions directly below `code`, in code order, at most [`PAGE_MAX`] after `after`.
     pub async fn children(&self, code: &RegionCode, after: Option<&str>) -> Result<Vec<Region>> {
         let mut query = region::Entity::find().filter(region::Column::ParentCode.eq(code.to_string()));

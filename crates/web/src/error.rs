@@ -34,6 +34,8 @@ pub enum AppError {
     ForumClosed,
     /// The forum cannot close yet, and why.
     CannotClose(domain::error::CloseProblem),
+    /// The cycle's RKPD is adopted: nothing of it changes any more.
+    Adopted,
     /// The writer's queue is full: nothing was written; try again after this many seconds.
     Busy {
         retry_after: u64,
@@ -51,7 +53,9 @@ impl AppError {
             AppError::LoginRequired | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::StageClosed { .. } | AppError::ForumClosed | AppError::CannotClose(_) => StatusCode::CONFLICT,
+            AppError::StageClosed { .. } | AppError::ForumClosed | AppError::CannotClose(_) | AppError::Adopted => {
+                StatusCode::CONFLICT
+            }
             AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -103,6 +107,7 @@ impl From<DomainError> for AppError {
             DomainError::StageClosed { stage, window } => AppError::StageClosed { stage, window },
             DomainError::ForumClosed => AppError::ForumClosed,
             DomainError::CannotClose(problem) => AppError::CannotClose(problem),
+            DomainError::Adopted => AppError::Adopted,
         }
     }
 }

@@ -60,16 +60,26 @@ fn parse_catalogue(text: &'static str) -> Catalogue {
 /// Each language's catalogue is a few files, one per part of the application, so that work on
 /// one part does not collide with another's.
 static ID: LazyLock<Catalogue> = LazyLock::new(|| {
-    [include_str!("../i18n/id/core.txt"), include_str!("../i18n/id/forum.txt"), include_str!("../i18n/id/admin.txt")]
-        .into_iter()
-        .flat_map(parse_catalogue)
-        .collect()
+    [
+        include_str!("../i18n/id/core.txt"),
+        include_str!("../i18n/id/forum.txt"),
+        include_str!("../i18n/id/admin.txt"),
+        include_str!("../i18n/id/renja.txt"),
+    ]
+    .into_iter()
+    .flat_map(parse_catalogue)
+    .collect()
 });
 static EN: LazyLock<Catalogue> = LazyLock::new(|| {
-    [include_str!("../i18n/en/core.txt"), include_str!("../i18n/en/forum.txt"), include_str!("../i18n/en/admin.txt")]
-        .into_iter()
-        .flat_map(parse_catalogue)
-        .collect()
+    [
+        include_str!("../i18n/en/core.txt"),
+        include_str!("../i18n/en/forum.txt"),
+        include_str!("../i18n/en/admin.txt"),
+        include_str!("../i18n/en/renja.txt"),
+    ]
+    .into_iter()
+    .flat_map(parse_catalogue)
+    .collect()
 });
 
 /// The translator handed to every template.
@@ -183,6 +193,8 @@ impl Tr {
                 self.f("rule.photo_dimensions", &[("field", field), ("max", &self.number(i64::from(*max)))])
             }
             Rule::TooManyPhotos { max } => self.f("rule.too_many_photos", &[("max", &max.to_string())]),
+            Rule::UnknownLine => self.f("rule.unknown_line", &[("field", field)]),
+            Rule::SameOpd => self.f("rule.same_opd", &[("field", field)]),
         }
     }
 
@@ -241,6 +253,9 @@ impl Tr {
             Empty => self.t("close.empty").to_string(),
             TotalTooLarge => self.t("close.total_too_large").to_string(),
             UpperClosed { stage } => self.f("close.upper_closed", &[("stage", self.stage(*stage))]),
+            RenjaOpen { opd } => self.f("close.renja_open", &[("opd", &opd.join(", "))]),
+            NoMusrenbangRkpd => self.t("close.no_musrenbang_rkpd").to_string(),
+            NoLines => self.t("close.no_lines").to_string(),
         }
     }
 
@@ -465,6 +480,11 @@ mod tests {
             CostAboveMax { max: 100_000_000_000_000 },
             ControlCharacter,
             PhotoDimensions { max: 8_000 },
+            UnknownLine,
+            SameOpd,
+            Format { expected: "line_stage" },
+            Format { expected: "funding" },
+            WrongLevel { expected: "kecamatan_or_kelurahan" },
         ];
         // Every variant is listed above: a new one does not compile here until it is added.
         let listed = |rule: &domain::Rule| match rule {
@@ -509,10 +529,12 @@ mod tests {
             | PhotoTooLarge { .. }
             | PokirAfterRkpd
             | PhotoDimensions { .. }
-            | TooManyPhotos { .. } => std::mem::discriminant(rule),
+            | TooManyPhotos { .. }
+            | UnknownLine
+            | SameOpd => std::mem::discriminant(rule),
         };
         let variants: std::collections::HashSet<_> = rules.iter().map(listed).collect();
-        assert_eq!(variants.len(), 42, "one of each variant of Rule");
+        assert_eq!(variants.len(), 44, "one of each variant of Rule");
         for lang in [Lang::Id, Lang::En] {
             for rule in &rules {
                 let message = Tr::new(lang).rule_message(&FieldError::new("rows[2].number", rule.clone()));

@@ -116,8 +116,9 @@ async fn a_member_and_their_assistant_enter_reses_and_pokir_and_nobody_else_does
     assert_eq!(entered.status, StatusCode::CREATED, "{}", entered.text);
     let body = entered.json();
     assert_eq!(
-        (body["origin"].as_str(), body["stage"].as_str(), body["cost"].as_i64()),
-        (Some("pokir"), Some("pokir"), Some(12_000_000))
+        (body["origin"].as_str(), body["stage"].as_str(), body["status"].as_str(), body["cost"].as_i64()),
+        (Some("pokir"), Some("forum_opd"), Some("pending"), Some(12_000_000)),
+        "a pokir goes to the OPD it names at once"
     );
     assert_eq!(body["pokir"]["member"], "Anggota DPRD (demo)");
     assert_eq!(body["pokir"]["dapil"], "MEDAN-1");

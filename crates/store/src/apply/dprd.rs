@@ -1,12 +1,12 @@
 //! Applying the dprd part's events (dapil, members, reses, pokir) to the current-state tables.
 
 use domain::cycle::Stage;
-use domain::planning::{Origin, Status};
+use domain::planning::{Origin, StageRecord, Status};
 use domain::{Actor, DprdEvent, RegionCode};
 use sea_orm::{ActiveValue::Set, DatabaseTransaction, EntityTrait};
 use time::OffsetDateTime;
 
-use super::musrenbang::{NewProposal, insert_proposal};
+use super::musrenbang::{NewProposal, insert_proposal, insert_record};
 use crate::entity::{dapil, dprd_member, pokir, reses};
 use crate::{Result, StoreError};
 
@@ -95,6 +95,17 @@ pub(crate) async fn apply(
                 priority: priority.as_ref(),
             };
             insert_proposal(txn, pemda, &new, actor, now).await?;
+            // A pokir goes to the OPD it names at once, to wait for that OPD's forum.
+            let at_opd = StageRecord {
+                stage: Stage::ForumOpd,
+                status: Status::Pending,
+                rank: None,
+                figures: figures.clone(),
+                reason: None,
+                decided_by: None,
+                decided_at: None,
+            };
+            insert_record(txn, *proposal_id, *cycle_id, &at_opd).await?;
             pokir::Entity::insert(pokir::ActiveModel {
                 proposal_id: Set(*proposal_id),
                 cycle_id: Set(*cycle_id),

@@ -7,6 +7,8 @@ mod dprd;
 mod masterdata;
 mod musrenbang;
 mod regions;
+mod renja;
+mod rkpd;
 mod schedule;
 
 use domain::{Actor, Event, RegionCode};
@@ -31,6 +33,8 @@ pub(crate) async fn apply(
             Event::MasterData(e) => masterdata::apply(txn, pemda, e).await?,
             Event::Musrenbang(e) => musrenbang::apply(txn, pemda, e, actor, now).await?,
             Event::Dprd(e) => dprd::apply(txn, pemda, e, actor, now).await?,
+            Event::Renja(e) => renja::apply(txn, pemda, e, actor, now).await?,
+            Event::Rkpd(e) => rkpd::apply(txn, e).await?,
         }
     }
     Ok(())

@@ -2,7 +2,7 @@
 
 use domain::cycle::Stage;
 use domain::kamus::Bidang;
-use domain::planning::{Figures, ForumKey, Origin, StageRecord, Status, Track, forum_region_of, street_key};
+use domain::planning::{Figures, Origin, StageRecord, Status, Track, forum_region_of, street_key};
 use domain::{MusrenbangEvent, RegionCode};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
@@ -54,21 +54,7 @@ pub(crate) async fn apply(
             };
             insert_proposal(txn, pemda, &new, actor, now).await?;
         }
-        MusrenbangEvent::ProposalDecided { proposal_id, record } => {
-            // Every column of the record but its cycle, which a decision never changes.
-            let mut row = stage_row(*proposal_id, Uuid::nil(), record);
-            row.cycle_id = NotSet;
-            let updated = proposal_stage::Entity::update_many()
-                .set(row)
-                .filter(proposal_stage::Column::ProposalId.eq(*proposal_id))
-                .filter(proposal_stage::Column::Stage.eq(record.stage.as_str()))
-                .exec(txn)
-                .await?;
-            if updated.rows_affected != 1 {
-                return Err(StoreError::Corrupt(format!("no {} record of {proposal_id}", record.stage.as_str())));
-            }
-            set_current(txn, *proposal_id, record).await?;
-        }
+        MusrenbangEvent::ProposalDecided { proposal_id, record } => update_record(txn, *proposal_id, record).await?,
         MusrenbangEvent::ForumRanked { forum: key, order } => {
             proposal_stage::Entity::update_many()
                 .col_expr(proposal_stage::Column::Rank, Option::<i32>::None.into())
@@ -88,10 +74,10 @@ pub(crate) async fn apply(
         }
         MusrenbangEvent::MeetingRecorded { forum: key, meeting } => {
             let meeting = serde_json::to_string(meeting).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            upsert_forum(txn, key, Some(meeting), None).await?;
+            upsert_forum(txn, key.cycle_id, key.stage, key.region.as_str(), Some(meeting), None).await?;
         }
         MusrenbangEvent::ForumClosed { forum: key, not_forwarded, .. } => {
-            upsert_forum(txn, key, None, Some(true)).await?;
+            upsert_forum(txn, key.cycle_id, key.stage, key.region.as_str(), None, Some(true)).await?;
             for chunk in not_forwarded.chunks(500) {
                 proposal_stage::Entity::update_many()
                     .col_expr(proposal_stage::Column::Status, Status::NotForwarded.as_str().into())
@@ -227,6 +213,34 @@ pub(super) async fn insert_proposal(
     Ok(())
 }
 
+/// Writes a decided record over the proposal's record at its stage, and shows it as current.
+pub(super) async fn update_record(txn: &DatabaseTransaction, proposal_id: Uuid, record: &StageRecord) -> Result<()> {
+    // Every column of the record but its cycle, which a decision never changes.
+    let mut row = stage_row(proposal_id, Uuid::nil(), record);
+    row.cycle_id = NotSet;
+    let updated = proposal_stage::Entity::update_many()
+        .set(row)
+        .filter(proposal_stage::Column::ProposalId.eq(proposal_id))
+        .filter(proposal_stage::Column::Stage.eq(record.stage.as_str()))
+        .exec(txn)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(StoreError::Corrupt(format!("no {} record of {proposal_id}", record.stage.as_str())));
+    }
+    set_current(txn, proposal_id, record).await
+}
+
+/// Adds a proposal's record at a further stage, and shows it as current.
+pub(super) async fn insert_record(
+    txn: &DatabaseTransaction,
+    proposal_id: Uuid,
+    cycle_id: Uuid,
+    record: &StageRecord,
+) -> Result<()> {
+    proposal_stage::Entity::insert(stage_row(proposal_id, cycle_id, record)).exec(txn).await?;
+    set_current(txn, proposal_id, record).await
+}
+
 /// The forum a stage's record belongs to: the region at the stage's level, or for the OPD stage
 /// the OPD.
 fn forum_of(record: &StageRecord) -> String {
@@ -286,10 +300,13 @@ async fn set_current(txn: &DatabaseTransaction, proposal_id: Uuid, record: &Stag
 }
 
 /// Writes a forum's minutes or its closing, creating its row the first time: one statement that
-/// updates only the column the event is about.
-async fn upsert_forum(
+/// updates only the column the event is about. A forum is named by its region, or for the forum
+/// OPD by the OPD's code.
+pub(super) async fn upsert_forum(
     txn: &DatabaseTransaction,
-    key: &ForumKey,
+    cycle_id: Uuid,
+    stage: Stage,
+    forum_code: &str,
     meeting: Option<String>,
     closed: Option<bool>,
 ) -> Result<()> {
@@ -302,9 +319,9 @@ async fn upsert_forum(
         on_conflict.update_column(forum::Column::Closed);
     }
     forum::Entity::insert(forum::ActiveModel {
-        cycle_id: Set(key.cycle_id),
-        stage: Set(key.stage.as_str().to_string()),
-        region_code: Set(key.region.to_string()),
+        cycle_id: Set(cycle_id),
+        stage: Set(stage.as_str().to_string()),
+        region_code: Set(forum_code.to_string()),
         closed: Set(closed.unwrap_or(false)),
         meeting: Set(meeting),
     })

@@ -1,11 +1,12 @@
 //! Applying the schedule part's events (cycles, windows, settings, ceilings) to the current-state tables.
 
 use domain::{RegionCode, ScheduleEvent};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use time::OffsetDateTime;
 
 use crate::Result;
-use crate::entity::{ceiling, cycle, cycle_stage};
+use crate::entity::{ceiling, cycle, cycle_stage, opd_ceiling};
 
 /// Writes one schedule event; reads nothing to learn what to write.
 pub(crate) async fn apply(
@@ -66,6 +67,20 @@ pub(crate) async fn apply(
                 kecamatan_code: Set(kecamatan.to_string()),
                 amount: Set(*amount),
             })
+            .exec(txn)
+            .await?;
+        }
+        ScheduleEvent::OpdCeilingSet { cycle_id, opd_code, amount } => {
+            opd_ceiling::Entity::insert(opd_ceiling::ActiveModel {
+                cycle_id: Set(*cycle_id),
+                opd_code: Set(opd_code.clone()),
+                amount: Set(*amount),
+            })
+            .on_conflict(
+                OnConflict::columns([opd_ceiling::Column::CycleId, opd_ceiling::Column::OpdCode])
+                    .update_column(opd_ceiling::Column::Amount)
+                    .to_owned(),
+            )
             .exec(txn)
             .await?;
         }

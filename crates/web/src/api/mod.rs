@@ -10,6 +10,7 @@ mod nomenclature;
 mod problems;
 pub mod proposals;
 mod regions;
+mod renja;
 mod schema;
 mod session;
 mod users;
@@ -65,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         .merge(nomenclature::router())
         .merge(dprd::router())
         .merge(proposals::router())
+        .merge(renja::router())
         .split_for_parts();
     // After the merge: the routers bring the operations the answers are added to.
     problems::add_problem_answers(&mut doc);
@@ -151,6 +153,7 @@ fn problem(tr: &Tr, error: &AppError) -> Problem {
             ("stage-closed", tr.t("error.title"), Some(tr.stage_closed(*stage, window.as_ref())), Vec::new())
         }
         AppError::ForumClosed => ("forum-closed", tr.t("error.forum_closed"), None, Vec::new()),
+        AppError::Adopted => ("adopted", tr.t("error.adopted"), None, Vec::new()),
         AppError::CannotClose(problem) => {
             ("cannot-close", tr.t("error.cannot_close"), Some(tr.close_problem(problem)), Vec::new())
         }

@@ -43,8 +43,8 @@ const ANSWERS: [Answer; 8] = [
         status: 409,
         name: "Conflict",
         description: "The change does not fit the record as it stands: it exists already, the stage's window or \
-                      the forum is closed, the forum cannot close yet (`context` says why), or another change \
-                      came first.",
+                      the forum is closed, the forum cannot close yet (`context` says why), the cycle's RKPD is \
+                      adopted (nothing of it changes any more), or another change came first.",
         header: None,
     },
     Answer {

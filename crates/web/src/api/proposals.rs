@@ -148,6 +148,10 @@ pub struct ProposalJson {
     /// What the forum should look at (never blocking).
     #[schema(value_type = Vec<Object>)]
     pub red_flags: Vec<RedFlag>,
+    /// The Renja line that carries it (`GET /api/v1/renja/lines/{id}`), once an OPD accepted
+    /// it; otherwise `stages` shows the decision that stopped it, or where it waits.
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub renja_line: Option<Uuid>,
 }
 
 pub(super) async fn proposal_json(state: &AppState, detail: &ProposalDetail) -> AppResult<ProposalJson> {
@@ -163,6 +167,7 @@ pub(super) async fn proposal_json(state: &AppState, detail: &ProposalDetail) -> 
         pokir: state.store.pokir(detail.summary.id).await?.map(PokirJson::from),
         stages: detail.records.iter().map(StageRecordJson::from).collect(),
         red_flags: flags_of(state, detail).await?,
+        renja_line: state.store.line_of_proposal(detail.summary.id).await?,
     })
 }
 
@@ -594,6 +599,18 @@ pub struct MinutesJson {
     delegates: Vec<String>,
 }
 
+impl MinutesJson {
+    pub fn into_meeting(self) -> MeetingInput {
+        MeetingInput {
+            date: self.date,
+            place: self.place,
+            chair: self.chair,
+            attendees: self.attendees.into_iter().map(|a| (a.name, a.role)).collect(),
+            delegates: self.delegates,
+        }
+    }
+}
+
 /// Records the forum's minutes (the berita acara's date, place, chair, attendees, delegates).
 #[utoipa::path(put, path = "/api/v1/forums/{cycle}/{stage}/{region_code}/minutes", tag = "forums", security(("bearer" = [])),
     params(ForumPath), request_body = MinutesJson, responses((status = 204)))]
@@ -604,13 +621,7 @@ async fn minutes(
 ) -> AppResult<StatusCode> {
     ctx.require_user()?;
     let forum = forum_key(&cycle, &stage, &region)?;
-    let meeting = MeetingInput {
-        date: input.date,
-        place: input.place,
-        chair: input.chair,
-        attendees: input.attendees.into_iter().map(|a| (a.name, a.role)).collect(),
-        delegates: input.delegates,
-    };
+    let meeting = input.into_meeting();
     ctx.state
         .store
         .execute(

@@ -325,6 +325,40 @@ fn sasaran() -> Array {
 }
 
 /// The sub kegiatan a kamus item links to, or empty for none.
+fn sub_kegiatan() -> Object {
+    string().pattern(Some(format!("^{SUB_KEGIATAN_CODE}$"))).build()
+}
+
+/// The stages at which a Renja line has figures (`renja::LINE_STAGES`).
+fn line_stage() -> Object {
+    enumeration(domain::renja::LINE_STAGES.map(DomainStage::as_str))
+}
+
+fn funding() -> Object {
+    enumeration(domain::renja::FundingSource::ALL.map(domain::renja::FundingSource::as_str))
+}
+
+/// What an OPD decides (`views::renja::opd_decision`).
+fn opd_decision() -> Object {
+    enumeration(crate::views::renja::OPD_DECISIONS)
+}
+
+fn indicator_text() -> Object {
+    text(domain::renja::INDICATOR_MAX)
+}
+
+fn indicator_unit() -> Object {
+    text(domain::renja::INDICATOR_UNIT_MAX)
+}
+
+/// Where a Renja line's work is: kecamatan or kelurahan codes, none for the whole pemda.
+fn locations() -> Array {
+    ArrayBuilder::new()
+        .items(region(3, 4, "A kecamatan (`12.71.01`) or kelurahan/desa (`12.71.01.1001`) code."))
+        .max_items(Some(domain::renja::LOCATIONS_MAX))
+        .build()
+}
+
 fn optional_sub_kegiatan() -> Object {
     or_empty(string().pattern(Some(format!("^{SUB_KEGIATAN_CODE}$"))).build())
 }
@@ -626,6 +660,13 @@ shapes! {
     YearFilter => year_filter,
     OptionalNomenclatureCode => optional_nomenclature_code,
     OptionalSubKegiatan => optional_sub_kegiatan,
+    SubKegiatan => sub_kegiatan,
+    LineStage => line_stage,
+    Funding => funding,
+    OpdDecision => opd_decision,
+    IndicatorText => indicator_text,
+    IndicatorUnit => indicator_unit,
+    Locations => locations,
     PriorityName => priority_name,
     GroupName => group_name,
     Sasaran => sasaran,
@@ -699,6 +740,16 @@ pub struct ForumPath {
     pub stage: String,
     #[param(value_type = ForumRegionCode, inline)]
     pub region_code: String,
+}
+
+/// `/cycles/{cycle}/renja/{opd_code}`: an OPD's Renja in a cycle.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct RenjaPath {
+    #[param(value_type = String, format = Uuid)]
+    pub cycle: String,
+    #[param(value_type = Code, inline)]
+    pub opd_code: String,
 }
 
 /// `/proposals/{id}/photos/{photo}`.

@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/cycles/{id}/stages/{stage}", post(set_window))
         .route("/cycles/{id}/settings", post(set_settings))
         .route("/cycles/{id}/ceilings", post(set_ceiling))
+        .route("/cycles/{id}/opd-ceilings", post(set_opd_ceiling))
 }
 
 /// The field paths an error names, for marking inputs `aria-invalid`.
@@ -230,6 +231,8 @@ struct CyclePage {
     cap_musrenbang_kecamatan: String,
     online_proposals: bool,
     ceilings: Vec<CeilingRow>,
+    /// The pagu indikatif of each OPD, which its Renja must fit.
+    opd_ceilings: Vec<CeilingRow>,
     ceilings_total: String,
     ceilings_set: usize,
     can_manage: bool,
@@ -321,8 +324,24 @@ async fn cycle_page(ctx: &mut PageCtx, cycle: CycleFacts) -> AppResult<CyclePage
             }
         })
         .collect();
+    let opd_amounts = store.opd_ceilings(cycle.id).await?;
+    let opd_ceilings = store
+        .opds(&cycle.pemda)
+        .await?
+        .into_iter()
+        .map(|opd| {
+            let amount = opd_amounts.get(&opd.code).copied();
+            CeilingRow {
+                code: opd.code,
+                name: opd.name,
+                amount: amount.map(|a| tr.rupiah(a)),
+                input: amount.map(|a| format_number(a, Lang::Id)).unwrap_or_default(),
+            }
+        })
+        .collect();
     Ok(CyclePage {
         c: Chrome::new(ctx),
+        opd_ceilings,
         cycle_id: cycle.id,
         tahun_anggaran: cycle.tahun_anggaran,
         pemda_code: cycle.pemda.to_string(),
@@ -484,6 +503,39 @@ struct CeilingForm {
     csrf: String,
     #[serde(default)]
     kecamatan: String,
+    #[serde(default)]
+    amount: String,
+}
+
+async fn set_opd_ceiling(
+    ctx: PageCtx,
+    Path(id): Path<String>,
+    Form(form): Form<OpdCeilingForm>,
+) -> AppResult<Response> {
+    ctx.check_csrf(&form.csrf)?;
+    ctx.require_user()?;
+    let cycle = find_cycle(&ctx, &id).await?;
+    let opd_code = form.opd_code.trim().to_string();
+    let done = ctx.tr.f("cycles.opd_ceiling_saved", &[("opd", &opd_code)]);
+    let command = Ok(Command::Schedule(ScheduleCommand::SetOpdCeiling {
+        cycle_id: cycle.id,
+        opd_code: opd_code.clone(),
+        amount: form.amount.clone(),
+    }));
+    save(ctx, cycle, command, done, Failed::Ceiling(opd_code.clone()), |page| {
+        if let Some(row) = page.opd_ceilings.iter_mut().find(|row| row.code == opd_code) {
+            row.input = form.amount;
+        }
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct OpdCeilingForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    opd_code: String,
     #[serde(default)]
     amount: String,
 }

@@ -39,7 +39,7 @@ pub fn forum_href(key: &ForumKey) -> String {
 }
 
 /// A window in words: when it runs, or that it was never scheduled.
-fn window_text(tr: &Tr, cycle: &CycleFacts, stage: Stage) -> String {
+pub(super) fn window_text(tr: &Tr, cycle: &CycleFacts, stage: Stage) -> String {
     match cycle.windows.get(&stage) {
         Some(w) => tr.f("forum.window", &[("opens", &tr.datetime(w.opens)), ("closes", &tr.datetime(w.closes))]),
         None => tr.t("tasks.unscheduled").to_string(),
@@ -452,7 +452,7 @@ async fn rank(
 }
 
 /// "Nama, Peran" per line; a line without a comma is a name with no role given.
-fn attendees(text: &str) -> Vec<(String, String)> {
+pub(super) fn attendees(text: &str) -> Vec<(String, String)> {
     text.lines()
         .filter(|line| !line.trim().is_empty())
         .map(|line| match line.split_once([',', ';']) {

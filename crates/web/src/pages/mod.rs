@@ -11,6 +11,7 @@ mod nomenclature;
 mod pokir;
 mod proposals;
 mod regions;
+mod renja;
 mod users;
 
 use askama::Template;
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .merge(nomenclature::router())
         .merge(dprd::router())
         .merge(pokir::router())
+        .merge(renja::router())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn(crate::guard::refuse_control_characters))
         .layer(middleware::from_fn_with_state(state.clone(), render_errors))
@@ -142,6 +144,7 @@ async fn render_errors(State(_state): State<AppState>, jar: CookieJar, request: 
         AppError::Invalid(errors) => errors.iter().map(|e| tr.rule_message(e)).collect::<Vec<_>>().join(" "),
         AppError::StageClosed { stage, window } => tr.stage_closed(*stage, window.as_ref()),
         AppError::ForumClosed => tr.t("error.forum_closed").to_string(),
+        AppError::Adopted => tr.t("error.adopted").to_string(),
         AppError::CannotClose(problem) => format!("{} {}", tr.t("error.cannot_close"), tr.close_problem(problem)),
         AppError::Busy { .. } => tr.t("error.busy").to_string(),
         AppError::Internal(_) => tr.t("error.internal").to_string(),

@@ -266,6 +266,9 @@ struct ProposalPage {
     errors: Vec<String>,
     columns: Vec<StageColumn>,
     timeline: Vec<TimelineEntry>,
+    /// Where it went: the Renja line that carries it, or the decision that stopped it, or where
+    /// it waits.
+    outcome: (Option<String>, String),
 }
 
 async fn show(mut ctx: PageCtx, Path(id): Path<String>) -> AppResult<ProposalPage> {
@@ -287,9 +290,12 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
         .records
         .iter()
         .map(|r| {
-            let forum = forum_region_of(&r.figures.location.lingkungan, r.stage).map(|region| {
-                forum_href(&domain::planning::ForumKey { cycle_id: detail.summary.cycle_id, stage: r.stage, region })
-            });
+            let forum = match r.stage {
+                Stage::ForumOpd => Some(format!("/renja/{}/{}", detail.summary.cycle_id, r.figures.opd_code)),
+                stage => forum_region_of(&r.figures.location.lingkungan, stage).map(|region| {
+                    forum_href(&domain::planning::ForumKey { cycle_id: detail.summary.cycle_id, stage, region })
+                }),
+            };
             StageColumn {
                 stage: tr.stage(r.stage),
                 status: tr.status(r.status),
@@ -338,6 +344,30 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
         ctx.ensure_csrf().await?;
     }
     let photos = store.photos(id).await?.into_iter().map(|p| p.id).collect();
+    let outcome = match store.line_of_proposal(id).await? {
+        Some(line) => {
+            let view = store.renja_line(line).await?;
+            let code = view.as_ref().and_then(|v| v.line.latest()).map(|c| c.sub_kegiatan.clone()).unwrap_or_default();
+            (Some(format!("/renja/baris/{line}")), tr.f("proposal.in_line", &[("code", &code)]))
+        }
+        None => match detail.records.last() {
+            Some(r) if matches!(r.status, Status::Rejected | Status::NotForwarded) => (
+                None,
+                tr.f(
+                    "proposal.stopped_at",
+                    &[
+                        ("stage", tr.stage(r.stage)),
+                        ("status", tr.status(r.status)),
+                        ("reason", r.reason.as_deref().unwrap_or("—")),
+                    ],
+                ),
+            ),
+            Some(r) => {
+                (None, tr.f("proposal.now_at", &[("stage", tr.stage(r.stage)), ("status", tr.status(r.status))]))
+            }
+            None => (None, String::new()),
+        },
+    };
     let priority = match (&detail.priority, detail.summary.lingkungan.pemda()) {
         (Some(code), Some(pemda)) => {
             let name = store.priorities(&pemda).await?.into_iter().find(|p| &p.code == code).map(|p| p.name);
@@ -346,6 +376,7 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
         _ => String::new(),
     };
     Ok(ProposalPage {
+        outcome,
         id,
         title: detail.summary.title.clone(),
         problem: detail.problem.clone(),

@@ -7,4 +7,5 @@ pub mod dprd;
 pub mod nomenclature;
 pub mod proposals;
 pub mod regions;
+pub mod renja;
 pub mod schedule;
