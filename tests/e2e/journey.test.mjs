@@ -6,7 +6,11 @@
 //   360-px phone, the operator seeing that lingkungan and being refused the
 //   user list, and a DPRD member on a phone recording a reses and entering a
 //   pokir in their dapil (refused outside it), which a visitor then reads with
-//   the member's name.
+//   the member's name; then, in a cycle of its own prepared over the API, the
+//   member's pokir and a kecamatan's proposal reach Dinas PU, whose operator on a
+//   phone places both in one Renja line, is refused finalising over the OPD's
+//   pagu, trims the line and finalises; Bappeda records the musrenbang RKPD and
+//   adopts the RKPD; and a visitor walks from the RKPD line back to both sources.
 //
 // Run: cargo build -p rencana && node --test tests/e2e/
 // (or `make e2e`). Screenshots go to test-results/.
@@ -46,6 +50,8 @@ const OPERATOR = `op.uji${rand(10000, 99999)}`;
 const OPERATOR_PASSWORD = 'Kelurahan-Uji-2027';
 const PRIORITY_CODE = `PU${rand(100, 999)}`;
 const PHONE = { width: 360, height: 740 };
+// A budget year of its own for the Renja journey (the demo uses 2026 and 2027).
+const RENJA_YEAR = 2031;
 
 let server;
 let browser;
@@ -117,6 +123,40 @@ async function fitsTheScreen(p) {
   assert.ok(scroll <= width, `${pathOf(p)} is ${scroll} px wide on a ${width}-px screen`);
 }
 
+/** A JSON API call (a body of text is sent as CSV). */
+async function api(method, urlPath, token, body) {
+  const headers = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  let payload;
+  if (typeof body === 'string') {
+    headers['content-type'] = 'text/csv';
+    payload = body;
+  } else if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  const res = await fetch(server.url + urlPath, { method, headers, body: payload });
+  const text = await res.text();
+  return { status: res.status, text, json: () => JSON.parse(text) };
+}
+
+async function tokenOf(username) {
+  const res = await api('POST', '/api/v1/session', null, { username, password: DEMO_PASSWORD });
+  assert.equal(res.status, 200, res.text);
+  return res.json().token;
+}
+
+function ok(res, what) {
+  assert.ok(res.status >= 200 && res.status < 300, `${what}: ${res.status} ${res.text}`);
+  return res;
+}
+
+/** A window from `opensMinutes` to `closesMinutes` from now. */
+function window(opensMinutes, closesMinutes) {
+  const at = (m) => new Date(Date.now() + m * 60_000).toISOString();
+  return { opens: at(opensMinutes), closes: at(closesMinutes) };
+}
+
 async function screenshot(p, name) {
   await mkdir(RESULTS, { recursive: true });
   await p.screenshot({ path: path.join(RESULTS, name), fullPage: true });
@@ -163,7 +203,7 @@ describe('journey: Bappeda admin and kelurahan operator (Kota Medan demo)', () =
         if (r.status() >= 500) serverErrors.push(`${r.status()} ${r.request().method()} ${r.url()}`);
       });
     },
-    { timeout: 240_000 },
+    { timeout: 600_000 },
   );
 
   after(
@@ -387,6 +427,168 @@ describe('journey: Bappeda admin and kelurahan operator (Kota Medan demo)', () =
     const box = norm(await page.locator('#pokir').textContent());
     assert.ok(box.includes('Anggota DPRD (demo)') && box.includes('MEDAN-1'), box);
     assert.ok(box.includes('Drainase Gang Uji tersumbat'), box);
+    await fitsTheScreen(page);
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  // --- the Renja journey, in a cycle of its own -------------------------------
+
+  let renjaCycle;
+  let forwardedId;
+  step('Bappeda prepares a cycle over the API in which a kecamatan forwards a proposal to Dinas PU', async () => {
+    const admin = await tokenOf(ADMIN);
+    const cycle = ok(await api('POST', '/api/v1/cycles', admin, { tahun_anggaran: RENJA_YEAR }), 'cycle');
+    renjaCycle = cycle.json().id;
+    for (const stage of ['musrenbang_kecamatan', 'pokir', 'forum_opd']) {
+      ok(await api('PUT', `/api/v1/cycles/${renjaCycle}/stages/${stage}`, admin, window(-24 * 60, 30 * 24 * 60)), stage);
+    }
+    const nomenclature = 'kode;nama;indikator;satuan\n'
+      + '1;URUSAN PEMERINTAHAN WAJIB YANG BERKAITAN DENGAN PELAYANAN DASAR;;\n'
+      + '1.03;URUSAN PEMERINTAHAN BIDANG PEKERJAAN UMUM DAN PENATAAN RUANG;;\n'
+      + '1.03.06;PROGRAM PENGELOLAAN DAN PENGEMBANGAN SISTEM DRAINASE;;\n'
+      + '1.03.06.2.01;Pengelolaan dan Pengembangan Sistem Drainase;;\n'
+      + '1.03.06.2.01.0012;Pembangunan Sistem Drainase Lingkungan;Panjang Saluran Drainase Lingkungan yang Dibangun;Km\n';
+    ok(await api('POST', `/api/v1/nomenclature/import?tahun=${RENJA_YEAR}`, admin, nomenclature), 'nomenclature');
+    ok(await api('POST', '/api/v1/kamus', admin, {
+      tahun_anggaran: RENJA_YEAR,
+      items: [{ code: 'PU-005', name: 'Normalisasi saluran drainase', unit: 'meter', unit_price: 250000,
+        opd_code: '1.03.01', bidang: 'infrastruktur_kewilayahan', fisik: true, sub_kegiatan: '1.03.06.2.01.0012' }],
+    }), 'kamus');
+    ok(await api('PUT', `/api/v1/cycles/${renjaCycle}/ceilings/12.71.01`, admin, { amount: 1_000_000_000 }), 'ceiling');
+    ok(await api('PUT', `/api/v1/cycles/${renjaCycle}/opd-ceilings/1.03.01`, admin, { amount: '30.000.000' }), 'opd ceiling');
+    const camat = await tokenOf('kec.medankota');
+    const raised = ok(await api('POST', '/api/v1/proposals', camat, {
+      cycle_id: renjaCycle, stage: 'musrenbang_kecamatan', title: 'Saluran drainase Jl. Uji Kecamatan',
+      problem: 'Air tergenang setiap hujan deras.', kamus_code: 'PU-005', volume: '40',
+      lingkungan: '12.71.01.1001.003', address: 'Jl. Uji Kecamatan', track: 'apbd', priority: 'P1',
+    }), 'proposal');
+    forwardedId = raised.json().id;
+    ok(await api('POST', `/api/v1/proposals/${forwardedId}/decisions`, camat, { stage: 'musrenbang_kecamatan', decision: 'accept' }), 'decision');
+    const forum = `/api/v1/forums/${renjaCycle}/musrenbang_kecamatan/12.71.01`;
+    ok(await api('PUT', `${forum}/ranking`, camat, { order: [forwardedId] }), 'ranking');
+    ok(await api('PUT', `${forum}/minutes`, camat, { date: new Date().toISOString().slice(0, 10), place: 'Kantor Camat',
+      chair: 'Camat Medan Tuntungan', attendees: [{ name: 'Camat', role: 'ketua' }], delegates: ['Delegasi Uji'] }), 'minutes');
+    ok(await api('POST', `${forum}/close`, camat), 'close');
+  });
+
+  let renjaPokir;
+  step('on a phone, the DPRD member enters a pokir for Dinas PU in that cycle', async () => {
+    await page.setViewportSize(PHONE);
+    await login(page, 'dprd.demo', DEMO_PASSWORD);
+    await goto(page, `/pokir?cycle=${renjaCycle}`);
+    await page.fill('form#record-reses input[name=date]', new Date(Date.now() - 86_400_000).toISOString().slice(0, 10));
+    await page.fill('form#record-reses input[name=place]', 'Balai Warga Uji');
+    await page.selectOption('form#record-reses select[name=kelurahan]', '12.71.01.1001');
+    await page.fill('form#record-reses input[name=attendees]', '40');
+    await page.fill('form#record-reses textarea[name=minutes]', 'Reses bersama warga.');
+    await page.fill('form#record-reses textarea[name=aspirations]', 'Parit Gang Renja meluap');
+    await submitForm(page, 'form#record-reses');
+    const source = await page.locator('form#submit-pokir select[name=source] option', { hasText: 'Parit Gang Renja' }).first().getAttribute('value');
+    await page.selectOption('form#submit-pokir select[name=source]', source);
+    await page.fill('form#submit-pokir input[name=title]', 'Parit Gang Renja');
+    await page.fill('form#submit-pokir textarea[name=problem]', 'Parit meluap ke rumah warga.');
+    await page.selectOption('form#submit-pokir select[name=kamus_code]', 'PU-005');
+    await page.fill('form#submit-pokir input[name=volume]', '60');
+    await page.fill('form#submit-pokir input[name=lingkungan]', '12.71.01.1001.002');
+    await page.fill('form#submit-pokir input[name=address]', 'Gg. Renja');
+    await page.selectOption('form#submit-pokir select[name=priority]', 'P1');
+    await submitForm(page, 'form#submit-pokir');
+    const link = page.locator('#pokir a', { hasText: 'Parit Gang Renja' });
+    assert.equal(await link.count(), 1, 'the pokir is listed');
+    renjaPokir = (await link.getAttribute('href')).split('/').pop();
+    await logout(page);
+  });
+
+  let lineHref;
+  step('on a phone, the OPD operator places both in one Renja line and is refused finalising over the pagu', async () => {
+    await login(page, 'opd.pupr', DEMO_PASSWORD);
+    const renja = `/renja/${renjaCycle}/1.03.01`;
+    await goto(page, renja);
+    await fitsTheScreen(page);
+    assert.equal(await page.locator('#renja-items li').count(), 2, 'the pokir and the forwarded proposal wait');
+    await page.fill('form#line-form input[name=sub_kegiatan]', '1.03.06.2.01.0012');
+    await page.fill('form#line-form input[name=locations]', '12.71.01');
+    await page.fill('form#line-form input[name=output_description]', 'Panjang saluran drainase lingkungan');
+    await page.fill('form#line-form input[name=output_target]', '0,1');
+    await page.fill('form#line-form input[name=output_unit]', 'Km');
+    await page.fill('form#line-form input[name=outcome_description]', 'Genangan berkurang');
+    await page.fill('form#line-form input[name=outcome_target]', '80');
+    await page.fill('form#line-form input[name=outcome_unit]', 'persen');
+    await page.fill('form#line-form input[name=pagu]', '45.000.000');
+    await page.selectOption('form#line-form select[name=funding]', 'dau');
+    await page.fill('form#line-form input[name=prakiraan_maju]', '0');
+    await submitForm(page, 'form#line-form');
+    assert.equal(pathOf(page), renja);
+    lineHref = await page.locator('#renja-lines a').first().getAttribute('href');
+    const lineId = lineHref.split('/').pop();
+    for (const id of [renjaPokir, forwardedId]) {
+      const item = page.locator(`#p-${id}`);
+      await item.locator('details.decide summary').click();
+      await item.locator('input[name=decision][value=accept]').check();
+      await item.locator('select[name=line]').selectOption(lineId);
+      const res = await submitForm(page, `#decide-${id}`);
+      assert.ok(res.status() < 400, `deciding ${id}: ${res.status()}`);
+    }
+    assert.equal(norm(await page.locator('#renja-lines').textContent()).includes('Usulan dimuat: 2'), true);
+    await page.fill('form#minutes input[name=date]', new Date().toISOString().slice(0, 10));
+    await page.fill('form#minutes input[name=place]', 'Aula Dinas PU');
+    await page.fill('form#minutes input[name=chair]', 'Kepala Dinas PU');
+    await page.fill('form#minutes textarea[name=attendees]', 'Kepala Dinas PU, ketua\nDelegasi Uji, delegasi kecamatan');
+    await submitForm(page, 'form#minutes');
+    const refused = await submitForm(page, 'form#finalise-renja');
+    assert.equal(refused.status(), 422);
+    const alert = norm(await page.locator('[role=alert]').textContent());
+    assert.ok(alert.includes('Rp45.000.000') && alert.includes('Rp30.000.000'), alert);
+    await fitsTheScreen(page);
+    await screenshot(page, 'journey-renja-over-pagu-phone.png');
+  });
+
+  step('the operator trims the line to the pagu and finalises the Renja', async () => {
+    await goto(page, lineHref);
+    await fitsTheScreen(page);
+    await page.fill('form#line-form input[name=pagu]', '27.500.000');
+    await submitForm(page, 'form#line-form');
+    await submitForm(page, 'form#finalise-renja');
+    assert.equal(norm(await page.locator('#renja-state').textContent()), 'Renja final');
+    await logout(page);
+  });
+
+  step('on a phone, Bappeda records the musrenbang RKPD and adopts the RKPD', async () => {
+    const admin = await tokenOf(ADMIN);
+    ok(await api('PUT', `/api/v1/cycles/${renjaCycle}/stages/pokir`, admin, window(-24 * 60, -1)), 'pokir closes');
+    for (const stage of ['musrenbang_rkpd', 'penetapan']) {
+      ok(await api('PUT', `/api/v1/cycles/${renjaCycle}/stages/${stage}`, admin, window(-1, 30 * 24 * 60)), stage);
+    }
+    await login(page, ADMIN, DEMO_PASSWORD);
+    await goto(page, `/rkpd/${renjaCycle}`);
+    await fitsTheScreen(page);
+    await page.fill('form#rkpd-musrenbang-form input[name=date]', new Date().toISOString().slice(0, 10));
+    await page.fill('form#rkpd-musrenbang-form input[name=place]', 'Balai Kota Medan');
+    await page.fill('form#rkpd-musrenbang-form input[name=chair]', 'Wali Kota Medan');
+    await page.fill('form#rkpd-musrenbang-form textarea[name=attendees]', 'Kepala Bappeda, sekretaris');
+    await page.locator('form#rkpd-musrenbang-form input[name=priority][value=P1]').check();
+    await submitForm(page, 'form#rkpd-musrenbang-form');
+    await page.fill('form#rkpd-adopt-form input[name=number]', `Perkada Nomor 9 Tahun ${RENJA_YEAR - 1}`);
+    await page.fill('form#rkpd-adopt-form input[name=date]', new Date().toISOString().slice(0, 10));
+    await submitForm(page, 'form#rkpd-adopt-form');
+    const adopted = norm(await page.locator('#rkpd-adopted').textContent());
+    assert.ok(adopted.includes('Rp27.500.000'), adopted);
+    assert.equal(await page.locator('form#rkpd-adopt-form').count(), 0, 'nothing more to adopt');
+    await fitsTheScreen(page);
+    await screenshot(page, 'journey-rkpd-adopted-phone.png');
+    await logout(page);
+  });
+
+  step('a visitor walks from the RKPD line back to the pokir and the kecamatan proposal', async () => {
+    await goto(page, `/rkpd/${renjaCycle}`);
+    await clickAndWait(page, page.locator('#rkpd-lines li.line a').first());
+    await fitsTheScreen(page);
+    const sources = norm(await page.locator('#line-sources').textContent());
+    assert.ok(sources.includes('Parit Gang Renja') && sources.includes('dari reses'), sources);
+    assert.ok(sources.includes('Saluran drainase Jl. Uji Kecamatan') && sources.includes('Musrenbang kecamatan: Diterima'), sources);
+    await clickAndWait(page, page.locator('#line-sources a', { hasText: 'Saluran drainase Jl. Uji Kecamatan' }));
+    assert.equal(pathOf(page), `/proposals/${forwardedId}`);
+    assert.equal(await page.locator(`#outcome a[href="${lineHref}"]`).count(), 1, 'the proposal leads forward to its line');
     await fitsTheScreen(page);
     await page.setViewportSize({ width: 1280, height: 900 });
   });

@@ -127,7 +127,7 @@ describe('journey: a proposal from rembuk warga to musrenbang kecamatan', () => 
     context.setDefaultTimeout(15_000);
     page = await context.newPage();
     page.on('response', (r) => { if (r.status() >= 500) serverErrors.push(`${r.status()} ${r.url()}`); });
-  }, { timeout: 240_000 });
+  }, { timeout: 600_000 });
 
   after(async () => {
     if (page && failed) {

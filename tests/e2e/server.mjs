@@ -19,7 +19,8 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-const DEMO_TIMEOUT_MS = 120_000;
+// The demo seeds two whole cycles (one adopted): a few minutes on a debug build.
+const DEMO_TIMEOUT_MS = 480_000;
 const HEALTH_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
 const VERBOSE = Boolean(process.env.E2E_VERBOSE);

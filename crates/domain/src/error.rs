@@ -281,6 +281,13 @@ pub enum CloseProblem {
     NoMusrenbangRkpd,
     /// Nothing to adopt: no OPD has a Renja line.
     NoLines,
+    /// A Renja whose lines' pagu passes the OPD's pagu indikatif.
+    OverPagu {
+        total: i64,
+        ceiling: i64,
+    },
+    /// A Renja whose OPD has no pagu indikatif yet.
+    NoPagu,
 }
 
 #[cfg(test)]

@@ -371,6 +371,71 @@ pub enum RedFlag {
     NearDuplicate { other: Uuid, metres: u32 },
     /// Another proposal of the same kamus item is on the same street of the same kelurahan.
     SameStreet { other: Uuid },
+    /// A pokir costing more than [`POKIR_COST_MULTIPLE`] times what the cycle's other proposals
+    /// of its kamus item typically cost (their median).
+    PokirCostOutOfLine { cost: i64, typical: i64 },
+    /// More than half of a member's pokir (at least [`POKIR_PATTERN_MIN`]) in one kelurahan.
+    PokirConcentrated { kelurahan: RegionCode, count: usize, of: usize },
+    /// At least [`POKIR_PATTERN_MIN`] pokir of a member with the same kamus item and cost: the
+    /// pattern of one contractor's work spread over many names.
+    PokirIdentical { kamus_code: String, cost: i64, count: usize },
+}
+
+/// How many times the typical cost a pokir may reach before it is flagged.
+pub const POKIR_COST_MULTIPLE: i64 = 3;
+/// How many pokir make a pattern.
+pub const POKIR_PATTERN_MIN: usize = 3;
+/// How many other proposals of a kamus item make a typical cost.
+pub const TYPICAL_COST_SAMPLES: usize = 5;
+
+/// A pokir of a member, as the pattern flags read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PokirPattern {
+    pub kamus_code: String,
+    pub cost: i64,
+    pub kelurahan: Option<RegionCode>,
+}
+
+/// The flags of a member's pokir taken together: concentrated in one kelurahan, or identical.
+pub fn pokir_pattern_flags(pokir: &[PokirPattern]) -> Vec<RedFlag> {
+    let mut flags = Vec::new();
+    let of = pokir.len();
+    if of < POKIR_PATTERN_MIN {
+        return flags;
+    }
+    let mut by_kelurahan: std::collections::BTreeMap<&RegionCode, usize> = Default::default();
+    let mut identical: std::collections::BTreeMap<(&str, i64), usize> = Default::default();
+    for p in pokir {
+        if let Some(k) = &p.kelurahan {
+            *by_kelurahan.entry(k).or_default() += 1;
+        }
+        *identical.entry((p.kamus_code.as_str(), p.cost)).or_default() += 1;
+    }
+    for (kelurahan, count) in by_kelurahan {
+        if count >= POKIR_PATTERN_MIN && count * 2 > of {
+            flags.push(RedFlag::PokirConcentrated { kelurahan: kelurahan.clone(), count, of });
+        }
+    }
+    for ((kamus_code, cost), count) in identical {
+        if count >= POKIR_PATTERN_MIN {
+            flags.push(RedFlag::PokirIdentical { kamus_code: kamus_code.to_string(), cost, count });
+        }
+    }
+    flags
+}
+
+/// The cost flag of a pokir against the costs of the cycle's other proposals of its kamus item:
+/// none until there are [`TYPICAL_COST_SAMPLES`] of them to judge by.
+pub fn pokir_cost_flag(cost: i64, others: &[i64]) -> Option<RedFlag> {
+    if others.len() < TYPICAL_COST_SAMPLES {
+        return None;
+    }
+    let mut sorted = others.to_vec();
+    sorted.sort_unstable();
+    let typical = sorted[sorted.len() / 2];
+    // In i128: a cost near the bound times three does not fit an i64.
+    (i128::from(cost) > i128::from(typical) * i128::from(POKIR_COST_MULTIPLE))
+        .then_some(RedFlag::PokirCostOutOfLine { cost, typical })
 }
 
 /// How near two proposals of one kamus item must be to look like one need asked twice.
@@ -467,6 +532,33 @@ mod tests {
                 proptest::prop_assert!((west..=east).contains(&other.lon_e6), "{centre:?} {other:?}");
             }
         }
+    }
+
+    #[test]
+    fn pokir_patterns_and_costs_are_flagged() {
+        let kel = |c: &str| Some(RegionCode::parse(c).unwrap());
+        let p = |kamus: &str, cost: i64, k: &str| PokirPattern { kamus_code: kamus.into(), cost, kelurahan: kel(k) };
+        assert_eq!(pokir_pattern_flags(&[p("A", 1, "12.71.01.1001"), p("A", 1, "12.71.01.1001")]), []);
+        let flags = pokir_pattern_flags(&[
+            p("A", 5, "12.71.01.1001"),
+            p("A", 5, "12.71.01.1001"),
+            p("A", 5, "12.71.01.1001"),
+            p("B", 9, "12.71.02.1001"),
+        ]);
+        assert_eq!(
+            flags,
+            [
+                RedFlag::PokirConcentrated { kelurahan: RegionCode::parse("12.71.01.1001").unwrap(), count: 3, of: 4 },
+                RedFlag::PokirIdentical { kamus_code: "A".into(), cost: 5, count: 3 },
+            ]
+        );
+        assert_eq!(pokir_cost_flag(400, &[100, 90, 110, 100]), None, "too few to judge by");
+        assert_eq!(pokir_cost_flag(300, &[100, 90, 110, 100, 95]), None);
+        assert_eq!(
+            pokir_cost_flag(301, &[100, 90, 110, 100, 95]),
+            Some(RedFlag::PokirCostOutOfLine { cost: 301, typical: 100 })
+        );
+        assert!(pokir_cost_flag(i64::MAX, &[i64::MAX / 2; 5]).is_none(), "no overflow near the bound");
     }
 
     #[test]

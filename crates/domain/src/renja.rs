@@ -442,18 +442,20 @@ fn check_line(facts: &Facts, cycle: &CycleFacts, input: &LineInput) -> Result<Li
     Ok(LineContent { sub_kegiatan, locations, output, outcome, pagu, funding, prakiraan_maju, priority })
 }
 
-/// Finalising: nothing left undecided, the berita acara recorded, a pagu indikatif set and the
-/// lines' pagu within it (refused with both amounts).
+/// Finalising: a pagu indikatif set and the lines' pagu within it (refused with both amounts),
+/// nothing left undecided, the berita acara recorded.
 fn finalise(facts: &Facts, cycle_id: Uuid, opd_code: &str, actor: &Actor) -> Result<Vec<RenjaEvent>, DomainError> {
     let (_, renja) = open_renja(facts, cycle_id, opd_code, actor)?;
-    if renja.pending > 0 {
-        return Err(DomainError::CannotClose(CloseProblem::Undecided { count: renja.pending }));
-    }
+    // The pagu first: it is what an OPD most needs to hear about, and it does not wait for the
+    // last decision.
     let total =
         sum(renja.line_pagu.iter().copied()).map_err(|_| DomainError::CannotClose(CloseProblem::TotalTooLarge))?;
-    let ceiling = renja.ceiling.ok_or(DomainError::CannotClose(CloseProblem::NoCeiling))?;
+    let ceiling = renja.ceiling.ok_or(DomainError::CannotClose(CloseProblem::NoPagu))?;
     if total > ceiling {
-        return Err(DomainError::CannotClose(CloseProblem::OverCeiling { total, ceiling }));
+        return Err(DomainError::CannotClose(CloseProblem::OverPagu { total, ceiling }));
+    }
+    if renja.pending > 0 {
+        return Err(DomainError::CannotClose(CloseProblem::Undecided { count: renja.pending }));
     }
     if renja.meeting.is_none() {
         return Err(DomainError::CannotClose(CloseProblem::NoMinutes));
@@ -860,7 +862,7 @@ mod tests {
     fn a_renja_over_its_pagu_is_not_finalised() {
         assert_eq!(
             finalise_of(&finalising(0, vec![600, 500], Some(1_000), true)),
-            Err(DomainError::CannotClose(CloseProblem::OverCeiling { total: 1_100, ceiling: 1_000 }))
+            Err(DomainError::CannotClose(CloseProblem::OverPagu { total: 1_100, ceiling: 1_000 }))
         );
         assert_eq!(
             finalise_of(&finalising(2, vec![600], Some(1_000), true)),
@@ -868,7 +870,7 @@ mod tests {
         );
         assert_eq!(
             finalise_of(&finalising(0, vec![600], None, true)),
-            Err(DomainError::CannotClose(CloseProblem::NoCeiling))
+            Err(DomainError::CannotClose(CloseProblem::NoPagu))
         );
         assert_eq!(
             finalise_of(&finalising(0, vec![600], Some(1_000), false)),

@@ -7,10 +7,13 @@ use std::collections::HashMap;
 use domain::RegionCode;
 use domain::dprd::{Dapil, Reses};
 use domain::views::{MemberView, PokirView, ProposalSummary};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
-use crate::entity::{app_user, dapil, dprd_member, pokir, reses};
+use crate::entity::{app_user, dapil, dprd_member, pokir, proposal, reses};
+
+/// How many of a kamus item's other proposals a pokir's typical cost is judged by.
+pub const TYPICAL_COSTS_READ: u64 = 201;
 use crate::rows::{to_dapil, to_member, to_reses};
 use crate::{Result, Store};
 
@@ -45,12 +48,32 @@ impl Store {
             .map(|p| p.proposal_id)
             .collect();
         let mut summaries = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(detail) = self.proposal(id).await? {
-                summaries.push(detail.summary);
+        for chunk in ids.chunks(500) {
+            for row in proposal::Entity::find()
+                .filter(proposal::Column::Id.is_in(chunk.to_vec()))
+                .order_by_asc(proposal::Column::Id)
+                .all(&self.read)
+                .await?
+            {
+                summaries.push(crate::planning_queries::to_summary(&row)?);
             }
         }
         Ok(summaries)
+    }
+
+    /// What the cycle's proposals of a kamus item other than pokir cost: at most
+    /// [`TYPICAL_COSTS_READ`] of them, through the index on the cycle and the kamus item.
+    pub async fn typical_costs(&self, cycle_id: Uuid, kamus_code: &str) -> Result<Vec<i64>> {
+        Ok(proposal::Entity::find()
+            .filter(proposal::Column::CycleId.eq(cycle_id))
+            .filter(proposal::Column::KamusCode.eq(kamus_code))
+            .filter(proposal::Column::Origin.ne(domain::planning::Origin::Pokir.as_str()))
+            .limit(TYPICAL_COSTS_READ)
+            .all(&self.read)
+            .await?
+            .into_iter()
+            .map(|p| p.cost)
+            .collect())
     }
 
     /// What makes a proposal a pokir, when it is one.

@@ -21,6 +21,10 @@ use uuid::Uuid;
 
 use crate::{Result, Store, StoreError, official, passwords};
 
+mod adopted;
+
+pub use adopted::ADOPTED_TAHUN_ANGGARAN;
+
 /// Why a pemda cannot be added from the official list.
 #[derive(Debug, thiserror::Error)]
 pub enum AddPemdaError {
@@ -87,13 +91,17 @@ fn demo_lingkungan_count(code: &RegionCode) -> usize {
     8 + (digits * 7 + code.as_str().len()) % 11
 }
 
-/// How long before `now` the demo's foundation (regions, lingkungan, accounts) and the cycle's
-/// preparation (OPD, kamus, windows, ceilings) are dated, so that the journal reads in order.
-const FOUNDATION_DAYS: i64 = 170;
+/// How long before `now` the demo's foundation (regions, lingkungan, accounts, DPRD, OPD and
+/// priorities) and each cycle's preparation (windows, nomenclature, kamus, ceilings) are dated,
+/// so that the journal reads in order: the foundation before the adopted cycle, a year earlier.
+const FOUNDATION_DAYS: i64 = 560;
 const PREPARATION_DAYS: i64 = 160;
+/// How far before the open cycle the adopted one runs.
+const YEAR_DAYS: i64 = 365;
 
-/// Seeds Kota Medan with its lingkungan, one account per role, and the planning cycle of
-/// [`DEMO_TAHUN_ANGGARAN`] at the musrenbang kecamatan (see [`seed_demo_cycle`]). Does nothing
+/// Seeds Kota Medan with its lingkungan, one account per role, its DPRD, the adopted cycle of
+/// [`ADOPTED_TAHUN_ANGGARAN`] (see `adopted`) and the planning cycle of [`DEMO_TAHUN_ANGGARAN`]
+/// at the musrenbang kecamatan (see [`seed_demo_cycle`]). Does nothing
 /// when the demo is there whole; refuses a database where it is incomplete (cut short, or made
 /// by an earlier version without the cycle), rather than guess what is missing.
 pub async fn seed_demo(store: &Store, now: OffsetDateTime) -> Result<bool, AddPemdaError> {
@@ -112,8 +120,11 @@ pub async fn seed_demo_scaled(
     if store.pemda(&code).await?.is_some() {
         return if demo_is_complete(store, &code).await? { Ok(false) } else { Err(AddPemdaError::IncompleteDemo) };
     }
-    let pemda = seed_demo_foundation(store, now - Duration::days(FOUNDATION_DAYS)).await?;
-    seed_demo_dprd(store, &pemda, now - Duration::days(FOUNDATION_DAYS)).await?;
+    let founded = now - Duration::days(FOUNDATION_DAYS);
+    let pemda = seed_demo_foundation(store, founded).await?;
+    seed_demo_dprd(store, &pemda, founded).await?;
+    store.execute_batch(&Actor::System { label: "demo".into() }, &pemda_master_data(&pemda), founded).await?;
+    adopted::seed_adopted_cycle(store, now - Duration::days(YEAR_DAYS), progress).await?;
     seed_demo_cycle(store, now, scale.max(1), progress).await?;
     Ok(true)
 }
@@ -639,6 +650,8 @@ impl PlannedKelurahan {
 /// start from the totals the forums will reach.
 struct DemoPlan {
     cycle_id: Uuid,
+    /// Mixed into every draw: the same city draws other proposals in another year.
+    season: String,
     kecamatan: Vec<(RegionCode, String)>,
     kelurahan: Vec<PlannedKelurahan>,
 }
@@ -702,7 +715,7 @@ fn plan_proposal(
 impl DemoPlan {
     /// The demo's plan; `scale` multiplies what each rembuk warga raises (1 for the demo itself,
     /// more for a benchmark's city: the same forums, fuller).
-    fn draw(official: &official::OfficialPemda, cycle_id: Uuid, scale: usize) -> DemoPlan {
+    fn draw(official: &official::OfficialPemda, cycle_id: Uuid, scale: usize, season: &str) -> DemoPlan {
         let kecamatan: Vec<(RegionCode, String)> = official
             .regions
             .iter()
@@ -711,7 +724,7 @@ impl DemoPlan {
             .collect();
         let mut kelurahan = Vec::new();
         for region in official.regions.iter().filter(|r| r.level == RegionLevel::Kelurahan) {
-            let mut dice = Dice::new(region.code.as_str());
+            let mut dice = Dice::new(&format!("{season}{}", region.code));
             let parent = region.code.parent().expect("a kelurahan has a kecamatan");
             let index = kecamatan.iter().position(|(c, _)| c == &parent).unwrap_or(0);
             let centre = near(&mut dice, KECAMATAN_CENTRES[index % KECAMATAN_CENTRES.len()], 0.012);
@@ -721,7 +734,7 @@ impl DemoPlan {
             let mut lingkungan = Vec::new();
             for number in 1..=demo_lingkungan_count(&region.code) {
                 let code = region.code.child_lingkungan(&number.to_string()).expect("a lingkungan number");
-                let mut dice = Dice::new(code.as_str());
+                let mut dice = Dice::new(&format!("{season}{code}"));
                 let proposals = (0..(2 + dice.below(3)) * scale)
                     .map(|_| plan_proposal(&mut dice, cycle_id, Stage::RembukWarga, &code, number, &streets, centre))
                     .collect();
@@ -744,7 +757,12 @@ impl DemoPlan {
                 own,
             });
         }
-        let mut plan = DemoPlan { cycle_id, kecamatan, kelurahan };
+        DemoPlan { cycle_id, season: season.to_string(), kecamatan, kelurahan }
+    }
+
+    /// The plan of the demo's open cycle: one kecamatan fully decided, one half.
+    fn open(official: &official::OfficialPemda, cycle_id: Uuid, scale: usize) -> DemoPlan {
+        let mut plan = DemoPlan::draw(official, cycle_id, scale, "");
         plan.draw_kecamatan(&code(KECAMATAN_DECIDED), 100);
         plan.draw_kecamatan(&code(KECAMATAN_HALF_DECIDED), 50);
         plan
@@ -752,7 +770,7 @@ impl DemoPlan {
 
     /// Decides `percent` of what reaches the musrenbang of `kecamatan`.
     fn draw_kecamatan(&mut self, kecamatan: &RegionCode, percent: usize) {
-        let mut dice = Dice::new(&format!("kecamatan {kecamatan}"));
+        let mut dice = Dice::new(&format!("{}kecamatan {kecamatan}", self.season));
         for kelurahan in self.kelurahan.iter_mut().filter(|k| &k.kecamatan == kecamatan) {
             let proposals = kelurahan.lingkungan.iter_mut().flat_map(|l| l.proposals.iter_mut());
             for proposal in proposals.chain(kelurahan.own.iter_mut()) {
@@ -778,12 +796,17 @@ impl DemoPlan {
     /// forward, rounded up to Rp100 juta, except the fully decided one, which gets 85% of what
     /// it accepted (rounded down to Rp10 juta) and so cannot close without cutting.
     fn ceilings(&self) -> Vec<(RegionCode, i64)> {
+        self.ceilings_over(Some(&code(KECAMATAN_DECIDED)))
+    }
+
+    /// The ceilings, `over` (if any) below what it accepted.
+    fn ceilings_over(&self, over: Option<&RegionCode>) -> Vec<(RegionCode, i64)> {
         const HUNDRED_MILLION: i64 = 100_000_000;
         const TEN_MILLION: i64 = 10_000_000;
         self.kecamatan
             .iter()
             .map(|(kecamatan, _)| {
-                let amount = if kecamatan.as_str() == KECAMATAN_DECIDED {
+                let amount = if Some(kecamatan) == over {
                     let accepted: i64 = self.proposals_in(kecamatan).map(PlannedProposal::kecamatan_cost).sum();
                     accepted * 85 / 100 / TEN_MILLION * TEN_MILLION
                 } else {
@@ -931,10 +954,65 @@ pub async fn seed_demo_cycle(
     let pemda = code(DEMO_PEMDA);
     let official = official::pemda(&pemda).ok_or_else(|| AddPemdaError::Unknown(pemda.to_string()))?;
     let system = Actor::System { label: "demo".into() };
-    let plan = DemoPlan::draw(&official, Uuid::now_v7(), scale);
+    let plan = DemoPlan::open(&official, Uuid::now_v7(), scale);
     let cycle_id = plan.cycle_id;
-    store.execute_batch(&system, &preparation(&plan, &pemda, now), now - Duration::days(PREPARATION_DAYS)).await?;
+    let windows = [
+        (Stage::RembukWarga, -150, -120),
+        (Stage::MusrenbangKelurahan, -110, -80),
+        (Stage::MusrenbangKecamatan, -20, 90),
+        // Pokir are entered from January, alongside the forums, and close before the forum OPD.
+        (Stage::Pokir, -40, 60),
+        (Stage::ForumOpd, 110, 130),
+        (Stage::MusrenbangRkpd, 130, 140),
+        (Stage::RancanganAkhir, 140, 170),
+        (Stage::Penetapan, 170, 200),
+    ];
+    let preparation = cycle_preparation(&plan, &pemda, DEMO_TAHUN_ANGGARAN, &windows, &plan.ceilings(), now);
+    store.execute_batch(&system, &preparation, now - Duration::days(PREPARATION_DAYS)).await?;
+    seed_lower_forums(store, &plan, now, progress).await?;
+    seed_demo_pokir(store, &pemda, cycle_id, DEMO_TAHUN_ANGGARAN, now - Duration::days(20), now - Duration::days(10))
+        .await?;
+    progress(SeedProgress { stage: Stage::MusrenbangKecamatan, done: 0, total: 2 });
 
+    // Musrenbang kecamatan, open now: one half decided, one decided, ranked and minuted (last:
+    // its minutes mark the demo complete).
+    for (kecamatan, days_ago) in [(code(KECAMATAN_HALF_DECIDED), 2), (code(KECAMATAN_DECIDED), 1)] {
+        let at = now - Duration::days(days_ago);
+        let mut commands = Vec::new();
+        let mut order = Vec::new();
+        for proposal in plan.proposals_in(&kecamatan) {
+            let Some(verdict) = &proposal.at_kecamatan else { continue };
+            commands.push(Command::Musrenbang(MusrenbangCommand::DecideProposal {
+                proposal_id: proposal.id(),
+                stage: Stage::MusrenbangKecamatan,
+                decision: verdict.input(),
+            }));
+            if !matches!(verdict, Verdict::Reject(_)) {
+                order.push(proposal.id());
+            }
+        }
+        if kecamatan.as_str() == KECAMATAN_DECIDED {
+            let forum = ForumKey { cycle_id, stage: Stage::MusrenbangKecamatan, region: kecamatan.clone() };
+            let mut dice = Dice::new(&format!("musrenbang {kecamatan}"));
+            dice.shuffle(&mut order);
+            commands.push(Command::Musrenbang(MusrenbangCommand::RankForum { forum: forum.clone(), order }));
+            let meeting = kecamatan_minutes(&mut dice, &plan, &kecamatan, at);
+            commands.push(Command::Musrenbang(MusrenbangCommand::RecordMeeting { forum, meeting }));
+        }
+        store.execute_batch(&system, &commands, at).await?;
+    }
+    Ok(())
+}
+
+/// The rembuk warga and musrenbang kelurahan of a demo cycle, each on the day the plan gives it
+/// (days before `now`): raised, decided, ranked, minuted and closed.
+async fn seed_lower_forums(
+    store: &Store,
+    plan: &DemoPlan,
+    now: OffsetDateTime,
+    progress: &mut dyn FnMut(SeedProgress),
+) -> Result<(), AddPemdaError> {
+    let cycle_id = plan.cycle_id;
     // Rembuk warga, in the order the lingkungan met.
     let mut rembuk: Vec<(&PlannedKelurahan, &PlannedLingkungan)> =
         plan.kelurahan.iter().flat_map(|k| k.lingkungan.iter().map(move |l| (k, l))).collect();
@@ -954,7 +1032,7 @@ pub async fn seed_demo_cycle(
             .map(|p| Command::Musrenbang(MusrenbangCommand::SubmitProposal(p.input.clone())))
             .collect();
         let mut order: Vec<Uuid> = lingkungan.proposals.iter().map(PlannedProposal::id).collect();
-        let mut dice = Dice::new(&format!("rembuk {}", lingkungan.code));
+        let mut dice = Dice::new(&format!("{}rembuk {}", plan.season, lingkungan.code));
         dice.shuffle(&mut order);
         commands.push(Command::Musrenbang(MusrenbangCommand::RankForum { forum: forum.clone(), order }));
         let meeting = rembuk_minutes(&mut dice, lingkungan, &kelurahan.name, at);
@@ -1002,7 +1080,7 @@ pub async fn seed_demo_cycle(
                 order.push(proposal.id());
             }
         }
-        let mut dice = Dice::new(&format!("musrenbang {}", kelurahan.code));
+        let mut dice = Dice::new(&format!("{}musrenbang {}", plan.season, kelurahan.code));
         dice.shuffle(&mut order);
         if !order.is_empty() {
             commands.push(Command::Musrenbang(MusrenbangCommand::RankForum { forum: forum.clone(), order }));
@@ -1014,36 +1092,6 @@ pub async fn seed_demo_cycle(
         sittings.push(store, actor, at, commands).await?;
     }
     sittings.flush(store).await?;
-    seed_demo_pokir(store, &pemda, cycle_id, now).await?;
-    progress(SeedProgress { stage: Stage::MusrenbangKecamatan, done: 0, total: 2 });
-
-    // Musrenbang kecamatan, open now: one half decided, one decided, ranked and minuted (last:
-    // its minutes mark the demo complete).
-    for (kecamatan, days_ago) in [(code(KECAMATAN_HALF_DECIDED), 2), (code(KECAMATAN_DECIDED), 1)] {
-        let at = now - Duration::days(days_ago);
-        let mut commands = Vec::new();
-        let mut order = Vec::new();
-        for proposal in plan.proposals_in(&kecamatan) {
-            let Some(verdict) = &proposal.at_kecamatan else { continue };
-            commands.push(Command::Musrenbang(MusrenbangCommand::DecideProposal {
-                proposal_id: proposal.id(),
-                stage: Stage::MusrenbangKecamatan,
-                decision: verdict.input(),
-            }));
-            if !matches!(verdict, Verdict::Reject(_)) {
-                order.push(proposal.id());
-            }
-        }
-        if kecamatan.as_str() == KECAMATAN_DECIDED {
-            let forum = ForumKey { cycle_id, stage: Stage::MusrenbangKecamatan, region: kecamatan.clone() };
-            let mut dice = Dice::new(&format!("musrenbang {kecamatan}"));
-            dice.shuffle(&mut order);
-            commands.push(Command::Musrenbang(MusrenbangCommand::RankForum { forum: forum.clone(), order }));
-            let meeting = kecamatan_minutes(&mut dice, &plan, &kecamatan, at);
-            commands.push(Command::Musrenbang(MusrenbangCommand::RecordMeeting { forum, meeting }));
-        }
-        store.execute_batch(&system, &commands, at).await?;
-    }
     Ok(())
 }
 
@@ -1062,10 +1110,17 @@ const RESES_ASPIRATIONS: [(&str, &str); 6] = [
 /// answering its first aspirations (10 days ago), entered by the member themself; with the
 /// pokir window open now, the demo's members can add more. Runs between the kelurahan forums
 /// and the kecamatan decisions, in the order of their days.
-async fn seed_demo_pokir(store: &Store, pemda: &RegionCode, cycle_id: Uuid, now: OffsetDateTime) -> Result<()> {
+async fn seed_demo_pokir(
+    store: &Store,
+    pemda: &RegionCode,
+    cycle_id: Uuid,
+    tahun_anggaran: i32,
+    reses_at: OffsetDateTime,
+    pokir_at: OffsetDateTime,
+) -> Result<()> {
     let dapil = store.dapil_list(pemda).await?;
     let kamus: HashMap<String, domain::kamus::KamusItem> =
-        store.kamus(pemda, DEMO_TAHUN_ANGGARAN).await?.into_iter().map(|k| (k.code.clone(), k)).collect();
+        store.kamus(pemda, tahun_anggaran).await?.into_iter().map(|k| (k.code.clone(), k)).collect();
     let mut sittings = Vec::new();
     for (n, member) in store.members(pemda).await?.into_iter().enumerate() {
         let Some((user, _)) = store.credentials(&member.username).await? else { continue };
@@ -1081,7 +1136,7 @@ async fn seed_demo_pokir(store: &Store, pemda: &RegionCode, cycle_id: Uuid, now:
             reses_id,
             cycle_id,
             member: member.user_id,
-            date: (now - Duration::days(20)).date().to_string(),
+            date: reses_at.date().to_string(),
             place: format!("Balai warga {}", kelurahan.name),
             kelurahan: kelurahan.code.to_string(),
             attendees: (30 + n % 40).to_string(),
@@ -1118,44 +1173,17 @@ async fn seed_demo_pokir(store: &Store, pemda: &RegionCode, cycle_id: Uuid, now:
     }
     // Every reses before every pokir, so that the journal reads in time order.
     for (actor, reses, _) in &sittings {
-        store.execute_batch(actor, reses, now - Duration::days(20)).await?;
+        store.execute_batch(actor, reses, reses_at).await?;
     }
     for (actor, _, pokir) in &sittings {
-        store.execute_batch(actor, pokir, now - Duration::days(10)).await?;
+        store.execute_batch(actor, pokir, pokir_at).await?;
     }
     Ok(())
 }
 
-/// Bappeda's preparation: the cycle, its stage windows (relative to `now`), no forward caps, the
-/// OPD, the kamus usulan and the ceilings per kecamatan.
-fn preparation(plan: &DemoPlan, pemda: &RegionCode, now: OffsetDateTime) -> Vec<Command> {
-    let cycle_id = plan.cycle_id;
-    let day = Duration::days;
-    let windows = [
-        (Stage::RembukWarga, -150, -120),
-        (Stage::MusrenbangKelurahan, -110, -80),
-        (Stage::MusrenbangKecamatan, -20, 90),
-        // Pokir are entered from January, alongside the forums, and close before the forum OPD.
-        (Stage::Pokir, -40, 60),
-        (Stage::ForumOpd, 110, 130),
-        (Stage::MusrenbangRkpd, 130, 140),
-        (Stage::RancanganAkhir, 140, 170),
-        (Stage::Penetapan, 170, 200),
-    ];
-    let mut commands = vec![Command::Schedule(ScheduleCommand::CreateCycle(CreateCycle {
-        pemda: pemda.clone(),
-        cycle_id,
-        tahun_anggaran: DEMO_TAHUN_ANGGARAN,
-    }))];
-    for (stage, opens, closes) in windows {
-        let window = Window { opens: now + day(opens), closes: now + day(closes) };
-        commands.push(Command::Schedule(ScheduleCommand::SetStageWindow { cycle_id, stage, window }));
-    }
-    commands.push(Command::Schedule(ScheduleCommand::SetCycleSettings {
-        cycle_id,
-        caps: ForwardCaps::default(),
-        online_proposals: false,
-    }));
+/// What the pemda keeps across cycles: its perangkat daerah and its RPJMD priorities.
+fn pemda_master_data(pemda: &RegionCode) -> Vec<Command> {
+    let mut commands = Vec::new();
     for (code, name) in DEMO_OPD {
         commands.push(Command::MasterData(MasterDataCommand::CreateOpd {
             pemda: pemda.clone(),
@@ -1169,9 +1197,38 @@ fn preparation(plan: &DemoPlan, pemda: &RegionCode, now: OffsetDateTime) -> Vec<
             input: PriorityInput { code: code.into(), name: name.into(), sasaran: sasaran.join("\n") },
         }));
     }
+    commands
+}
+
+/// Bappeda's preparation of a cycle: the cycle, its stage windows (days from `now`), no forward
+/// caps, the year's nomenclature and kamus usulan, and the ceilings per kecamatan.
+fn cycle_preparation(
+    plan: &DemoPlan,
+    pemda: &RegionCode,
+    tahun_anggaran: i32,
+    windows: &[(Stage, i64, i64)],
+    ceilings: &[(RegionCode, i64)],
+    now: OffsetDateTime,
+) -> Vec<Command> {
+    let cycle_id = plan.cycle_id;
+    let day = Duration::days;
+    let mut commands = vec![Command::Schedule(ScheduleCommand::CreateCycle(CreateCycle {
+        pemda: pemda.clone(),
+        cycle_id,
+        tahun_anggaran,
+    }))];
+    for (stage, opens, closes) in windows {
+        let window = Window { opens: now + day(*opens), closes: now + day(*closes) };
+        commands.push(Command::Schedule(ScheduleCommand::SetStageWindow { cycle_id, stage: *stage, window }));
+    }
+    commands.push(Command::Schedule(ScheduleCommand::SetCycleSettings {
+        cycle_id,
+        caps: ForwardCaps::default(),
+        online_proposals: false,
+    }));
     commands.push(Command::MasterData(MasterDataCommand::ImportNomenclature {
         pemda: pemda.clone(),
-        tahun_anggaran: DEMO_TAHUN_ANGGARAN,
+        tahun_anggaran,
         rows: demo_nomenclature(),
     }));
     let funded_by = demo_kamus_sub_kegiatan();
@@ -1190,11 +1247,11 @@ fn preparation(plan: &DemoPlan, pemda: &RegionCode, now: OffsetDateTime) -> Vec<
         .collect();
     commands.push(Command::MasterData(MasterDataCommand::UpsertKamus {
         pemda: pemda.clone(),
-        tahun_anggaran: DEMO_TAHUN_ANGGARAN,
+        tahun_anggaran,
         items,
         batch: true,
     }));
-    for (kecamatan, amount) in plan.ceilings() {
+    for (kecamatan, amount) in ceilings {
         commands.push(Command::Schedule(ScheduleCommand::SetCeiling {
             cycle_id,
             kecamatan: kecamatan.to_string(),
@@ -1313,7 +1370,7 @@ mod tests {
     }
 
     fn medan_plan() -> DemoPlan {
-        DemoPlan::draw(&official::pemda(&code(DEMO_PEMDA)).unwrap(), Uuid::nil(), 1)
+        DemoPlan::open(&official::pemda(&code(DEMO_PEMDA)).unwrap(), Uuid::nil(), 1)
     }
 
     #[test]

@@ -8,7 +8,9 @@ use domain::error::CloseProblem;
 use domain::musrenbang::DecisionInput;
 use domain::planning::{FlagCandidate, ForumFacts, ForumKey, RedFlag, Status, red_flags};
 use domain::{Actor, Command, DomainError, MusrenbangCommand, RegionCode, RegionLevel};
-use store::seed::{AddPemdaError, DEMO_TAHUN_ANGGARAN, KECAMATAN_DECIDED, KECAMATAN_HALF_DECIDED};
+use store::seed::{
+    ADOPTED_TAHUN_ANGGARAN, AddPemdaError, DEMO_TAHUN_ANGGARAN, KECAMATAN_DECIDED, KECAMATAN_HALF_DECIDED,
+};
 use store::testing::database;
 use store::{ProposalFilter, StoreError};
 use time::OffsetDateTime;
@@ -223,8 +225,80 @@ async fn the_demo_holds_a_cycle_at_the_musrenbang_kecamatan() {
         }
     }
 
-    // The fully decided kecamatan cannot close over its ceiling.
+    // The adopted cycle, a year earlier, carried all the way and read-only since.
+    let adopted = store.cycles(&pemda).await.unwrap().into_iter().find(|c| c.tahun_anggaran == ADOPTED_TAHUN_ANGGARAN);
+    let adopted = adopted.expect("the adopted cycle");
+    assert!(adopted.adopted);
+    let rkpd = store.rkpd(adopted.id).await.unwrap();
+    let adoption = rkpd.adoption.clone().expect("adopted by Perkada");
+    let latest: Vec<i64> = rkpd.lines.iter().map(|l| l.latest().unwrap().pagu).collect();
+    assert_eq!(adoption.total, latest.iter().sum::<i64>());
+    assert_eq!(adoption.lines as usize, rkpd.lines.len());
+    assert!(rkpd.lines.len() >= 25, "{} lines", rkpd.lines.len());
+    assert!(rkpd.musrenbang.is_some() && rkpd.priorities.len() == store::seed::DEMO_PRIORITIES.len());
+    let flags: Vec<domain::renja::LineFlag> = rkpd
+        .lines
+        .iter()
+        .flat_map(|l| {
+            let pagu: Vec<(Stage, i64)> = l.stages.iter().map(|s| (s.stage, s.content.pagu)).collect();
+            domain::renja::line_flags(l.first_stage, l.sources, &pagu)
+        })
+        .collect();
+    assert!(flags.iter().any(|f| matches!(f, domain::renja::LineFlag::AppearedLate { .. })));
+    assert!(flags.iter().any(|f| matches!(f, domain::renja::LineFlag::PaguGrew { .. })));
+    for opd in store.opds(&pemda).await.unwrap() {
+        let renja = store.renja(adopted.id, &opd.code, 0, 0).await.unwrap();
+        if !renja.lines.is_empty() {
+            assert!(renja.facts.finalised && renja.facts.meeting.is_some(), "{}", opd.code);
+            let total: i64 = renja.facts.line_pagu.iter().sum();
+            assert!(total <= renja.facts.ceiling.unwrap(), "{}: within its pagu", opd.code);
+        }
+    }
+    // Lineage is total: whatever reached the forum OPD (forwarded by a kecamatan, or a pokir) is
+    // carried by exactly one line, or carries the decision and reason that stopped it.
+    let line_opd: std::collections::HashMap<uuid::Uuid, String> =
+        rkpd.lines.iter().map(|l| (l.id, l.opd_code.clone())).collect();
+    let mut after = None;
+    let (mut carried, mut stopped, mut pokir_carried) = (0, 0, 0);
+    loop {
+        let filter =
+            ProposalFilter { cycle: Some(adopted.id), stage: Some(Stage::ForumOpd), ..ProposalFilter::default() };
+        let page = store.proposals(&filter, after, 500).await.unwrap();
+        let Some(last) = page.last() else { break };
+        after = Some(last.id);
+        for proposal in page {
+            let line = store.line_of_proposal(proposal.id).await.unwrap();
+            match proposal.status {
+                s if s.is_accepted() => {
+                    let line = line.unwrap_or_else(|| panic!("{} accepted without a line", proposal.id));
+                    assert_eq!(line_opd.get(&line), Some(&proposal.opd_code), "{} in a line of its OPD", proposal.id);
+                    carried += 1;
+                    pokir_carried += usize::from(proposal.origin == domain::planning::Origin::Pokir);
+                }
+                Status::Rejected => {
+                    assert!(line.is_none());
+                    let detail = store.proposal(proposal.id).await.unwrap().unwrap();
+                    assert!(detail.records.last().unwrap().reason.as_deref().is_some_and(|r| !r.is_empty()));
+                    stopped += 1;
+                }
+                other => panic!("{} left {other:?} in an adopted cycle", proposal.id),
+            }
+        }
+    }
+    eprintln!(
+        "adopted cycle: {} lines, {carried} items carried ({pokir_carried} pokir), {stopped} stopped",
+        rkpd.lines.len()
+    );
+    assert!(carried > 1_000 && stopped > 50 && pokir_carried > 50, "{carried} carried, {stopped} stopped");
     let system = Actor::System { label: "test".into() };
+    let late = Command::Schedule(domain::ScheduleCommand::SetOpdCeiling {
+        cycle_id: adopted.id,
+        opd_code: "1.03.01".into(),
+        amount: "1".into(),
+    });
+    assert!(matches!(store.execute(&system, &late, now).await, Err(StoreError::Domain(DomainError::Adopted))));
+
+    // The fully decided kecamatan cannot close over its ceiling.
     let decided = ForumKey { cycle_id: cycle.id, stage: Stage::MusrenbangKecamatan, region: code(KECAMATAN_DECIDED) };
     let refused =
         store.execute(&system, &Command::Musrenbang(MusrenbangCommand::CloseForum { forum: decided }), now).await;

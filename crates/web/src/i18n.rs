@@ -230,6 +230,16 @@ impl Tr {
         format_rupiah(amount, self.lang)
     }
 
+    /// What could not be done: a forum closed, a Renja finalised, an RKPD adopted.
+    pub fn cannot_close_title(&self, problem: &domain::error::CloseProblem) -> &'static str {
+        use domain::error::CloseProblem::*;
+        match problem {
+            OverPagu { .. } | NoPagu => self.t("error.cannot_finalise"),
+            RenjaOpen { .. } | NoMusrenbangRkpd | NoLines => self.t("error.cannot_adopt"),
+            _ => self.t("error.cannot_close"),
+        }
+    }
+
     /// Why a forum cannot close, with the numbers.
     pub fn close_problem(&self, problem: &domain::error::CloseProblem) -> String {
         use domain::error::CloseProblem::*;
@@ -256,6 +266,15 @@ impl Tr {
             RenjaOpen { opd } => self.f("close.renja_open", &[("opd", &opd.join(", "))]),
             NoMusrenbangRkpd => self.t("close.no_musrenbang_rkpd").to_string(),
             NoLines => self.t("close.no_lines").to_string(),
+            OverPagu { total, ceiling } => self.f(
+                "close.over_pagu",
+                &[
+                    ("total", &self.rupiah(*total)),
+                    ("ceiling", &self.rupiah(*ceiling)),
+                    ("excess", &self.rupiah(total - ceiling)),
+                ],
+            ),
+            NoPagu => self.t("close.no_pagu").to_string(),
         }
     }
 

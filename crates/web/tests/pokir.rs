@@ -214,3 +214,58 @@ async fn the_pokir_page_records_a_reses_and_enters_a_pokir() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains("Jalan Mawar") && !page.text.contains("id=\"submit-pokir\""));
 }
+
+/// The late-stage red flags of pokir: one that duplicates a musrenbang proposal (same kamus item
+/// on the same street of the same kelurahan), one whose cost is out of line with what the
+/// cycle's other proposals of its kamus item cost, and a member's pokir concentrated in one
+/// kelurahan and identical. Shown, never blocking.
+#[tokio::test]
+async fn pokir_that_duplicate_cost_too_much_or_repeat_are_flagged() {
+    let t = TestApp::new().await;
+    let cycle = setup(&t).await;
+    let now = OffsetDateTime::now_utc();
+    let mut commands = Vec::new();
+    for n in 0..5 {
+        commands.push(Command::Musrenbang(domain::MusrenbangCommand::SubmitProposal(
+            domain::musrenbang::ProposalInput {
+                proposal_id: Uuid::now_v7(),
+                cycle_id: cycle,
+                stage: Stage::MusrenbangKecamatan,
+                title: format!("Jalan lingkungan {n}"),
+                problem: "Berlubang".into(),
+                kamus_code: "P-JLN".into(),
+                volume: "10".into(),
+                lingkungan: "12.71.01.1001.001".into(),
+                address: format!("Jl. Melur {n}"),
+                latitude: String::new(),
+                longitude: String::new(),
+                track: "apbd".into(),
+                priority: String::new(),
+            },
+        )));
+    }
+    t.db.store.execute_batch(&Actor::System { label: "test".into() }, &commands, now).await.unwrap();
+    let member = t.token("dprd.demo").await;
+    let recorded = t.json("POST", "/api/v1/reses", Some(&member), &reses(cycle, None, "12.71.01.1001")).await;
+    let reses_id = recorded.json()["id"].as_str().unwrap().to_string();
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let mut body = pokir(cycle, None, &reses_id, 1, "12.71.01.1001.002");
+        body["address"] = json!("Jl. Melur 0");
+        let entered = t.json("POST", "/api/v1/pokir", Some(&member), &body).await;
+        assert_eq!(entered.status, StatusCode::CREATED, "{}", entered.text);
+        ids.push(entered.json()["id"].as_str().unwrap().to_string());
+    }
+    let read = t.get(&format!("/api/v1/proposals/{}", ids[0]), None).await;
+    let flags: Vec<String> =
+        read.json()["red_flags"].as_array().unwrap().iter().map(|f| f["flag"].as_str().unwrap().to_string()).collect();
+    assert!(flags.contains(&"same_street".to_string()), "duplicates the musrenbang proposal: {flags:?}");
+    assert!(flags.contains(&"pokir_cost_out_of_line".to_string()), "12 juta against 1 juta: {flags:?}");
+    assert!(flags.contains(&"pokir_concentrated".to_string()), "{flags:?}");
+    assert!(flags.contains(&"pokir_identical".to_string()), "{flags:?}");
+    let cookie = t.page_login("dprd.demo").await;
+    let page = t.page("GET", &format!("/pokir?cycle={cycle}"), Some(&cookie), None).await;
+    assert!(page.text.contains("pola seperti satu rekanan"), "{}", page.text);
+    let public = t.page("GET", &format!("/proposals/{}", ids[1]), None, None).await;
+    assert!(public.text.contains("lebih dari 3 kali biaya khas"), "{}", public.text);
+}

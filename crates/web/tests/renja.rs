@@ -188,7 +188,7 @@ async fn from_the_kecamatan_list_to_the_adopted_rkpd_over_the_api() {
     let no_ceiling = t.json("POST", &finalise_uri, Some(&pu), &json!({})).await;
     assert_eq!(
         (no_ceiling.status, no_ceiling.json()["context"]["problem"].as_str()),
-        (StatusCode::CONFLICT, Some("no_ceiling"))
+        (StatusCode::CONFLICT, Some("no_pagu"))
     );
     let ceiling_uri = format!("/api/v1/cycles/{cycle}/opd-ceilings/{PU}");
     let by_opd = t.json("PUT", &ceiling_uri, Some(&pu), &json!({"amount": "2.000.000"})).await;
@@ -197,7 +197,7 @@ async fn from_the_kecamatan_list_to_the_adopted_rkpd_over_the_api() {
     assert_eq!((set.status, set.json()["amount"].as_i64()), (StatusCode::OK, Some(2_000_000)), "{}", set.text);
     let over = t.json("POST", &finalise_uri, Some(&pu), &json!({})).await;
     assert_eq!(over.status, StatusCode::CONFLICT);
-    assert_eq!(over.json()["context"], json!({"problem": "over_ceiling", "total": 3_000_000, "ceiling": 2_000_000}));
+    assert_eq!(over.json()["context"], json!({"problem": "over_pagu", "total": 3_000_000, "ceiling": 2_000_000}));
     assert!(over.json()["detail"].as_str().unwrap().contains("Rp3.000.000"), "{}", over.text);
     t.json("PUT", &ceiling_uri, Some(&admin), &json!({"amount": 5_000_000})).await;
     let no_minutes = t.json("POST", &finalise_uri, Some(&pu), &json!({})).await;
@@ -337,7 +337,11 @@ async fn the_opd_works_its_renja_on_the_pages() {
     assert_eq!(undecided.status, StatusCode::UNPROCESSABLE_ENTITY);
     let finalise = t.page("POST", &format!("{href}/finalise"), Some(&cookie), Some(&[("csrf", csrf.as_str())])).await;
     assert_eq!(finalise.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(finalise.text.contains("belum diputuskan") || finalise.text.contains("Belum"), "{}", finalise.text);
+    assert!(
+        finalise.text.contains("Renja belum bisa difinalkan: pagu indikatif OPD ini belum ditetapkan"),
+        "{}",
+        finalise.text
+    );
     // The line leads back to the proposal and its kecamatan decision; the proposal forward to it.
     let line_page = t.page("GET", &format!("/renja/baris/{line_id}"), None, None).await;
     assert_eq!(line_page.status, StatusCode::OK);

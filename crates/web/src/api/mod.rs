@@ -155,7 +155,7 @@ fn problem(tr: &Tr, error: &AppError) -> Problem {
         AppError::ForumClosed => ("forum-closed", tr.t("error.forum_closed"), None, Vec::new()),
         AppError::Adopted => ("adopted", tr.t("error.adopted"), None, Vec::new()),
         AppError::CannotClose(problem) => {
-            ("cannot-close", tr.t("error.cannot_close"), Some(tr.close_problem(problem)), Vec::new())
+            ("cannot-close", tr.cannot_close_title(problem), Some(tr.close_problem(problem)), Vec::new())
         }
         AppError::Busy { .. } => ("busy", tr.t("error.busy"), None, Vec::new()),
         AppError::Internal(_) => ("internal", tr.t("error.internal"), None, Vec::new()),

@@ -193,6 +193,31 @@ pub fn flag_text(tr: &Tr, flag: &RedFlag) -> (String, Option<Uuid>) {
             (tr.f("flag.near_duplicate", &[("metres", &metres.to_string())]), Some(*other))
         }
         RedFlag::SameStreet { other } => (tr.t("flag.same_street").to_string(), Some(*other)),
+        RedFlag::PokirCostOutOfLine { cost, typical } => (
+            tr.f(
+                "flag.pokir_cost",
+                &[
+                    ("cost", &tr.rupiah(*cost)),
+                    ("typical", &tr.rupiah(*typical)),
+                    ("times", &domain::planning::POKIR_COST_MULTIPLE.to_string()),
+                ],
+            ),
+            None,
+        ),
+        RedFlag::PokirConcentrated { kelurahan, count, of } => (
+            tr.f(
+                "flag.pokir_concentrated",
+                &[("count", &count.to_string()), ("of", &of.to_string()), ("kelurahan", kelurahan.as_str())],
+            ),
+            None,
+        ),
+        RedFlag::PokirIdentical { kamus_code, cost, count } => (
+            tr.f(
+                "flag.pokir_identical",
+                &[("count", &count.to_string()), ("kamus", kamus_code), ("cost", &tr.rupiah(*cost))],
+            ),
+            None,
+        ),
     }
 }
 

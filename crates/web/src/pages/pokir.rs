@@ -119,6 +119,8 @@ struct PokirPage {
     /// `reses-id:number` and what to show, for the pokir form.
     sources: Vec<(String, String)>,
     pokir: Vec<PokirRow>,
+    /// What the member's pokir taken together deserve a second look for.
+    flags: Vec<String>,
     kamus: Vec<(String, String)>,
     priorities: Vec<(String, String)>,
     /// The kelurahan of the member's dapil (for reses) and its lingkungan (for pokir).
@@ -193,6 +195,11 @@ async fn page(ctx: &mut PageCtx, which: Which) -> AppResult<PokirPage> {
         .into_iter()
         .map(|p| PokirRow { id: p.id, title: p.title, cost: tr.rupiah(p.cost), status: tr.status(p.status) })
         .collect();
+    let flags = crate::views::proposals::member_pokir_flags(&ctx.state, cycle_id, member.user_id)
+        .await?
+        .iter()
+        .map(|f| super::forums::flag_text(&tr, f).0)
+        .collect();
     let kamus = store
         .kamus(&pemda, cycle.tahun_anggaran)
         .await?
@@ -227,6 +234,7 @@ async fn page(ctx: &mut PageCtx, which: Which) -> AppResult<PokirPage> {
         reses,
         sources,
         pokir,
+        flags,
         kamus,
         priorities,
         kelurahan,

@@ -59,7 +59,7 @@ fn refusal_messages(tr: &Tr, error: AppError) -> AppResult<Vec<String>> {
     Ok(match error {
         AppError::Invalid(errors) => errors.iter().map(|e| tr.rule_message(e)).collect(),
         AppError::CannotClose(problem) => {
-            vec![format!("{} {}", tr.t("error.cannot_close"), tr.close_problem(&problem))]
+            vec![format!("{} {}", tr.cannot_close_title(&problem), tr.close_problem(&problem))]
         }
         AppError::StageClosed { stage, window } => vec![tr.stage_closed(stage, window.as_ref())],
         AppError::ForumClosed => vec![tr.t("error.forum_closed").to_string()],

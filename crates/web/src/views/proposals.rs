@@ -34,7 +34,29 @@ pub async fn flags_of(state: &AppState, detail: &ProposalDetail) -> AppResult<Ve
         .await?;
     let subject = FlagCandidate::of(detail.summary.id, &latest.figures);
     let others = store.flag_candidates(cycle.id, std::slice::from_ref(&subject)).await?;
-    Ok(red_flags(&subject, &latest.figures, &others, &prices))
+    let mut flags = red_flags(&subject, &latest.figures, &others, &prices);
+    if detail.summary.origin == domain::planning::Origin::Pokir {
+        let typical = store.typical_costs(cycle.id, &latest.figures.kamus_code).await?;
+        flags.extend(domain::planning::pokir_cost_flag(latest.figures.cost, &typical));
+        if let Some(pokir) = store.pokir(detail.summary.id).await? {
+            flags.extend(member_pokir_flags(state, cycle.id, pokir.member.user_id).await?);
+        }
+    }
+    Ok(flags)
+}
+
+/// The flags of a member's pokir taken together (concentrated in one kelurahan, identical).
+pub async fn member_pokir_flags(state: &AppState, cycle_id: uuid::Uuid, member: uuid::Uuid) -> AppResult<Vec<RedFlag>> {
+    let pokir = state.store.pokir_of_member(cycle_id, member).await?;
+    let patterns: Vec<domain::planning::PokirPattern> = pokir
+        .iter()
+        .map(|p| domain::planning::PokirPattern {
+            kamus_code: p.kamus_code.clone(),
+            cost: p.cost,
+            kelurahan: domain::planning::forum_region_of(&p.lingkungan, domain::cycle::Stage::MusrenbangKelurahan),
+        })
+        .collect();
+    Ok(domain::planning::pokir_pattern_flags(&patterns))
 }
 
 /// Builds a store filter from query text, naming the field that does not parse.
