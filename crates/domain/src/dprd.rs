@@ -130,6 +130,9 @@ pub enum DprdCommand {
     /// A member's pokir, entered by the member or one of their assistants while the `pokir`
     /// stage is open, located in their dapil, citing an aspiration of one of their reses.
     SubmitPokir(PokirInput),
+    /// A photo of a reses, already stored under its hash, added by the member or an assistant
+    /// while reses are recorded.
+    AttachResesPhoto { reses_id: Uuid, photo: crate::planning::PhotoRef },
 }
 
 impl DprdCommand {
@@ -168,6 +171,13 @@ impl DprdCommand {
                 priorities: crate::kamus::code_to_look_up(&p.priority).into_iter().collect(),
                 ..Needs::default()
             },
+            DprdCommand::AttachResesPhoto { reses_id, .. } => Needs {
+                reses: Some(*reses_id),
+                member_of_subject: true,
+                dapil: true,
+                photo_count: true,
+                ..Needs::default()
+            },
         }
     }
 
@@ -177,6 +187,7 @@ impl DprdCommand {
             DprdCommand::SaveMember { .. } => "save_member",
             DprdCommand::RecordReses(_) => "record_reses",
             DprdCommand::SubmitPokir(_) => "submit_pokir",
+            DprdCommand::AttachResesPhoto { .. } => "attach_reses_photo",
         }
     }
 }
@@ -193,6 +204,28 @@ pub fn decide(facts: &Facts, command: &DprdCommand, actor: &Actor) -> Result<Vec
         }
         DprdCommand::RecordReses(input) => record_reses(facts, input, actor),
         DprdCommand::SubmitPokir(input) => submit_pokir(facts, input, actor),
+        DprdCommand::AttachResesPhoto { reses_id, photo } => {
+            let reses = facts
+                .reses
+                .as_ref()
+                .filter(|r| r.id == *reses_id)
+                .ok_or_else(|| DomainError::NotFound(Entity::Reses, reses_id.to_string()))?;
+            let cycle = facts.cycle_named(reses.cycle_id)?;
+            member_for(facts, reses.member, actor)?;
+            reses_open(cycle, facts.now)?;
+            crate::musrenbang::check_photo(photo, facts.photo_count)?;
+            Ok(vec![DprdEvent::ResesPhotoAttached { reses_id: *reses_id, photo: photo.clone() }])
+        }
+    }
+}
+
+/// Reses are recorded (and their photos added) until the pokir window closes: what is heard
+/// later cannot become a pokir. Nothing after the RKPD's adoption.
+fn reses_open(cycle: &crate::cycle::CycleFacts, now: time::OffsetDateTime) -> Result<(), DomainError> {
+    cycle.check_writable()?;
+    match cycle.windows.get(&Stage::Pokir) {
+        Some(window) if now < window.closes => Ok(()),
+        window => Err(DomainError::StageClosed { stage: Stage::Pokir, window: window.copied() }),
     }
 }
 
@@ -233,11 +266,7 @@ fn member_for<'a>(facts: &'a Facts, member: Uuid, actor: &Actor) -> Result<(&'a 
 fn record_reses(facts: &Facts, input: &ResesInput, actor: &Actor) -> Result<Vec<DprdEvent>, DomainError> {
     let cycle = facts.cycle_named(input.cycle_id)?;
     let (member, dapil) = member_for(facts, input.member, actor)?;
-    // Reses are recorded until the pokir window closes: what is heard later cannot become a pokir.
-    match cycle.windows.get(&Stage::Pokir) {
-        Some(window) if facts.now < window.closes => {}
-        window => return Err(DomainError::StageClosed { stage: Stage::Pokir, window: window.copied() }),
-    }
+    reses_open(cycle, facts.now)?;
     let mut errors = Errors::default();
     let date = crate::musrenbang::check_date(&mut errors, "date", &input.date, facts.now);
     let place = check_text(&mut errors, "place", &input.place, NAME_MAX);
@@ -470,6 +499,10 @@ pub enum DprdEvent {
     ResesRecorded {
         reses: Reses,
     },
+    ResesPhotoAttached {
+        reses_id: Uuid,
+        photo: crate::planning::PhotoRef,
+    },
     /// A pokir entered: a proposal of origin `pokir` at the `pokir` stage, accepted as the
     /// member's own, with the reses aspiration it answers.
     PokirSubmitted {
@@ -496,6 +529,7 @@ impl DprdEvent {
             DprdEvent::DapilSaved { .. } => "dapil_saved",
             DprdEvent::MemberSaved { .. } => "member_saved",
             DprdEvent::ResesRecorded { .. } => "reses_recorded",
+            DprdEvent::ResesPhotoAttached { .. } => "reses_photo_attached",
             DprdEvent::PokirSubmitted { .. } => "pokir_submitted",
         }
     }

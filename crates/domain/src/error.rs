@@ -158,6 +158,7 @@ pub enum Entity {
     Member,
     Dapil,
     Line,
+    Reses,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

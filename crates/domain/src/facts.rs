@@ -61,7 +61,7 @@ pub struct Facts {
     pub users_named: HashMap<String, UserFacts>,
     /// Every dapil of the pemda, when the command needs them.
     pub dapil: Vec<Dapil>,
-    /// The DPRD member the command names.
+    /// The DPRD member the command names, or whose pokir it names.
     pub member: Option<Member>,
     /// The reses the command names.
     pub reses: Option<Reses>,
@@ -141,7 +141,7 @@ pub struct Needs {
     pub forum: Option<ForumNeed>,
     /// Whether the acting user already supports the proposal named.
     pub support_of_actor: bool,
-    /// How many photos the proposal named has.
+    /// How many photos the proposal (or else the reses) named has.
     pub photo_count: bool,
     /// The figures the proposal was raised with, when this stage is its entry stage.
     pub submitted_figures_at: Option<Stage>,
@@ -151,6 +151,9 @@ pub struct Needs {
     pub line: Option<Uuid>,
     /// Whether the rules read the cycle's RKPD (its musrenbang, open Renja, lines and total).
     pub rkpd: bool,
+    /// Whether the rules read the member whose pokir (the proposal named) or reses (the reses
+    /// named) it is, into `member`.
+    pub member_of_subject: bool,
 }
 
 /// Which OPD's forum a command acts in.

@@ -615,12 +615,33 @@ pub fn attach_photo(
         .ok_or_else(|| DomainError::NotFound(Entity::Proposal, proposal_id.to_string()))?;
     let cycle = facts.cycle_named(proposal.cycle_id)?;
     let stage = proposal.origin.entry_stage();
-    let region = proposal.forum_region(stage).ok_or_else(|| DomainError::field("stage", Rule::NotAtStage))?;
-    may_add_photo(actor, stage, &region)?;
-    cycle.check_open(stage, facts.now)?;
-    if facts.forum.as_ref().is_some_and(|f| f.closed) {
-        return Err(DomainError::ForumClosed);
+    if proposal.origin == Origin::Pokir {
+        // A pokir's photos are its member's: added by them or their assistants while pokir are
+        // taken.
+        let member = facts.member.as_ref().ok_or(DomainError::NotFound(Entity::Member, proposal_id.to_string()))?;
+        if !crate::dprd::may_act_for(actor, member) {
+            let denied = match actor {
+                Actor::Public => crate::access::AccessDenied::NotAuthenticated,
+                _ => crate::access::AccessDenied::Forbidden,
+            };
+            return Err(DomainError::Denied(denied));
+        }
+        cycle.check_open(stage, facts.now)?;
+    } else {
+        let region = proposal.forum_region(stage).ok_or_else(|| DomainError::field("stage", Rule::NotAtStage))?;
+        may_add_photo(actor, stage, &region)?;
+        cycle.check_open(stage, facts.now)?;
+        if facts.forum.as_ref().is_some_and(|f| f.closed) {
+            return Err(DomainError::ForumClosed);
+        }
     }
+    check_photo(photo, facts.photo_count)?;
+    Ok(vec![MusrenbangEvent::PhotoAttached { proposal_id, photo: photo.clone() }])
+}
+
+/// A photo stored for a record that already holds `count`: a JPEG or PNG within the size, its
+/// hash well formed, and room for one more.
+pub fn check_photo(photo: &crate::planning::PhotoRef, count: usize) -> Result<(), DomainError> {
     let mut errors = Errors::default();
     if crate::planning::photo_kind_of(&photo.content_type).is_none() {
         errors.push("photo", Rule::PhotoType);
@@ -628,15 +649,14 @@ pub fn attach_photo(
     if photo.size > crate::planning::PHOTO_MAX_BYTES {
         errors.push("photo", Rule::PhotoTooLarge { max_mb: crate::planning::PHOTO_MAX_BYTES / (1024 * 1024) });
     }
-    if facts.photo_count >= crate::planning::PHOTOS_PER_PROPOSAL {
+    if count >= crate::planning::PHOTOS_PER_PROPOSAL {
         errors.push("photo", Rule::TooManyPhotos { max: crate::planning::PHOTOS_PER_PROPOSAL });
     }
     let valid_hash = photo.sha256.len() == 64 && photo.sha256.bytes().all(|b| b.is_ascii_hexdigit());
     if !valid_hash {
         errors.push("photo", Rule::Format { expected: "sha256" });
     }
-    errors.into_result()?;
-    Ok(vec![MusrenbangEvent::PhotoAttached { proposal_id, photo: photo.clone() }])
+    errors.into_result()
 }
 
 /// The window a stage needs, for checks made outside a command (pages showing buttons).
@@ -719,6 +739,7 @@ impl MusrenbangCommand {
                 proposal: Some(*proposal_id),
                 forum: Some(ForumNeed::OfProposalEntry),
                 photo_count: true,
+                member_of_subject: true,
                 ..Needs::default()
             },
         }

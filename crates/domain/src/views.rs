@@ -106,6 +106,19 @@ pub struct MemberView {
     pub assistant_ids: Vec<uuid::Uuid>,
 }
 
+impl MemberView {
+    /// The member record the rules judge by.
+    pub fn as_member(&self) -> crate::dprd::Member {
+        crate::dprd::Member {
+            user_id: self.user_id,
+            fraksi: self.fraksi.clone(),
+            komisi: self.komisi.clone(),
+            dapil: self.dapil.clone(),
+            assistants: self.assistant_ids.clone(),
+        }
+    }
+}
+
 /// What makes a proposal a pokir, as people read it: whose, from which reses, answering what.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PokirView {

@@ -23,6 +23,11 @@ impl Store {
         Ok(self.members(pemda).await?.into_iter().find(|m| m.user_id == user_id))
     }
 
+    /// One reses, by id.
+    pub async fn reses(&self, id: Uuid) -> Result<Option<Reses>> {
+        reses::Entity::find_by_id(id).one(&self.read).await?.map(to_reses).transpose()
+    }
+
     /// A member's reses in a cycle, newest first.
     pub async fn reses_of(&self, cycle_id: Uuid, member: Uuid) -> Result<Vec<Reses>> {
         reses::Entity::find()

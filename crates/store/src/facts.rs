@@ -16,8 +16,8 @@ use uuid::Uuid;
 
 use crate::entity::{
     app_user, ceiling, cycle, cycle_stage, dapil, dprd_member, forum, journal, journal_subject, kamus_item,
-    nomenclature, opd, opd_ceiling, pemda, photo, proposal, proposal_stage, region, renja_line_stage, reses, rkpd,
-    rpjmd_priority, support, user_grant,
+    nomenclature, opd, opd_ceiling, pemda, photo, pokir, proposal, proposal_stage, region, renja_line_stage, reses,
+    rkpd, rpjmd_priority, support, user_grant,
 };
 use crate::rows::{parse_code, to_dapil, to_kamus, to_member, to_record, to_region, to_reses};
 use crate::{Result, StoreError};
@@ -85,7 +85,14 @@ pub(crate) async fn load(
     {
         p.submitted = submitted_figures(txn, p.id, pemda.as_str()).await?;
     }
-    let cycle_id = needs.cycle.or(proposal.as_ref().map(|p| p.cycle_id));
+    let reses = match needs.reses {
+        Some(id) => match reses::Entity::find_by_id(id).one(txn).await? {
+            Some(row) if row.pemda_code == pemda.as_str() => Some(to_reses(row)?),
+            _ => None,
+        },
+        None => None,
+    };
+    let cycle_id = needs.cycle.or(proposal.as_ref().map(|p| p.cycle_id)).or(reses.as_ref().map(|r| r.cycle_id));
     let cycle = match cycle_id {
         Some(id) => cycle_facts(txn, id).await?.filter(|c| &c.pemda == pemda),
         None => None,
@@ -169,16 +176,17 @@ pub(crate) async fn load(
     } else {
         Vec::new()
     };
-    let member = match needs.member {
+    let member_id = match (needs.member, needs.member_of_subject, &proposal, &reses) {
+        (Some(id), _, _, _) => Some(id),
+        (None, true, Some(p), _) if p.origin == Origin::Pokir => {
+            pokir::Entity::find_by_id(p.id).one(txn).await?.map(|row| row.member_id)
+        }
+        (None, true, None, Some(r)) => Some(r.member),
+        _ => None,
+    };
+    let member = match member_id {
         Some(id) => match dprd_member::Entity::find_by_id(id).one(txn).await? {
             Some(row) if row.pemda_code == pemda.as_str() => Some(to_member(row)?),
-            _ => None,
-        },
-        None => None,
-    };
-    let reses = match needs.reses {
-        Some(id) => match reses::Entity::find_by_id(id).one(txn).await? {
-            Some(row) if row.pemda_code == pemda.as_str() => Some(to_reses(row)?),
             _ => None,
         },
         None => None,
@@ -208,9 +216,10 @@ pub(crate) async fn load(
         }
         _ => false,
     };
-    let photo_count = match (needs.photo_count, needs.proposal) {
-        (true, Some(proposal_id)) => {
-            photo::Entity::find().filter(photo::Column::ProposalId.eq(proposal_id)).count(txn).await? as usize
+    // A reses's photos are kept beside the proposals', under the reses's id.
+    let photo_count = match (needs.photo_count, needs.proposal.or(needs.reses)) {
+        (true, Some(subject)) => {
+            photo::Entity::find().filter(photo::Column::ProposalId.eq(subject)).count(txn).await? as usize
         }
         _ => 0,
     };
@@ -275,6 +284,12 @@ pub(crate) async fn resolve_pemda(db: &impl ConnectionTrait, needs: &Needs) -> R
             .one(db)
             .await?
             .ok_or_else(|| DomainError::NotFound(Entity::Proposal, id.to_string()))?;
+        parse_code(&row.pemda_code)?
+    } else if let Some(id) = needs.reses {
+        let row = reses::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .ok_or_else(|| DomainError::NotFound(Entity::Reses, id.to_string()))?;
         parse_code(&row.pemda_code)?
     } else if let Some(id) = needs.cycle {
         let row = cycle::Entity::find_by_id(id)

@@ -451,6 +451,28 @@ impl Store {
         bytes: bytes::Bytes,
         now: OffsetDateTime,
     ) -> Result<PhotoRef> {
+        let photo = self.store_photo(bytes).await?;
+        let command = domain::Command::Musrenbang(MusrenbangCommand::AttachPhoto { proposal_id, photo: photo.clone() });
+        self.execute(actor, &command, now).await?;
+        Ok(photo)
+    }
+
+    /// Stores a photo of a reses, as [`Store::attach_photo`] does one of a proposal.
+    pub async fn attach_reses_photo(
+        &self,
+        actor: &domain::Actor,
+        reses_id: Uuid,
+        bytes: bytes::Bytes,
+        now: OffsetDateTime,
+    ) -> Result<PhotoRef> {
+        let photo = self.store_photo(bytes).await?;
+        let command = domain::Command::Dprd(domain::DprdCommand::AttachResesPhoto { reses_id, photo: photo.clone() });
+        self.execute(actor, &command, now).await?;
+        Ok(photo)
+    }
+
+    /// A photo checked, encoded anew and stored under its hash, to be recorded by a command.
+    async fn store_photo(&self, bytes: bytes::Bytes) -> Result<PhotoRef> {
         let attachments = self
             .attachments
             .as_ref()
@@ -464,14 +486,7 @@ impl Store {
         // Stored before the record: a refused command leaves an unreferenced file, never a
         // record without its file.
         let sha256 = attachments.put(checked.bytes).await?;
-        let photo = PhotoRef { id: Uuid::now_v7(), sha256, content_type: checked.content_type.to_string(), size };
-        self.execute(
-            actor,
-            &domain::Command::Musrenbang(MusrenbangCommand::AttachPhoto { proposal_id, photo: photo.clone() }),
-            now,
-        )
-        .await?;
-        Ok(photo)
+        Ok(PhotoRef { id: Uuid::now_v7(), sha256, content_type: checked.content_type.to_string(), size })
     }
 
     /// A photo's bytes and type, if it belongs to the proposal.

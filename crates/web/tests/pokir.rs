@@ -269,3 +269,80 @@ async fn pokir_that_duplicate_cost_too_much_or_repeat_are_flagged() {
     let public = t.page("GET", &format!("/proposals/{}", ids[1]), None, None).await;
     assert!(public.text.contains("lebih dari 3 kali biaya khas"), "{}", public.text);
 }
+
+/// A pokir's photos are its member's: the member or their assistant adds them while pokir are
+/// taken; another member, an OPD operator and the public are refused.
+#[tokio::test]
+async fn a_pokir_takes_photos_from_its_member_only() {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    let t = TestApp::new().await;
+    let cycle = setup(&t).await;
+    let member = t.token("dprd.demo").await;
+    let assistant = t.token_with("setwan.satu", PASSWORD).await;
+    let other_member = t.token_with("dprd.dua", PASSWORD).await;
+    let opd = t.token("opd.pupr").await;
+    let recorded = t.json("POST", "/api/v1/reses", Some(&member), &reses(cycle, None, "12.71.01.1001")).await;
+    let reses_id = recorded.json()["id"].as_str().unwrap().to_string();
+    let entered =
+        t.json("POST", "/api/v1/pokir", Some(&member), &pokir(cycle, None, &reses_id, 1, "12.71.01.1001.002")).await;
+    let id = entered.json()["id"].as_str().unwrap().to_string();
+    let upload = |token: Option<&str>| {
+        let mut request =
+            Request::post(format!("/api/v1/proposals/{id}/photos")).header(header::CONTENT_TYPE, "image/jpeg");
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        request.body(Body::from(store::testing::jpeg(8, 6))).unwrap()
+    };
+    for token in [&member, &assistant] {
+        let added = t.send(upload(Some(token))).await;
+        assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
+    }
+    for token in [&other_member, &opd] {
+        assert_eq!(t.send(upload(Some(token))).await.status, StatusCode::FORBIDDEN);
+    }
+    assert_eq!(t.send(upload(None)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(t.get(&format!("/api/v1/proposals/{id}/photos"), None).await.json().as_array().map(Vec::len), Some(2));
+    let cookie = t.page_login("dprd.demo").await;
+    let page = t.page("GET", &format!("/proposals/{id}"), Some(&cookie), None).await;
+    assert!(page.text.contains("id=\"add-photo\""), "the member sees the photo form");
+    set_pokir_window(&t, cycle, -10, -1).await;
+    assert_eq!(t.send(upload(Some(&member))).await.status, StatusCode::CONFLICT, "not after the window");
+}
+
+/// A reses keeps photos too: its member or their assistant adds them until the pokir window
+/// closes; another member is refused; the member's page shows them.
+#[tokio::test]
+async fn a_reses_takes_photos_from_its_member_only() {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    let t = TestApp::new().await;
+    let cycle = setup(&t).await;
+    let member = t.token("dprd.demo").await;
+    let assistant = t.token_with("setwan.satu", PASSWORD).await;
+    let other_member = t.token_with("dprd.dua", PASSWORD).await;
+    let recorded = t.json("POST", "/api/v1/reses", Some(&member), &reses(cycle, None, "12.71.01.1001")).await;
+    let reses_id = recorded.json()["id"].as_str().unwrap().to_string();
+    let upload = |token: &str, bytes: Vec<u8>| {
+        Request::post(format!("/api/v1/reses/{reses_id}/photos"))
+            .header(header::CONTENT_TYPE, "image/png")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::from(bytes))
+            .unwrap()
+    };
+    let added = t.send(upload(&assistant, store::testing::jpeg(8, 6))).await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
+    let href = added.json()["href"].as_str().unwrap().to_string();
+    assert_eq!(t.get(&href, None).await.header("content-type").as_deref(), Some("image/jpeg"));
+    assert_eq!(t.send(upload(&other_member, store::testing::jpeg(8, 6))).await.status, StatusCode::FORBIDDEN);
+    let not_an_image = t.send(upload(&member, b"<html>".to_vec())).await;
+    assert_eq!(fields(&not_an_image), vec![field("photo", "photo_type")]);
+    let listed = t.get(&format!("/api/v1/reses/{reses_id}/photos"), Some(&member)).await;
+    assert_eq!(listed.json().as_array().map(Vec::len), Some(1));
+    let cookie = t.page_login("dprd.demo").await;
+    let page = t.page("GET", &format!("/pokir?cycle={cycle}"), Some(&cookie), None).await;
+    assert!(page.text.contains(&format!("/reses/{reses_id}/photos/")), "{}", page.text);
+    set_pokir_window(&t, cycle, -10, -1).await;
+    assert_eq!(t.send(upload(&member, store::testing::jpeg(8, 6))).await.status, StatusCode::CONFLICT);
+}

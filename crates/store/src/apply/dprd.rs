@@ -7,7 +7,7 @@ use sea_orm::{ActiveValue::Set, DatabaseTransaction, EntityTrait};
 use time::OffsetDateTime;
 
 use super::musrenbang::{NewProposal, insert_proposal, insert_record};
-use crate::entity::{dapil, dprd_member, pokir, reses};
+use crate::entity::{dapil, dprd_member, photo, pokir, reses};
 use crate::{Result, StoreError};
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String> {
@@ -60,6 +60,19 @@ pub(crate) async fn apply(
                 minutes: Set(r.minutes.clone()),
                 aspirations: Set(json(&r.aspirations)?),
                 entered_by: Set(actor.journal_name()),
+            })
+            .exec(txn)
+            .await?;
+        }
+        DprdEvent::ResesPhotoAttached { reses_id, photo: attached } => {
+            // Kept beside the proposals' photos, under the reses's id.
+            photo::Entity::insert(photo::ActiveModel {
+                id: Set(attached.id),
+                proposal_id: Set(*reses_id),
+                sha256: Set(attached.sha256.clone()),
+                content_type: Set(attached.content_type.clone()),
+                size: Set(i64::try_from(attached.size).unwrap_or(i64::MAX)),
+                created_at: Set(now),
             })
             .exec(txn)
             .await?;

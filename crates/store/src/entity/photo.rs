@@ -5,6 +5,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
+    /// The proposal it shows, or the reses (ids never collide).
     pub proposal_id: Uuid,
     pub sha256: String,
     pub content_type: String,

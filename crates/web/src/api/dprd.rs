@@ -17,7 +17,8 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::ApiJson;
-use super::schema;
+use super::proposals::{PhotoJson, photo_json};
+use super::schema::{self, IdPath, PhotoPath};
 use crate::ctx::ApiCtx;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -28,6 +29,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(dapil_list, dapil_save))
         .routes(routes!(member_list, member_save))
         .routes(routes!(reses_list, reses_record))
+        .routes(routes!(reses_photos, reses_add_photo))
+        .routes(routes!(reses_photo))
         .routes(routes!(pokir_list, pokir_submit))
 }
 
@@ -359,4 +362,47 @@ async fn pokir_list(
     let cycle = cycle_or_newest(&ctx.state, &pemda, query.cycle).await?;
     let list = ctx.state.store.pokir_of_member(cycle, member.user_id).await?;
     Ok(Json(list.iter().map(super::proposals::ProposalSummaryJson::from).collect()))
+}
+
+/// The photos of a reses. Any user of the pemda.
+#[utoipa::path(get, path = "/api/v1/reses/{id}/photos", tag = "dprd", security(("bearer" = [])),
+    params(IdPath), responses((status = 200, body = Vec<PhotoJson>)))]
+async fn reses_photos(
+    ctx: ApiCtx,
+    axum::extract::Path(IdPath { id }): axum::extract::Path<IdPath>,
+) -> AppResult<Json<Vec<PhotoJson>>> {
+    let pemda = own_pemda(&ctx)?;
+    let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+    let reses = ctx.state.store.reses(id).await?.ok_or(AppError::NotFound)?;
+    if ctx.state.store.member(&pemda, reses.member).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let base = format!("/api/v1/reses/{id}");
+    Ok(Json(ctx.state.store.photos(id).await?.iter().map(|p| photo_json(&base, p)).collect()))
+}
+
+/// Adds a photo to a reses (the request body is the JPEG or PNG file itself, at most 5 MB; its
+/// type is judged by its content): the member or their assistant, until the pokir window closes.
+#[utoipa::path(post, path = "/api/v1/reses/{id}/photos", tag = "dprd", security(("bearer" = [])),
+    params(IdPath), request_body(content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"))),
+    responses((status = 201, body = PhotoJson)))]
+async fn reses_add_photo(
+    ctx: ApiCtx,
+    axum::extract::Path(IdPath { id }): axum::extract::Path<IdPath>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    ctx.require_user()?;
+    let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+    let photo = ctx.state.store.attach_reses_photo(&ctx.actor(), id, body, OffsetDateTime::now_utc()).await?;
+    Ok((StatusCode::CREATED, Json(photo_json(&format!("/api/v1/reses/{id}"), &photo))).into_response())
+}
+
+/// One photo's bytes.
+#[utoipa::path(get, path = "/api/v1/reses/{id}/photos/{photo}", tag = "dprd", security((), ("bearer" = [])),
+    params(PhotoPath), responses((status = 200, content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png")))))]
+async fn reses_photo(
+    ctx: ApiCtx,
+    axum::extract::Path(PhotoPath { id, photo }): axum::extract::Path<PhotoPath>,
+) -> AppResult<Response> {
+    crate::views::proposals::photo_response(&ctx.state, &id, &photo).await
 }

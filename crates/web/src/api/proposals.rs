@@ -663,13 +663,14 @@ pub struct PhotoJson {
     href: String,
 }
 
-fn photo_json(proposal: Uuid, p: &domain::planning::PhotoRef) -> PhotoJson {
+/// A photo as the API lists it; `base` is the path of what it shows (`/api/v1/proposals/{id}`).
+pub(super) fn photo_json(base: &str, p: &domain::planning::PhotoRef) -> PhotoJson {
     PhotoJson {
         id: p.id,
         sha256: p.sha256.clone(),
         content_type: p.content_type.clone(),
         size: p.size,
-        href: format!("/api/v1/proposals/{proposal}/photos/{}", p.id),
+        href: format!("{base}/photos/{}", p.id),
     }
 }
 
@@ -681,7 +682,9 @@ async fn photos(ctx: ApiCtx, Path(IdPath { id }): Path<IdPath>) -> AppResult<Jso
     if ctx.state.store.proposal(id).await?.is_none() {
         return Err(AppError::NotFound);
     }
-    Ok(Json(ctx.state.store.photos(id).await?.iter().map(|p| photo_json(id, p)).collect()))
+    Ok(Json(
+        ctx.state.store.photos(id).await?.iter().map(|p| photo_json(&format!("/api/v1/proposals/{id}"), p)).collect(),
+    ))
 }
 
 /// Adds a photo (the request body is the JPEG or PNG file itself, at most 5 MB; its type is
@@ -693,7 +696,7 @@ async fn add_photo(ctx: ApiCtx, Path(IdPath { id }): Path<IdPath>, body: axum::b
     ctx.require_user()?;
     let id = parse_id(&id)?;
     let photo = ctx.state.store.attach_photo(&ctx.actor(), id, body, OffsetDateTime::now_utc()).await?;
-    Ok((StatusCode::CREATED, Json(photo_json(id, &photo))).into_response())
+    Ok((StatusCode::CREATED, Json(photo_json(&format!("/api/v1/proposals/{id}"), &photo))).into_response())
 }
 
 /// One photo's bytes.

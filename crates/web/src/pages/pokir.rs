@@ -4,7 +4,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Form, Query};
+use axum::extract::{Form, Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -28,6 +28,8 @@ pub fn router() -> Router<AppState> {
         .route("/pokir", get(show))
         .route("/pokir/reses", post(record_reses))
         .route("/pokir/new", post(submit_pokir))
+        .route("/reses/{id}/photos", post(upload_reses_photo))
+        .route("/reses/{id}/photos/{photo}", get(reses_photo))
 }
 
 #[derive(Deserialize, Default)]
@@ -115,7 +117,8 @@ struct PokirPage {
     others: Vec<(String, String)>,
     window: String,
     may_write: bool,
-    reses: Vec<Reses>,
+    /// Each reses with its photos.
+    reses: Vec<(Reses, Vec<Uuid>)>,
     /// `reses-id:number` and what to show, for the pokir form.
     sources: Vec<(String, String)>,
     pokir: Vec<PokirRow>,
@@ -163,15 +166,8 @@ async fn page(ctx: &mut PageCtx, which: Which) -> AppResult<PokirPage> {
         .filter(|m| m.user_id != member.user_id && (m.user_id == user.id || m.assistants.contains(&user.username)))
         .map(|m| (m.username, m.name))
         .collect();
-    let record = domain::dprd::Member {
-        user_id: member.user_id,
-        fraksi: member.fraksi.clone(),
-        komisi: member.komisi.clone(),
-        dapil: member.dapil.clone(),
-        assistants: member.assistant_ids.clone(),
-    };
     // The same rule the commands apply: the member, or an assistant on their record.
-    let may_write = domain::dprd::may_act_for(&ctx.actor(), &record);
+    let may_write = domain::dprd::may_act_for(&ctx.actor(), &member.as_member());
     if may_write {
         ctx.ensure_csrf().await?;
     }
@@ -180,6 +176,10 @@ async fn page(ctx: &mut PageCtx, which: Which) -> AppResult<PokirPage> {
         None => tr.t("pokir.no_window").to_string(),
     };
     let reses = store.reses_of(cycle_id, member.user_id).await?;
+    let mut reses_photos = Vec::with_capacity(reses.len());
+    for r in &reses {
+        reses_photos.push(store.photos(r.id).await?.into_iter().map(|p| p.id).collect());
+    }
     let sources = reses
         .iter()
         .flat_map(|r| {
@@ -231,7 +231,7 @@ async fn page(ctx: &mut PageCtx, which: Which) -> AppResult<PokirPage> {
         others,
         window,
         may_write,
-        reses,
+        reses: reses.into_iter().zip(reses_photos).collect(),
         sources,
         pokir,
         flags,
@@ -348,4 +348,40 @@ async fn submit_pokir(ctx: PageCtx, Form(form): Form<PokirForm>) -> AppResult<Re
     let notice = ctx.tr.f("pokir.submitted", &[("title", form.title.trim())]);
     run(ctx, which, command, notice, Failed::Pokir, |page| page.pokir_form = PokirForm { csrf: String::new(), ..form })
         .await
+}
+
+/// A photo of a reses from the member's page: multipart, one file, checked by its bytes.
+async fn upload_reses_photo(
+    ctx: PageCtx,
+    Path(id): Path<String>,
+    multipart: axum::extract::Multipart,
+) -> AppResult<Response> {
+    let reses_id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+    let upload = super::read_upload(multipart, "photo", AppError::invalid("photo", domain::Rule::PhotoType)).await?;
+    ctx.check_csrf(upload.text("csrf"))?;
+    let user = ctx.require_user()?.clone();
+    let reses = ctx.state.store.reses(reses_id).await?.ok_or(AppError::NotFound)?;
+    let member = ctx.state.store.member(&user.pemda, reses.member).await?.ok_or(AppError::NotFound)?;
+    let back = format!("/pokir?cycle={}&member={}", reses.cycle_id, member.username);
+    let result = match upload.file.filter(|f| !f.is_empty()) {
+        None => Err(AppError::invalid("photo", domain::Rule::Required)),
+        Some(bytes) => ctx
+            .state
+            .store
+            .attach_reses_photo(&ctx.actor(), reses_id, bytes, OffsetDateTime::now_utc())
+            .await
+            .map_err(AppError::from),
+    };
+    match result {
+        Ok(_) => ctx.set_flash(ctx.tr.t("proposal.photo_added").to_string()).await?,
+        Err(error) => {
+            let messages = form_errors(&ctx.tr, error)?;
+            ctx.set_flash(messages.join(" ")).await?;
+        }
+    }
+    Ok(Redirect::to(&back).into_response())
+}
+
+async fn reses_photo(ctx: PageCtx, Path((id, photo)): Path<(String, String)>) -> AppResult<Response> {
+    crate::views::proposals::photo_response(&ctx.state, &id, &photo).await
 }

@@ -337,9 +337,14 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
     // asks the policy again.
     let entry = detail.summary.origin.entry_stage();
     let entry_region = detail.records.first().and_then(|r| forum_region_of(&r.figures.location.lingkungan, entry));
-    let can_add_photo = ctx.user.is_some()
-        && cycle.as_ref().is_some_and(|c| stage_open(c, entry, now))
-        && entry_region.is_some_and(|region| domain::musrenbang::may_add_photo(&ctx.actor(), entry, &region).is_ok());
+    let pokir = store.pokir(id).await?;
+    let may_add = match &pokir {
+        Some(p) => domain::dprd::may_act_for(&ctx.actor(), &p.member.as_member()),
+        None => {
+            entry_region.is_some_and(|region| domain::musrenbang::may_add_photo(&ctx.actor(), entry, &region).is_ok())
+        }
+    };
+    let can_add_photo = ctx.user.is_some() && cycle.as_ref().is_some_and(|c| stage_open(c, entry, now)) && may_add;
     if can_support || can_add_photo {
         ctx.ensure_csrf().await?;
     }
@@ -386,10 +391,7 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
         fisik: detail.fisik,
         track: tr.track(detail.track),
         priority,
-        pokir: store
-            .pokir(id)
-            .await?
-            .map(|p| domain::views::PokirView { reses_date: tr.date_text(&p.reses_date), ..p }),
+        pokir: pokir.map(|p| domain::views::PokirView { reses_date: tr.date_text(&p.reses_date), ..p }),
         supports: detail.summary.supports,
         can_support,
         flags,
