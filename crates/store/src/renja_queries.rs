@@ -11,7 +11,7 @@ use domain::views::{Adoption, LineSource, LineStage, LineSummary, LineView, Renj
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
-use crate::entity::{opd_ceiling, proposal, proposal_stage, renja_line, renja_line_stage, renja_source, rkpd};
+use crate::entity::{forum, opd_ceiling, proposal, proposal_stage, renja_line, renja_line_stage, renja_source, rkpd};
 use crate::facts::renja_facts;
 use crate::rows::to_record;
 use crate::{Result, Store, StoreError};
@@ -166,6 +166,19 @@ impl Store {
         Ok(Some(LineView { line, sources }))
     }
 
+    /// The OPD that finalised their Renja in a cycle.
+    pub async fn finalised_renja(&self, cycle_id: Uuid) -> Result<Vec<String>> {
+        Ok(forum::Entity::find()
+            .filter(forum::Column::CycleId.eq(cycle_id))
+            .filter(forum::Column::Stage.eq(Stage::ForumOpd.as_str()))
+            .filter(forum::Column::Closed.eq(true))
+            .all(&self.read)
+            .await?
+            .into_iter()
+            .map(|f| f.region_code)
+            .collect())
+    }
+
     /// The line that carries a proposal, if any.
     pub async fn line_of_proposal(&self, proposal_id: Uuid) -> Result<Option<Uuid>> {
         Ok(renja_source::Entity::find_by_id(proposal_id).one(&self.read).await?.map(|s| s.line_id))
@@ -186,16 +199,24 @@ impl Store {
             let line_of: HashMap<Uuid, Uuid> = carried.iter().map(|s| (s.proposal_id, s.line_id)).collect();
             let proposal_ids: Vec<Uuid> = line_of.keys().copied().collect();
             for ids in proposal_ids.chunks(500) {
-                for p in
-                    proposal::Entity::find().filter(proposal::Column::Id.is_in(ids.to_vec())).all(&self.read).await?
-                {
+                // Only the four columns the totals count: a proposal's texts stay unread.
+                let rows: Vec<(Uuid, String, String, i64)> = proposal::Entity::find()
+                    .select_only()
+                    .column(proposal::Column::Id)
+                    .column(proposal::Column::Origin)
+                    .column(proposal::Column::KecamatanCode)
+                    .column(proposal::Column::Cost)
+                    .filter(proposal::Column::Id.is_in(ids.to_vec()))
+                    .into_tuple()
+                    .all(&self.read)
+                    .await?;
+                for (id, origin, kecamatan, cost) in rows {
                     sources.push(SourceFigure {
-                        line_id: line_of[&p.id],
-                        proposal_id: p.id,
-                        origin: domain::planning::Origin::parse(&p.origin)
-                            .ok_or_else(|| StoreError::Corrupt(p.origin.clone()))?,
-                        kecamatan: p.kecamatan_code.clone(),
-                        cost: p.cost,
+                        line_id: line_of[&id],
+                        proposal_id: id,
+                        origin: domain::planning::Origin::parse(&origin).ok_or(StoreError::Corrupt(origin))?,
+                        kecamatan,
+                        cost,
                     });
                 }
             }

@@ -279,6 +279,10 @@ async fn from_the_kecamatan_list_to_the_adopted_rkpd_over_the_api() {
     assert_eq!(rkpd.status, StatusCode::OK);
     assert_eq!(rkpd.json()["carried"].as_array().map(Vec::len), Some(1));
     assert_eq!(rkpd.json()["carried"][0]["origin"].as_str(), Some("kecamatan"));
+    assert_eq!(
+        (rkpd.json()["carried"][0]["count"].as_u64(), rkpd.json()["carried"][0]["cost"].as_i64()),
+        (Some(1), Some(1_000_000))
+    );
 }
 
 #[tokio::test]

@@ -447,17 +447,18 @@ pub struct AdoptionJson {
     pub total: i64,
 }
 
-/// An item a line carries, for the RKPD's totals per origin and kecamatan.
+/// What a line carries from one origin and kecamatan, counted: the RKPD's totals per origin and
+/// kecamatan add these up. Each item is in `GET /api/v1/renja/lines/{id}`.
 #[derive(Serialize, ToSchema)]
 pub struct CarriedJson {
     #[schema(value_type = String, format = Uuid)]
     pub line_id: Uuid,
-    #[schema(value_type = String, format = Uuid)]
-    pub proposal_id: Uuid,
+    /// `lingkungan`, `kelurahan`, `kecamatan` or `pokir`.
     pub origin: &'static str,
     pub kecamatan: String,
-    /// Its cost at the forum OPD, whole rupiah.
-    pub cost: i64,
+    pub count: u64,
+    /// Their cost at the forum OPD, whole rupiah; `null` only if the sum would not fit.
+    pub cost: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -475,6 +476,26 @@ pub struct RkpdJson {
     pub carried: Vec<CarriedJson>,
 }
 
+/// The items of each line counted by origin and kecamatan, in line order.
+fn carried(view: &RkpdView) -> Vec<CarriedJson> {
+    let mut groups: std::collections::BTreeMap<(Uuid, &'static str, &str), (u64, Option<i64>)> = Default::default();
+    for s in &view.sources {
+        let entry = groups.entry((s.line_id, s.origin.as_str(), s.kecamatan.as_str())).or_insert((0, Some(0)));
+        entry.0 += 1;
+        entry.1 = entry.1.and_then(|sum| domain::money::sum([sum, s.cost]).ok());
+    }
+    groups
+        .into_iter()
+        .map(|((line_id, origin, kecamatan), (count, cost))| CarriedJson {
+            line_id,
+            origin,
+            kecamatan: kecamatan.to_string(),
+            count,
+            cost,
+        })
+        .collect()
+}
+
 fn rkpd_json(view: &RkpdView) -> RkpdJson {
     RkpdJson {
         cycle_id: view.cycle_id,
@@ -488,17 +509,7 @@ fn rkpd_json(view: &RkpdView) -> RkpdJson {
         }),
         total: domain::money::sum(view.lines.iter().filter_map(|l| l.latest()).map(|c| c.pagu)).ok(),
         lines: view.lines.iter().map(line_json).collect(),
-        carried: view
-            .sources
-            .iter()
-            .map(|s| CarriedJson {
-                line_id: s.line_id,
-                proposal_id: s.proposal_id,
-                origin: s.origin.as_str(),
-                kecamatan: s.kecamatan.clone(),
-                cost: s.cost,
-            })
-            .collect(),
+        carried: carried(view),
     }
 }
 

@@ -779,12 +779,7 @@ async fn rkpd_view(ctx: &mut PageCtx, cycle: &CycleFacts, errors: Vec<String>) -
     if can_record || can_adopt {
         ctx.ensure_csrf().await?;
     }
-    let mut finalised: Vec<String> = Vec::new();
-    for opd in &opds {
-        if store.renja(cycle.id, &opd.code, 0, 0).await?.facts.finalised {
-            finalised.push(opd.code.clone());
-        }
-    }
+    let finalised = store.finalised_renja(cycle.id).await?;
     let opd_rows = opds
         .iter()
         .map(|o| {
