@@ -132,6 +132,13 @@ pub struct LineInput {
     pub cycle_id: Uuid,
     pub opd_code: String,
     pub stage: Option<Stage>,
+    pub text: LineText,
+}
+
+/// What a line says, as typed (a form, a JSON body, a seed): every field a text the rules check.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(default)]
+pub struct LineText {
     pub sub_kegiatan: String,
     /// Region codes separated by commas, semicolons or spaces.
     pub locations: String,
@@ -145,6 +152,26 @@ pub struct LineInput {
     pub funding: String,
     pub prakiraan_maju: String,
     pub priority: String,
+}
+
+impl LineText {
+    /// A line's content as it would be typed again: to edit it, or to carry it to a later stage.
+    pub fn of(content: &LineContent) -> LineText {
+        LineText {
+            sub_kegiatan: content.sub_kegiatan.clone(),
+            locations: content.locations.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+            output_description: content.output.description.clone(),
+            output_target: crate::money::format_volume(content.output.target),
+            output_unit: content.output.unit.clone(),
+            outcome_description: content.outcome.description.clone(),
+            outcome_target: crate::money::format_volume(content.outcome.target),
+            outcome_unit: content.outcome.unit.clone(),
+            pagu: content.pagu.to_string(),
+            funding: content.funding.as_str().to_string(),
+            prakiraan_maju: content.prakiraan_maju.to_string(),
+            priority: content.priority.clone().unwrap_or_default(),
+        }
+    }
 }
 
 /// An OPD's verdict on what reached it.
@@ -208,9 +235,9 @@ impl RenjaCommand {
             RenjaCommand::SaveLine(input) => {
                 let mut needs = named(input.cycle_id, &input.opd_code, false);
                 needs.line = Some(input.line_id);
-                needs.regions = location_codes(&input.locations).into_iter().filter_map(Result::ok).collect();
-                needs.priorities = code_to_look_up(&input.priority).into_iter().collect();
-                needs.nomenclature = code_to_look_up(&input.sub_kegiatan)
+                needs.regions = location_codes(&input.text.locations).into_iter().filter_map(Result::ok).collect();
+                needs.priorities = code_to_look_up(&input.text.priority).into_iter().collect();
+                needs.nomenclature = code_to_look_up(&input.text.sub_kegiatan)
                     .map(|code| NomenclatureNeed { tahun_anggaran: None, codes: vec![code] });
                 needs
             }
@@ -394,7 +421,7 @@ fn save_line(facts: &Facts, input: &LineInput, actor: &Actor) -> Result<Vec<Renj
 /// Checks a line's fields, every broken one named.
 fn check_line(facts: &Facts, cycle: &CycleFacts, input: &LineInput) -> Result<LineContent, DomainError> {
     let mut errors = Errors::default();
-    let sub_kegiatan = input.sub_kegiatan.trim().to_string();
+    let sub_kegiatan = input.text.sub_kegiatan.trim().to_string();
     match NomenclatureLevel::of_code(&sub_kegiatan) {
         _ if sub_kegiatan.is_empty() => errors.push("sub_kegiatan", Rule::Required),
         Some(NomenclatureLevel::SubKegiatan) if facts.nomenclature.contains(&sub_kegiatan) => {}
@@ -402,7 +429,7 @@ fn check_line(facts: &Facts, cycle: &CycleFacts, input: &LineInput) -> Result<Li
         Some(_) => errors.push("sub_kegiatan", Rule::WrongLevel { expected: "sub_kegiatan" }),
     }
     let mut locations = Vec::new();
-    let parsed = location_codes(&input.locations);
+    let parsed = location_codes(&input.text.locations);
     if parsed.len() > LOCATIONS_MAX {
         errors.push("locations", Rule::TooLong { max: LOCATIONS_MAX });
     }
@@ -425,19 +452,22 @@ fn check_line(facts: &Facts, cycle: &CycleFacts, input: &LineInput) -> Result<Li
         target: check_volume(&mut errors, &format!("{prefix}_target"), target),
         unit: check_text(&mut errors, &format!("{prefix}_unit"), unit, INDICATOR_UNIT_MAX),
     };
-    let output = indicator("output", &input.output_description, &input.output_target, &input.output_unit);
-    let outcome = indicator("outcome", &input.outcome_description, &input.outcome_target, &input.outcome_unit);
-    let pagu = check_rupiah(&mut errors, "pagu", &input.pagu, AMOUNT_MAX);
+    let output =
+        indicator("output", &input.text.output_description, &input.text.output_target, &input.text.output_unit);
+    let outcome =
+        indicator("outcome", &input.text.outcome_description, &input.text.outcome_target, &input.text.outcome_unit);
+    let pagu = check_rupiah(&mut errors, "pagu", &input.text.pagu, AMOUNT_MAX);
     if pagu == 0 && errors.is_empty() {
         errors.push("pagu", Rule::TooSmall);
     }
-    let prakiraan_maju = check_rupiah(&mut errors, "prakiraan_maju", &input.prakiraan_maju, AMOUNT_MAX);
-    let funding = FundingSource::parse(&input.funding).unwrap_or_else(|| {
-        let rule = if input.funding.trim().is_empty() { Rule::Required } else { Rule::Format { expected: "funding" } };
+    let prakiraan_maju = check_rupiah(&mut errors, "prakiraan_maju", &input.text.prakiraan_maju, AMOUNT_MAX);
+    let funding = FundingSource::parse(&input.text.funding).unwrap_or_else(|| {
+        let rule =
+            if input.text.funding.trim().is_empty() { Rule::Required } else { Rule::Format { expected: "funding" } };
         errors.push("funding", rule);
         FundingSource::Lainnya
     });
-    let priority = check_priority_named(&mut errors, facts, "priority", &input.priority);
+    let priority = check_priority_named(&mut errors, facts, "priority", &input.text.priority);
     errors.into_result()?;
     Ok(LineContent { sub_kegiatan, locations, output, outcome, pagu, funding, prakiraan_maju, priority })
 }
@@ -779,11 +809,11 @@ mod tests {
     }
 
     fn line_input(stage: Stage) -> LineInput {
-        LineInput {
-            line_id: LINE,
-            cycle_id: CYCLE,
-            opd_code: PU.into(),
-            stage: Some(stage),
+        LineInput { line_id: LINE, cycle_id: CYCLE, opd_code: PU.into(), stage: Some(stage), text: line_text() }
+    }
+
+    fn line_text() -> LineText {
+        LineText {
             sub_kegiatan: "1.03.10.2.01.0001".into(),
             locations: "12.71.01".into(),
             output_description: "Panjang jalan yang dibangun".into(),
@@ -807,11 +837,14 @@ mod tests {
             matches!(&events[0], RenjaEvent::LineSaved { first: true, content, .. } if content.pagu == 2_500_000_000)
         );
         let broken = LineInput {
-            sub_kegiatan: "1.03.10".into(),
-            locations: "12.71.01, 12.71.99".into(),
-            output_target: "0".into(),
-            pagu: "0".into(),
-            funding: "apbn".into(),
+            text: LineText {
+                sub_kegiatan: "1.03.10".into(),
+                locations: "12.71.01, 12.71.99".into(),
+                output_target: "0".into(),
+                pagu: "0".into(),
+                funding: "apbn".into(),
+                ..line_text()
+            },
             ..line_input(Stage::ForumOpd)
         };
         assert_eq!(

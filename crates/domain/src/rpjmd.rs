@@ -36,7 +36,12 @@ pub const SASARAN_COUNT_MAX: usize = 20;
 pub fn check_priority(errors: &mut Errors, input: &PriorityInput) -> Priority {
     let code = check_code(errors, "code", &input.code);
     let name = check_text(errors, "name", &input.name, PRIORITY_NAME_MAX);
-    let lines: Vec<&str> = input.sasaran.lines().filter(|line| !line.trim().is_empty()).collect();
+    // Blank lines are skipped; a line of only a control character is not, and is refused.
+    let lines: Vec<&str> = input
+        .sasaran
+        .lines()
+        .filter(|line| line.chars().any(|c| crate::error::is_visible(c) || crate::error::is_forbidden_control(c)))
+        .collect();
     if lines.len() > SASARAN_COUNT_MAX {
         errors.push("sasaran", Rule::TooLong { max: SASARAN_COUNT_MAX });
     }

@@ -106,6 +106,11 @@ impl Store {
                 .filter(proposal_stage::Column::ForumRegion.eq(opd_code))
         };
         let items_total = at_opd().count(&self.read).await?;
+        // An offset past the end shows the last page (and never reaches the database as more
+        // than it can bind).
+        let limit = limit.min(crate::PAGE_MAX);
+        let offset =
+            if offset >= items_total && limit > 0 { items_total.saturating_sub(1) / limit * limit } else { offset };
         let pending = facts.pending as u64;
         let mut rows = Vec::new();
         if offset < pending {

@@ -132,6 +132,8 @@ async fn from_the_kecamatan_list_to_the_adopted_rkpd_over_the_api() {
     assert_eq!(renja.status, StatusCode::OK, "{}", renja.text);
     assert_eq!((renja.json()["items_total"].as_u64(), renja.json()["pending"].as_u64()), (Some(2), Some(2)));
     assert_eq!(t.get(&format!("/api/v1/cycles/{cycle}/renja/9.99.99"), None).await.status, StatusCode::NOT_FOUND);
+    let far = t.get(&format!("{renja_uri}?offset=18446744073709551615&limit=1"), None).await;
+    assert_eq!((far.status, far.json()["offset"].as_u64()), (StatusCode::OK, Some(1)), "past the end: the last page");
 
     // A line: every broken field named; then made.
     let mut broken = line(cycle, None, "forum_opd", json!("banyak"));

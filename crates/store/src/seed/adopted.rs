@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use domain::renja::{LineContent, LineInput, OpdDecision};
+use domain::renja::{LineContent, LineInput, LineText, OpdDecision};
 use domain::{RenjaCommand, RkpdCommand};
 
 use super::*;
@@ -106,24 +106,12 @@ struct SeededLine {
 }
 
 fn line_input(line: &SeededLine, cycle_id: Uuid, stage: Stage) -> LineInput {
-    let c = &line.content;
     LineInput {
         line_id: line.id,
         cycle_id,
         opd_code: line.opd.clone(),
         stage: Some(stage),
-        sub_kegiatan: c.sub_kegiatan.clone(),
-        locations: c.locations.iter().map(ToString::to_string).collect::<Vec<_>>().join(","),
-        output_description: c.output.description.clone(),
-        output_target: domain::money::format_volume(c.output.target),
-        output_unit: c.output.unit.clone(),
-        outcome_description: c.outcome.description.clone(),
-        outcome_target: domain::money::format_volume(c.outcome.target),
-        outcome_unit: c.outcome.unit.clone(),
-        pagu: c.pagu.to_string(),
-        funding: c.funding.as_str().to_string(),
-        prakiraan_maju: c.prakiraan_maju.to_string(),
-        priority: c.priority.clone().unwrap_or_default(),
+        text: LineText::of(&line.content),
     }
 }
 

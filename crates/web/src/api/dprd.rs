@@ -210,7 +210,7 @@ struct MemberQuery {
 
 /// A member's reses in a cycle, newest first. Any user of the pemda.
 #[utoipa::path(get, path = "/api/v1/reses", tag = "dprd", security(("bearer" = [])), params(MemberQuery),
-    responses((status = 200, body = Vec<ResesJson>)))]
+    responses((status = 200, body = Vec<ResesJson>), (status = 404, description = "The member, cycle or parent it names is not there.", body = super::Problem)))]
 async fn reses_list(ctx: ApiCtx, Query(query): Query<MemberQuery>) -> AppResult<Json<Vec<ResesJson>>> {
     let user = ctx.require_user()?;
     let pemda = user.pemda.clone();
@@ -250,7 +250,7 @@ pub struct NewReses {
 /// Records a reses of a member: by the member, or an assistant of theirs, until the cycle's pokir
 /// window closes; its kelurahan must lie in the member's dapil.
 #[utoipa::path(post, path = "/api/v1/reses", tag = "dprd", security(("bearer" = [])), request_body = NewReses,
-    responses((status = 201, body = ResesJson)))]
+    responses((status = 201, body = ResesJson), (status = 404, description = "The member, cycle or parent it names is not there.", body = super::Problem)))]
 async fn reses_record(ctx: ApiCtx, ApiJson(input): ApiJson<NewReses>) -> AppResult<Response> {
     let user = ctx.require_user()?;
     let pemda = user.pemda.clone();
@@ -320,7 +320,7 @@ pub struct NewPokir {
 /// `pokir` stage is open; located in the member's dapil; citing one of their reses' aspirations.
 /// It becomes a proposal of origin `pokir`, public with the member's name, fraksi and dapil.
 #[utoipa::path(post, path = "/api/v1/pokir", tag = "dprd", security(("bearer" = [])), request_body = NewPokir,
-    responses((status = 201, body = super::proposals::ProposalJson)))]
+    responses((status = 201, body = super::proposals::ProposalJson), (status = 404, description = "The member, cycle or parent it names is not there.", body = super::Problem)))]
 async fn pokir_submit(ctx: ApiCtx, ApiJson(input): ApiJson<NewPokir>) -> AppResult<Response> {
     let user = ctx.require_user()?;
     let pemda = user.pemda.clone();
@@ -351,7 +351,7 @@ async fn pokir_submit(ctx: ApiCtx, ApiJson(input): ApiJson<NewPokir>) -> AppResu
 /// A member's pokir in a cycle, in the order entered. Any user of the pemda (the public reads
 /// pokir through `/api/v1/proposals?origin=pokir`).
 #[utoipa::path(get, path = "/api/v1/pokir", tag = "dprd", security(("bearer" = [])), params(MemberQuery),
-    responses((status = 200, body = Vec<super::proposals::ProposalSummaryJson>)))]
+    responses((status = 200, body = Vec<super::proposals::ProposalSummaryJson>), (status = 404, description = "The member, cycle or parent it names is not there.", body = super::Problem)))]
 async fn pokir_list(
     ctx: ApiCtx,
     Query(query): Query<MemberQuery>,

@@ -95,7 +95,7 @@ fn own_pemda(ctx: &ApiCtx) -> AppResult<RegionCode> {
 /// A level of the nomenclature of one tahun anggaran: the urusan, or the children of `parent`
 /// with the path above them; or, with `q`, what a search finds. An unknown `parent` is 404.
 #[utoipa::path(get, path = "/api/v1/nomenclature", tag = "master data", security(("bearer" = [])),
-    params(NomenclatureQuery), responses((status = 200, body = NomenclatureJson)))]
+    params(NomenclatureQuery), responses((status = 200, body = NomenclatureJson), (status = 404, description = "The member, cycle or parent it names is not there.", body = super::Problem)))]
 async fn nomenclature_list(ctx: ApiCtx, Query(query): Query<NomenclatureQuery>) -> AppResult<Json<NomenclatureJson>> {
     let pemda = own_pemda(&ctx)?;
     let tahun = year_of(&ctx.state, &pemda, query.tahun.as_deref()).await?;

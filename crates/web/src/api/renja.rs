@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use domain::renja::{LineContent, LineFlag, LineInput};
+use domain::renja::{LineContent, LineFlag, LineInput, LineText};
 use domain::views::{LineSummary, LineView, RenjaView, RkpdView};
 use domain::{Command, Event, RenjaCommand, RkpdCommand, ScheduleCommand, ScheduleEvent};
 use serde::{Deserialize, Serialize};
@@ -294,7 +294,7 @@ pub struct LineInputJson {
 
 /// Creates a Renja line, or saves a line's figures at a stage. 201 when it created the line.
 #[utoipa::path(post, path = "/api/v1/renja/lines", tag = "renja", security(("bearer" = [])),
-    request_body = LineInputJson, responses((status = 200, body = LineViewJson), (status = 201, body = LineViewJson)))]
+    request_body = LineInputJson, responses((status = 200, body = LineViewJson), (status = 201, body = LineViewJson), (status = 404, description = "The member, cycle or parent it names is not there.", body = super::Problem)))]
 async fn save_line(ctx: ApiCtx, ApiJson(input): ApiJson<LineInputJson>) -> AppResult<Response> {
     ctx.require_user()?;
     let line_id = input.id.unwrap_or_else(Uuid::now_v7);
@@ -304,18 +304,20 @@ async fn save_line(ctx: ApiCtx, ApiJson(input): ApiJson<LineInputJson>) -> AppRe
         cycle_id: input.cycle_id,
         opd_code: input.opd_code,
         stage,
-        sub_kegiatan: input.sub_kegiatan,
-        locations: input.locations.join(","),
-        output_description: input.output.description,
-        output_target: input.output.target,
-        output_unit: input.output.unit,
-        outcome_description: input.outcome.description,
-        outcome_target: input.outcome.target,
-        outcome_unit: input.outcome.unit,
-        pagu: amount_text(&input.pagu),
-        funding: input.funding,
-        prakiraan_maju: amount_text(&input.prakiraan_maju),
-        priority: input.priority,
+        text: LineText {
+            sub_kegiatan: input.sub_kegiatan,
+            locations: input.locations.join(","),
+            output_description: input.output.description,
+            output_target: input.output.target,
+            output_unit: input.output.unit,
+            outcome_description: input.outcome.description,
+            outcome_target: input.outcome.target,
+            outcome_unit: input.outcome.unit,
+            pagu: amount_text(&input.pagu),
+            funding: input.funding,
+            prakiraan_maju: amount_text(&input.prakiraan_maju),
+            priority: input.priority,
+        },
     }));
     let events = ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
     let created = events.iter().any(|e| matches!(e, Event::Renja(domain::RenjaEvent::LineSaved { first: true, .. })));

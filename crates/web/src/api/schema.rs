@@ -312,14 +312,9 @@ fn priority_name() -> Object {
 
 /// The sasaran of a priority: at most [`SASARAN_COUNT_MAX`], each a text of one line.
 fn sasaran() -> Array {
+    // A blank entry is skipped (`rpjmd::check_priority`), so it is no error.
     ArrayBuilder::new()
-        .items(
-            string()
-                .min_length(Some(1))
-                .max_length(Some(SASARAN_MAX))
-                .pattern(Some(format!("^[^{FORBIDDEN}\\n\\r]*[^{INVISIBLE}][^{FORBIDDEN}\\n\\r]*$")))
-                .build(),
-        )
+        .items(string().max_length(Some(SASARAN_MAX)).pattern(Some(format!("^[^{FORBIDDEN}\\n\\r]*$"))).build())
         .max_items(Some(SASARAN_COUNT_MAX))
         .build()
 }

@@ -16,7 +16,7 @@ use axum::routing::{get, post};
 use domain::cycle::{CycleFacts, Stage};
 use domain::musrenbang::{MeetingInput, stage_open};
 use domain::nomenclature::NomenclatureItem;
-use domain::renja::{FundingSource, LineInput, runs_forum_opd};
+use domain::renja::{FundingSource, LineInput, LineText, runs_forum_opd};
 use domain::views::LineSummary;
 use domain::{Action, Command, RenjaCommand, Resource, RkpdCommand};
 use time::OffsetDateTime;
@@ -148,30 +148,8 @@ pub struct LineForm {
     line: String,
     #[serde(default)]
     stage: String,
-    #[serde(default)]
-    sub_kegiatan: String,
-    #[serde(default)]
-    locations: String,
-    #[serde(default)]
-    output_description: String,
-    #[serde(default)]
-    output_target: String,
-    #[serde(default)]
-    output_unit: String,
-    #[serde(default)]
-    outcome_description: String,
-    #[serde(default)]
-    outcome_target: String,
-    #[serde(default)]
-    outcome_unit: String,
-    #[serde(default)]
-    pagu: String,
-    #[serde(default)]
-    funding: String,
-    #[serde(default)]
-    prakiraan_maju: String,
-    #[serde(default)]
-    priority: String,
+    #[serde(flatten)]
+    text: LineText,
 }
 
 #[derive(Template, WebTemplate)]
@@ -443,18 +421,7 @@ fn line_input(cycle_id: Uuid, opd: &str, form: &LineForm) -> LineInput {
         cycle_id,
         opd_code: opd.to_string(),
         stage: Stage::parse(form.stage.trim()),
-        sub_kegiatan: form.sub_kegiatan.clone(),
-        locations: form.locations.clone(),
-        output_description: form.output_description.clone(),
-        output_target: form.output_target.clone(),
-        output_unit: form.output_unit.clone(),
-        outcome_description: form.outcome_description.clone(),
-        outcome_target: form.outcome_target.clone(),
-        outcome_unit: form.outcome_unit.clone(),
-        pagu: form.pagu.clone(),
-        funding: form.funding.clone(),
-        prakiraan_maju: form.prakiraan_maju.clone(),
-        priority: form.priority.clone(),
+        text: form.text.clone(),
     }
 }
 
@@ -693,22 +660,7 @@ async fn line_page(mut ctx: PageCtx, Path(line): Path<String>) -> AppResult<Line
     };
     let latest = view.line.latest();
     let line_form = latest
-        .map(|c| LineForm {
-            line: view.line.id.to_string(),
-            sub_kegiatan: c.sub_kegiatan.clone(),
-            locations: c.locations.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
-            output_description: c.output.description.clone(),
-            output_target: domain::money::format_volume(c.output.target),
-            output_unit: c.output.unit.clone(),
-            outcome_description: c.outcome.description.clone(),
-            outcome_target: domain::money::format_volume(c.outcome.target),
-            outcome_unit: c.outcome.unit.clone(),
-            pagu: c.pagu.to_string(),
-            funding: c.funding.as_str().to_string(),
-            prakiraan_maju: c.prakiraan_maju.to_string(),
-            priority: c.priority.clone().unwrap_or_default(),
-            ..LineForm::default()
-        })
+        .map(|c| LineForm { line: view.line.id.to_string(), text: LineText::of(c), ..LineForm::default() })
         .unwrap_or_default();
     Ok(LinePage {
         heading: tr.f("renja.line_title", &[("code", &row.code), ("name", &row.name)]),
