@@ -136,14 +136,23 @@ async fn seed_forum_opd(
     let pu = forum_actor_of_opd(store, "opd.pupr", "1.03.01").await?;
     let mut all_lines = Vec::new();
     for (opd, opd_name) in DEMO_OPD {
-        let view = store.renja(cycle_id, opd, 0, 100_000).await?;
-        if view.items.is_empty() {
+        // Everything that reached the OPD, a page at a time.
+        let mut items = Vec::new();
+        loop {
+            let page = store.renja(cycle_id, opd, items.len() as u64, crate::PAGE_MAX).await?;
+            let read = page.items.len();
+            items.extend(page.items);
+            if read == 0 || items.len() as u64 >= page.items_total {
+                break;
+            }
+        }
+        if items.is_empty() {
             continue;
         }
         let mut dice = Dice::new(&format!("2026 forum opd {opd}"));
         let mut groups: BTreeMap<String, Vec<(Uuid, i64, RegionCode, String)>> = BTreeMap::new();
         let mut decisions = Vec::new();
-        for (summary, record) in &view.items {
+        for (summary, record) in &items {
             let kamus = record.figures.kamus_code.clone();
             let sub = funded_by.get(kamus.as_str()).map(|s| s.to_string());
             match sub {
@@ -161,7 +170,7 @@ async fn seed_forum_opd(
                 })),
             }
         }
-        let received = view.items.len() as i64;
+        let received = items.len() as i64;
         let accepted: i64 = groups.values().map(|g| g.len() as i64).sum();
         let mut lines = Vec::new();
         for (sub, items) in &groups {
