@@ -500,7 +500,7 @@ pub struct ForumJson {
 #[derive(Deserialize, IntoParams)]
 pub struct ForumQuery {
     /// How many items to skip in the forum's order; past the end gives the last page.
-    #[param(required = false, minimum = 0)]
+    #[param(value_type = schema::PageOffset, inline, required = false)]
     offset: Option<u64>,
     /// How many items to give.
     #[param(value_type = schema::PageLimit, inline, required = false)]

@@ -213,9 +213,9 @@ fn renja_json(view: &RenjaView) -> RenjaJson {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
-    /// How many items to skip.
+    /// How many items to skip; past the end gives the last page.
     #[serde(default)]
-    #[param(minimum = 0)]
+    #[param(value_type = schema::PageOffset, inline, required = false)]
     offset: u64,
     #[serde(default)]
     #[param(value_type = schema::PageLimit, inline)]

@@ -206,6 +206,12 @@ fn years(schema_type: SchemaType) -> Object {
 
 /// A page's size as `proposals::list` reads it: any whole number, taken as at least one and at
 /// most `store::PAGE_MAX`.
+/// How many items a page skips: any whole number (past the end gives the last page), so no
+/// 64-bit format bounds it below what the server reads.
+fn page_offset() -> Object {
+    ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)).maximum(Some(u64::MAX)).build()
+}
+
 fn page_limit() -> Object {
     ObjectBuilder::new()
         .schema_type(Type::Integer)
@@ -652,6 +658,7 @@ shapes! {
     Delegates => delegates,
     Ranking => ranking,
     PageLimit => page_limit,
+    PageOffset => page_offset,
     YearFilter => year_filter,
     OptionalNomenclatureCode => optional_nomenclature_code,
     OptionalSubKegiatan => optional_sub_kegiatan,
