@@ -493,12 +493,6 @@ fn finalise(facts: &Facts, cycle_id: Uuid, opd_code: &str, actor: &Actor) -> Res
     Ok(vec![RenjaEvent::RenjaFinalised { cycle_id, opd_code: opd_code.to_string(), total, ceiling }])
 }
 
-/// A line's figures at `stage`: its own if that stage saved any, else the nearest earlier
-/// stage's; none before the line existed.
-pub fn content_at(stages: &BTreeMap<Stage, LineContent>, stage: Stage) -> Option<&LineContent> {
-    stages.range(..=stage).next_back().map(|(_, content)| content)
-}
-
 /// By how much (in percent) a line's pagu may grow from one stage to the next before it is
 /// flagged: after the forum OPD no new item can come to justify it.
 pub const PAGU_GROWTH_FLAG_PERCENT: i64 = 10;

@@ -203,7 +203,6 @@ pub struct Adoption {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceFigure {
     pub line_id: Uuid,
-    pub proposal_id: Uuid,
     pub origin: Origin,
     pub kecamatan: String,
     pub cost: i64,

@@ -189,6 +189,35 @@ impl Store {
         Ok(renja_source::Entity::find_by_id(proposal_id).one(&self.read).await?.map(|s| s.line_id))
     }
 
+    /// The lines that carry these proposals, each with its (latest) sub kegiatan, by proposal:
+    /// read by key, without the items each line carries.
+    pub async fn lines_of_proposals(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, (Uuid, String)>> {
+        let mut line_of = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            line_of.extend(
+                renja_source::Entity::find()
+                    .filter(renja_source::Column::ProposalId.is_in(chunk.to_vec()))
+                    .all(&self.read)
+                    .await?
+                    .into_iter()
+                    .map(|s| (s.proposal_id, s.line_id)),
+            );
+        }
+        let line_ids: Vec<Uuid> = line_of.values().copied().collect();
+        let mut codes = HashMap::new();
+        for chunk in line_ids.chunks(500) {
+            for line in
+                renja_line::Entity::find().filter(renja_line::Column::Id.is_in(chunk.to_vec())).all(&self.read).await?
+            {
+                codes.insert(line.id, line.sub_kegiatan);
+            }
+        }
+        Ok(line_of
+            .into_iter()
+            .filter_map(|(proposal, line)| Some((proposal, (line, codes.get(&line)?.clone()))))
+            .collect())
+    }
+
     /// The cycle's RKPD: every line, the items they carry, the musrenbang and the adoption.
     pub async fn rkpd(&self, cycle_id: Uuid) -> Result<RkpdView> {
         let lines = renja_line::Entity::find().filter(renja_line::Column::CycleId.eq(cycle_id)).all(&self.read).await?;
@@ -218,7 +247,6 @@ impl Store {
                 for (id, origin, kecamatan, cost) in rows {
                     sources.push(SourceFigure {
                         line_id: line_of[&id],
-                        proposal_id: id,
                         origin: domain::planning::Origin::parse(&origin).ok_or(StoreError::Corrupt(origin))?,
                         kecamatan,
                         cost,

@@ -788,6 +788,25 @@ impl DemoPlan {
         }
     }
 
+    /// The decisions the plan gives the musrenbang of `kecamatan`, and what it accepted (in the
+    /// order it reached it, for a ranking to shuffle).
+    fn kecamatan_decisions(&self, kecamatan: &RegionCode) -> (Vec<Command>, Vec<Uuid>) {
+        let mut commands = Vec::new();
+        let mut accepted = Vec::new();
+        for proposal in self.proposals_in(kecamatan) {
+            let Some(verdict) = &proposal.at_kecamatan else { continue };
+            commands.push(Command::Musrenbang(MusrenbangCommand::DecideProposal {
+                proposal_id: proposal.id(),
+                stage: Stage::MusrenbangKecamatan,
+                decision: verdict.input(),
+            }));
+            if !matches!(verdict, Verdict::Reject(_)) {
+                accepted.push(proposal.id());
+            }
+        }
+        (commands, accepted)
+    }
+
     fn proposals_in<'a>(&'a self, kecamatan: &'a RegionCode) -> impl Iterator<Item = &'a PlannedProposal> + 'a {
         self.kelurahan.iter().filter(move |k| &k.kecamatan == kecamatan).flat_map(PlannedKelurahan::all)
     }
@@ -978,19 +997,7 @@ pub async fn seed_demo_cycle(
     // its minutes mark the demo complete).
     for (kecamatan, days_ago) in [(code(KECAMATAN_HALF_DECIDED), 2), (code(KECAMATAN_DECIDED), 1)] {
         let at = now - Duration::days(days_ago);
-        let mut commands = Vec::new();
-        let mut order = Vec::new();
-        for proposal in plan.proposals_in(&kecamatan) {
-            let Some(verdict) = &proposal.at_kecamatan else { continue };
-            commands.push(Command::Musrenbang(MusrenbangCommand::DecideProposal {
-                proposal_id: proposal.id(),
-                stage: Stage::MusrenbangKecamatan,
-                decision: verdict.input(),
-            }));
-            if !matches!(verdict, Verdict::Reject(_)) {
-                order.push(proposal.id());
-            }
-        }
+        let (mut commands, mut order) = plan.kecamatan_decisions(&kecamatan);
         if kecamatan.as_str() == KECAMATAN_DECIDED {
             let forum = ForumKey { cycle_id, stage: Stage::MusrenbangKecamatan, region: kecamatan.clone() };
             let mut dice = Dice::new(&format!("musrenbang {kecamatan}"));

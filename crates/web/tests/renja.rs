@@ -332,6 +332,12 @@ async fn the_opd_works_its_renja_on_the_pages() {
         )
         .await;
     assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.text);
+    let after = t.page("GET", &href, Some(&cookie), None).await;
+    assert!(
+        after.text.contains(&format!("→ {SUB_KEGIATAN} Pembangunan Jalan")),
+        "the item names its line: {}",
+        after.text
+    );
     let undecided = t
         .page(
             "POST",

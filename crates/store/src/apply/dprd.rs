@@ -6,8 +6,8 @@ use domain::{Actor, DprdEvent, RegionCode};
 use sea_orm::{ActiveValue::Set, DatabaseTransaction, EntityTrait};
 use time::OffsetDateTime;
 
-use super::musrenbang::{NewProposal, insert_proposal, insert_record};
-use crate::entity::{dapil, dprd_member, photo, pokir, reses};
+use super::musrenbang::{NewProposal, insert_photo, insert_proposal, insert_record};
+use crate::entity::{dapil, dprd_member, pokir, reses};
 use crate::{Result, StoreError};
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String> {
@@ -66,16 +66,7 @@ pub(crate) async fn apply(
         }
         DprdEvent::ResesPhotoAttached { reses_id, photo: attached } => {
             // Kept beside the proposals' photos, under the reses's id.
-            photo::Entity::insert(photo::ActiveModel {
-                id: Set(attached.id),
-                proposal_id: Set(*reses_id),
-                sha256: Set(attached.sha256.clone()),
-                content_type: Set(attached.content_type.clone()),
-                size: Set(i64::try_from(attached.size).unwrap_or(i64::MAX)),
-                created_at: Set(now),
-            })
-            .exec(txn)
-            .await?;
+            insert_photo(txn, *reses_id, attached, now).await?;
         }
         DprdEvent::PokirSubmitted {
             proposal_id,

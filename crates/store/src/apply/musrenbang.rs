@@ -120,16 +120,7 @@ pub(crate) async fn apply(
             }
         }
         MusrenbangEvent::PhotoAttached { proposal_id, photo: attached } => {
-            photo::Entity::insert(photo::ActiveModel {
-                id: Set(attached.id),
-                proposal_id: Set(*proposal_id),
-                sha256: Set(attached.sha256.clone()),
-                content_type: Set(attached.content_type.clone()),
-                size: Set(i64::try_from(attached.size).unwrap_or(i64::MAX)),
-                created_at: Set(now),
-            })
-            .exec(txn)
-            .await?;
+            insert_photo(txn, *proposal_id, attached, now).await?;
         }
         MusrenbangEvent::ProposalSupported { proposal_id, user_id } => {
             support::Entity::insert(support::ActiveModel { proposal_id: Set(*proposal_id), user_id: Set(*user_id) })
@@ -210,6 +201,26 @@ pub(super) async fn insert_proposal(
         decided_at: None,
     };
     proposal_stage::Entity::insert(stage_row(new.proposal_id, new.cycle_id, &record)).exec(txn).await?;
+    Ok(())
+}
+
+/// Records a stored photo of `subject`: a proposal, or a reses (ids never collide).
+pub(super) async fn insert_photo(
+    txn: &DatabaseTransaction,
+    subject: Uuid,
+    attached: &domain::planning::PhotoRef,
+    now: OffsetDateTime,
+) -> Result<()> {
+    photo::Entity::insert(photo::ActiveModel {
+        id: Set(attached.id),
+        proposal_id: Set(subject),
+        sha256: Set(attached.sha256.clone()),
+        content_type: Set(attached.content_type.clone()),
+        size: Set(i64::try_from(attached.size).unwrap_or(i64::MAX)),
+        created_at: Set(now),
+    })
+    .exec(txn)
+    .await?;
     Ok(())
 }
 

@@ -69,19 +69,7 @@ pub(super) async fn seed_adopted_cycle(
     let at = now - Duration::days(40);
     for k in &kecamatan {
         let forum = ForumKey { cycle_id, stage: Stage::MusrenbangKecamatan, region: k.clone() };
-        let mut commands = Vec::new();
-        let mut order = Vec::new();
-        for proposal in plan.proposals_in(k) {
-            let Some(verdict) = &proposal.at_kecamatan else { continue };
-            commands.push(Command::Musrenbang(MusrenbangCommand::DecideProposal {
-                proposal_id: proposal.id(),
-                stage: Stage::MusrenbangKecamatan,
-                decision: verdict.input(),
-            }));
-            if !matches!(verdict, Verdict::Reject(_)) {
-                order.push(proposal.id());
-            }
-        }
+        let (mut commands, mut order) = plan.kecamatan_decisions(k);
         let mut dice = Dice::new(&format!("2026 musrenbang {k}"));
         dice.shuffle(&mut order);
         if !order.is_empty() {

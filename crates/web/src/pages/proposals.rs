@@ -349,12 +349,8 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
         ctx.ensure_csrf().await?;
     }
     let photos = store.photos(id).await?.into_iter().map(|p| p.id).collect();
-    let outcome = match store.line_of_proposal(id).await? {
-        Some(line) => {
-            let view = store.renja_line(line).await?;
-            let code = view.as_ref().and_then(|v| v.line.latest()).map(|c| c.sub_kegiatan.clone()).unwrap_or_default();
-            (Some(format!("/renja/baris/{line}")), tr.f("proposal.in_line", &[("code", &code)]))
-        }
+    let outcome = match store.lines_of_proposals(&[id]).await?.remove(&id) {
+        Some((line, code)) => (Some(format!("/renja/baris/{line}")), tr.f("proposal.in_line", &[("code", &code)])),
         None => match detail.records.last() {
             Some(r) if matches!(r.status, Status::Rejected | Status::NotForwarded) => (
                 None,

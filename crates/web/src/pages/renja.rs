@@ -237,13 +237,11 @@ async fn renja_view(
     let regions = store.region_names(&places).await?;
     let lines: Vec<LineRow> = view.lines.iter().map(|l| line_row(&tr, l, &names, &regions)).collect();
     let line_label: HashMap<Uuid, String> = lines.iter().map(|l| (l.id, format!("{} {}", l.code, l.name))).collect();
+    let accepted: Vec<Uuid> = view.items.iter().filter(|(_, r)| r.status.is_accepted()).map(|(s, _)| s.id).collect();
+    let carried_by = store.lines_of_proposals(&accepted).await?;
     let mut items = Vec::with_capacity(view.items.len());
     for (summary, record) in &view.items {
-        let line = if record.status.is_accepted() {
-            store.line_of_proposal(summary.id).await?.and_then(|id| line_label.get(&id).cloned()).unwrap_or_default()
-        } else {
-            String::new()
-        };
+        let line = carried_by.get(&summary.id).and_then(|(id, _)| line_label.get(id).cloned()).unwrap_or_default();
         items.push(ItemRow {
             id: summary.id,
             title: summary.title.clone(),
@@ -648,7 +646,7 @@ async fn line_page(mut ctx: PageCtx, Path(line): Path<String>) -> AppResult<Line
         });
     }
     let now = OffsetDateTime::now_utc();
-    let finalised = store.renja(cycle.id, &opd, 0, 0).await?.facts.finalised;
+    let finalised = store.finalised_renja(cycle.id).await?.contains(&opd);
     let line_stage = line_stage_for(&ctx, &cycle, &opd, finalised, now);
     if line_stage.is_some() {
         ctx.ensure_csrf().await?;
