@@ -11,7 +11,7 @@
 
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -124,7 +124,34 @@ function stopChild(child) {
   });
 }
 
-/** Seeds the demo into a fresh temp data dir and starts `rencana serve` on a free port. */
+/**
+ * A data dir holding the demo as this binary seeds it today. Seeding takes minutes on a debug
+ * build, so each test file copies one seeded copy instead of seeding its own; the copy is
+ * keyed by the binary and the date (the demo's windows are relative to today), and older
+ * copies are removed.
+ */
+async function seededDemo(bin) {
+  const { mtimeMs, size } = await stat(bin);
+  const prefix = 'rencana-e2e-demo-';
+  const key = `${prefix}${Math.round(mtimeMs)}-${size}-${new Date().toISOString().slice(0, 10)}`;
+  const ready = path.join(os.tmpdir(), key);
+  if (existsSync(ready)) return ready;
+  for (const name of await readdir(os.tmpdir())) {
+    if (name.startsWith(prefix) && name !== key) await rm(path.join(os.tmpdir(), name), { recursive: true, force: true });
+  }
+  const fresh = await mkdtemp(path.join(os.tmpdir(), 'rencana-e2e-seed-'));
+  try {
+    await runDemo(bin, fresh);
+    // Another test file may have finished first: then its copy is used, and this one dropped.
+    await rename(fresh, ready).catch(() => rm(fresh, { recursive: true, force: true }));
+  } catch (err) {
+    await rm(fresh, { recursive: true, force: true });
+    throw err;
+  }
+  return ready;
+}
+
+/** Starts `rencana serve` on a free port over a fresh copy of the seeded demo. */
 export async function startDemoServer() {
   const bin = rencanaBinary();
   if (!existsSync(bin)) {
@@ -133,7 +160,7 @@ export async function startDemoServer() {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'rencana-e2e-'));
   let child = null;
   try {
-    await runDemo(bin, dataDir);
+    await cp(await seededDemo(bin), dataDir, { recursive: true });
     const port = await freePort();
     const listen = `127.0.0.1:${port}`;
     child = spawn(bin, ['serve', '--data-dir', dataDir, '--listen', listen], {

@@ -499,27 +499,24 @@ impl Store {
         Ok(attachments.get(&row.sha256).await?.map(|bytes| (row.content_type, bytes)))
     }
 
-    /// Today's prices of these kamus items of a tahun anggaran, for the price check.
-    pub async fn kamus_prices(
+    /// These kamus items of a tahun anggaran, by code (those that exist): their names for a page,
+    /// today's prices for the price check.
+    pub async fn kamus_items(
         &self,
         pemda: &RegionCode,
         tahun_anggaran: i32,
         codes: &[String],
-    ) -> Result<HashMap<String, i64>> {
-        let mut prices = HashMap::with_capacity(codes.len());
+    ) -> Result<HashMap<String, KamusItem>> {
+        let mut items = HashMap::with_capacity(codes.len());
         for chunk in codes.chunks(500) {
-            let rows: Vec<(String, i64)> = kamus_item::Entity::find()
-                .select_only()
-                .column(kamus_item::Column::Code)
-                .column(kamus_item::Column::UnitPrice)
+            let rows = kamus_item::Entity::find()
                 .filter(kamus_item::Column::PemdaCode.eq(pemda.to_string()))
                 .filter(kamus_item::Column::TahunAnggaran.eq(tahun_anggaran))
                 .filter(kamus_item::Column::Code.is_in(chunk.to_vec()))
-                .into_tuple()
                 .all(&self.read)
                 .await?;
-            prices.extend(rows);
+            items.extend(rows.into_iter().filter_map(to_kamus).map(|k| (k.code.clone(), k)));
         }
-        Ok(prices)
+        Ok(items)
     }
 }

@@ -13,6 +13,25 @@ async fn open_cycle(t: &TestApp) -> Uuid {
     common::open_cycle(t, 2032, false, "P.01", "P-DRN", "250.000").await
 }
 
+/// A proposal of Pasar Baru I in the test cycle, entered at `stage`.
+fn submission(proposal_id: Uuid, cycle_id: Uuid, stage: Stage, title: &str, volume: &str) -> domain::Command {
+    domain::Command::Musrenbang(MusrenbangCommand::SubmitProposal(domain::musrenbang::ProposalInput {
+        proposal_id,
+        cycle_id,
+        stage,
+        title: title.into(),
+        problem: "Masalah".into(),
+        kamus_code: "P-DRN".into(),
+        volume: volume.into(),
+        lingkungan: "12.71.01.1001.001".into(),
+        address: format!("Gg. {title}"),
+        latitude: String::new(),
+        longitude: String::new(),
+        track: "apbd".into(),
+        priority: String::new(),
+    }))
+}
+
 #[tokio::test]
 async fn the_kepala_lingkungan_records_ranks_and_finalises_through_pages() {
     let t = TestApp::new().await;
@@ -158,40 +177,98 @@ async fn the_kepala_lingkungan_records_ranks_and_finalises_through_pages() {
 
 #[tokio::test]
 async fn a_big_forum_is_paged_but_ranked_whole() {
-    use domain::musrenbang::ProposalInput;
     use domain::{Actor, Command};
     let t = TestApp::new().await;
     let cycle = open_cycle(&t).await;
     let commands: Vec<Command> = (1..=55)
-        .map(|n| {
-            Command::Musrenbang(MusrenbangCommand::SubmitProposal(ProposalInput {
-                proposal_id: Uuid::now_v7(),
-                cycle_id: cycle,
-                stage: Stage::RembukWarga,
-                title: format!("Usulan nomor {n:02}"),
-                problem: "Masalah".into(),
-                kamus_code: "P-DRN".into(),
-                volume: "1".into(),
-                lingkungan: "12.71.01.1001.001".into(),
-                address: format!("Gg. {n}"),
-                latitude: String::new(),
-                longitude: String::new(),
-                track: "apbd".into(),
-                priority: String::new(),
-            }))
-        })
+        .map(|n| submission(Uuid::now_v7(), cycle, Stage::RembukWarga, &format!("Usulan nomor {n:02}"), "1"))
         .collect();
     let system = Actor::System { label: "test".into() };
     t.db.store.execute_batch(&system, &commands, time::OffsetDateTime::now_utc()).await.unwrap();
     let kepling = t.page_login("kepling.pasarbaru1").await;
     let forum = format!("/forums/{cycle}/rembuk_warga/12.71.01.1001.001");
     let first = t.page("GET", &forum, Some(&kepling), None).await;
-    assert_eq!(first.text.matches("<tr id=\"p-").count(), 50);
+    assert_eq!(first.text.matches("<li class=\"item\" id=\"p-").count(), 50);
     assert_eq!(first.text.matches("class=\"rank\"").count(), 55, "the ranking form holds every accepted proposal");
     assert!(first.text.contains(&format!("href=\"{forum}?page=1\" rel=\"next\"")));
     let second = t.page("GET", &format!("{forum}?page=1"), Some(&kepling), None).await;
-    assert_eq!(second.text.matches("<tr id=\"p-").count(), 5);
+    assert_eq!(second.text.matches("<li class=\"item\" id=\"p-").count(), 5);
     assert!(second.text.contains("rel=\"prev\""));
     let beyond = t.page("GET", &format!("{forum}?page=9"), Some(&kepling), None).await;
     assert_eq!(beyond.status, StatusCode::OK, "a page past the end shows the last one");
+}
+
+/// Forum day: names on every card, nothing chosen in advance, several accepted at once (all or
+/// none), the order moved by an arrow, and a refused decision explained on its own card.
+#[tokio::test]
+async fn a_forum_day_page_decides_in_bulk_moves_ranks_and_explains_a_refusal_on_its_card() {
+    use domain::planning::{ForumKey, Status};
+    use domain::{Actor, Command};
+    let t = TestApp::new().await;
+    let cycle = open_cycle(&t).await;
+    let ids: Vec<Uuid> = (0..3).map(|_| Uuid::now_v7()).collect();
+    let commands: Vec<Command> = ids
+        .iter()
+        .enumerate()
+        .map(|(n, id)| submission(*id, cycle, Stage::MusrenbangKelurahan, &format!("Usulan kelurahan {n}"), "2"))
+        .collect();
+    let system = Actor::System { label: "test".into() };
+    t.db.store.execute_batch(&system, &commands, time::OffsetDateTime::now_utc()).await.unwrap();
+    let key = ForumKey {
+        cycle_id: cycle,
+        stage: Stage::MusrenbangKelurahan,
+        region: RegionCode::parse("12.71.01.1001").unwrap(),
+    };
+    let status_of = |id: Uuid| {
+        let store = t.db.store.clone();
+        let key = key.clone();
+        async move {
+            let view = store.forum(&key).await.unwrap();
+            view.facts.entries.iter().find(|e| e.proposal_id == id).map(|e| (e.status, e.rank)).unwrap()
+        }
+    };
+    let lurah = t.page_login("kel.pasarbaru").await;
+    let forum = format!("/forums/{cycle}/musrenbang_kelurahan/12.71.01.1001");
+    let page = t.page("GET", &forum, Some(&lurah), None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.text.contains("checked"), "no decision is made in advance");
+    assert!(page.text.contains("Pekerjaan uji P-DRN") && page.text.contains("Dinas Uji P.01"), "kamus and OPD by name");
+    assert_eq!(page.text.matches("class=\"pick\"").count(), 3);
+    assert!(page.text.contains("0 dari batas") || page.text.contains("jumlah tidak dibatasi"), "{}", page.text);
+    let csrf = csrf_of(&page.text);
+
+    // Nothing selected: said so. An unknown proposal among the selected: none is accepted.
+    let none = t.page("POST", &format!("{forum}/accept"), Some(&lurah), Some(&[("csrf", &csrf)])).await;
+    assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(none.text.contains("Usulan yang dipilih wajib diisi."), "{}", none.text);
+    let stranger = Uuid::now_v7().to_string();
+    let (a, b, c) = (ids[0].to_string(), ids[1].to_string(), ids[2].to_string());
+    let mixed = [("csrf", csrf.as_str()), ("stage", "musrenbang_kelurahan"), ("selected", &c), ("selected", &stranger)];
+    let refused = t.page("POST", &format!("{forum}/accept"), Some(&lurah), Some(&mixed)).await;
+    assert!(refused.status.is_client_error(), "{}", refused.status);
+    assert_eq!(status_of(ids[2]).await.0, Status::Pending, "all or none");
+    let two = [("csrf", csrf.as_str()), ("stage", "musrenbang_kelurahan"), ("selected", &a), ("selected", &b)];
+    let accepted = t.page("POST", &format!("{forum}/accept"), Some(&lurah), Some(&two)).await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.text);
+    assert_eq!(status_of(ids[0]).await.0, Status::Accepted);
+    assert_eq!(status_of(ids[1]).await.0, Status::Accepted);
+    let after = t.page("GET", &forum, Some(&lurah), None).await;
+    assert!(after.text.contains("2 usulan diterima."), "the flash says how many");
+    assert!(after.text.contains("2 dari batas") || after.text.contains("2 (jumlah"), "the totals follow");
+
+    // The arrow moves the first down: the order saved is the typed one with that swap.
+    let (rank_a, rank_b) = (format!("rank_{a}"), format!("rank_{b}"));
+    let down = format!("down:{a}");
+    let moved = [("csrf", csrf.as_str()), (&rank_a, "1"), (&rank_b, "2"), ("move", &down)];
+    let ranked = t.page("POST", &format!("{forum}/ranking"), Some(&lurah), Some(&moved)).await;
+    assert_eq!(ranked.status, StatusCode::SEE_OTHER, "{}", ranked.text);
+    assert_eq!((status_of(ids[1]).await.1, status_of(ids[0]).await.1), (Some(1), Some(2)));
+
+    // A rejection without a reason is refused, and the reason is shown on that proposal's card.
+    let blank = [("csrf", csrf.as_str()), ("stage", "musrenbang_kelurahan"), ("decision", "reject"), ("reason", "  ")];
+    let refused = t.page("POST", &format!("/proposals/{c}/decide"), Some(&lurah), Some(&blank)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let card = refused.text.split(&format!("id=\"p-{c}\"")).nth(1).unwrap_or_default();
+    let card = card.split("</li>").next().unwrap_or_default();
+    assert!(card.contains("Alasan wajib diisi."), "{card}");
 }

@@ -10,8 +10,9 @@ use axum::extract::{Form, Path};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use domain::RegionCode;
 use domain::cycle::{CycleFacts, Stage};
-use domain::musrenbang::{MeetingInput, runs_forum, stage_open};
+use domain::musrenbang::{DecisionInput, MeetingInput, runs_forum, stage_open};
 use domain::planning::{FlagCandidate, ForumKey, RedFlag, Status, format_volume, forum_region_of, red_flags};
 use domain::{Command, Event, MusrenbangCommand, MusrenbangEvent, Role, Scope};
 use time::OffsetDateTime;
@@ -22,13 +23,14 @@ use crate::ctx::PageCtx;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;
 use crate::state::AppState;
-use crate::views::proposals::{decision_input, forum_key};
+use crate::views::proposals::{decision_input, forum_key, unit_prices};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/tasks", get(tasks))
         .route("/forums/{cycle}/{stage}/{region}", get(show))
         .route("/forums/{cycle}/{stage}/{region}/ranking", post(rank))
+        .route("/forums/{cycle}/{stage}/{region}/accept", post(accept_selected))
         .route("/forums/{cycle}/{stage}/{region}/minutes", post(minutes))
         .route("/forums/{cycle}/{stage}/{region}/close", post(close))
         .route("/proposals/{id}/decide", post(decide))
@@ -127,18 +129,25 @@ async fn tasks(ctx: PageCtx) -> AppResult<TasksPage> {
 /// One accepted proposal in an OPD's list: rank, title, cost.
 type OpdRow = (String, String, String);
 
+/// One proposal's card: names first, codes as secondary text.
 struct ItemView {
     id: Uuid,
     title: String,
     origin: &'static str,
     lingkungan: String,
+    lingkungan_code: String,
+    kamus: String,
+    opd: String,
     volume: String,
     cost: String,
     status: &'static str,
+    status_key: &'static str,
     pending: bool,
     rank: String,
     reason: String,
     flags: Vec<(String, Option<Uuid>)>,
+    /// Why its decision was refused, shown on its card.
+    errors: Vec<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -172,6 +181,7 @@ struct ForumPage {
     minutes_delegates: String,
     /// For a kecamatan: what it accepted, per OPD in rank order, as the forum OPD receives it.
     per_opd: Vec<(String, Vec<OpdRow>)>,
+    shows_per_opd: bool,
     /// Every accepted proposal (id, title, rank), for the ranking form, whatever the page.
     ranking: Vec<(Uuid, String, String)>,
     page: usize,
@@ -225,7 +235,15 @@ pub fn flag_text(tr: &Tr, flag: &RedFlag) -> (String, Option<Uuid>) {
 /// would be a megabyte of HTML on a phone.
 const FORUM_PAGE: usize = 50;
 
-async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, errors: Vec<String>, page: usize) -> AppResult<ForumPage> {
+/// Messages for the page, and the proposal they concern when one decision was refused (shown
+/// on its card as well, which is all an in-place decision swaps).
+#[derive(Default)]
+struct Refusal {
+    messages: Vec<String>,
+    of: Option<Uuid>,
+}
+
+async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, refusal: Refusal, page: usize) -> AppResult<ForumPage> {
     let store = ctx.state.store.clone();
     let tr = ctx.tr;
     let cycle = store.cycle(key.cycle_id).await?.ok_or(AppError::NotFound)?;
@@ -248,7 +266,16 @@ async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, errors: Vec<String>, page
     let mut codes: Vec<String> = view.items.iter().map(|(_, r)| r.figures.kamus_code.clone()).collect();
     codes.sort();
     codes.dedup();
-    let prices = store.kamus_prices(&cycle.pemda, cycle.tahun_anggaran, &codes).await?;
+    let kamus_items = store.kamus_items(&cycle.pemda, cycle.tahun_anggaran, &codes).await?;
+    let prices = unit_prices(&kamus_items);
+    let mut lingkungan_codes: Vec<RegionCode> =
+        view.items.iter().map(|(_, r)| r.figures.location.lingkungan.clone()).collect();
+    lingkungan_codes.sort();
+    lingkungan_codes.dedup();
+    let lingkungan_names = store.region_names(&lingkungan_codes).await?;
+    // Tens of OPD per pemda: read whole, named on every card and in the per-OPD list.
+    let opd_names: HashMap<String, String> =
+        store.opds(&cycle.pemda).await?.into_iter().map(|o| (o.code, o.name)).collect();
     let subjects: Vec<FlagCandidate> =
         view.items.iter().map(|(summary, record)| FlagCandidate::of(summary.id, &record.figures)).collect();
     let neighbours = store.flag_candidates(cycle.id, &subjects).await?;
@@ -276,18 +303,26 @@ async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, errors: Vec<String>, page
         .zip(&subjects)
         .map(|((summary, record), subject)| {
             let flags = red_flags(subject, &record.figures, &neighbours, &prices);
+            let figures = &record.figures;
             ItemView {
                 id: summary.id,
                 title: summary.title.clone(),
                 origin: tr.origin(summary.origin),
-                lingkungan: record.figures.location.lingkungan.to_string(),
+                lingkungan: lingkungan_names.get(&figures.location.lingkungan).cloned().unwrap_or_default(),
+                lingkungan_code: figures.location.lingkungan.to_string(),
+                kamus: kamus_items
+                    .get(&figures.kamus_code)
+                    .map_or_else(|| figures.kamus_code.clone(), |k| k.name.clone()),
+                opd: opd_names.get(&figures.opd_code).cloned().unwrap_or_else(|| figures.opd_code.clone()),
                 volume: format!("{} {}", format_volume(record.figures.volume), record.figures.unit),
                 cost: tr.rupiah(record.figures.cost),
                 status: tr.status(record.status),
+                status_key: record.status.as_str(),
                 pending: record.status == Status::Pending,
                 rank: record.rank.map(|r| r.to_string()).unwrap_or_default(),
                 reason: record.reason.clone().unwrap_or_default(),
                 flags: flags.iter().map(|f| flag_text(&tr, f)).collect(),
+                errors: if refusal.of == Some(summary.id) { refusal.messages.clone() } else { Vec::new() },
             }
         })
         .collect();
@@ -297,8 +332,11 @@ async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, errors: Vec<String>, page
     let accepted = totals.accepted as usize;
     let cap = cycle.caps.for_stage(key.stage);
     let accepted_text = match cap {
-        Some(cap) => format!("{} ({})", tr.number(accepted as i64), tr.f("forum.cap", &[("cap", &cap.to_string())])),
-        None => format!("{} ({})", tr.number(accepted as i64), tr.t("forum.no_cap")),
+        Some(cap) => tr.f(
+            "forum.accepted_of_cap",
+            &[("accepted", &tr.number(accepted as i64)), ("cap", &tr.number(i64::from(cap)))],
+        ),
+        None => tr.f("forum.accepted_no_cap", &[("accepted", &tr.number(accepted as i64))]),
     };
     let (kamus, lingkungan, opds) = if can_act && key.stage != Stage::RembukWarga {
         let kamus = store.kamus(&cycle.pemda, cycle.tahun_anggaran).await?;
@@ -318,8 +356,7 @@ async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, errors: Vec<String>, page
     let meeting = facts.meeting.clone();
     let mut per_opd: Vec<(String, Vec<OpdRow>)> = Vec::new();
     if key.stage == Stage::MusrenbangKecamatan {
-        let names: HashMap<String, String> =
-            store.opds(&cycle.pemda).await?.into_iter().map(|o| (o.code, o.name)).collect();
+        let names = &opd_names;
         let mut accepted: Vec<_> = accepted_items.iter().collect();
         accepted.sort_by_key(|(_, r)| (r.figures.opd_code.clone(), r.rank.unwrap_or(u32::MAX)));
         for (summary, record) in accepted {
@@ -339,6 +376,7 @@ async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, errors: Vec<String>, page
     }
     Ok(ForumPage {
         per_opd,
+        shows_per_opd: key.stage == Stage::MusrenbangKecamatan,
         ranking,
         page,
         previous,
@@ -381,7 +419,7 @@ async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, errors: Vec<String>, page
             .map(|m| m.attendees.iter().map(|a| format!("{}, {}", a.name, a.role)).collect::<Vec<_>>().join("\n"))
             .unwrap_or_default(),
         minutes_delegates: meeting.as_ref().map(|m| m.delegates.join("\n")).unwrap_or_default(),
-        errors,
+        errors: refusal.messages,
         c: Chrome::new(ctx),
     })
 }
@@ -397,20 +435,39 @@ async fn show(
     axum::extract::Query(query): axum::extract::Query<PageQuery>,
 ) -> AppResult<ForumPage> {
     let key = forum_key(&cycle, &stage, &region)?;
-    forum_page(&mut ctx, &key, Vec::new(), query.page.unwrap_or(0)).await
+    forum_page(&mut ctx, &key, Refusal::default(), query.page.unwrap_or(0)).await
 }
 
-/// Runs a forum command and reports `done(events)`; on a refusal of the input, shows the forum
-/// again with the messages.
+/// What a forum's form asks of the store: one command, or several decided together (all or none).
+struct Act {
+    commands: Vec<Command>,
+    /// The proposal a refusal concerns, when the form was about one.
+    about: Option<Uuid>,
+}
+
+impl From<Command> for Act {
+    fn from(command: Command) -> Act {
+        Act { commands: vec![command], about: None }
+    }
+}
+
+/// Runs a forum's commands and reports `done(events)`; on a refusal of the input, shows the
+/// forum again with the messages.
 async fn run(
     mut ctx: PageCtx,
     key: ForumKey,
-    command: Command,
+    act: Act,
     done: impl FnOnce(&Tr, &[Event]) -> String,
     page: usize,
 ) -> AppResult<Response> {
     ctx.require_user()?;
-    match ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await {
+    let now = OffsetDateTime::now_utc();
+    let store = ctx.state.store.clone();
+    let outcome = match act.commands.as_slice() {
+        [command] => store.execute(&ctx.actor(), command, now).await,
+        commands => store.execute_batch(&ctx.actor(), commands, now).await,
+    };
+    match outcome {
         Ok(events) => {
             ctx.set_flash(done(&ctx.tr, &events)).await?;
             let back = if page == 0 { forum_href(&key) } else { format!("{}?page={page}", forum_href(&key)) };
@@ -424,7 +481,7 @@ async fn run(
                 }
                 other => form_errors(&ctx.tr, other)?,
             };
-            let rendered = forum_page(&mut ctx, &key, messages, page).await?;
+            let rendered = forum_page(&mut ctx, &key, Refusal { messages, of: act.about }, page).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, rendered).into_response())
         }
     }
@@ -451,9 +508,9 @@ async fn rank(
     Form(form): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let key = forum_key(&cycle, &stage, &region)?;
-    pairs(&ctx, &form)?;
+    let fields = pairs(&ctx, &form)?;
     // Each accepted proposal comes with a number; the order is those numbers, ties by the order
-    // the fields came in.
+    // the fields came in. An arrow then moves one proposal a place up or down that order.
     let mut numbered: Vec<(u32, usize, Uuid)> = Vec::new();
     for (position, (name, value)) in form.iter().enumerate() {
         if let Some(id) = name.strip_prefix("rank_").and_then(|id| Uuid::parse_str(id).ok()) {
@@ -465,15 +522,67 @@ async fn rank(
         }
     }
     numbered.sort();
-    let order = numbered.into_iter().map(|(_, _, id)| id).collect();
+    let mut order: Vec<Uuid> = numbered.into_iter().map(|(_, _, id)| id).collect();
+    let moved = first(&fields, "move");
+    if let Some((direction, id)) = moved.split_once(':') {
+        let at = Uuid::parse_str(id).ok().and_then(|id| order.iter().position(|o| *o == id));
+        match (direction, at) {
+            ("up", Some(at)) if at > 0 => order.swap(at, at - 1),
+            ("down", Some(at)) if at + 1 < order.len() => order.swap(at, at + 1),
+            _ => {}
+        }
+    }
+    let page = first(&fields, "page").parse().unwrap_or(0);
     run(
         ctx,
         key.clone(),
-        Command::Musrenbang(MusrenbangCommand::RankForum { forum: key, order }),
+        Command::Musrenbang(MusrenbangCommand::RankForum { forum: key, order }).into(),
         |tr, _| tr.t("forum.ranked").to_string(),
-        0,
+        page,
     )
     .await
+}
+
+/// The most proposals one "accept the selected" may carry: a page's worth and more.
+const SELECTED_MAX: usize = 500;
+
+/// Accepts each selected proposal as it was forwarded, all in one transaction: a refusal of any
+/// (one decided meanwhile elsewhere, the window closed) leaves every one undecided.
+async fn accept_selected(
+    ctx: PageCtx,
+    Path((cycle, stage, region)): Path<(String, String, String)>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let key = forum_key(&cycle, &stage, &region)?;
+    let fields = pairs(&ctx, &form)?;
+    let mut ids = Vec::new();
+    for value in fields.get("selected").into_iter().flatten() {
+        let id = Uuid::parse_str(value.trim())
+            .map_err(|_| AppError::invalid("selected", domain::Rule::Format { expected: "uuid" }))?;
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    if ids.is_empty() {
+        return Err(AppError::invalid("selected", domain::Rule::Required));
+    }
+    if ids.len() > SELECTED_MAX {
+        return Err(AppError::invalid("selected", domain::Rule::AboveMax { max: SELECTED_MAX as i64 }));
+    }
+    let count = ids.len();
+    let commands = ids
+        .into_iter()
+        .map(|proposal_id| {
+            Command::Musrenbang(MusrenbangCommand::DecideProposal {
+                proposal_id,
+                stage: key.stage,
+                decision: DecisionInput::Accept,
+            })
+        })
+        .collect();
+    let page = first(&fields, "page").parse().unwrap_or(0);
+    let done = move |tr: &Tr, _: &[Event]| tr.f("forum.accepted_selected", &[("count", &tr.number(count as i64))]);
+    run(ctx, key, Act { commands, about: None }, done, page).await
 }
 
 /// "Nama, Peran" per line; a line without a comma is a name with no role given.
@@ -506,7 +615,8 @@ async fn minutes(
             .collect(),
     };
     let done = |tr: &Tr, _: &[Event]| tr.t("forum.minutes_saved").to_string();
-    run(ctx, key.clone(), Command::Musrenbang(MusrenbangCommand::RecordMeeting { forum: key, meeting }), done, 0).await
+    let command = Command::Musrenbang(MusrenbangCommand::RecordMeeting { forum: key.clone(), meeting });
+    run(ctx, key, command.into(), done, 0).await
 }
 
 async fn close(
@@ -524,7 +634,7 @@ async fn close(
         });
         tr.f("forum.closed_done", &[("count", &forwarded.unwrap_or(0).to_string())])
     };
-    run(ctx, key.clone(), Command::Musrenbang(MusrenbangCommand::CloseForum { forum: key }), done, 0).await
+    run(ctx, key.clone(), Command::Musrenbang(MusrenbangCommand::CloseForum { forum: key }).into(), done, 0).await
 }
 
 async fn decide(ctx: PageCtx, Path(id): Path<String>, Form(form): Form<Vec<(String, String)>>) -> AppResult<Response> {
@@ -547,6 +657,6 @@ async fn decide(ctx: PageCtx, Path(id): Path<String>, Form(form): Form<Vec<(Stri
     let title = detail.summary.title.clone();
     let done = move |tr: &Tr, _: &[Event]| tr.f("forum.decided", &[("title", &title)]);
     let page = first(&fields, "page").parse().unwrap_or(0);
-    run(ctx, key, Command::Musrenbang(MusrenbangCommand::DecideProposal { proposal_id, stage, decision }), done, page)
-        .await
+    let command = Command::Musrenbang(MusrenbangCommand::DecideProposal { proposal_id, stage, decision });
+    run(ctx, key, Act { commands: vec![command], about: Some(proposal_id) }, done, page).await
 }

@@ -1,8 +1,11 @@
 //! Proposals and forums as pages and API both read and answer them.
 
+use std::collections::HashMap;
+
 use axum::response::{IntoResponse, Response};
 use domain::RegionCode;
 use domain::cycle::Stage;
+use domain::kamus::KamusItem;
 use domain::musrenbang::DecisionInput;
 use domain::planning::{FlagCandidate, ForumKey, Origin, RedFlag, Status, red_flags};
 use store::{ProposalDetail, ProposalFilter};
@@ -24,14 +27,19 @@ pub async fn public_actor(state: &AppState, tr: &crate::i18n::Tr, journal_name: 
     Ok(if resident { tr.role(domain::Role::Warga).to_string() } else { username.to_string() })
 }
 
+/// Today's unit price of each kamus item, by code, as the price check reads them.
+pub fn unit_prices(items: &HashMap<String, KamusItem>) -> HashMap<String, i64> {
+    items.iter().map(|(code, item)| (code.clone(), item.unit_price)).collect()
+}
+
 /// The red flags of a proposal at its latest stage.
 pub async fn flags_of(state: &AppState, detail: &ProposalDetail) -> AppResult<Vec<RedFlag>> {
     let Some(latest) = detail.records.last() else { return Ok(Vec::new()) };
     let store = &state.store;
     let Some(cycle) = store.cycle(detail.summary.cycle_id).await? else { return Ok(Vec::new()) };
-    let prices = store
-        .kamus_prices(&cycle.pemda, cycle.tahun_anggaran, std::slice::from_ref(&latest.figures.kamus_code))
-        .await?;
+    let items =
+        store.kamus_items(&cycle.pemda, cycle.tahun_anggaran, std::slice::from_ref(&latest.figures.kamus_code)).await?;
+    let prices = unit_prices(&items);
     let subject = FlagCandidate::of(detail.summary.id, &latest.figures);
     let others = store.flag_candidates(cycle.id, std::slice::from_ref(&subject)).await?;
     let mut flags = red_flags(&subject, &latest.figures, &others, &prices);
