@@ -23,6 +23,7 @@ pub mod renja;
 pub mod rkpd;
 pub mod rpjmd;
 pub mod schedule;
+pub mod search;
 pub mod views;
 
 pub use access::{Action, Actor, Grant, Resource, Role, Scope, UserActor, authorize};

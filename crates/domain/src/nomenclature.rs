@@ -148,22 +148,9 @@ pub fn check_nomenclature(errors: &mut Errors, prefix: &str, input: &Nomenclatur
     NomenclatureItem { code, name, indicator, unit }
 }
 
-/// What a search by words compares: code, name and indicator, in lower case with single spaces.
+/// What a search by words compares: code, name and indicator, folded as [`crate::search::fold`].
 pub fn search_text(item: &NomenclatureItem) -> String {
-    normalise(&format!("{} {} {}", item.code, item.name, item.indicator))
-}
-
-/// The words of a search, normalised as [`search_text`] is; at most eight, the rest ignored.
-/// Only letters, digits and `. - /` are kept: nothing else is meaningful in the list, and so no
-/// word carries a wildcard of SQL `LIKE` (`%`, `_`) or a control character to the database.
-pub fn search_words(query: &str) -> Vec<String> {
-    let kept: String =
-        query.chars().map(|c| if c.is_alphanumeric() || matches!(c, '.' | '-' | '/') { c } else { ' ' }).collect();
-    normalise(&kept).split(' ').filter(|w| !w.is_empty()).take(8).map(str::to_string).collect()
-}
-
-fn normalise(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    crate::search::fold(&format!("{} {} {}", item.code, item.name, item.indicator))
 }
 
 /// `code` upper-cased when it has a nomenclature code's shape, for a lookup.
@@ -252,10 +239,10 @@ mod tests {
 
     #[test]
     fn search_words_carry_no_wildcard() {
-        assert_eq!(search_words("  Jalan  KABUPATEN/Kota "), ["jalan", "kabupaten/kota"]);
-        assert_eq!(search_words("100%_\\ 1.03\u{0}"), ["100", "1.03"]);
-        assert!(search_words("%%% ___").is_empty());
-        assert_eq!(search_words("a b c d e f g h i j").len(), 8);
+        assert_eq!(crate::search::words("  Jalan  KABUPATEN/Kota "), ["jalan", "kabupaten/kota"]);
+        assert_eq!(crate::search::words("100%_\\ 1.03\u{0}"), ["100", "1.03"]);
+        assert!(crate::search::words("%%% ___").is_empty());
+        assert_eq!(crate::search::words("a b c d e f g h i j").len(), 8);
     }
 
     proptest! {

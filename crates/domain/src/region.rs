@@ -136,8 +136,14 @@ impl RegionCode {
 
     /// The pemda (kabupaten/kota) this region belongs to, if it lies at or below that level.
     pub fn pemda(&self) -> Option<RegionCode> {
+        self.at_depth(2)
+    }
+
+    /// The region at `depth` parts that holds this one (itself at its own depth): its
+    /// kecamatan at 3, its kelurahan at 4.
+    pub fn at_depth(&self, depth: usize) -> Option<RegionCode> {
         let parts: Vec<&str> = self.parts().collect();
-        (parts.len() >= 2).then(|| RegionCode(parts[..2].join(".")))
+        (depth >= 1 && parts.len() >= depth).then(|| RegionCode(parts[..depth].join(".")))
     }
 
     /// True when `self` is `ancestor` or lies below it.

@@ -51,6 +51,9 @@ pub struct ProposalFilter {
     pub status: Option<Status>,
     pub origin: Option<Origin>,
     pub opd: Option<String>,
+    /// Words each found in the title or the latest address, case and accents ignored
+    /// ([`crate::search::words`]).
+    pub words: Vec<String>,
 }
 
 /// A forum with proposals, each with its record at the forum's stage, in rank order then in the

@@ -100,7 +100,7 @@ impl Store {
         tahun_anggaran: i32,
         query: &str,
     ) -> Result<Vec<NomenclatureItem>> {
-        let words = nomenclature::search_words(query);
+        let words = domain::search::words(query);
         if words.is_empty() {
             return Ok(Vec::new());
         }

@@ -18,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(Dprd),
             Box::new(ResesAndPokir),
             Box::new(RenjaAndRkpd),
+            Box::new(Search),
         ]
     }
 }
@@ -413,6 +414,8 @@ enum Proposal {
     StreetKey,
     LatE6,
     LonE6,
+    TitleFolded,
+    AddressFolded,
 }
 
 #[derive(DeriveIden, Clone, Copy)]
@@ -1310,4 +1313,57 @@ impl MigrationTrait for RenjaAndRkpd {
     async fn down(&self, _manager: &SchemaManager) -> Result<(), DbErr> {
         Err(DbErr::Migration("the Renja and RKPD schema is not reversible".into()))
     }
+}
+
+/// Search that ignores case and accents: each proposal's title and latest address, folded
+/// (`domain::search::fold`), beside the columns they come from.
+struct Search;
+
+impl MigrationName for Search {
+    fn name(&self) -> &str {
+        "m20261207_000011_search"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Search {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for column in [
+            ColumnDef::new(Proposal::TitleFolded).string_len(800).not_null().default("").to_owned(),
+            ColumnDef::new(Proposal::AddressFolded).string_len(800).not_null().default("").to_owned(),
+        ] {
+            manager.alter_table(Table::alter().table(Proposal::Table).add_column(column).to_owned()).await?;
+        }
+        backfill_folded(manager).await
+    }
+
+    async fn down(&self, _manager: &SchemaManager) -> Result<(), DbErr> {
+        Err(DbErr::Migration("the search schema is not reversible".into()))
+    }
+}
+
+/// Folds the title and the address at the current stage of every proposal written before the
+/// columns existed.
+async fn backfill_folded(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    let db = manager.get_connection();
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            manager.get_database_backend(),
+            "SELECT p.id AS id, p.title AS title, s.address AS address FROM proposal p \
+             JOIN proposal_stage s ON s.proposal_id = p.id AND s.stage = p.current_stage",
+        ))
+        .await?;
+    for row in rows {
+        let id: sea_orm::prelude::Uuid = row.try_get("", "id")?;
+        let title: String = row.try_get("", "title")?;
+        let address: String = row.try_get("", "address")?;
+        let update = Query::update()
+            .table(Proposal::Table)
+            .value(Proposal::TitleFolded, domain::search::fold(&title))
+            .value(Proposal::AddressFolded, domain::search::fold(&address))
+            .and_where(Expr::col(Proposal::Id).eq(id))
+            .to_owned();
+        db.execute(&update).await?;
+    }
+    Ok(())
 }

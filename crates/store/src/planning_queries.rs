@@ -67,6 +67,15 @@ fn filtered(filter: &ProposalFilter) -> sea_orm::Select<proposal::Entity> {
     if let Some(opd) = &filter.opd {
         query = query.filter(proposal::Column::OpdCode.eq(opd.clone()));
     }
+    // Words hold no LIKE wildcard (`domain::search::words`); the other filters bound the rows
+    // the pattern is tried on.
+    for word in &filter.words {
+        query = query.filter(
+            sea_orm::Condition::any()
+                .add(proposal::Column::TitleFolded.contains(word.as_str()))
+                .add(proposal::Column::AddressFolded.contains(word.as_str())),
+        );
+    }
     query
 }
 

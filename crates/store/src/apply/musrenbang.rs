@@ -3,6 +3,7 @@
 use domain::cycle::Stage;
 use domain::kamus::Bidang;
 use domain::planning::{Figures, Origin, StageRecord, Status, Track, forum_region_of, street_key};
+use domain::search::fold;
 use domain::{MusrenbangEvent, RegionCode};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
@@ -188,6 +189,8 @@ pub(super) async fn insert_proposal(
         lat_e6: Set(figures.location.point.map(|p| p.lat_e6)),
         lon_e6: Set(figures.location.point.map(|p| p.lon_e6)),
         priority_code: Set(new.priority.cloned()),
+        title_folded: Set(fold(new.title)),
+        address_folded: Set(fold(&figures.location.address)),
     })
     .exec(txn)
     .await?;
@@ -302,6 +305,7 @@ async fn set_current(txn: &DatabaseTransaction, proposal_id: Uuid, record: &Stag
         .col_expr(proposal::Column::KelurahanCode, ancestor(Stage::MusrenbangKelurahan).into())
         .col_expr(proposal::Column::KecamatanCode, ancestor(Stage::MusrenbangKecamatan).into())
         .col_expr(proposal::Column::StreetKey, street_key(&figures.location.address).into())
+        .col_expr(proposal::Column::AddressFolded, fold(&figures.location.address).into())
         .col_expr(proposal::Column::LatE6, figures.location.point.map(|p| p.lat_e6).into())
         .col_expr(proposal::Column::LonE6, figures.location.point.map(|p| p.lon_e6).into())
         .filter(proposal::Column::Id.eq(proposal_id))

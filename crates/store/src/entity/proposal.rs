@@ -31,6 +31,9 @@ pub struct Model {
     pub lon_e6: Option<i32>,
     /// The RPJMD priority it serves, if named.
     pub priority_code: Option<String>,
+    /// The title and the latest address as a search compares them (`domain::search::fold`).
+    pub title_folded: String,
+    pub address_folded: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

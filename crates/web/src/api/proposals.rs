@@ -27,6 +27,7 @@ use crate::views::proposals::{decision_input, filter_of, flags_of, forum_key, pu
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, submit))
+        .routes(routes!(count))
         .routes(routes!(get_proposal))
         .routes(routes!(history))
         .routes(routes!(decide))
@@ -279,8 +280,9 @@ async fn submit(ctx: ApiCtx, ApiJson(input): ApiJson<NewProposal>) -> AppResult<
     Ok((StatusCode::CREATED, Json(proposal_json(&ctx.state, &detail).await?)).into_response())
 }
 
+/// Which proposals: every filter narrows.
 #[derive(Deserialize, IntoParams)]
-pub struct ListQuery {
+pub struct FilterQuery {
     /// A cycle id.
     cycle: Option<Uuid>,
     /// A region code at any level: pemda, kecamatan, kelurahan or lingkungan.
@@ -292,12 +294,34 @@ pub struct ListQuery {
     /// The status at the latest stage.
     #[param(value_type = schema::StatusFilter, inline, required = false)]
     status: Option<String>,
-    /// `lingkungan`, `kelurahan` or `kecamatan`.
+    /// `lingkungan`, `kelurahan`, `kecamatan` or `pokir`.
     #[param(value_type = schema::OriginFilter, inline, required = false)]
     origin: Option<String>,
     /// An OPD code.
     #[param(value_type = schema::OptionalCode, inline, required = false)]
     opd: Option<String>,
+    /// Words each found in the title or the latest address; case and accents are ignored, at
+    /// most eight words count, and only letters, digits and `. - /` are read.
+    q: Option<String>,
+}
+
+impl FilterQuery {
+    fn filter(&self) -> AppResult<store::ProposalFilter> {
+        let mut filter = filter_of(
+            self.region.as_deref(),
+            self.stage.as_deref(),
+            self.status.as_deref(),
+            self.origin.as_deref(),
+            self.opd.as_deref(),
+            self.q.as_deref(),
+        )?;
+        filter.cycle = self.cycle;
+        Ok(filter)
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct PageQuery {
     /// From `next_cursor` of the previous page.
     cursor: Option<Uuid>,
     /// How many to give.
@@ -314,21 +338,31 @@ pub struct ProposalPage {
 }
 
 /// Proposals, public, filtered, in the order they were raised; keyset pagination by `cursor`.
-#[utoipa::path(get, path = "/api/v1/proposals", tag = "proposals", security((), ("bearer" = [])), params(ListQuery),
-    responses((status = 200, body = ProposalPage)))]
-async fn list(ctx: ApiCtx, Query(query): Query<ListQuery>) -> AppResult<Json<ProposalPage>> {
-    let mut filter = filter_of(
-        query.region.as_deref(),
-        query.stage.as_deref(),
-        query.status.as_deref(),
-        query.origin.as_deref(),
-        query.opd.as_deref(),
-    )?;
-    filter.cycle = query.cycle;
-    let limit = query.limit.unwrap_or(100).clamp(1, store::PAGE_MAX);
-    let items = ctx.state.store.proposals(&filter, query.cursor, limit).await?;
+#[utoipa::path(get, path = "/api/v1/proposals", tag = "proposals", security((), ("bearer" = [])),
+    params(FilterQuery, PageQuery), responses((status = 200, body = ProposalPage)))]
+async fn list(
+    ctx: ApiCtx,
+    Query(filter): Query<FilterQuery>,
+    Query(page): Query<PageQuery>,
+) -> AppResult<Json<ProposalPage>> {
+    let filter = filter.filter()?;
+    let limit = page.limit.unwrap_or(100).clamp(1, store::PAGE_MAX);
+    let items = ctx.state.store.proposals(&filter, page.cursor, limit).await?;
     let next_cursor = (items.len() as u64 == limit).then(|| items.last().map(|p| p.id)).flatten();
     Ok(Json(ProposalPage { items: items.iter().map(ProposalSummaryJson::from).collect(), next_cursor }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProposalCount {
+    /// How many proposals the filters match.
+    total: u64,
+}
+
+/// How many proposals the filters match, as the list would give them page by page.
+#[utoipa::path(get, path = "/api/v1/proposals/count", tag = "proposals", security((), ("bearer" = [])),
+    params(FilterQuery), responses((status = 200, body = ProposalCount)))]
+async fn count(ctx: ApiCtx, Query(filter): Query<FilterQuery>) -> AppResult<Json<ProposalCount>> {
+    Ok(Json(ProposalCount { total: ctx.state.store.proposal_count(&filter.filter()?).await? }))
 }
 
 fn parse_id(id: &str) -> AppResult<Uuid> {

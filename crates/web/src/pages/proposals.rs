@@ -10,9 +10,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::cycle::Stage;
 use domain::musrenbang::{ProposalInput, stage_open};
-use domain::planning::{Status, Track, format_volume, forum_region_of};
-use domain::{Command, MusrenbangCommand, MusrenbangEvent, Role};
+use domain::planning::{Origin, Status, Track, format_volume, forum_region_of};
+use domain::{Command, MusrenbangCommand, MusrenbangEvent, RegionCode, Role};
 use serde::Deserialize;
+use std::collections::HashMap;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
@@ -459,86 +460,242 @@ async fn support(ctx: PageCtx, Path(id): Path<String>, Form(form): Form<CsrfForm
     Ok(Redirect::to(&format!("/proposals/{proposal_id}")).into_response())
 }
 
+/// The explorer's query string: every part optional, the URL shareable as it stands.
 #[derive(Deserialize, Default)]
 struct ListQuery {
     #[serde(default)]
     cycle: String,
     #[serde(default)]
+    kecamatan: String,
+    #[serde(default)]
+    kelurahan: String,
+    #[serde(default)]
+    lingkungan: String,
+    /// A region code at any level, as older links and the API give it.
+    #[serde(default)]
     region: String,
+    #[serde(default)]
+    opd: String,
+    #[serde(default)]
+    origin: String,
     #[serde(default)]
     stage: String,
     #[serde(default)]
     status: String,
+    #[serde(default)]
+    q: String,
     after: Option<Uuid>,
+}
+
+impl ListQuery {
+    /// The narrowest region chosen: a lingkungan inside the kelurahan inside the kecamatan, a
+    /// finer choice left from another parent being dropped.
+    fn region(&self) -> AppResult<Option<RegionCode>> {
+        let mut chosen: Option<RegionCode> = None;
+        for (field, text) in [
+            ("region", &self.region),
+            ("kecamatan", &self.kecamatan),
+            ("kelurahan", &self.kelurahan),
+            ("lingkungan", &self.lingkungan),
+        ] {
+            let text = text.trim();
+            if text.is_empty() {
+                continue;
+            }
+            let code = RegionCode::parse(text).map_err(|e| AppError::invalid(field, e.into()))?;
+            if chosen.as_ref().is_none_or(|outer| code.is_within(outer)) {
+                chosen = Some(code);
+            }
+        }
+        Ok(chosen)
+    }
+
+    /// This query's link with `after` set (or cleared), every other choice kept.
+    fn href(&self, after: Option<Uuid>) -> String {
+        let after = after.map(|a| a.to_string()).unwrap_or_default();
+        let params: Vec<(&str, &str)> = [
+            ("q", self.q.as_str()),
+            ("cycle", &self.cycle),
+            ("kecamatan", &self.kecamatan),
+            ("kelurahan", &self.kelurahan),
+            ("lingkungan", &self.lingkungan),
+            ("region", &self.region),
+            ("opd", &self.opd),
+            ("origin", &self.origin),
+            ("stage", &self.stage),
+            ("status", &self.status),
+            ("after", &after),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .collect();
+        format!("/proposals?{}", serde_urlencoded::to_string(params).unwrap_or_default())
+    }
 }
 
 struct ListRow {
     id: Uuid,
     title: String,
     lingkungan: String,
+    lingkungan_code: String,
+    place: String,
+    opd: String,
+    origin: &'static str,
     stage: &'static str,
     status: &'static str,
+    status_key: &'static str,
     cost: String,
 }
+
+/// A select's choices: value and what people read.
+type Choices = Vec<(String, String)>;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "proposals.html")]
 struct ProposalsPage {
     c: Chrome,
-    query_cycle: String,
-    query_region: String,
-    query_stage: String,
-    query_status: String,
-    stages: Vec<(&'static str, &'static str)>,
-    statuses: Vec<(&'static str, &'static str)>,
+    q: String,
+    cycle: String,
+    kecamatan: String,
+    kelurahan: String,
+    lingkungan: String,
+    region: String,
+    opd: String,
+    origin: String,
+    stage: String,
+    status: String,
+    cycles: Choices,
+    kecamatan_choices: Choices,
+    kelurahan_choices: Choices,
+    lingkungan_choices: Choices,
+    opds: Choices,
+    origins: Choices,
+    stages: Choices,
+    statuses: Choices,
+    total: String,
     rows: Vec<ListRow>,
+    first: Option<String>,
     next: Option<String>,
 }
 
 const LIST_PAGE: u64 = 50;
 
+/// The public proposals explorer: filters chosen from names, words searched in titles and
+/// addresses, the total found, pages by key.
 async fn list(ctx: PageCtx, Query(query): Query<ListQuery>) -> AppResult<ProposalsPage> {
-    let mut filter = filter_of(Some(&query.region), Some(&query.stage), Some(&query.status), None, None)?;
-    if !query.cycle.trim().is_empty() {
-        filter.cycle = Some(
-            Uuid::parse_str(query.cycle.trim())
-                .map_err(|_| AppError::invalid("cycle", domain::Rule::Format { expected: "other" }))?,
-        );
-    }
+    let store = &ctx.state.store;
     let tr = ctx.tr;
-    let rows = ctx.state.store.proposals(&filter, query.after, LIST_PAGE).await?;
-    let next = (rows.len() as u64 == LIST_PAGE).then(|| rows.last().map(|p| p.id)).flatten().map(|after| {
-        let params = [
-            ("cycle", query.cycle.as_str()),
-            ("region", query.region.as_str()),
-            ("stage", query.stage.as_str()),
-            ("status", query.status.as_str()),
-            ("after", &after.to_string()),
-        ];
-        format!("/proposals?{}", serde_urlencoded::to_string(params).unwrap_or_default())
-    });
-    Ok(ProposalsPage {
-        stages: Stage::ALL.iter().map(|s| (s.as_str(), tr.stage(*s))).collect(),
-        statuses: [Status::Pending, Status::Accepted, Status::AcceptedWithChanges, Status::Rejected]
+    let region = query.region()?;
+    let mut filter = filter_of(
+        None,
+        Some(&query.stage),
+        Some(&query.status),
+        Some(&query.origin),
+        Some(&query.opd),
+        Some(&query.q),
+    )?;
+    filter.region = region.clone();
+    let cycle = match query.cycle.trim() {
+        "" => None,
+        text => {
+            let id = Uuid::parse_str(text)
+                .map_err(|_| AppError::invalid("cycle", domain::Rule::Format { expected: "other" }))?;
+            filter.cycle = Some(id);
+            store.cycle(id).await?
+        }
+    };
+    // The pemda whose names the choices list: the cycle's, the region's, or the only one.
+    let pemda = match (&cycle, &region) {
+        (Some(cycle), _) => Some(cycle.pemda.clone()),
+        (None, Some(region)) => region.pemda(),
+        (None, None) => match store.all_pemda().await?.as_slice() {
+            [only] => Some(only.code.clone()),
+            _ => None,
+        },
+    };
+    filter.pemda = pemda.clone();
+    let rows = store.proposals(&filter, query.after, LIST_PAGE).await?;
+    let total = store.proposal_count(&filter).await?;
+    let names = |regions: Vec<domain::Region>| -> Choices {
+        regions.into_iter().map(|r| (r.code.to_string(), format!("{} ({})", r.name, r.code))).collect()
+    };
+    let chosen_at = |depth: usize| region.as_ref().and_then(|r| r.at_depth(depth));
+    let (mut cycles, mut kecamatan_choices, mut kelurahan_choices, mut lingkungan_choices, mut opds) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut opd_names = HashMap::new();
+    if let Some(pemda) = &pemda {
+        cycles = store
+            .cycles(pemda)
+            .await?
             .iter()
-            .map(|s| (s.as_str(), tr.status(*s)))
-            .collect(),
+            .map(|c| (c.id.to_string(), tr.f("tasks.cycle", &[("year", &c.tahun_anggaran.to_string())])))
+            .collect();
+        kecamatan_choices = names(store.children(pemda, None).await?);
+        if let Some(kecamatan) = chosen_at(3) {
+            kelurahan_choices = names(store.children(&kecamatan, None).await?);
+        }
+        if let Some(kelurahan) = chosen_at(4) {
+            lingkungan_choices = names(store.children(&kelurahan, None).await?);
+        }
+        for o in store.opds(pemda).await? {
+            opds.push((o.code.clone(), format!("{} ({})", o.name, o.code)));
+            opd_names.insert(o.code, o.name);
+        }
+    }
+    // Names of the places on this page: each lingkungan with its kelurahan and kecamatan.
+    let mut codes: Vec<RegionCode> = Vec::new();
+    for p in &rows {
+        codes.push(p.lingkungan.clone());
+        codes.extend(p.lingkungan.parent());
+        codes.extend(p.lingkungan.parent().and_then(|k| k.parent()));
+    }
+    codes.sort();
+    codes.dedup();
+    let place_names = store.region_names(&codes).await?;
+    let name_of = |code: Option<RegionCode>| code.and_then(|c| place_names.get(&c).cloned()).unwrap_or_default();
+    let next = (rows.len() as u64 == LIST_PAGE).then(|| rows.last().map(|p| query.href(Some(p.id)))).flatten();
+    Ok(ProposalsPage {
+        total: tr.f("proposals.found", &[("count", &tr.number(total as i64))]),
         rows: rows
             .iter()
-            .map(|p| ListRow {
-                id: p.id,
-                title: p.title.clone(),
-                lingkungan: p.lingkungan.to_string(),
-                stage: tr.stage(p.stage),
-                status: tr.status(p.status),
-                cost: tr.rupiah(p.cost),
+            .map(|p| {
+                let kelurahan = p.lingkungan.parent();
+                let kecamatan = kelurahan.as_ref().and_then(|k| k.parent());
+                ListRow {
+                    id: p.id,
+                    title: p.title.clone(),
+                    lingkungan: name_of(Some(p.lingkungan.clone())),
+                    lingkungan_code: p.lingkungan.to_string(),
+                    place: format!("{}, {}", name_of(kelurahan), name_of(kecamatan)),
+                    opd: opd_names.get(&p.opd_code).cloned().unwrap_or_else(|| p.opd_code.clone()),
+                    origin: tr.origin(p.origin),
+                    stage: tr.stage(p.stage),
+                    status: tr.status(p.status),
+                    status_key: p.status.as_str(),
+                    cost: tr.rupiah(p.cost),
+                }
             })
             .collect(),
+        first: query.after.map(|_| query.href(None)),
         next,
-        query_cycle: query.cycle,
-        query_region: query.region,
-        query_stage: query.stage,
-        query_status: query.status,
+        cycles,
+        kecamatan_choices,
+        kelurahan_choices,
+        lingkungan_choices,
+        opds,
+        origins: Origin::ALL.iter().map(|o| (o.as_str().to_string(), tr.origin(*o).to_string())).collect(),
+        stages: Stage::ALL.iter().map(|s| (s.as_str().to_string(), tr.stage(*s).to_string())).collect(),
+        statuses: Status::ALL.iter().map(|s| (s.as_str().to_string(), tr.status(*s).to_string())).collect(),
+        q: query.q,
+        cycle: query.cycle,
+        kecamatan: chosen_at(3).map(|c| c.to_string()).unwrap_or_default(),
+        kelurahan: chosen_at(4).map(|c| c.to_string()).unwrap_or_default(),
+        lingkungan: chosen_at(5).map(|c| c.to_string()).unwrap_or_default(),
+        region: query.region,
+        opd: query.opd,
+        origin: query.origin,
+        stage: query.stage,
+        status: query.status,
         c: Chrome::new(&ctx),
     })
 }

@@ -30,7 +30,7 @@ pub(crate) async fn nomenclature_level(
     let total = store.nomenclature_count(pemda, tahun_anggaran).await?;
     let query = query.map(str::trim).filter(|q| !q.is_empty());
     if let Some(query) = query
-        && !nomenclature::search_words(query).is_empty()
+        && !domain::search::words(query).is_empty()
     {
         let items = store.nomenclature_search(pemda, tahun_anggaran, query).await?;
         return Ok(NomenclatureLevelView {

@@ -74,9 +74,11 @@ pub fn filter_of(
     status: Option<&str>,
     origin: Option<&str>,
     opd: Option<&str>,
+    search: Option<&str>,
 ) -> AppResult<ProposalFilter> {
     let present = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
-    let mut filter = ProposalFilter::default();
+    let mut filter =
+        ProposalFilter { words: search.map(domain::search::words).unwrap_or_default(), ..ProposalFilter::default() };
     if let Some(region) = present(region) {
         filter.region = Some(RegionCode::parse(&region).map_err(|e| AppError::invalid("region", e.into()))?);
     }
