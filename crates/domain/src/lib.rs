@@ -17,6 +17,7 @@ pub mod musrenbang;
 pub mod nomenclature;
 pub mod password;
 pub mod planning;
+pub mod privacy;
 pub mod region;
 pub mod regions;
 pub mod renja;

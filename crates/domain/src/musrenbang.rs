@@ -15,6 +15,7 @@ use crate::money::{AMOUNT_MAX, MoneyError, check_volume, cost_of};
 use crate::planning::{
     Attendee, Figures, ForumKey, Location, Meeting, Origin, Point, StageRecord, Status, Track, forum_region_of,
 };
+use crate::privacy::check_public_text;
 use crate::region::{RegionCode, RegionLevel};
 
 pub const TITLE_MAX: usize = 200;
@@ -246,9 +247,9 @@ pub fn check_work(
     input: &WorkInput<'_>,
     within: &RegionCode,
 ) -> Option<Result<Work, MoneyError>> {
-    let title = check_text(errors, "title", input.title, TITLE_MAX);
-    let problem = check_text(errors, "problem", input.problem, TEXT_MAX);
-    let address = check_text(errors, "address", input.address, ADDRESS_MAX);
+    let title = check_public_text(errors, "title", input.title, TITLE_MAX);
+    let problem = check_public_text(errors, "problem", input.problem, TEXT_MAX);
+    let address = check_public_text(errors, "address", input.address, ADDRESS_MAX);
     let lingkungan = check_lingkungan(errors, facts, "lingkungan", input.lingkungan, within);
     let volume = check_volume(errors, "volume", input.volume);
     let point = parse_point(errors, input.latitude, input.longitude);
@@ -373,7 +374,7 @@ pub fn decide_proposal(
                 figures.location.lingkungan = code;
             }
             if !address.trim().is_empty() && address.trim() != figures.location.address {
-                figures.location.address = check_text(&mut errors, "address", address, ADDRESS_MAX);
+                figures.location.address = check_public_text(&mut errors, "address", address, ADDRESS_MAX);
             }
             if !opd_code.trim().is_empty() && opd_code.trim() != figures.opd_code {
                 if facts.opd_codes.contains(opd_code.trim()) {
