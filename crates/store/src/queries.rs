@@ -251,6 +251,29 @@ impl Store {
 
     /// The head the database keeps beside the chain; a pemda without one has lost its anchor,
     /// and every stored event is then unaccounted for.
+    /// Where the record stands, for a reader's copy of a page: every pemda's head, summed (it
+    /// grows with every change anywhere), and when the latest of them was written.
+    pub async fn record_version(&self) -> Result<(i64, Option<OffsetDateTime>)> {
+        let heads = chain_head::Entity::find().all(&self.read).await?;
+        let mut version = 0_i64;
+        let mut latest: Option<OffsetDateTime> = None;
+        for head in &heads {
+            // A validator, not a figure: only that it changes matters.
+            version = version.wrapping_add(head.seq);
+            let at: Option<String> = journal::Entity::find()
+                .select_only()
+                .column(journal::Column::At)
+                .filter(journal::Column::PemdaCode.eq(head.pemda_code.clone()))
+                .filter(journal::Column::Seq.eq(head.seq))
+                .into_tuple()
+                .one(&self.read)
+                .await?;
+            let at = at.and_then(|at| OffsetDateTime::parse(&at, &time::format_description::well_known::Rfc3339).ok());
+            latest = latest.max(at);
+        }
+        Ok((version, latest))
+    }
+
     async fn chain_head_of(&self, pemda: &RegionCode) -> Result<(i64, String)> {
         let head = chain_head::Entity::find_by_id(pemda.to_string()).one(&self.read).await?;
         Ok(match head {

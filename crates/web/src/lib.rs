@@ -9,6 +9,7 @@ pub mod error;
 mod guard;
 pub mod i18n;
 mod pages;
+mod revalidate;
 mod state;
 mod views;
 
@@ -55,12 +56,14 @@ pub fn app(store: Store, config: Config) -> Router {
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
     let state = AppState { store: store.clone(), config: Arc::new(config), chain_checks: Default::default() };
     let sessions = SessionManagerLayer::new(DbSessionStore::new(store))
-        .with_name("rencana_session")
+        .with_name(revalidate::SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(state.config.secure_cookies)
         .with_expiry(Expiry::OnInactivity(ctx::SESSION_IDLE));
-    let pages = pages::router(state.clone()).layer(sessions);
+    let pages = pages::router(state.clone())
+        .layer(sessions)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), revalidate::revalidate));
     Router::new()
         .merge(pages)
         .merge(api::router(state.clone()))
