@@ -4,7 +4,9 @@
 //    proposals in place (one by one and several at once), sees the totals follow each
 //    decision, fits the accepted list under the pagu, ranks with the arrows, records the
 //    minutes and closes the forum, all without the page reloading.
-// 2. Every page, as the public and as each role, in Indonesian and in English: none scrolls
+// 2. A visitor without an account finds a rejected proposal by its street name, reads the
+//    reason, follows a pokir to its DPRD member and downloads the cycle's proposals as CSV.
+// 3. Every page, as the public and as each role, in Indonesian and in English: none scrolls
 //    sideways at 360 px, and axe-core finds no serious or critical accessibility fault.
 
 import assert from 'node:assert/strict';
@@ -236,6 +238,66 @@ describe('forum day: an operator kecamatan runs the forum on a phone without a p
   });
 });
 
+describe('a visitor finds, reads, follows and downloads without an account', () => {
+  let page;
+  let rejected;
+
+  after(async () => {
+    if (page && failed) {
+      await mkdir(RESULTS, { recursive: true });
+      await page.screenshot({ path: path.join(RESULTS, 'visitor-failure.png'), fullPage: true }).catch(() => {});
+    }
+    await page?.context().close();
+  });
+
+  step('a rejected proposal is found by its street name, whatever the case, and its reason read', async () => {
+    // A rejected proposal of the demo whose decision gave a reason, and the street it is on.
+    const listed = await api('GET', '/api/v1/proposals?status=rejected&limit=50');
+    for (const item of listed.items) {
+      const detail = await api('GET', `/api/v1/proposals/${item.id}`);
+      const last = detail.stages[detail.stages.length - 1];
+      const street = last.address.replace(/\b(jl|jln|jalan|gg|gang|no)\b\.?/gi, ' ').replace(/[0-9.,]/g, ' ').trim().split(/\s+/).slice(0, 2).join(' ');
+      if (last.reason && street.length >= 4) { rejected = { id: item.id, reason: last.reason, street }; break; }
+    }
+    assert.ok(rejected, 'the demo has a rejected proposal with a reason and a street');
+    page = await newPhone();
+    await page.goto(`${server.url}/proposals`);
+    await page.fill('#f-q', rejected.street.toUpperCase());
+    await page.selectOption('#f-status', 'rejected');
+    await Promise.all([page.waitForURL(/q=/), page.click('form#filter [type=submit]')]);
+    assert.match(page.url(), /status=rejected/, 'the search is in the address, to share');
+    assert.match(await page.locator('#found').innerText(), /usulan ditemukan/);
+    await Promise.all([page.waitForURL(`**/proposals/${rejected.id}`), page.locator(`a[href="/proposals/${rejected.id}"]`).click()]);
+    assert.ok((await page.locator('#stages').innerText()).includes(rejected.reason), 'the reason is shown');
+    assert.deepEqual(await sideways(page), []);
+  });
+
+  step('a pokir leads to its DPRD member, whose page lists it', async () => {
+    await page.goto(`${server.url}/proposals?origin=pokir`);
+    const first = page.locator('#proposals tbody a').first();
+    const href = await first.getAttribute('href');
+    await Promise.all([page.waitForURL(`**${href}`), first.click()]);
+    const member = page.locator('#pokir a');
+    const name = (await member.innerText()).trim();
+    await Promise.all([page.waitForURL('**/anggota/**'), member.click()]);
+    assert.equal((await page.locator('h1').innerText()).trim(), name);
+    assert.ok(await page.locator(`#member-pokir a[href="${href}"]`).count(), 'the pokir is on its member\'s page');
+    assert.deepEqual(await sideways(page), []);
+  });
+
+  step('the adopted cycle\'s proposals download as CSV from the open data page', async () => {
+    await page.goto(`${server.url}/data`);
+    assert.match(await page.locator('#licences').innerText(), /CC BY 4\.0/);
+    assert.match(await page.locator('#licences').innerText(), /ODbL/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#downloads tr', { hasText: '2026' }).locator('a', { hasText: 'CSV' }).click()]);
+    const file = await download.path();
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    assert.match(lines[0], /^id,tahun_anggaran,title,origin,stage,status,/);
+    assert.ok(lines.length > 100, `${lines.length} lines`);
+    assert.deepEqual(serverErrors, []);
+  });
+});
+
 // Paths that are one page however many there are: ids, codes and numbers stand for any.
 function pattern(url) {
   const { pathname, searchParams } = new URL(url);
@@ -280,7 +342,7 @@ async function sweep(page, label, start, seen) {
 describe('every page fits a 360-px phone and passes axe-core', () => {
   const seen = new Set();
   // Where a visitor starts; the rest is reached by following links, as a person would.
-  const START = ['/', '/proposals', '/audit', '/dprd', '/pokir', '/nomenklatur', '/prioritas', '/opd', '/kamus', '/login'];
+  const START = ['/', '/proposals', '/data', '/audit', '/dprd', '/pokir', '/nomenklatur', '/prioritas', '/opd', '/kamus', '/login'];
   // Those who see the most forms first: axe checks each page shape once per language.
   const visitors = [
     ['bappeda', 'bappeda'], ['kec.medankota', 'kecamatan'], ['kel.pasarbaru', 'kelurahan'], ['kepling.pasarbaru1', 'kepling'],

@@ -65,6 +65,7 @@ static ID: LazyLock<Catalogue> = LazyLock::new(|| {
         include_str!("../i18n/id/forum.txt"),
         include_str!("../i18n/id/admin.txt"),
         include_str!("../i18n/id/renja.txt"),
+        include_str!("../i18n/id/data.txt"),
     ]
     .into_iter()
     .flat_map(parse_catalogue)
@@ -76,6 +77,7 @@ static EN: LazyLock<Catalogue> = LazyLock::new(|| {
         include_str!("../i18n/en/forum.txt"),
         include_str!("../i18n/en/admin.txt"),
         include_str!("../i18n/en/renja.txt"),
+        include_str!("../i18n/en/data.txt"),
     ]
     .into_iter()
     .flat_map(parse_catalogue)

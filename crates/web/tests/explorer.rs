@@ -84,3 +84,50 @@ async fn the_next_page_keeps_every_choice() {
     assert_eq!(second.text.matches("<tr data-status=").count(), 1);
     assert!(second.text.contains("Halaman pertama"));
 }
+
+/// Open data: the page lists each cycle's files and the licences; the files hold every proposal
+/// of the cycle, CSV with the dictionary's header, JSON as one array.
+#[tokio::test]
+async fn a_cycle_downloads_whole_as_csv_and_json() {
+    let t = TestApp::new().await;
+    let cycle = common::open_cycle(&t, 2038, true, "X.01", "X-JLN", "100.000").await;
+    let kepling = t.token("kepling.pasarbaru1").await;
+    for n in 0..3 {
+        submit(&t, &kepling, cycle, &format!("=Drainase {n}"), &format!("Gg. Data {n}"), "12.71.01.1001.001").await;
+    }
+    let page = t.page("GET", "/data", None, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains(&format!("/api/v1/open-data/proposals?cycle={cycle}&amp;format=csv")), "{}", page.text);
+    assert!(page.text.contains("CC BY 4.0") && page.text.contains("ODbL 1.0"));
+    assert!(page.text.contains("tahun_anggaran"), "the data dictionary");
+
+    let csv = t.get(&format!("/api/v1/open-data/proposals?cycle={cycle}&format=csv"), None).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.header("content-disposition").unwrap().contains("usulan-12.71-2038.csv"));
+    let lines: Vec<&str> = csv.text.lines().collect();
+    assert_eq!(lines.len(), 4, "{}", csv.text);
+    assert!(lines[0].starts_with("id,tahun_anggaran,title,origin,stage,status,kecamatan_code,kecamatan,"));
+    assert!(lines[1].contains(",'=Drainase 0,"), "a formula-looking title is guarded: {}", lines[1]);
+    assert!(lines[1].contains("Pasar Baru") && lines[1].contains("Medan Kota"), "places by name");
+    // Compressed as a browser asks for it: the stream is read to its end and once more.
+    let zipped = t
+        .send(
+            axum::http::Request::get(format!("/api/v1/open-data/proposals?cycle={cycle}&format=csv"))
+                .header(axum::http::header::ACCEPT_ENCODING, "gzip")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(zipped.status, StatusCode::OK);
+    assert_eq!(zipped.header("content-encoding").as_deref(), Some("gzip"));
+    let json = t.get(&format!("/api/v1/open-data/proposals?cycle={cycle}&format=json"), None).await;
+    assert_eq!(json.json().as_array().unwrap().len(), 3);
+    assert_eq!(json.json()[0]["cost"], 300_000);
+    assert_eq!(json.json()[0]["title"], "=Drainase 0");
+
+    let bad = t.get(&format!("/api/v1/open-data/proposals?cycle={cycle}&format=xml"), None).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text.contains("csv atau json"), "{}", bad.text);
+    let unknown = t.get(&format!("/api/v1/open-data/proposals?cycle={}&format=csv", Uuid::now_v7()), None).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}

@@ -131,8 +131,15 @@ async fn a_member_and_their_assistant_enter_reses_and_pokir_and_nobody_else_does
     assert_eq!(public.status, StatusCode::OK, "{}", public.text);
     assert_eq!(public.json()["pokir"]["fraksi"], "Fraksi Uji");
     let page = t.page("GET", &format!("/proposals/{id}"), None, None).await;
-    assert!(page.text.contains("Anggota DPRD (demo) · Fraksi Uji · Dapil MEDAN-1"), "{}", page.text);
+    assert!(page.text.contains("Anggota DPRD (demo)</a> · Fraksi Uji · Dapil MEDAN-1"), "{}", page.text);
     assert!(page.text.contains("Jalan Mawar berlubang"));
+    // The member's name leads to their public page, which lists this pokir and its reses.
+    let href = page.text.split("href=\"/anggota/").nth(1).and_then(|s| s.split('"').next()).unwrap_or_default();
+    let public_member = t.page("GET", &format!("/anggota/{href}"), None, None).await;
+    assert_eq!(public_member.status, StatusCode::OK, "{}", public_member.text);
+    assert!(public_member.text.contains(&format!("href=\"/proposals/{id}\"")), "{}", public_member.text);
+    assert!(public_member.text.contains("Jalan Mawar berlubang"), "the reses's aspirations are public");
+    assert_eq!(t.page("GET", "/anggota/not-a-uuid", None, None).await.status, StatusCode::NOT_FOUND);
     let listed = t.get(&format!("/api/v1/pokir?cycle={cycle}&member=dprd.demo"), Some(&other_member)).await.json();
     assert_eq!(listed.as_array().unwrap().len(), 1);
     let by_origin = t.get(&format!("/api/v1/proposals?cycle={cycle}&origin=pokir"), None).await;

@@ -7,6 +7,7 @@ mod cycles;
 mod dprd;
 mod masterdata;
 mod nomenclature;
+mod open_data;
 mod problems;
 pub mod proposals;
 mod regions;
@@ -67,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .merge(dprd::router())
         .merge(proposals::router())
         .merge(renja::router())
+        .merge(open_data::router())
         .split_for_parts();
     // After the merge: the routers bring the operations the answers are added to.
     problems::add_problem_answers(&mut doc);

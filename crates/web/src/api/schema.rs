@@ -46,7 +46,7 @@ fn string() -> ObjectBuilder {
     ObjectBuilder::new().schema_type(Type::String)
 }
 
-fn enumeration<'a>(values: impl IntoIterator<Item = &'a str>) -> Object {
+pub(super) fn enumeration<'a>(values: impl IntoIterator<Item = &'a str>) -> Object {
     string().enum_values(Some(values)).build()
 }
 

@@ -105,7 +105,11 @@ struct MemberForm {
 }
 
 async fn dprd_page(ctx: &mut PageCtx) -> AppResult<DprdPage> {
-    let pemda = ctx.require_user()?.pemda.clone();
+    // The dapil and the members are public: members' acts are public duties.
+    let pemda = match &ctx.user {
+        Some(user) => user.pemda.clone(),
+        None => crate::views::regions::public_pemda(&ctx.state).await?,
+    };
     let can_manage = domain::authorize(&ctx.actor(), Action::ManageDprd, &Resource::pemda(pemda.clone())).is_ok();
     if can_manage {
         ctx.ensure_csrf().await?;

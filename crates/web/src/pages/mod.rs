@@ -7,7 +7,9 @@ mod dprd;
 mod forums;
 mod home;
 pub(crate) mod masterdata;
+pub(crate) mod member;
 mod nomenclature;
+mod open_data;
 mod pokir;
 mod proposals;
 mod regions;
@@ -44,6 +46,8 @@ pub fn router(state: AppState) -> Router {
         .merge(dprd::router())
         .merge(pokir::router())
         .merge(renja::router())
+        .merge(open_data::router())
+        .merge(member::router())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn(crate::guard::refuse_control_characters))
         .layer(middleware::from_fn_with_state(state.clone(), render_errors))

@@ -257,8 +257,9 @@ struct ProposalPage {
     track: &'static str,
     /// The RPJMD priority it serves, as code and name; empty when none is named.
     priority: String,
-    /// For a pokir: whose it is and what it answers.
+    /// For a pokir: whose it is and what it answers, and the member's page in its cycle.
     pokir: Option<domain::views::PokirView>,
+    member_href: String,
     supports: i32,
     can_support: bool,
     flags: Vec<(String, Option<Uuid>)>,
@@ -388,6 +389,10 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
         fisik: detail.fisik,
         track: tr.track(detail.track),
         priority,
+        member_href: pokir
+            .as_ref()
+            .map(|p| format!("{}?cycle={}", super::member::member_href(p.member.user_id), detail.summary.cycle_id))
+            .unwrap_or_default(),
         pokir: pokir.map(|p| domain::views::PokirView { reses_date: tr.date_text(&p.reses_date), ..p }),
         supports: detail.summary.supports,
         can_support,

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod dprd;
 pub mod nomenclature;
+pub mod open_data;
 pub mod proposals;
 pub mod regions;
 pub mod renja;

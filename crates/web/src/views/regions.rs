@@ -8,6 +8,15 @@ use reports::lingkungan_csv;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
+/// The pemda a public page shows to a reader who is not signed in: the only one this server
+/// holds. A server of several pemda names none, and the page is not found.
+pub async fn public_pemda(state: &AppState) -> AppResult<RegionCode> {
+    match state.store.all_pemda().await?.as_slice() {
+        [only] => Ok(only.code.clone()),
+        _ => Err(AppError::NotFound),
+    }
+}
+
 /// The lingkungan at or below a region, as the CSV that the upload takes.
 pub async fn lingkungan_csv_response(state: &AppState, code: &str) -> AppResult<Response> {
     let code = RegionCode::parse(code).map_err(|_| AppError::NotFound)?;

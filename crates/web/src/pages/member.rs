@@ -1,0 +1,115 @@
+//! A DPRD member's public page: who they are, their reses and their pokir in a cycle. Members'
+//! acts are public duties; anyone may read this without an account.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Path, Query};
+use axum::routing::get;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::Chrome;
+use crate::ctx::PageCtx;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/anggota/{id}", get(show))
+}
+
+pub fn member_href(user_id: Uuid) -> String {
+    format!("/anggota/{user_id}")
+}
+
+#[derive(Deserialize)]
+struct CycleQuery {
+    cycle: Option<Uuid>,
+}
+
+struct ResesRow {
+    date: String,
+    place: String,
+    kelurahan: String,
+    attendees: u32,
+    aspirations: Vec<String>,
+}
+
+struct PokirRow {
+    id: Uuid,
+    title: String,
+    stage: &'static str,
+    status: &'static str,
+    cost: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "member.html")]
+struct MemberPage {
+    c: Chrome,
+    name: String,
+    fraksi: String,
+    komisi: String,
+    dapil: String,
+    /// Each cycle: link and year, the one shown marked.
+    cycles: Vec<(String, String, bool)>,
+    reses: Vec<ResesRow>,
+    pokir: Vec<PokirRow>,
+    total: String,
+}
+
+async fn show(ctx: PageCtx, Path(id): Path<String>, Query(query): Query<CycleQuery>) -> AppResult<MemberPage> {
+    let store = &ctx.state.store;
+    let tr = ctx.tr;
+    let user_id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+    let account = store.user(user_id).await?.ok_or(AppError::NotFound)?;
+    let member = store.member(&account.pemda, user_id).await?.ok_or(AppError::NotFound)?;
+    let cycles = store.cycles(&account.pemda).await?;
+    let shown = match query.cycle {
+        Some(asked) => cycles.iter().find(|c| c.id == asked).ok_or(AppError::NotFound)?,
+        None => cycles.first().ok_or(AppError::NotFound)?,
+    };
+    let reses = store.reses_of(shown.id, user_id).await?;
+    let pokir = store.pokir_of_member(shown.id, user_id).await?;
+    let mut codes: Vec<_> = reses.iter().map(|r| r.kelurahan.clone()).collect();
+    codes.sort();
+    codes.dedup();
+    let names = store.region_names(&codes).await?;
+    let costs: Vec<i64> = pokir.iter().map(|p| p.cost).collect();
+    Ok(MemberPage {
+        name: member.name.clone(),
+        fraksi: member.fraksi.clone(),
+        komisi: member.komisi.clone(),
+        dapil: member.dapil.clone(),
+        cycles: cycles
+            .iter()
+            .map(|c| {
+                let href = format!("{}?cycle={}", member_href(user_id), c.id);
+                (href, tr.f("tasks.cycle", &[("year", &c.tahun_anggaran.to_string())]), c.id == shown.id)
+            })
+            .collect(),
+        reses: reses
+            .into_iter()
+            .map(|r| ResesRow {
+                date: r.date,
+                place: r.place,
+                kelurahan: names.get(&r.kelurahan).cloned().unwrap_or_else(|| r.kelurahan.to_string()),
+                attendees: r.attendees,
+                aspirations: r.aspirations,
+            })
+            .collect(),
+        pokir: pokir
+            .iter()
+            .map(|p| PokirRow {
+                id: p.id,
+                title: p.title.clone(),
+                stage: tr.stage(p.stage),
+                status: tr.status(p.status),
+                cost: tr.rupiah(p.cost),
+            })
+            .collect(),
+        // Costs stored came through the rules' bounds; a sum that would not fit says so.
+        total: domain::money::sum(costs).map_or_else(|_| tr.t("forum.total_too_large").to_string(), |t| tr.rupiah(t)),
+        c: Chrome::new(&ctx),
+    })
+}
