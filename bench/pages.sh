@@ -34,6 +34,24 @@ measure "API proposal list, 500, stage filter" "/api/v1/proposals?cycle=$CYCLE&s
 FIRST="$(curl -sf "$URL/api/v1/proposals?cycle=$CYCLE&limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')"
 measure "proposal page" "/proposals/$FIRST"
 measure "public chain check (whole journal)" "/api/v1/audit/verify?pemda=12.71"
+measure "explorer: words searched (q=jalan)" "/proposals?cycle=$CYCLE&q=jalan"
+measure "explorer: kecamatan and status chosen" "/proposals?cycle=$CYCLE&kecamatan=12.71.01&status=accepted"
+measure "API count, words searched" "/api/v1/proposals/count?cycle=$CYCLE&q=jalan"
+measure "open data page" "/data"
+measure "open data: the cycle's proposals as CSV" "/api/v1/open-data/proposals?cycle=$CYCLE&format=csv"
+MEMBER="$(curl -s "$URL/dprd" | sed -n 's/.*href="\/anggota\/\([^"]*\)".*/\1/p' | head -1)"
+measure "DPRD member's public page" "/anggota/$MEMBER"
+
+# A reader who holds the page already: answered 304 before the page is built.
+measure_304() {
+  local name="$1" path="$2" tag times median
+  tag="$(curl -s -D - -o /dev/null "$URL$path" | tr -d '\r' | sed -n 's/^[Ee][Tt]ag: //p')"
+  times="$(for _ in $(seq "$N"); do curl -s -o /dev/null -H "If-None-Match: $tag" -w '%{http_code} %{time_total}\n' "$URL$path"; done)"
+  median="$(echo "$times" | awk '{print $2}' | sort -n | awk -v n="$N" 'NR==int((n+1)/2){printf "%.1f", $1*1000}')"
+  printf '%-46s median %6s ms  answers: %s\n' "$name" "$median" "$(echo "$times" | awk '{print $1}' | sort | uniq -c | tr -s ' ' | tr '\n' ' ')"
+}
+measure_304 "explorer, held by the reader (304)" "/proposals?cycle=$CYCLE"
+measure_304 "proposal page, held by the reader (304)" "/proposals/$FIRST"
 
 # The same forum as its operator sees it: with a decision form for each proposal.
 JAR="$DATA/cookies"
