@@ -131,3 +131,20 @@ async fn a_cycle_downloads_whole_as_csv_and_json() {
     let unknown = t.get(&format!("/api/v1/open-data/proposals?cycle={}&format=csv", Uuid::now_v7()), None).await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
 }
+
+/// The portal's home: each pemda's cycles, what is open now and until when, the calendar, and
+/// where to read each cycle.
+#[tokio::test]
+async fn the_home_page_shows_each_cycle_what_is_open_and_its_calendar() {
+    let t = TestApp::new().await;
+    let cycle = common::open_cycle(&t, 2039, true, "X.01", "X-JLN", "100.000").await;
+    let home = t.page("GET", "/", None, None).await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.text.contains("id=\"cycle-2039\""), "{}", home.text);
+    assert!(home.text.contains("Rembuk warga sedang dibuka sampai"), "{}", home.text);
+    assert!(home.text.contains("Jadwal tahapan"));
+    for href in [format!("/proposals?cycle={cycle}"), format!("/rkpd/{cycle}")] {
+        assert!(home.text.contains(&format!("href=\"{href}\"")), "{href}");
+        assert_eq!(t.page("GET", &href, None, None).await.status, StatusCode::OK, "{href} is public");
+    }
+}

@@ -21,6 +21,18 @@ struct PemdaCard {
     kecamatan: String,
     villages: String,
     lingkungan: String,
+    cycles: Vec<CycleCard>,
+}
+
+/// A planning cycle as the public sees it: where it stands, its calendar, where to read it.
+struct CycleCard {
+    id: String,
+    year: i32,
+    adopted: bool,
+    /// The stages open now, each with when it closes.
+    open_now: Vec<String>,
+    /// Every scheduled stage: name, opens, closes, open now.
+    calendar: Vec<(&'static str, String, String, bool)>,
 }
 
 struct GrantLine {
@@ -49,12 +61,37 @@ async fn show(ctx: PageCtx) -> AppResult<HomePage> {
     let mut pemda = Vec::with_capacity(listed.len());
     for p in &listed {
         let counts = store.region_counts(&p.code).await?;
+        let now = time::OffsetDateTime::now_utc();
+        let cycles = store
+            .cycles(&p.code)
+            .await?
+            .into_iter()
+            .map(|cycle| CycleCard {
+                id: cycle.id.to_string(),
+                year: cycle.tahun_anggaran,
+                adopted: cycle.adopted,
+                open_now: cycle
+                    .windows
+                    .iter()
+                    .filter(|(_, w)| w.contains(now))
+                    .map(|(stage, w)| {
+                        tr.f("home.open_until", &[("stage", tr.stage(*stage)), ("closes", &tr.datetime(w.closes))])
+                    })
+                    .collect(),
+                calendar: cycle
+                    .windows
+                    .iter()
+                    .map(|(stage, w)| (tr.stage(*stage), tr.datetime(w.opens), tr.datetime(w.closes), w.contains(now)))
+                    .collect(),
+            })
+            .collect();
         pemda.push(PemdaCard {
             code: p.code.to_string(),
             name: p.name.clone(),
             kecamatan: tr.number(counts.kecamatan as i64),
             villages: tr.number((counts.kelurahan + counts.desa) as i64),
             lingkungan: tr.number(counts.lingkungan as i64),
+            cycles,
         });
     }
     let mut grants = Vec::new();
