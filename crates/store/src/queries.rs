@@ -104,6 +104,23 @@ impl Store {
         Ok(names)
     }
 
+    /// The names of these lingkungan and of the kelurahan and kecamatan that hold them, in one
+    /// read: what a list of proposals names each one's place by.
+    pub async fn place_names<'a>(
+        &self,
+        lingkungan: impl IntoIterator<Item = &'a RegionCode>,
+    ) -> Result<std::collections::HashMap<RegionCode, String>> {
+        let mut codes: Vec<RegionCode> = Vec::new();
+        for code in lingkungan {
+            codes.push(code.clone());
+            codes.extend(code.at_depth(4));
+            codes.extend(code.at_depth(3));
+        }
+        codes.sort();
+        codes.dedup();
+        self.region_names(&codes).await
+    }
+
     /// The regions directly below `code`, in code order, at most [`PAGE_MAX`] after `after`.
     pub async fn children(&self, code: &RegionCode, after: Option<&str>) -> Result<Vec<Region>> {
         let mut query = region::Entity::find().filter(region::Column::ParentCode.eq(code.to_string()));
@@ -249,31 +266,34 @@ impl Store {
         Ok((report, checkpoint.seq))
     }
 
-    /// The head the database keeps beside the chain; a pemda without one has lost its anchor,
-    /// and every stored event is then unaccounted for.
     /// Where the record stands, for a reader's copy of a page: every pemda's head, summed (it
-    /// grows with every change anywhere), and when the latest of them was written.
+    /// grows with every change anywhere), and when the latest of them was written. One query
+    /// whatever the number of pemda: it runs on every anonymous page request.
     pub async fn record_version(&self) -> Result<(i64, Option<OffsetDateTime>)> {
-        let heads = chain_head::Entity::find().all(&self.read).await?;
+        use sea_orm::ConnectionTrait;
+        let rows = self
+            .read
+            .query_all_raw(sea_orm::Statement::from_string(
+                self.read.get_database_backend(),
+                "SELECT h.seq AS seq, j.at AS at FROM chain_head h \
+                 LEFT JOIN journal j ON j.pemda_code = h.pemda_code AND j.seq = h.seq",
+            ))
+            .await?;
         let mut version = 0_i64;
         let mut latest: Option<OffsetDateTime> = None;
-        for head in &heads {
+        for row in rows {
+            let seq: i64 = row.try_get("", "seq")?;
+            let at: Option<String> = row.try_get("", "at")?;
             // A validator, not a figure: only that it changes matters.
-            version = version.wrapping_add(head.seq);
-            let at: Option<String> = journal::Entity::find()
-                .select_only()
-                .column(journal::Column::At)
-                .filter(journal::Column::PemdaCode.eq(head.pemda_code.clone()))
-                .filter(journal::Column::Seq.eq(head.seq))
-                .into_tuple()
-                .one(&self.read)
-                .await?;
+            version = version.wrapping_add(seq);
             let at = at.and_then(|at| OffsetDateTime::parse(&at, &time::format_description::well_known::Rfc3339).ok());
             latest = latest.max(at);
         }
         Ok((version, latest))
     }
 
+    /// The head the database keeps beside the chain; a pemda without one has lost its anchor,
+    /// and every stored event is then unaccounted for.
     async fn chain_head_of(&self, pemda: &RegionCode) -> Result<(i64, String)> {
         let head = chain_head::Entity::find_by_id(pemda.to_string()).one(&self.read).await?;
         Ok(match head {

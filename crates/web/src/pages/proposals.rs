@@ -647,16 +647,7 @@ async fn list(ctx: PageCtx, Query(query): Query<ListQuery>) -> AppResult<Proposa
             opd_names.insert(o.code, o.name);
         }
     }
-    // Names of the places on this page: each lingkungan with its kelurahan and kecamatan.
-    let mut codes: Vec<RegionCode> = Vec::new();
-    for p in &rows {
-        codes.push(p.lingkungan.clone());
-        codes.extend(p.lingkungan.parent());
-        codes.extend(p.lingkungan.parent().and_then(|k| k.parent()));
-    }
-    codes.sort();
-    codes.dedup();
-    let place_names = store.region_names(&codes).await?;
+    let place_names = store.place_names(rows.iter().map(|p| &p.lingkungan)).await?;
     let name_of = |code: Option<RegionCode>| code.and_then(|c| place_names.get(&c).cloned()).unwrap_or_default();
     let next = (rows.len() as u64 == LIST_PAGE).then(|| rows.last().map(|p| query.href(Some(p.id)))).flatten();
     Ok(ProposalsPage {
@@ -664,8 +655,8 @@ async fn list(ctx: PageCtx, Query(query): Query<ListQuery>) -> AppResult<Proposa
         rows: rows
             .iter()
             .map(|p| {
-                let kelurahan = p.lingkungan.parent();
-                let kecamatan = kelurahan.as_ref().and_then(|k| k.parent());
+                let kelurahan = p.lingkungan.at_depth(4);
+                let kecamatan = p.lingkungan.at_depth(3);
                 ListRow {
                     id: p.id,
                     title: p.title.clone(),

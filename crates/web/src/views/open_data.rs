@@ -203,15 +203,7 @@ impl Cursor {
                 return Some(Err(std::io::Error::other(error)));
             }
         };
-        let mut codes: Vec<RegionCode> = Vec::new();
-        for p in &page {
-            codes.extend([p.lingkungan.clone()]);
-            codes.extend(p.lingkungan.at_depth(4));
-            codes.extend(p.lingkungan.at_depth(3));
-        }
-        codes.sort();
-        codes.dedup();
-        let names = match self.store.region_names(&codes).await {
+        let names = match self.store.place_names(page.iter().map(|p| &p.lingkungan)).await {
             Ok(names) => names,
             Err(error) => {
                 self.done = true;
