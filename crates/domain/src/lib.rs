@@ -25,6 +25,7 @@ pub mod rkpd;
 pub mod rpjmd;
 pub mod schedule;
 pub mod search;
+pub mod statistics;
 pub mod views;
 
 pub use access::{Action, Actor, Grant, Resource, Role, Scope, UserActor, authorize};

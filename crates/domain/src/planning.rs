@@ -13,7 +13,7 @@ use crate::kamus::KamusItem;
 use crate::region::RegionCode;
 
 /// Where a proposal was first raised.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
     Lingkungan,

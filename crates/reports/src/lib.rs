@@ -2,6 +2,7 @@
 //! nomenclature CSV (read and written); the berita acara and lists as PDF (typst) and XLSX come here too, so
 //! that their weight stays out of the other crates.
 
+pub mod chart;
 pub mod csv_table;
 pub mod kamus_csv;
 pub mod lingkungan_csv;

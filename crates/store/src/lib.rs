@@ -20,6 +20,7 @@ mod rows;
 pub mod security;
 pub mod seed;
 pub mod sessions;
+mod statistics_queries;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 

@@ -66,6 +66,7 @@ static ID: LazyLock<Catalogue> = LazyLock::new(|| {
         include_str!("../i18n/id/admin.txt"),
         include_str!("../i18n/id/renja.txt"),
         include_str!("../i18n/id/data.txt"),
+        include_str!("../i18n/id/portal.txt"),
     ]
     .into_iter()
     .flat_map(parse_catalogue)
@@ -78,6 +79,7 @@ static EN: LazyLock<Catalogue> = LazyLock::new(|| {
         include_str!("../i18n/en/admin.txt"),
         include_str!("../i18n/en/renja.txt"),
         include_str!("../i18n/en/data.txt"),
+        include_str!("../i18n/en/portal.txt"),
     ]
     .into_iter()
     .flat_map(parse_catalogue)
@@ -299,6 +301,27 @@ impl Tr {
         format_number(n, self.lang)
     }
 
+    pub fn count(&self, n: u64) -> String {
+        grouped(n, self.lang)
+    }
+
+    /// An amount rounded for a chart's axis ("Rp1,5 M" for one and a half miliar); exact
+    /// amounts are written with `rupiah`.
+    pub fn rupiah_short(&self, amount: f64) -> String {
+        let scales = [(1e12, "amount.trillions"), (1e9, "amount.billions"), (1e6, "amount.millions")];
+        let Some((scale, key)) = scales.into_iter().find(|(scale, _)| amount.abs() >= *scale) else {
+            return format_rupiah(amount.round() as i64, self.lang);
+        };
+        let mut figure = format!("{:.1}", amount / scale);
+        if let Some(whole) = figure.strip_suffix(".0") {
+            figure = whole.to_string();
+        }
+        if self.lang == Lang::Id {
+            figure = figure.replace('.', ",");
+        }
+        self.f(key, &[("n", &figure)])
+    }
+
     pub fn datetime(&self, at: OffsetDateTime) -> String {
         format_datetime(at, self.lang)
     }
@@ -369,15 +392,18 @@ pub fn format_datetime(at: OffsetDateTime, lang: Lang) -> String {
 
 /// "1.234.567" in Indonesian, "1,234,567" in English.
 pub fn format_number(n: i64, lang: Lang) -> String {
+    let digits = grouped(n.unsigned_abs(), lang);
+    if n < 0 { format!("-{digits}") } else { digits }
+}
+
+/// A count, grouped as `format_number` groups.
+pub fn grouped(n: u64, lang: Lang) -> String {
     let separator = match lang {
         Lang::Id => '.',
         Lang::En => ',',
     };
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0 {
-        out.push('-');
-    }
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, digit) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(separator);

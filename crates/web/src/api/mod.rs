@@ -14,6 +14,7 @@ mod regions;
 mod renja;
 mod schema;
 mod session;
+mod statistics;
 mod users;
 
 use axum::extract::rejection::JsonRejection;
@@ -69,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         .merge(proposals::router())
         .merge(renja::router())
         .merge(open_data::router())
+        .merge(statistics::router())
         .split_for_parts();
     // After the merge: the routers bring the operations the answers are added to.
     problems::add_problem_answers(&mut doc);

@@ -14,6 +14,7 @@ mod pokir;
 mod proposals;
 mod regions;
 mod renja;
+pub mod statistics;
 mod users;
 
 use askama::Template;
@@ -48,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .merge(renja::router())
         .merge(open_data::router())
         .merge(member::router())
+        .merge(statistics::router())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn(crate::guard::refuse_control_characters))
         .layer(middleware::from_fn_with_state(state.clone(), render_errors))

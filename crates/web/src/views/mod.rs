@@ -10,3 +10,4 @@ pub mod proposals;
 pub mod regions;
 pub mod renja;
 pub mod schedule;
+pub mod statistics;
