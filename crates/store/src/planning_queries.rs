@@ -169,6 +169,25 @@ impl Store {
         rows.iter().map(to_summary).collect()
     }
 
+    /// Where the proposals `filter` keeps are, for a map: id, status and point (millionths of a
+    /// degree) of at most `limit` of them in id order; those without a point are left out.
+    pub async fn proposal_points(&self, filter: &ProposalFilter, limit: u64) -> Result<Vec<(Uuid, String, i32, i32)>> {
+        let rows: Vec<(Uuid, String, Option<i32>, Option<i32>)> = filtered(filter)
+            .filter(proposal::Column::LatE6.is_not_null())
+            .filter(proposal::Column::LonE6.is_not_null())
+            .select_only()
+            .column(proposal::Column::Id)
+            .column(proposal::Column::CurrentStatus)
+            .column(proposal::Column::LatE6)
+            .column(proposal::Column::LonE6)
+            .order_by_asc(proposal::Column::Id)
+            .limit(limit)
+            .into_tuple()
+            .all(&self.read)
+            .await?;
+        Ok(rows.into_iter().filter_map(|(id, status, lat, lon)| Some((id, status, lat?, lon?))).collect())
+    }
+
     /// How many proposals match `filter`.
     pub async fn proposal_count(&self, filter: &ProposalFilter) -> Result<u64> {
         Ok(filtered(filter).count(&self.read).await?)
@@ -348,6 +367,42 @@ impl Store {
             .await?;
         let mut items = self.with_summaries(&rows).await?;
         items.sort_by_key(|(summary, record)| (record.rank.unwrap_or(u32::MAX), summary.id));
+        Ok(items)
+    }
+
+    /// `limit` proposals of a cycle after `after` in id order, each with its latest stage record:
+    /// what the red-flag list checks a slice at a time.
+    pub async fn latest_records(
+        &self,
+        cycle_id: Uuid,
+        after: Option<Uuid>,
+        limit: u64,
+    ) -> Result<Vec<(ProposalSummary, StageRecord)>> {
+        let mut query = proposal::Entity::find().filter(proposal::Column::CycleId.eq(cycle_id));
+        if let Some(after) = after {
+            query = query.filter(proposal::Column::Id.gt(after));
+        }
+        let rows = query
+            .order_by_asc(proposal::Column::Id)
+            .limit(std::cmp::min(limit, crate::PAGE_MAX))
+            .all(&self.read)
+            .await?;
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+        let mut latest: HashMap<Uuid, proposal_stage::Model> = HashMap::with_capacity(rows.len());
+        let current: HashMap<Uuid, &str> = rows.iter().map(|r| (r.id, r.current_stage.as_str())).collect();
+        for stage in
+            proposal_stage::Entity::find().filter(proposal_stage::Column::ProposalId.is_in(ids)).all(&self.read).await?
+        {
+            if current.get(&stage.proposal_id) == Some(&stage.stage.as_str()) {
+                latest.insert(stage.proposal_id, stage);
+            }
+        }
+        let mut items = Vec::with_capacity(rows.len());
+        for row in &rows {
+            if let Some(stage) = latest.remove(&row.id) {
+                items.push((to_summary(row)?, to_record(&stage)?));
+            }
+        }
         Ok(items)
     }
 

@@ -1,5 +1,5 @@
 //! Static files embedded in the binary: our own stylesheet and script, and the front-end
-//! packages npm installed (htmx, Leaflet), so that one file is the whole deployment.
+//! packages npm installed (htmx, Leaflet and its marker clusters), so that one file is the whole deployment.
 
 use axum::Router;
 use axum::extract::Path;
@@ -24,11 +24,22 @@ struct Htmx;
 #[include = "images/*"]
 struct Leaflet;
 
+#[derive(RustEmbed)]
+#[folder = "$CARGO_MANIFEST_DIR/../../node_modules/leaflet.markercluster/dist"]
+#[include = "leaflet.markercluster.js"]
+#[include = "MarkerCluster.css"]
+#[include = "MarkerCluster.Default.css"]
+struct MarkerCluster;
+
 pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
         .route("/static/{*path}", get(|Path(path): Path<String>| async move { serve::<Own>(&path) }))
         .route("/static/vendor/htmx/{*path}", get(|Path(path): Path<String>| async move { serve::<Htmx>(&path) }))
         .route("/static/vendor/leaflet/{*path}", get(|Path(path): Path<String>| async move { serve::<Leaflet>(&path) }))
+        .route(
+            "/static/vendor/markercluster/{*path}",
+            get(|Path(path): Path<String>| async move { serve::<MarkerCluster>(&path) }),
+        )
         .route("/favicon.ico", get(|| async { serve::<Own>("favicon.svg") }))
 }
 

@@ -148,3 +148,43 @@ async fn the_home_page_shows_each_cycle_what_is_open_and_its_calendar() {
         assert_eq!(t.page("GET", &href, None, None).await.status, StatusCode::OK, "{href} is public");
     }
 }
+
+#[tokio::test]
+async fn a_proposal_is_placed_by_name_coordinates_and_map_and_the_explorer_maps_its_filters() {
+    let t = TestApp::new().await;
+    let cycle = common::open_cycle(&t, 2036, true, "X.01", "X-JLN", "100.000").await;
+    let kepling = t.token("kepling.pasarbaru1").await;
+    let body = json!({"cycle_id": cycle, "stage": "rembuk_warga", "title": "Drainase Jl. Asia", "problem": "Banjir",
+        "kamus_code": "X-JLN", "volume": "3", "lingkungan": "12.71.01.1001.001", "address": "Jl. Asia No. 1",
+        "latitude": 3.5952, "longitude": 98.6722});
+    let placed =
+        t.json("POST", "/api/v1/proposals", Some(&kepling), &body).await.json()["id"].as_str().unwrap().to_string();
+    let unplaced = submit(&t, &kepling, cycle, "Lampu Gang Mawar", "Gg. Mawar", "12.71.01.1001.001").await;
+
+    let page = t.page("GET", &format!("/proposals/{placed}"), None, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let location = page.text.split("id=\"location\"").nth(1).unwrap().split("</section>").next().unwrap();
+    assert!(location.contains("Pasar Baru") && location.contains("Medan Kota"), "named: {location}");
+    assert!(location.contains("3,595200° LU, 98,672200° BT"), "the coordinates as text: {location}");
+    assert!(location.contains("href=\"geo:3.595200,98.672200\""));
+    assert!(location.contains("id=\"point-map\" class=\"map\" data-lat=\"3595200\" data-lon=\"98672200\""));
+    assert!(location.contains("Peta dasar tidak dapat dimuat"), "the words for failed tiles travel with the map");
+    assert!(page.text.contains("/static/maps.js"));
+    let english = t.page("GET", &format!("/proposals/{placed}"), Some("rencana_lang=en"), None).await;
+    assert!(english.text.contains("3.595200° N, 98.672200° E"));
+    let without = t.page("GET", &format!("/proposals/{unplaced}"), None, None).await;
+    assert!(without.text.contains("Titik lokasi belum ditandai"));
+    assert!(!without.text.contains("/static/maps.js"), "no map, no script");
+
+    // The explorer's map asks the API for the points of the same filters.
+    let explorer = t.page("GET", &format!("/proposals?cycle={cycle}&kecamatan=12.71.01&q=asia"), None, None).await;
+    let href = explorer.text.split("data-points=\"").nth(1).unwrap().split('"').next().unwrap().replace("&#38;", "&");
+    assert_eq!(href, format!("/api/v1/proposals/points?cycle={cycle}&region=12.71.01&q=asia"));
+    let points = t.get(&href, None).await;
+    assert_eq!(points.status, StatusCode::OK, "{}", points.text);
+    assert_eq!(points.json(), json!({"truncated": false, "points": [[3595200, 98672200, placed, "accepted"]]}));
+    let all = t.get(&format!("/api/v1/proposals/points?cycle={cycle}"), None).await.json();
+    assert_eq!(all["points"].as_array().unwrap().len(), 1, "a proposal without a point is not on the map");
+    let bad = t.get("/api/v1/proposals/points?region=bukan", None).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
+}

@@ -212,3 +212,20 @@ async fn bodies_are_read_as_the_document_describes_them() {
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.text);
     assert_eq!(t.json("POST", "/api/v1/kamus", Some(&admin), &item).await.status, StatusCode::CREATED);
 }
+
+#[tokio::test]
+async fn the_api_is_browsable_at_api_docs_without_fetching_anything_from_elsewhere() {
+    let t = common::TestApp::new().await;
+    let moved = t.get("/api/docs", None).await;
+    assert_eq!(moved.status, axum::http::StatusCode::PERMANENT_REDIRECT);
+    let index = t.get("/api/docs/", None).await;
+    assert_eq!(index.status, axum::http::StatusCode::OK);
+    assert!(index.text.contains("swagger-ui-bundle.js"));
+    assert!(!index.text.contains("https://"), "every file of the UI comes from this server");
+    let initializer = t.get("/api/docs/swagger-initializer.js", None).await;
+    assert!(initializer.text.contains("\"url\": \"/api/v1/openapi.json\""), "{}", initializer.text);
+    let bundle = t.get("/api/docs/swagger-ui-bundle.js", None).await;
+    assert_eq!(bundle.status, axum::http::StatusCode::OK);
+    assert!(bundle.header("content-type").unwrap_or_default().contains("javascript"));
+    assert_eq!(t.get("/api/docs/nothing-here.js", None).await.status, axum::http::StatusCode::NOT_FOUND);
+}

@@ -347,6 +347,15 @@ async fn the_opd_works_its_renja_on_the_pages() {
         )
         .await;
     assert_eq!(undecided.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The refusal is said on the proposal's own card too, whose form stays open, so that the
+    // card htmx swaps in place shows why; the totals and messages come along by id.
+    let card = undecided.text.split(&format!("id=\"p-{first}\"")).nth(1).unwrap().split("</form>").next().unwrap();
+    assert!(card.contains("role=\"alert\"") && card.contains("<details class=\"decide\" open>"), "{card}");
+    assert!(card.contains(&format!("hx-post=\"{href}/decide/{first}\"")), "{card}");
+    assert!(undecided.text.contains("hx-select-oob=\"#renja-totals,#renja-errors,#flash\""));
+    assert!(
+        undecided.text.contains("id=\"renja-errors\"") && undecided.text.contains("/static/vendor/htmx/htmx.min.js")
+    );
     let finalise = t.page("POST", &format!("{href}/finalise"), Some(&cookie), Some(&[("csrf", csrf.as_str())])).await;
     assert_eq!(finalise.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(

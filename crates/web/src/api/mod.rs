@@ -4,12 +4,14 @@
 
 mod audit;
 mod cycles;
+mod docs;
 mod dprd;
 mod masterdata;
 mod nomenclature;
 mod open_data;
 mod problems;
 pub mod proposals;
+mod red_flags;
 mod regions;
 mod renja;
 mod schema;
@@ -71,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .merge(renja::router())
         .merge(open_data::router())
         .merge(statistics::router())
+        .merge(red_flags::router())
         .split_for_parts();
     // After the merge: the routers bring the operations the answers are added to.
     problems::add_problem_answers(&mut doc);
@@ -86,6 +89,7 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .route("/api/v1/{*rest}", axum::routing::any(|| async { AppError::NotFound }))
+        .merge(docs::router())
         // On matched routes only: an unknown method is told 405 before its input is judged.
         .route_layer(middleware::from_fn(crate::guard::refuse_control_characters))
         .layer(middleware::from_fn(render_problems))

@@ -28,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, submit))
         .routes(routes!(count))
+        .routes(routes!(points))
         .routes(routes!(get_proposal))
         .routes(routes!(history))
         .routes(routes!(decide))
@@ -364,6 +365,33 @@ pub struct ProposalCount {
 async fn count(ctx: ApiCtx, Query(filter): Query<FilterQuery>) -> AppResult<Json<ProposalCount>> {
     Ok(Json(ProposalCount { total: ctx.state.store.proposal_count(&filter.filter()?).await? }))
 }
+
+/// Where the proposals the filters match are, for a map.
+#[derive(Serialize, ToSchema)]
+pub struct ProposalPoints {
+    /// Whether more proposals match than `points` holds (at most 20,000); narrow the filters.
+    truncated: bool,
+    /// Each: latitude and longitude in millionths of a degree, the proposal's id, and its status
+    /// at the latest stage. Proposals without a point are left out.
+    #[schema(value_type = Vec<Vec<Object>>, example = json!([[3595200, 98672200, "01a24273-9235-75fe-b7e7-50df02ae105d", "accepted"]]))]
+    points: Vec<(i32, i32, Uuid, String)>,
+}
+
+/// The points of the proposals the filters match, as a cycle's map draws them (clustered).
+#[utoipa::path(get, path = "/api/v1/proposals/points", tag = "proposals", security((), ("bearer" = [])),
+    params(FilterQuery), responses((status = 200, body = ProposalPoints)))]
+async fn points(ctx: ApiCtx, Query(filter): Query<FilterQuery>) -> AppResult<Json<ProposalPoints>> {
+    let mut points = ctx.state.store.proposal_points(&filter.filter()?, MAP_POINTS_MAX + 1).await?;
+    let truncated = points.len() as u64 > MAP_POINTS_MAX;
+    points.truncate(MAP_POINTS_MAX as usize);
+    Ok(Json(ProposalPoints {
+        truncated,
+        points: points.into_iter().map(|(id, status, lat, lon)| (lat, lon, id, status)).collect(),
+    }))
+}
+
+/// At most how many points a map is sent: a cycle of a large city, clustered on a phone.
+const MAP_POINTS_MAX: u64 = 20_000;
 
 fn parse_id(id: &str) -> AppResult<Uuid> {
     Uuid::parse_str(id).map_err(|_| AppError::NotFound)

@@ -12,6 +12,7 @@ mod nomenclature;
 mod open_data;
 mod pokir;
 mod proposals;
+mod red_flags;
 mod regions;
 mod renja;
 pub mod statistics;
@@ -50,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .merge(open_data::router())
         .merge(member::router())
         .merge(statistics::router())
+        .merge(red_flags::router())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn(crate::guard::refuse_control_characters))
         .layer(middleware::from_fn_with_state(state.clone(), render_errors))

@@ -271,6 +271,52 @@ struct ProposalPage {
     /// Where it went: the Renja line that carries it, or the decision that stopped it, or where
     /// it waits.
     outcome: (Option<String>, String),
+    place: Place,
+    tiles: String,
+}
+
+/// Where a proposal is, by its latest figures: named, and its point as text and for a map.
+struct Place {
+    address: String,
+    lingkungan: String,
+    kelurahan: String,
+    kecamatan: String,
+    lingkungan_code: String,
+    /// "3,595200° LU, 98,672200° BT", the point in millionths, and a `geo:` link for phones.
+    point: Option<(String, i32, i32, String)>,
+}
+
+/// A latitude or longitude in millionths as people read it: degrees with six decimals, the
+/// hemisphere named (LU/LS, BT/BB in Indonesian; N/S, E/W in English).
+fn degrees(tr: &crate::i18n::Tr, e6: i32, positive: &str, negative: &str) -> String {
+    let key = if e6 < 0 { negative } else { positive };
+    let whole = e6.unsigned_abs() / 1_000_000;
+    let fraction = e6.unsigned_abs() % 1_000_000;
+    let separator = if tr.lang == crate::i18n::Lang::Id { ',' } else { '.' };
+    format!("{whole}{separator}{fraction:06}° {}", tr.t(key))
+}
+
+fn place_of(tr: &crate::i18n::Tr, detail: &store::ProposalDetail, names: &HashMap<RegionCode, String>) -> Place {
+    let location = detail.records.last().map(|r| r.figures.location.clone());
+    let lingkungan =
+        location.as_ref().map(|l| l.lingkungan.clone()).unwrap_or_else(|| detail.summary.lingkungan.clone());
+    let name = |code: Option<RegionCode>| code.and_then(|c| names.get(&c).cloned()).unwrap_or_default();
+    Place {
+        address: location.as_ref().map(|l| l.address.clone()).unwrap_or_default(),
+        lingkungan: name(Some(lingkungan.clone())),
+        kelurahan: name(lingkungan.at_depth(4)),
+        kecamatan: name(lingkungan.at_depth(3)),
+        lingkungan_code: lingkungan.to_string(),
+        point: location.and_then(|l| l.point).map(|p| {
+            let text = format!(
+                "{}, {}",
+                degrees(tr, p.lat_e6, "map.north", "map.south"),
+                degrees(tr, p.lon_e6, "map.east", "map.west")
+            );
+            let geo = format!("geo:{:.6},{:.6}", f64::from(p.lat_e6) / 1e6, f64::from(p.lon_e6) / 1e6);
+            (text, p.lat_e6, p.lon_e6, geo)
+        }),
+    }
 }
 
 async fn show(mut ctx: PageCtx, Path(id): Path<String>) -> AppResult<ProposalPage> {
@@ -283,6 +329,13 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
     let detail = store.proposal(id).await?.ok_or(AppError::NotFound)?;
     let tr = ctx.tr;
     let flags = flags_of(&ctx.state, &detail).await?.iter().map(|f| flag_text(&tr, f)).collect();
+    let lingkungan: Vec<RegionCode> = detail
+        .records
+        .iter()
+        .map(|r| r.figures.location.lingkungan.clone())
+        .chain([detail.summary.lingkungan.clone()])
+        .collect();
+    let names = store.place_names(lingkungan.iter()).await?;
     let mut deciders = std::collections::HashMap::new();
     for by in detail.records.iter().filter_map(|r| r.decided_by.clone()) {
         let shown = public_actor(&ctx.state, &tr, &by).await?;
@@ -307,7 +360,15 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
                 unit_price: tr.rupiah(r.figures.unit_price),
                 cost: tr.rupiah(r.figures.cost),
                 opd: r.figures.opd_code.clone(),
-                location: format!("{} — {}", r.figures.location.lingkungan, r.figures.location.address),
+                location: format!(
+                    "{} — {}",
+                    names.get(&r.figures.location.lingkungan).cloned().unwrap_or_else(|| r
+                        .figures
+                        .location
+                        .lingkungan
+                        .to_string()),
+                    r.figures.location.address
+                ),
                 reason: r.reason.clone().unwrap_or_default(),
                 decided: match (&r.decided_by, &r.decided_at) {
                     (Some(by), Some(at)) => {
@@ -351,6 +412,7 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
         ctx.ensure_csrf().await?;
     }
     let photos = store.photos(id).await?.into_iter().map(|p| p.id).collect();
+    let place = place_of(&tr, &detail, &names);
     let outcome = match store.lines_of_proposals(&[id]).await?.remove(&id) {
         Some((line, code)) => (Some(format!("/renja/baris/{line}")), tr.f("proposal.in_line", &[("code", &code)])),
         None => match detail.records.last() {
@@ -380,6 +442,8 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
     };
     Ok(ProposalPage {
         outcome,
+        place,
+        tiles: ctx.state.config.tile_url.clone(),
         id,
         title: detail.summary.title.clone(),
         problem: detail.problem.clone(),
@@ -581,6 +645,9 @@ struct ProposalsPage {
     rows: Vec<ListRow>,
     first: Option<String>,
     next: Option<String>,
+    /// The same filters as the API's points of a map.
+    points_href: String,
+    tiles: String,
 }
 
 const LIST_PAGE: u64 = 50;
@@ -649,6 +716,20 @@ async fn list(ctx: PageCtx, Query(query): Query<ListQuery>) -> AppResult<Proposa
     }
     let place_names = store.place_names(rows.iter().map(|p| &p.lingkungan)).await?;
     let name_of = |code: Option<RegionCode>| code.and_then(|c| place_names.get(&c).cloned()).unwrap_or_default();
+    let points_href = {
+        let region = region.as_ref().map(ToString::to_string).unwrap_or_default();
+        let pairs = [
+            ("cycle", query.cycle.trim()),
+            ("region", region.as_str()),
+            ("opd", query.opd.trim()),
+            ("origin", query.origin.trim()),
+            ("stage", query.stage.trim()),
+            ("status", query.status.trim()),
+            ("q", query.q.trim()),
+        ];
+        let kept: Vec<_> = pairs.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+        format!("/api/v1/proposals/points?{}", serde_urlencoded::to_string(kept).unwrap_or_default())
+    };
     let next = (rows.len() as u64 == LIST_PAGE).then(|| rows.last().map(|p| query.href(Some(p.id)))).flatten();
     Ok(ProposalsPage {
         total: tr.f("proposals.found", &[("count", &tr.number(total as i64))]),
@@ -692,6 +773,8 @@ async fn list(ctx: PageCtx, Query(query): Query<ListQuery>) -> AppResult<Proposa
         origin: query.origin,
         stage: query.stage,
         status: query.status,
+        points_href,
+        tiles: ctx.state.config.tile_url.clone(),
         c: Chrome::new(&ctx),
     })
 }

@@ -156,6 +156,8 @@ pub struct LineForm {
 #[template(path = "renja.html")]
 struct RenjaPage {
     c: Chrome,
+    /// The proposal whose decision was refused: its card shows why, beside the form.
+    refused: Option<Uuid>,
     heading: String,
     href: String,
     rkpd_href: String,
@@ -328,6 +330,7 @@ async fn renja_view(
             .unwrap_or_default(),
         href,
         errors,
+        refused: None,
         c: Chrome::new(ctx),
     })
 }
@@ -346,6 +349,15 @@ async fn show(
     renja_view(&mut ctx, &cycle, &opd, query.page.unwrap_or(0), Vec::new(), None).await
 }
 
+/// What a refused command's page shows again beside its refusal.
+enum Retry {
+    Nothing,
+    /// The line as typed, in the line form.
+    Line(Box<LineForm>),
+    /// The proposal decided, whose card says why.
+    Decision(Uuid),
+}
+
 /// Runs a command of the Renja page: back to it with a notice, or the page again with the
 /// refusal beside the forms.
 async fn run_renja(
@@ -355,7 +367,7 @@ async fn run_renja(
     command: Command,
     notice: String,
     page: u64,
-    line_form: Option<LineForm>,
+    retry: Retry,
 ) -> AppResult<Response> {
     ctx.require_user()?;
     match ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await {
@@ -366,7 +378,13 @@ async fn run_renja(
         }
         Err(error) => {
             let messages = refusal_messages(&ctx.tr, AppError::from(error))?;
-            let rendered = renja_view(&mut ctx, &cycle, &opd, page, messages, line_form).await?;
+            let (line_form, refused) = match retry {
+                Retry::Nothing => (None, None),
+                Retry::Line(form) => (Some(*form), None),
+                Retry::Decision(id) => (None, Some(id)),
+            };
+            let rendered =
+                RenjaPage { refused, ..renja_view(&mut ctx, &cycle, &opd, page, messages, line_form).await? };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, rendered).into_response())
         }
     }
@@ -403,13 +421,22 @@ async fn decide(
         Err(error) => {
             let mut ctx = ctx;
             let messages = refusal_messages(&ctx.tr, error)?;
-            let rendered = renja_view(&mut ctx, &cycle, &opd, form.page, messages, None).await?;
+            let rendered = RenjaPage {
+                refused: Some(proposal_id),
+                ..renja_view(&mut ctx, &cycle, &opd, form.page, messages, None).await?
+            };
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, rendered).into_response());
         }
     };
     let notice = ctx.tr.t("renja.decided").to_string();
     let command = Command::Renja(RenjaCommand::Decide { proposal_id, decision });
-    run_renja(ctx, cycle, opd, command, notice, form.page, None).await
+    run_renja(ctx, cycle, opd, command, notice, form.page, Retry::Decision(proposal_id)).await
+}
+
+impl RenjaPage {
+    fn is_refused(&self, id: &Uuid) -> bool {
+        self.refused.as_ref() == Some(id)
+    }
 }
 
 /// A line as typed in a form, for the command.
@@ -433,7 +460,8 @@ async fn save_line(
     let input = line_input(cycle.id, &opd, &form);
     let notice = ctx.tr.t("renja.line_saved").to_string();
     let command = Command::Renja(RenjaCommand::SaveLine(input));
-    run_renja(ctx, cycle, opd, command, notice, 0, Some(LineForm { csrf: String::new(), ..form })).await
+    run_renja(ctx, cycle, opd, command, notice, 0, Retry::Line(Box::new(LineForm { csrf: String::new(), ..form })))
+        .await
 }
 
 #[derive(serde::Deserialize)]
@@ -477,7 +505,7 @@ async fn minutes(
         meeting: form.meeting(),
     });
     let notice = ctx.tr.t("forum.minutes_saved").to_string();
-    run_renja(ctx, cycle, opd, command, notice, 0, None).await
+    run_renja(ctx, cycle, opd, command, notice, 0, Retry::Nothing).await
 }
 
 #[derive(serde::Deserialize)]
@@ -495,7 +523,7 @@ async fn finalise(
     let cycle = find_cycle(&ctx, &cycle).await?;
     let command = Command::Renja(RenjaCommand::Finalise { cycle_id: cycle.id, opd_code: opd.clone() });
     let notice = ctx.tr.t("renja.finalised_done").to_string();
-    run_renja(ctx, cycle, opd, command, notice, 0, None).await
+    run_renja(ctx, cycle, opd, command, notice, 0, Retry::Nothing).await
 }
 
 /// One stage's figures of a line, as the line page shows them.

@@ -1,0 +1,117 @@
+//! The red-flag list: every proposal of a cycle whose figures ask for a second look (a near
+//! duplicate, a price away from the kamus, a pokir out of line), checked a slice at a time so
+//! that a page costs the same in a small cycle and a large one. Public; a flag is a question to
+//! ask, not a finding.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::Query;
+use axum::routing::get;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::Chrome;
+use super::forums::flag_text;
+use crate::ctx::PageCtx;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::views::red_flags;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/red-flags", get(show))
+}
+
+#[derive(Deserialize)]
+struct SliceQuery {
+    cycle: Option<Uuid>,
+    after: Option<Uuid>,
+    /// The position of the slice's first proposal, for the reader only.
+    start: Option<u64>,
+}
+
+struct FlaggedRow {
+    id: Uuid,
+    title: String,
+    stage: &'static str,
+    status: &'static str,
+    origin: &'static str,
+    cost: String,
+    /// Each flag in words, with the other proposal it points to, if any.
+    flags: Vec<(String, Option<Uuid>)>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "red_flags.html")]
+struct RedFlagsPage {
+    c: Chrome,
+    year: i32,
+    cycle: Uuid,
+    cycles: Vec<(String, String, bool)>,
+    checked: String,
+    rows: Vec<FlaggedRow>,
+    next: Option<String>,
+    first: Option<String>,
+}
+
+pub fn red_flags_href(cycle: Uuid) -> String {
+    format!("/red-flags?cycle={cycle}")
+}
+
+async fn show(ctx: PageCtx, Query(query): Query<SliceQuery>) -> AppResult<RedFlagsPage> {
+    let store = &ctx.state.store;
+    let tr = ctx.tr;
+    let cycle = match query.cycle {
+        Some(id) => store.cycle(id).await?.ok_or(AppError::NotFound)?,
+        None => {
+            let pemda = crate::views::regions::public_pemda(&ctx.state).await?;
+            store.cycles(&pemda).await?.into_iter().next().ok_or(AppError::NotFound)?
+        }
+    };
+    let found = red_flags::slice(&ctx.state, &cycle, query.after).await?;
+    let start = query.start.unwrap_or(1).max(1);
+    let end = start + found.checked as u64;
+    let checked = if found.checked == 0 {
+        tr.t("red_flags.nothing_checked").to_string()
+    } else {
+        tr.f(
+            "red_flags.checked",
+            &[
+                ("from", &tr.count(start)),
+                ("to", &tr.count(end - 1)),
+                ("flagged", &tr.count(found.flagged.len() as u64)),
+            ],
+        )
+    };
+    let href = red_flags_href(cycle.id);
+    Ok(RedFlagsPage {
+        year: cycle.tahun_anggaran,
+        cycle: cycle.id,
+        cycles: store
+            .cycles(&cycle.pemda)
+            .await?
+            .iter()
+            .map(|c| {
+                let label = tr.f("tasks.cycle", &[("year", &c.tahun_anggaran.to_string())]);
+                (red_flags_href(c.id), label, c.id == cycle.id)
+            })
+            .collect(),
+        checked,
+        rows: found
+            .flagged
+            .iter()
+            .map(|(summary, record, flags)| FlaggedRow {
+                id: summary.id,
+                title: summary.title.clone(),
+                stage: tr.stage(record.stage),
+                status: tr.status(record.status),
+                origin: tr.origin(summary.origin),
+                cost: tr.rupiah(record.figures.cost),
+                flags: flags.iter().map(|f| flag_text(&tr, f)).collect(),
+            })
+            .collect(),
+        next: found.next.map(|after| format!("{href}&after={after}&start={end}")),
+        first: query.after.map(|_| href.clone()),
+        c: Chrome::new(&ctx),
+    })
+}
