@@ -2,6 +2,7 @@
 #   make run    build and start the app with the Kota Medan demo on http://127.0.0.1:8080
 #   make test   formatting, lints, unit/integration tests on SQLite and on
 #               PostgreSQL, then the browser journey in headless Chromium
+#   make bench  figures, never pass/fail: page times, the deadline herd, Lighthouse
 # Respects CARGO_TARGET_DIR (the binary is $(CARGO_TARGET_DIR)/debug/rencana).
 
 SHELL := /bin/bash
@@ -29,9 +30,11 @@ test: npm
 	$(CARGO) build -p rencana
 	$(NODE) --test tests/e2e/*.test.mjs
 
-# Figures, never pass/fail: page times and sizes on the Medan demo (release build).
+# Figures, never pass/fail: page times and sizes, and Lighthouse scores in headless Chromium,
+# on the Medan demo (release build).
 bench: npm
 	bash bench/pages.sh
+	bash bench/lighthouse.sh
 	bash bench/herd.sh
 
 # Pieces of `test`, runnable on their own.
