@@ -528,8 +528,12 @@ describe('journey: Bappeda admin and kelurahan operator (Kota Medan demo)', () =
       await item.locator('details.decide summary').click();
       await item.locator('input[name=decision][value=accept]').check();
       await item.locator('select[name=line]').selectOption(lineId);
-      const res = await submitForm(page, `#decide-${id}`);
+      // Decided in place (htmx): no page load; the card, the totals and the lines are swapped.
+      const posted = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(`/decide/${id}`));
+      await item.locator('form.decide-form [type=submit]').click();
+      const res = await posted;
       assert.ok(res.status() < 400, `deciding ${id}: ${res.status()}`);
+      await page.locator(`#p-${id} .status`, { hasText: 'Diterima' }).waitFor();
     }
     assert.equal(norm(await page.locator('#renja-lines').textContent()).includes('Usulan dimuat: 2'), true);
     await page.fill('form#minutes input[name=date]', new Date().toISOString().slice(0, 10));

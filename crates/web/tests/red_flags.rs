@@ -46,6 +46,9 @@ async fn near_duplicates_are_listed_with_what_they_duplicate_and_the_rest_is_not
     // Going on past the end checks nothing more and says so.
     let past = t.page("GET", &format!("/red-flags?cycle={cycle}&after={}&start=4", ids[2]), None, None).await;
     assert!(past.text.contains("Tidak ada usulan lagi untuk diperiksa."));
+    let absurd = t.page("GET", &format!("/red-flags?cycle={cycle}&start=18446744073709551615"), None, None).await;
+    assert_eq!(absurd.status, StatusCode::OK, "a position no cycle reaches is dropped, never added to");
+    assert!(absurd.text.contains("Usulan ke-1 sampai ke-3"));
     let missing = t.get(&format!("/api/v1/red-flags?cycle={}", Uuid::now_v7()), None).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     let newest = t.page("GET", "/red-flags", None, None).await;

@@ -352,7 +352,7 @@ async fn the_opd_works_its_renja_on_the_pages() {
     let card = undecided.text.split(&format!("id=\"p-{first}\"")).nth(1).unwrap().split("</form>").next().unwrap();
     assert!(card.contains("role=\"alert\"") && card.contains("<details class=\"decide\" open>"), "{card}");
     assert!(card.contains(&format!("hx-post=\"{href}/decide/{first}\"")), "{card}");
-    assert!(undecided.text.contains("hx-select-oob=\"#renja-totals,#renja-errors,#flash\""));
+    assert!(undecided.text.contains("hx-select-oob=\"#renja-totals,#renja-lines,#renja-errors,#flash\""));
     assert!(
         undecided.text.contains("id=\"renja-errors\"") && undecided.text.contains("/static/vendor/htmx/htmx.min.js")
     );

@@ -22,6 +22,9 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/red-flags", get(show))
 }
 
+/// Far beyond any cycle: a national installation holds some millions of proposals.
+const START_MAX: u64 = 1_000_000_000_000;
+
 #[derive(Deserialize)]
 struct SliceQuery {
     cycle: Option<Uuid>,
@@ -69,7 +72,8 @@ async fn show(ctx: PageCtx, Query(query): Query<SliceQuery>) -> AppResult<RedFla
         }
     };
     let found = red_flags::slice(&ctx.state, &cycle, query.after).await?;
-    let start = query.start.unwrap_or(1).max(1);
+    // A position only tells the reader where they are; one no cycle can reach is dropped.
+    let start = query.start.filter(|s| (1..=START_MAX).contains(s)).unwrap_or(1);
     let end = start + found.checked as u64;
     let checked = if found.checked == 0 {
         tr.t("red_flags.nothing_checked").to_string()
