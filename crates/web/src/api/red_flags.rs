@@ -10,9 +10,10 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::ctx::ApiCtx;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::state::AppState;
 use crate::views::red_flags;
+use crate::views::regions::cycle_or_newest_public;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(flagged))
@@ -59,14 +60,7 @@ pub struct RedFlagsJson {
         (status = 200, description = "One slice of the cycle, checked.", body = RedFlagsJson),
         (status = 404, description = "No such cycle.", body = super::Problem)))]
 async fn flagged(ctx: ApiCtx, Query(query): Query<SliceQuery>) -> AppResult<Json<RedFlagsJson>> {
-    let store = &ctx.state.store;
-    let cycle = match query.cycle {
-        Some(id) => store.cycle(id).await?.ok_or(AppError::NotFound)?,
-        None => {
-            let pemda = crate::views::regions::public_pemda(&ctx.state).await?;
-            store.cycles(&pemda).await?.into_iter().next().ok_or(AppError::NotFound)?
-        }
-    };
+    let cycle = cycle_or_newest_public(&ctx.state, query.cycle).await?;
     let found = red_flags::slice(&ctx.state, &cycle, query.after).await?;
     Ok(Json(RedFlagsJson {
         cycle: cycle.id,

@@ -14,9 +14,10 @@ use uuid::Uuid;
 use super::Chrome;
 use super::forums::flag_text;
 use crate::ctx::PageCtx;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::state::AppState;
 use crate::views::red_flags;
+use crate::views::regions::cycle_or_newest_public;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/red-flags", get(show))
@@ -64,13 +65,7 @@ pub fn red_flags_href(cycle: Uuid) -> String {
 async fn show(ctx: PageCtx, Query(query): Query<SliceQuery>) -> AppResult<RedFlagsPage> {
     let store = &ctx.state.store;
     let tr = ctx.tr;
-    let cycle = match query.cycle {
-        Some(id) => store.cycle(id).await?.ok_or(AppError::NotFound)?,
-        None => {
-            let pemda = crate::views::regions::public_pemda(&ctx.state).await?;
-            store.cycles(&pemda).await?.into_iter().next().ok_or(AppError::NotFound)?
-        }
-    };
+    let cycle = cycle_or_newest_public(&ctx.state, query.cycle).await?;
     let found = red_flags::slice(&ctx.state, &cycle, query.after).await?;
     // A position only tells the reader where they are; one no cycle can reach is dropped.
     let start = query.start.filter(|s| (1..=START_MAX).contains(s)).unwrap_or(1);

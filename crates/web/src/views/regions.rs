@@ -17,6 +17,20 @@ pub async fn public_pemda(state: &AppState) -> AppResult<RegionCode> {
     }
 }
 
+/// The cycle `asked`, or the newest cycle of the pemda a public page shows.
+pub async fn cycle_or_newest_public(
+    state: &AppState,
+    asked: Option<uuid::Uuid>,
+) -> AppResult<domain::cycle::CycleFacts> {
+    match asked {
+        Some(id) => state.store.cycle(id).await?.ok_or(AppError::NotFound),
+        None => {
+            let pemda = public_pemda(state).await?;
+            state.store.cycles(&pemda).await?.into_iter().next().ok_or(AppError::NotFound)
+        }
+    }
+}
+
 /// The lingkungan at or below a region, as the CSV that the upload takes.
 pub async fn lingkungan_csv_response(state: &AppState, code: &str) -> AppResult<Response> {
     let code = RegionCode::parse(code).map_err(|_| AppError::NotFound)?;

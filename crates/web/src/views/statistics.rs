@@ -9,9 +9,9 @@ use domain::planning::Origin;
 use domain::statistics::{self, Levels};
 use uuid::Uuid;
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::state::AppState;
-use crate::views::regions::public_pemda;
+use crate::views::regions::cycle_or_newest_public;
 
 /// A kecamatan or an OPD with its outcomes and its pagu, if one is set.
 pub struct Group {
@@ -39,13 +39,7 @@ pub struct StatisticsView {
 /// The statistics of `asked`, or of the newest cycle of the pemda this server shows in public.
 pub async fn load(state: &AppState, asked: Option<Uuid>) -> AppResult<StatisticsView> {
     let store = &state.store;
-    let cycle = match asked {
-        Some(id) => store.cycle(id).await?.ok_or(AppError::NotFound)?,
-        None => {
-            let pemda = public_pemda(state).await?;
-            store.cycles(&pemda).await?.into_iter().next().ok_or(AppError::NotFound)?
-        }
-    };
+    let cycle = cycle_or_newest_public(state, asked).await?;
     let cycles = store.cycles(&cycle.pemda).await?;
     let figures = statistics::summarise(store.cycle_tallies(cycle.id).await?);
     let ceilings = store.ceilings(cycle.id).await?;
