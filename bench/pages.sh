@@ -41,6 +41,11 @@ measure "open data page" "/data"
 measure "open data: the cycle's proposals as CSV" "/api/v1/open-data/proposals?cycle=$CYCLE&format=csv"
 MEMBER="$(curl -s "$URL/dprd" | sed -n 's/.*href="\/anggota\/\([^"]*\)".*/\1/p' | head -1)"
 measure "DPRD member's public page" "/anggota/$MEMBER"
+measure "statistics page (whole cycle, 6 charts)" "/statistics?cycle=$CYCLE"
+measure "API statistics" "/api/v1/statistics?cycle=$CYCLE"
+measure "API map points, whole cycle" "/api/v1/proposals/points?cycle=$CYCLE"
+measure "red-flag list, first 1,000 checked" "/red-flags?cycle=$CYCLE"
+measure "API docs (Swagger UI page)" "/api/docs/"
 
 # A reader who holds the page already: answered 304 before the page is built.
 measure_304() {

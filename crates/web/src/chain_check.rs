@@ -55,6 +55,7 @@ mod tests {
                 exposed_without_secure_cookies: false,
             }),
             chain_checks: Default::default(),
+            statistics: Default::default(),
         };
         let pemda = RegionCode::parse("12.71").unwrap();
         let held = state.chain_checks.incremental.acquire_many(2).await.unwrap();

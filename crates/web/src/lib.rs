@@ -54,7 +54,12 @@ async fn time_out_reads(request: axum::extract::Request, next: axum::middleware:
 pub fn app(store: Store, config: Config) -> Router {
     let csp = HeaderValue::from_str(&config.content_security_policy())
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
-    let state = AppState { store: store.clone(), config: Arc::new(config), chain_checks: Default::default() };
+    let state = AppState {
+        store: store.clone(),
+        config: Arc::new(config),
+        chain_checks: Default::default(),
+        statistics: Default::default(),
+    };
     let sessions = SessionManagerLayer::new(DbSessionStore::new(store))
         .with_name(revalidate::SESSION_COOKIE)
         .with_http_only(true)

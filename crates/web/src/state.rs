@@ -57,6 +57,8 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
     pub(crate) chain_checks: Arc<ChainCheckLimits>,
+    /// Each cycle's counted statistics, kept while the journal has not grown.
+    pub(crate) statistics: Arc<crate::views::statistics::Counts>,
 }
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -126,6 +126,9 @@ async fn a_cycle_left_out_shows_the_newest_and_over_the_pagu_is_said_in_red() {
     t.json("PUT", &format!("{kelurahan}/minutes"), Some(&lurah), &minutes()).await;
     let closed = t.json("POST", &format!("{kelurahan}/close"), Some(&lurah), &json!({})).await;
     assert_eq!(closed.status, StatusCode::NO_CONTENT, "{}", closed.text);
+    // Counts are kept between readers, and counted anew once the journal has grown.
+    let before = t.get(&format!("/api/v1/statistics?cycle={cycle}"), None).await.json();
+    assert_eq!(before["total"][2]["accepted"], 0);
     let camat = t.token("kec.medankota").await;
     let body = json!({"stage": "musrenbang_kecamatan", "decision": "accept"});
     let reply = t.json("POST", &format!("/api/v1/proposals/{}/decisions", ids[0]), Some(&camat), &body).await;
@@ -137,6 +140,8 @@ async fn a_cycle_left_out_shows_the_newest_and_over_the_pagu_is_said_in_red() {
         amount: "400.000".into(),
     });
     t.db.store.execute(&system, &ceiling, time::OffsetDateTime::now_utc()).await.unwrap();
+    let after = t.get(&format!("/api/v1/statistics?cycle={cycle}"), None).await.json();
+    assert_eq!(after["total"][2]["accepted"], 1, "the kecamatan's decision is counted: {after}");
     let page = t.page("GET", "/statistics", None, None).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains("2032"), "the newest cycle");

@@ -2,11 +2,13 @@
 //! kecamatan, OPD, bidang and origin, named, with the pagu they are held against.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
+use domain::RegionCode;
 use domain::cycle::CycleFacts;
 use domain::kamus::Bidang;
 use domain::planning::Origin;
-use domain::statistics::{self, Levels};
+use domain::statistics::{self, CycleStatistics, Levels};
 use uuid::Uuid;
 
 use crate::error::AppResult;
@@ -36,15 +38,56 @@ pub struct StatisticsView {
     pub own_lines: (u64, i128),
 }
 
+/// What a cycle's statistics count, read from the store.
+struct Counted {
+    figures: CycleStatistics,
+    ceilings: HashMap<RegionCode, i64>,
+    opd_ceilings: HashMap<String, i64>,
+    own_lines: (u64, i128),
+}
+
+/// Each cycle's counts with the journal's version they were read at. A cycle's counts change
+/// only with an event, so a crowd reading the statistics costs one count per change, not one
+/// per reader. A few cycles per pemda: the map stays small.
+#[derive(Default)]
+pub struct Counts(Mutex<HashMap<Uuid, (i64, Arc<Counted>)>>);
+
+impl Counts {
+    fn kept(&self, cycle: Uuid, version: i64) -> Option<Arc<Counted>> {
+        let kept = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        kept.get(&cycle).filter(|(at, _)| *at == version).map(|(_, counted)| counted.clone())
+    }
+
+    fn keep(&self, cycle: Uuid, version: i64, counted: Arc<Counted>) {
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(cycle, (version, counted));
+    }
+}
+
+/// The cycle's counts: kept ones while the journal has not grown, else read anew. The version
+/// is read first, so counts kept under it are never older than it.
+async fn counted(state: &AppState, cycle: Uuid) -> AppResult<Arc<Counted>> {
+    let store = &state.store;
+    let (version, _) = store.record_version().await?;
+    if let Some(counted) = state.statistics.kept(cycle, version) {
+        return Ok(counted);
+    }
+    let counted = Arc::new(Counted {
+        figures: statistics::summarise(store.cycle_tallies(cycle).await?),
+        ceilings: store.ceilings(cycle).await?,
+        opd_ceilings: store.opd_ceilings(cycle).await?,
+        own_lines: store.own_lines(cycle).await?,
+    });
+    state.statistics.keep(cycle, version, counted.clone());
+    Ok(counted)
+}
+
 /// The statistics of `asked`, or of the newest cycle of the pemda this server shows in public.
 pub async fn load(state: &AppState, asked: Option<Uuid>) -> AppResult<StatisticsView> {
     let store = &state.store;
     let cycle = cycle_or_newest_public(state, asked).await?;
     let cycles = store.cycles(&cycle.pemda).await?;
-    let figures = statistics::summarise(store.cycle_tallies(cycle.id).await?);
-    let ceilings = store.ceilings(cycle.id).await?;
-    let opd_ceilings = store.opd_ceilings(cycle.id).await?;
-    let own_lines = store.own_lines(cycle.id).await?;
+    let counted = counted(state, cycle.id).await?;
+    let Counted { figures, ceilings, opd_ceilings, own_lines } = &*counted;
 
     let mut kecamatan_codes: Vec<_> = figures.by_kecamatan.keys().chain(ceilings.keys()).cloned().collect();
     kecamatan_codes.sort();
@@ -81,9 +124,9 @@ pub async fn load(state: &AppState, asked: Option<Uuid>) -> AppResult<Statistics
         total: figures.total,
         kecamatan,
         opd,
-        bidang: figures.by_bidang.into_iter().collect(),
-        origin: figures.by_origin.into_iter().collect(),
-        own_lines,
+        bidang: figures.by_bidang.iter().map(|(b, l)| (*b, *l)).collect(),
+        origin: figures.by_origin.iter().map(|(o, l)| (*o, *l)).collect(),
+        own_lines: *own_lines,
         cycle,
         cycles,
     })
