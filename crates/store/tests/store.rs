@@ -241,7 +241,11 @@ async fn the_demo_foundation_is_medan_with_its_lingkungan_and_one_account_per_ro
 async fn backup_copies_sqlite_and_explains_postgres() {
     let db = database().await.unwrap();
     db.store.add_official_pemda("12.71", &system(), OffsetDateTime::now_utc()).await.unwrap();
-    let target = std::env::temp_dir().join(format!("rencana-backup-{}.db", Uuid::now_v7().simple()));
+    // A folder of its own: opening the copy adds SQLite's -wal and -shm files beside it, and all
+    // go when the folder does.
+    let folder = std::env::temp_dir().join(format!("rencana-backup-{}", Uuid::now_v7().simple()));
+    std::fs::create_dir(&folder).unwrap();
+    let target = folder.join("backup.db");
     let result = db.store.backup_to(&target).await;
     match db.store.backend() {
         store::Backend::Sqlite => {
@@ -249,12 +253,13 @@ async fn backup_copies_sqlite_and_explains_postgres() {
             let copy = store::Store::open(&format!("sqlite://{}", target.display())).await.unwrap();
             assert!(copy.verify_chain(&code("12.71")).await.unwrap().valid);
             assert!(db.store.backup_to(&target).await.is_err(), "never overwrites");
-            let _ = std::fs::remove_file(&target);
+            drop(copy);
         }
         store::Backend::Postgres => {
             assert!(result.unwrap_err().to_string().contains("pg_dump"));
         }
     }
+    let _ = std::fs::remove_dir_all(&folder);
 }
 
 #[tokio::test]
