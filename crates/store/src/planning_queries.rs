@@ -378,29 +378,23 @@ impl Store {
         after: Option<Uuid>,
         limit: u64,
     ) -> Result<Vec<(ProposalSummary, StageRecord)>> {
-        let mut query = proposal::Entity::find().filter(proposal::Column::CycleId.eq(cycle_id));
-        if let Some(after) = after {
-            query = query.filter(proposal::Column::Id.gt(after));
-        }
-        let rows = query
-            .order_by_asc(proposal::Column::Id)
-            .limit(std::cmp::min(limit, crate::PAGE_MAX))
-            .all(&self.read)
-            .await?;
-        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-        let mut latest: HashMap<Uuid, proposal_stage::Model> = HashMap::with_capacity(rows.len());
-        let current: HashMap<Uuid, &str> = rows.iter().map(|r| (r.id, r.current_stage.as_str())).collect();
+        let filter = ProposalFilter { cycle: Some(cycle_id), ..ProposalFilter::default() };
+        let summaries = self.proposals(&filter, after, limit).await?;
+        let ids: Vec<Uuid> = summaries.iter().map(|p| p.id).collect();
+        let current: HashMap<Uuid, Stage> = summaries.iter().map(|p| (p.id, p.stage)).collect();
+        let mut latest: HashMap<Uuid, proposal_stage::Model> = HashMap::with_capacity(summaries.len());
         for stage in
             proposal_stage::Entity::find().filter(proposal_stage::Column::ProposalId.is_in(ids)).all(&self.read).await?
         {
-            if current.get(&stage.proposal_id) == Some(&stage.stage.as_str()) {
+            if current.get(&stage.proposal_id).map(|s| s.as_str()) == Some(stage.stage.as_str()) {
                 latest.insert(stage.proposal_id, stage);
             }
         }
-        let mut items = Vec::with_capacity(rows.len());
-        for row in &rows {
-            if let Some(stage) = latest.remove(&row.id) {
-                items.push((to_summary(row)?, to_record(&stage)?));
+        let mut items = Vec::with_capacity(summaries.len());
+        for summary in summaries {
+            if let Some(stage) = latest.remove(&summary.id) {
+                let record = to_record(&stage)?;
+                items.push((summary, record));
             }
         }
         Ok(items)

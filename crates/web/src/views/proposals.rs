@@ -44,11 +44,29 @@ pub async fn flags_of(state: &AppState, detail: &ProposalDetail) -> AppResult<Ve
     let others = store.flag_candidates(cycle.id, std::slice::from_ref(&subject)).await?;
     let mut flags = red_flags(&subject, &latest.figures, &others, &prices);
     if detail.summary.origin == domain::planning::Origin::Pokir {
-        let typical = store.typical_costs(cycle.id, &latest.figures.kamus_code).await?;
-        flags.extend(domain::planning::pokir_cost_flag(latest.figures.cost, &typical));
-        if let Some(pokir) = store.pokir(detail.summary.id).await? {
-            flags.extend(member_pokir_flags(state, cycle.id, pokir.member.user_id).await?);
+        flags.extend(pokir_flags(state, cycle.id, detail.summary.id, &latest.figures, &mut HashMap::new()).await?);
+    }
+    Ok(flags)
+}
+
+/// What a pokir is flagged for beyond any proposal: its cost against its kamus item's typical
+/// cost, and its member's pokir taken together (read once per member into `members`).
+pub async fn pokir_flags(
+    state: &AppState,
+    cycle_id: uuid::Uuid,
+    proposal_id: uuid::Uuid,
+    figures: &domain::planning::Figures,
+    members: &mut HashMap<uuid::Uuid, Vec<RedFlag>>,
+) -> AppResult<Vec<RedFlag>> {
+    let store = &state.store;
+    let typical = store.typical_costs(cycle_id, &figures.kamus_code).await?;
+    let mut flags: Vec<RedFlag> = domain::planning::pokir_cost_flag(figures.cost, &typical).into_iter().collect();
+    if let Some(pokir) = store.pokir(proposal_id).await? {
+        let member = pokir.member.user_id;
+        if let std::collections::hash_map::Entry::Vacant(entry) = members.entry(member) {
+            entry.insert(member_pokir_flags(state, cycle_id, member).await?);
         }
+        flags.extend(members.get(&member).cloned().unwrap_or_default());
     }
     Ok(flags)
 }

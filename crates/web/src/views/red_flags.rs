@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::error::AppResult;
 use crate::state::AppState;
-use crate::views::proposals::{member_pokir_flags, unit_prices};
+use crate::views::proposals::{pokir_flags, unit_prices};
 
 /// How many proposals one request checks: two reads of the store's largest page.
 pub const SLICE: u64 = 1_000;
@@ -52,15 +52,7 @@ pub async fn slice(state: &AppState, cycle: &CycleFacts, after: Option<Uuid>) ->
         for ((summary, record), subject) in batch.into_iter().zip(&subjects) {
             let mut flags = red_flags(subject, &record.figures, &neighbours, &prices);
             if summary.origin == Origin::Pokir {
-                let typical = store.typical_costs(cycle.id, &record.figures.kamus_code).await?;
-                flags.extend(domain::planning::pokir_cost_flag(record.figures.cost, &typical));
-                if let Some(pokir) = store.pokir(summary.id).await? {
-                    let member = pokir.member.user_id;
-                    if let std::collections::hash_map::Entry::Vacant(entry) = member_flags.entry(member) {
-                        entry.insert(member_pokir_flags(state, cycle.id, member).await?);
-                    }
-                    flags.extend(member_flags.get(&member).cloned().unwrap_or_default());
-                }
+                flags.extend(pokir_flags(state, cycle.id, summary.id, &record.figures, &mut member_flags).await?);
             }
             if !flags.is_empty() {
                 result.flagged.push((summary, record, flags));
