@@ -26,6 +26,7 @@ pub mod rpjmd;
 pub mod schedule;
 pub mod search;
 pub mod statistics;
+pub mod transparency;
 pub mod views;
 
 pub use access::{Action, Actor, Grant, Resource, Role, Scope, UserActor, authorize};

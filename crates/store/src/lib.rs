@@ -23,6 +23,7 @@ pub mod sessions;
 mod statistics_queries;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod transparency_log;
 
 use std::path::Path;
 use std::time::Duration;
@@ -61,6 +62,11 @@ pub enum StoreError {
     /// written, and the caller may try again after this many seconds.
     #[error("the writer is busy; nothing was written")]
     Busy { retry_after: u64 },
+    #[error(transparent)]
+    Log(#[from] domain::transparency::LogError),
+    /// The journal does not verify from the last checkpoint on: no checkpoint is signed over it.
+    #[error("the journal's chain is broken at entry {first_broken}; no checkpoint was signed")]
+    BrokenChain { first_broken: i64 },
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -19,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(ResesAndPokir),
             Box::new(RenjaAndRkpd),
             Box::new(Search),
+            Box::new(TransparencyLog),
         ]
     }
 }
@@ -1366,4 +1367,112 @@ async fn backfill_folded(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
         db.execute(&update).await?;
     }
     Ok(())
+}
+
+/// Each pemda's journal as a Merkle tree: its hashes by stored hash index, the signed checkpoints,
+/// the witnesses the installation knows and their cosignatures.
+struct TransparencyLog;
+
+impl MigrationName for TransparencyLog {
+    fn name(&self) -> &str {
+        "m20261208_000012_transparency_log"
+    }
+}
+
+#[derive(DeriveIden)]
+enum TlogHash {
+    Table,
+    PemdaCode,
+    Idx,
+    Hash,
+}
+
+#[derive(DeriveIden)]
+enum TlogCheckpoint {
+    Table,
+    PemdaCode,
+    Size,
+    Root,
+    Note,
+    IssuedAt,
+}
+
+#[derive(DeriveIden)]
+enum TlogWitness {
+    Table,
+    Name,
+    VerifierKey,
+    AddedAt,
+}
+
+#[derive(DeriveIden)]
+enum TlogCosignature {
+    Table,
+    PemdaCode,
+    Size,
+    Witness,
+    Line,
+    SignedAt,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for TransparencyLog {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(TlogHash::Table)
+                    .col(string_len(TlogHash::PemdaCode, 16))
+                    .col(big_integer(TlogHash::Idx))
+                    .col(binary_len(TlogHash::Hash, 32))
+                    .primary_key(Index::create().col(TlogHash::PemdaCode).col(TlogHash::Idx))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(TlogCheckpoint::Table)
+                    .col(string_len(TlogCheckpoint::PemdaCode, 16))
+                    .col(big_integer(TlogCheckpoint::Size))
+                    .col(string_len(TlogCheckpoint::Root, 64))
+                    .col(text(TlogCheckpoint::Note))
+                    .col(string_len(TlogCheckpoint::IssuedAt, 40))
+                    .primary_key(Index::create().col(TlogCheckpoint::PemdaCode).col(TlogCheckpoint::Size))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(TlogWitness::Table)
+                    .col(string_len(TlogWitness::Name, 128).primary_key())
+                    .col(string_len(TlogWitness::VerifierKey, 256))
+                    .col(string_len(TlogWitness::AddedAt, 40))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(TlogCosignature::Table)
+                    .col(string_len(TlogCosignature::PemdaCode, 16))
+                    .col(big_integer(TlogCosignature::Size))
+                    .col(string_len(TlogCosignature::Witness, 128))
+                    .col(string_len(TlogCosignature::Line, 512))
+                    .col(big_integer(TlogCosignature::SignedAt))
+                    .primary_key(
+                        Index::create()
+                            .col(TlogCosignature::PemdaCode)
+                            .col(TlogCosignature::Size)
+                            .col(TlogCosignature::Witness),
+                    )
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, _manager: &SchemaManager) -> Result<(), DbErr> {
+        Err(DbErr::Migration("the transparency log's schema is not reversible".into()))
+    }
 }

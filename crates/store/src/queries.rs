@@ -294,7 +294,7 @@ impl Store {
 
     /// The head the database keeps beside the chain; a pemda without one has lost its anchor,
     /// and every stored event is then unaccounted for.
-    async fn chain_head_of(&self, pemda: &RegionCode) -> Result<(i64, String)> {
+    pub(crate) async fn chain_head_of(&self, pemda: &RegionCode) -> Result<(i64, String)> {
         let head = chain_head::Entity::find_by_id(pemda.to_string()).one(&self.read).await?;
         Ok(match head {
             Some(h) => (h.seq, h.hash),
@@ -303,7 +303,7 @@ impl Store {
     }
 
     /// Feeds the entries after `after`, up to `head_seq`, to `verifier`, 2,000 at a time.
-    async fn walk_chain(
+    pub(crate) async fn walk_chain(
         &self,
         pemda: &RegionCode,
         mut verifier: ChainVerifier,
