@@ -120,6 +120,8 @@ pub enum Rule {
     UnknownLine,
     /// A proposal redirected to the OPD that already holds it.
     SameOpd,
+    /// A signature line that is no known witness's valid cosignature of the checkpoint.
+    UnknownCosignature,
 }
 
 impl From<CodeError> for Rule {

@@ -255,6 +255,13 @@ pub struct LogKey {
     secret: String,
 }
 
+/// Shows the public half only: a secret must never reach a log line.
+impl std::fmt::Debug for LogKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LogKey").field("verifier_key", &self.verifier).finish_non_exhaustive()
+    }
+}
+
 impl LogKey {
     /// A key named `name` from 32 random bytes the caller draws.
     pub fn from_seed(name: &str, seed: [u8; 32]) -> Result<Self, LogError> {

@@ -1,6 +1,8 @@
 //! `rencana`: the one binary. Serves the web application, and carries the operator's commands:
 //! migrations, pemda from the official codes, the first admin, the demo, the audit check, backups.
 
+mod log_key;
+
 use std::io::Read;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -26,6 +28,12 @@ struct Cli {
     /// Directory for the embedded database and attachments.
     #[arg(long, env = "RENCANA_DATA_DIR", default_value = "./data", global = true)]
     data_dir: PathBuf,
+    /// The key that signs the journal's checkpoints; created on first use (default: in the data directory).
+    #[arg(long, env = "RENCANA_LOG_KEY", global = true)]
+    log_key: Option<PathBuf>,
+    /// The installation's name in its checkpoints (its public host name), taken when the key is created.
+    #[arg(long, env = "RENCANA_LOG_NAME", global = true)]
+    log_name: Option<String>,
     /// Log format: `text` for people, `json` for log collectors.
     #[arg(long, env = "RENCANA_LOG_FORMAT", default_value = "text", global = true)]
     log_format: String,
@@ -49,6 +57,9 @@ enum Cmd {
         /// Map tiles as a Leaflet URL template; empty for none (the map still picks points).
         #[arg(long, env = "RENCANA_TILE_URL", default_value = web::DEFAULT_TILE_URL)]
         tile_url: String,
+        /// Seconds between checkpoint rounds: a signed checkpoint of each pemda whose journal grew.
+        #[arg(long, env = "RENCANA_CHECKPOINT_EVERY", default_value_t = 60)]
+        checkpoint_every: u64,
     },
     /// Create or update the database schema (serve does this too).
     Migrate,
@@ -162,6 +173,12 @@ async fn open_store(cli: &Cli) -> anyhow::Result<Store> {
     Ok(Store::open(&url).await.context("cannot open the database")?.with_attachments(attachments))
 }
 
+fn open_log_key(cli: &Cli) -> anyhow::Result<domain::transparency::LogKey> {
+    let path = cli.log_key.clone().unwrap_or_else(|| cli.data_dir.join("transparency-log.key"));
+    let name = cli.log_name.clone().unwrap_or_else(log_key::default_name);
+    log_key::load_or_create(&path, &name)
+}
+
 fn operator() -> Actor {
     let who = std::env::var("SUDO_USER").or_else(|_| std::env::var("USER")).unwrap_or_else(|_| "cli".into());
     Actor::System { label: format!("cli:{who}") }
@@ -181,16 +198,18 @@ fn explain(error: StoreError) -> anyhow::Error {
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let now = OffsetDateTime::now_utc();
     match &cli.command {
-        Cmd::Serve { listen, demo, secure_cookies, tile_url } => {
+        Cmd::Serve { listen, demo, secure_cookies, tile_url, checkpoint_every } => {
             let store = open_store(&cli).await?;
+            let log = std::sync::Arc::new(web::TransparencyLog::new(open_log_key(&cli)?));
             let exposed = web::Config::cookies_exposed(*listen, *secure_cookies);
             let config = web::Config {
                 demo: *demo,
                 secure_cookies: *secure_cookies,
                 tile_url: tile_url.clone(),
                 exposed_without_secure_cookies: exposed,
+                log,
             };
-            serve(store, *listen, config).await?;
+            serve(store, *listen, config, std::time::Duration::from_secs((*checkpoint_every).max(1))).await?;
         }
         Cmd::Migrate => {
             open_store(&cli).await?;
@@ -305,7 +324,36 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn serve(store: Store, listen: SocketAddr, config: web::Config) -> anyhow::Result<()> {
+/// Issues checkpoints now and then every `every`, for as long as the server runs.
+fn spawn_checkpoints(store: Store, log: std::sync::Arc<web::TransparencyLog>, every: std::time::Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match log.issue_checkpoints(&store, OffsetDateTime::now_utc()).await {
+                Ok((issued, failed)) => {
+                    for checkpoint in issued {
+                        tracing::info!(pemda = checkpoint.pemda, size = checkpoint.size, "checkpoint issued");
+                    }
+                    for (pemda, error) in failed {
+                        tracing::error!(pemda, %error, "no checkpoint issued");
+                    }
+                }
+                Err(error) => tracing::warn!(%error, "checkpoint round failed; retrying at the next"),
+            }
+        }
+    });
+}
+
+async fn serve(
+    store: Store,
+    listen: SocketAddr,
+    config: web::Config,
+    checkpoint_every: std::time::Duration,
+) -> anyhow::Result<()> {
+    tracing::info!(verifier_key = config.log.verifier_key(), "transparency log key");
+    spawn_checkpoints(store.clone(), config.log.clone(), checkpoint_every);
     let sweeper = store.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));

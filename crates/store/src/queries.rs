@@ -211,12 +211,13 @@ impl Store {
     }
 
     /// Recomputes the pemda's whole hash chain from its first entry, a page of entries at a time
-    /// (the CLI and auditors). The head is read first and the chain checked up to it, so that
+    /// (the CLI and auditors), and holds it against the transparency log's leaves and signed
+    /// roots (`audit_whole`). The head is read first and the chain checked up to it, so that
     /// events written meanwhile do not look like damage. The outcome becomes the pemda's
     /// checkpoint, from which [`Store::verify_chain_since_checkpoint`] continues.
     pub async fn verify_chain(&self, pemda: &RegionCode) -> Result<ChainReport> {
         let (head_seq, head_hash) = self.chain_head_of(pemda).await?;
-        let report = self.walk_chain(pemda, ChainVerifier::default(), 0, head_seq, &head_hash).await?;
+        let report = self.audit_whole(pemda, head_seq, &head_hash).await?;
         self.record_checkpoint(pemda, &report).await?;
         Ok(report)
     }

@@ -300,6 +300,60 @@ impl Store {
         Ok(Some(AnchoredCheck { report, checkpoint }))
     }
 
+    /// Walks `pemda`'s whole journal up to `head_seq`: the chain, each entry against the leaf
+    /// the tree keeps for it, and the tree rebuilt from the journal against every checkpoint's
+    /// signed root. A history edited and re-chained after a checkpoint keeps a valid chain but
+    /// breaks the leaf and the root; the first entry that can be told broken is named.
+    pub(crate) async fn audit_whole(&self, pemda: &RegionCode, head_seq: i64, head_hash: &str) -> Result<ChainReport> {
+        let code = pemda.to_string();
+        let checkpoints: Vec<(u64, Hash)> = tlog_checkpoint::Entity::find()
+            .filter(tlog_checkpoint::Column::PemdaCode.eq(code.clone()))
+            .order_by_asc(tlog_checkpoint::Column::Size)
+            .all(&self.read)
+            .await?
+            .into_iter()
+            .filter_map(|c| Some((u64::try_from(c.size).ok()?, transparency::hash_from_hex(&c.root)?)))
+            .collect();
+        let mut audit = transparency::LogAudit::new(checkpoints.clone());
+        let mut leaf_mismatch: Option<i64> = None;
+        let mut after = 0_i64;
+        loop {
+            let rows = journal::Entity::find()
+                .filter(journal::Column::PemdaCode.eq(code.clone()))
+                .filter(journal::Column::Seq.gt(after))
+                .filter(journal::Column::Seq.lte(if head_seq == 0 { i64::MAX } else { head_seq }))
+                .order_by_asc(journal::Column::Seq)
+                .limit(2_000)
+                .all(&self.read)
+                .await?;
+            let Some(last) = rows.last() else { break };
+            after = last.seq;
+            if leaf_mismatch.is_none() {
+                let indexes: Vec<u64> =
+                    rows.iter().filter_map(|r| u64::try_from(r.seq - 1).ok()).map(transparency::leaf_index).collect();
+                let stored = hashes_at(&self.read, &code, &indexes).await?;
+                leaf_mismatch = rows.iter().find_map(|r| {
+                    let kept = stored.get(transparency::leaf_index(u64::try_from(r.seq - 1).ok()?))?;
+                    (transparency::leaf_hash(&r.hash).ok() != Some(kept)).then_some(r.seq)
+                });
+            }
+            for row in rows {
+                audit.push(&to_entry(row));
+            }
+        }
+        let found = audit.finish(Some((head_seq, head_hash)));
+        // A root that no longer matches says only that something up to its size changed since
+        // the checkpoint before it, which did match: a leaf that differs names the entry.
+        let root_mismatch = found.first_mismatch.map(|size| {
+            let before = checkpoints.iter().map(|c| c.0).filter(|s| *s < size).max().unwrap_or(0);
+            i64::try_from(before).unwrap_or(0) + 1
+        });
+        let mut report = found.chain;
+        report.first_broken = [report.first_broken, leaf_mismatch.or(root_mismatch)].into_iter().flatten().min();
+        report.valid = report.first_broken.is_none();
+        Ok(report)
+    }
+
     /// Registers a witness whose cosignatures will be accepted (the CLI).
     pub async fn add_witness(&self, verifier_key: &str, now: OffsetDateTime) -> Result<Witness> {
         let witness = WitnessVerifier::parse(verifier_key)?;

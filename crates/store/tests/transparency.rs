@@ -98,3 +98,48 @@ async fn only_a_known_witness_cosignature_is_kept() {
     assert_eq!(latest.cosignatures[0].signed_at, 1_800_000_000);
     assert!(latest.cosigned_note().ends_with(&format!("{line}\n")));
 }
+
+#[tokio::test]
+async fn a_history_rewritten_and_rechained_in_the_database_is_caught_by_the_full_check() {
+    let db = database().await.unwrap();
+    let now = OffsetDateTime::now_utc();
+    let pemda = RegionCode::parse("12.71").unwrap();
+    db.store.add_official_pemda("12.71", &system(), now).await.unwrap();
+    for n in 1..=6 {
+        db.store.execute(&system(), &lingkungan(n), now).await.unwrap();
+    }
+    let key = LogKey::from_seed("rencana.test", [3; 32]).unwrap();
+    let checkpoint = db.store.issue_checkpoints(&pemda, &key, "rencana.test", now).await.unwrap().pop().unwrap();
+    assert!(db.store.verify_chain(&pemda).await.unwrap().valid);
+
+    // Someone with the database edits entry 3 and recomputes every hash after it and the head,
+    // so that the chain alone verifies again.
+    let mut entries = db.store.journal(&pemda, None, 1_000).await.unwrap();
+    entries.reverse();
+    assert_eq!(entries.len() as i64, checkpoint.size);
+    let mut prev = entries[1].hash.clone();
+    for entry in entries.iter_mut().skip(2) {
+        if entry.seq == 3 {
+            entry.actor = "system:someone-else".into();
+        }
+        entry.prev_hash = prev.clone();
+        entry.hash = entry.recompute_hash();
+        prev = entry.hash.clone();
+        let sql = format!(
+            "UPDATE journal SET actor = '{}', prev_hash = '{}', hash = '{}' WHERE pemda_code = '12.71' AND seq = {}",
+            entry.actor, entry.prev_hash, entry.hash, entry.seq
+        );
+        db.tamper(&sql).await.unwrap();
+    }
+    db.tamper(&format!("UPDATE chain_head SET hash = '{prev}' WHERE pemda_code = '12.71'")).await.unwrap();
+    let mut verifier = domain::journal::ChainVerifier::default();
+    db.store.journal(&pemda, None, 1_000).await.unwrap().iter().rev().for_each(|e| verifier.push(e));
+    assert!(verifier.finish(None).valid, "the re-chained history verifies as a chain");
+
+    let report = db.store.verify_chain(&pemda).await.unwrap();
+    assert_eq!(report.first_broken, Some(3), "the leaf kept for entry 3 names it");
+    // Even with the tree's leaves rewritten to match, the signed root does not.
+    db.tamper("DELETE FROM tlog_hash WHERE pemda_code = '12.71'").await.unwrap();
+    let report = db.store.verify_chain(&pemda).await.unwrap();
+    assert_eq!(report.first_broken, Some(1), "broken somewhere up to the first checkpoint");
+}

@@ -1,5 +1,5 @@
-//! The chain check pages and API share: incremental for everyone, a full walk for those who may
-//! read the audit trail, and never more than a few at once.
+//! The chain check pages and API share: from the latest signed checkpoint for everyone, a full
+//! walk for those who may read the audit trail, and never more than a few at once.
 
 use domain::journal::ChainReport;
 use domain::{Action, Actor, RegionCode, Resource};
@@ -13,6 +13,8 @@ pub struct ChainCheck {
     /// The entry the walk started after: 0 for a walk from the first entry.
     pub checked_after: i64,
     pub full: bool,
+    /// The signed checkpoint the check started from, when it did.
+    pub checkpoint: Option<store::transparency_log::StoredCheckpoint>,
 }
 
 /// Checks `pemda`'s chain for `actor`: since the last checkpoint, or whole when `full` (which
@@ -30,11 +32,16 @@ pub async fn check_chain(state: &AppState, actor: &Actor, pemda: &RegionCode, fu
     };
     if full {
         let report = state.store.verify_chain(pemda).await?;
-        Ok(ChainCheck { report, checked_after: 0, full })
-    } else {
-        let (report, checked_after) = state.store.verify_chain_since_checkpoint(pemda).await?;
-        Ok(ChainCheck { report, checked_after, full })
+        return Ok(ChainCheck { report, checked_after: 0, full, checkpoint: None });
     }
+    // From the latest signed checkpoint when there is one: its entry must still be its last leaf
+    // and its stored tree give its root; then only what came after it is walked.
+    if let Some(anchored) = state.store.verify_since_log_checkpoint(pemda).await? {
+        let checked_after = anchored.checkpoint.size;
+        return Ok(ChainCheck { report: anchored.report, checked_after, full, checkpoint: Some(anchored.checkpoint) });
+    }
+    let (report, checked_after) = state.store.verify_chain_since_checkpoint(pemda).await?;
+    Ok(ChainCheck { report, checked_after, full, checkpoint: None })
 }
 
 #[cfg(test)]
@@ -53,6 +60,9 @@ mod tests {
                 secure_cookies: false,
                 tile_url: String::new(),
                 exposed_without_secure_cookies: false,
+                log: std::sync::Arc::new(crate::TransparencyLog::new(
+                    domain::transparency::LogKey::from_seed("rencana.test", [1; 32]).unwrap(),
+                )),
             }),
             chain_checks: Default::default(),
             statistics: Default::default(),

@@ -67,6 +67,7 @@ static ID: LazyLock<Catalogue> = LazyLock::new(|| {
         include_str!("../i18n/id/renja.txt"),
         include_str!("../i18n/id/data.txt"),
         include_str!("../i18n/id/portal.txt"),
+        include_str!("../i18n/id/log.txt"),
     ]
     .into_iter()
     .flat_map(parse_catalogue)
@@ -80,6 +81,7 @@ static EN: LazyLock<Catalogue> = LazyLock::new(|| {
         include_str!("../i18n/en/renja.txt"),
         include_str!("../i18n/en/data.txt"),
         include_str!("../i18n/en/portal.txt"),
+        include_str!("../i18n/en/log.txt"),
     ]
     .into_iter()
     .flat_map(parse_catalogue)
@@ -199,6 +201,7 @@ impl Tr {
             Rule::TooManyPhotos { max } => self.f("rule.too_many_photos", &[("max", &max.to_string())]),
             Rule::UnknownLine => self.f("rule.unknown_line", &[("field", field)]),
             Rule::SameOpd => self.f("rule.same_opd", &[("field", field)]),
+            Rule::UnknownCosignature => self.f("rule.unknown_cosignature", &[("field", field)]),
         }
     }
 
@@ -529,6 +532,8 @@ mod tests {
             PhotoDimensions { max: 8_000 },
             UnknownLine,
             SameOpd,
+            UnknownCosignature,
+            Format { expected: "whole_number" },
             Format { expected: "line_stage" },
             Format { expected: "funding" },
             WrongLevel { expected: "kecamatan_or_kelurahan" },
@@ -578,10 +583,11 @@ mod tests {
             | PhotoDimensions { .. }
             | TooManyPhotos { .. }
             | UnknownLine
-            | SameOpd => std::mem::discriminant(rule),
+            | SameOpd
+            | UnknownCosignature => std::mem::discriminant(rule),
         };
         let variants: std::collections::HashSet<_> = rules.iter().map(listed).collect();
-        assert_eq!(variants.len(), 44, "one of each variant of Rule");
+        assert_eq!(variants.len(), 45, "one of each variant of Rule");
         for lang in [Lang::Id, Lang::En] {
             for rule in &rules {
                 let message = Tr::new(lang).rule_message(&FieldError::new("rows[2].number", rule.clone()));

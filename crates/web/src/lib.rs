@@ -11,12 +11,14 @@ pub mod i18n;
 mod pages;
 mod revalidate;
 mod state;
+pub mod transparency;
 mod views;
 
 use std::sync::Arc;
 
 pub use state::{AppState, Config, DEFAULT_TILE_URL, VERSION};
 use std::time::Duration;
+pub use transparency::TransparencyLog;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};

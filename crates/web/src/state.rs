@@ -18,6 +18,8 @@ pub struct Config {
     /// Listening beyond loopback without `Secure` cookies: such a deployment is almost always
     /// behind HTTPS, where a session cookie must never travel in clear; the health answer says so.
     pub exposed_without_secure_cookies: bool,
+    /// The key that signs the journal's checkpoints.
+    pub log: Arc<crate::transparency::TransparencyLog>,
 }
 
 impl Config {

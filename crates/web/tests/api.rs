@@ -412,6 +412,7 @@ async fn health_warns_of_cookies_without_secure_beyond_loopback() {
             secure_cookies: false,
             tile_url: String::new(),
             exposed_without_secure_cookies: true,
+            log: common::test_log(),
         },
     );
     let t2 = TestApp { app: exposed, db: t.db };

@@ -20,6 +20,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/audit", get(verify))
         .route("/audit/journal", get(journal))
+        .route("/audit/entry", get(entry))
         .route("/audit/security", get(security))
 }
 
@@ -30,6 +31,14 @@ struct ChainCard {
     summary: String,
     head: String,
     can_read_journal: bool,
+    checkpoint: Option<CheckpointCard>,
+}
+
+/// The signed checkpoint a check started from, as the page shows it.
+struct CheckpointCard {
+    summary: String,
+    root: String,
+    witnesses: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -37,6 +46,12 @@ struct ChainCard {
 struct AuditPage {
     c: Chrome,
     reports: Vec<ChainCard>,
+    verifier_key: String,
+    witnesses: Vec<store::transparency_log::Witness>,
+}
+
+fn journal_time(tr: &crate::i18n::Tr, at: &str) -> String {
+    OffsetDateTime::parse(at, &Rfc3339).map(|t| tr.datetime(t)).unwrap_or_else(|_| at.to_string())
 }
 
 #[derive(Deserialize)]
@@ -66,10 +81,30 @@ async fn verify(ctx: PageCtx, Query(query): Query<PemdaQuery>) -> AppResult<Audi
             Some(seq) => ctx.tr.f("audit.broken", &[("seq", &seq.to_string())]),
         };
         summary.push(' ');
-        summary.push_str(&if check.full {
-            ctx.tr.t("audit.checked_full").to_string()
-        } else {
-            ctx.tr.f("audit.checked_since", &[("seq", &ctx.tr.number(check.checked_after))])
+        summary.push_str(&match (&check.checkpoint, check.full) {
+            (_, true) => ctx.tr.t("audit.checked_full").to_string(),
+            (Some(checkpoint), false) => ctx.tr.f(
+                "log.checked_from_checkpoint",
+                &[
+                    ("size", &ctx.tr.number(checkpoint.size)),
+                    ("at", &journal_time(&ctx.tr, &checkpoint.issued_at)),
+                    ("after", &ctx.tr.number(report.events.saturating_sub(checkpoint.size))),
+                ],
+            ),
+            (None, false) => ctx.tr.f("audit.checked_since", &[("seq", &ctx.tr.number(check.checked_after))]),
+        });
+        let checkpoint = check.checkpoint.map(|c| CheckpointCard {
+            summary: ctx.tr.f(
+                "log.checkpoint_summary",
+                &[("size", &ctx.tr.number(c.size)), ("at", &journal_time(&ctx.tr, &c.issued_at))],
+            ),
+            witnesses: if c.cosignatures.is_empty() {
+                ctx.tr.t("log.no_cosignatures").to_string()
+            } else {
+                let names: Vec<&str> = c.cosignatures.iter().map(|s| s.witness.as_str()).collect();
+                ctx.tr.f("log.cosigned_by", &[("names", &names.join(", "))])
+            },
+            root: c.root,
         });
         reports.push(ChainCard {
             code: pemda.code.to_string(),
@@ -78,9 +113,15 @@ async fn verify(ctx: PageCtx, Query(query): Query<PemdaQuery>) -> AppResult<Audi
             summary,
             head: report.head,
             can_read_journal,
+            checkpoint,
         });
     }
-    Ok(AuditPage { c: Chrome::new(&ctx), reports })
+    Ok(AuditPage {
+        c: Chrome::new(&ctx),
+        reports,
+        verifier_key: ctx.state.config.log.verifier_key().to_string(),
+        witnesses: store.witnesses().await?,
+    })
 }
 
 struct EntryRow {
@@ -119,6 +160,82 @@ async fn journal(ctx: PageCtx, Query(query): Query<PemdaQuery>) -> AppResult<Jou
         })
         .collect();
     Ok(JournalPage { c: Chrome::new(&ctx), pemda: pemda.to_string(), entries, older })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "log_entry.html")]
+struct EntryPage {
+    c: Chrome,
+    pemda: String,
+    pemda_name: String,
+    seq: i64,
+    at: String,
+    kind: String,
+    hash: String,
+    proof: Option<EntryProof>,
+    verifier_key: String,
+}
+
+/// An entry's inclusion proof as the page shows it, checked on the server before it is shown.
+struct EntryProof {
+    summary: String,
+    verified: bool,
+    root: String,
+    hashes: Vec<String>,
+    tree_size: i64,
+}
+
+#[derive(Deserialize)]
+struct EntryQuery {
+    pemda: Option<String>,
+    seq: Option<String>,
+}
+
+/// One journal entry, in public: its number, time, kind and hash, and the proof that it is in
+/// the latest signed checkpoint, so that a reader can check it holds what the record says.
+async fn entry(ctx: PageCtx, Query(query): Query<EntryQuery>) -> AppResult<EntryPage> {
+    use crate::views::transparency as log;
+    let pemda = log::pemda(&ctx.state, query.pemda.as_deref()).await?;
+    let seq = log::whole("seq", query.seq.as_deref())?.ok_or(AppError::NotFound)?;
+    let store = &ctx.state.store;
+    let entry = store.journal_entry(&pemda, seq).await?.ok_or(AppError::NotFound)?;
+    let pemda_name = store.pemda(&pemda).await?.map(|p| p.name).unwrap_or_default();
+    let latest = store.latest_checkpoint(&pemda).await?;
+    let proof = match latest {
+        Some(latest) if latest.size >= seq => {
+            let inclusion = log::inclusion(&ctx.state, &pemda, seq, None).await?;
+            let leaf = domain::transparency::leaf_hash(&entry.hash).map_err(AppError::internal)?;
+            let verified = domain::transparency::verify_inclusion(
+                inclusion.tree_size as u64,
+                inclusion.leaf_index as u64,
+                leaf,
+                &inclusion.hashes,
+                inclusion.root,
+            );
+            Some(EntryProof {
+                summary: ctx.tr.f(
+                    "log.entry_in_checkpoint",
+                    &[("size", &ctx.tr.number(latest.size)), ("at", &journal_time(&ctx.tr, &latest.issued_at))],
+                ),
+                verified,
+                root: domain::transparency::hash_hex(&inclusion.root),
+                hashes: inclusion.hashes.iter().map(domain::transparency::hash_hex).collect(),
+                tree_size: inclusion.tree_size,
+            })
+        }
+        _ => None,
+    };
+    Ok(EntryPage {
+        c: Chrome::new(&ctx),
+        pemda: pemda.to_string(),
+        pemda_name,
+        seq,
+        at: journal_time(&ctx.tr, &entry.at),
+        kind: ctx.tr.t(&format!("event.{}", entry.kind)).to_string(),
+        hash: entry.hash,
+        proof,
+        verifier_key: ctx.state.config.log.verifier_key().to_string(),
+    })
 }
 
 struct SecurityRow {

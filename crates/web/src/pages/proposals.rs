@@ -219,6 +219,9 @@ struct TimelineEntry {
     detail: String,
     actor: String,
     seq: i64,
+    /// The entry's hash and where its proof of inclusion is shown.
+    short_hash: String,
+    pemda: String,
 }
 
 /// What a journal entry about a proposal decided, in words; empty for entries that say it all
@@ -390,6 +393,8 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
             what: tr.t(&format!("event.{}", e.kind)).to_string(),
             detail: timeline_detail(&tr, &e.payload),
             seq: e.seq,
+            short_hash: e.hash.chars().take(12).collect(),
+            pemda: e.pemda,
         });
     }
     let cycle = store.cycle(detail.summary.cycle_id).await?;

@@ -12,3 +12,4 @@ pub mod regions;
 pub mod renja;
 pub mod schedule;
 pub mod statistics;
+pub mod transparency;

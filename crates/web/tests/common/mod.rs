@@ -16,6 +16,12 @@ use tower::ServiceExt;
 
 pub const PASSWORD: &str = store::seed::DEMO_PASSWORD;
 
+/// The installation's log key in tests: always the same, so a test can check signatures.
+pub fn test_log() -> std::sync::Arc<web::TransparencyLog> {
+    let key = domain::transparency::LogKey::from_seed("rencana.test", [1; 32]).expect("a valid name");
+    std::sync::Arc::new(web::TransparencyLog::new(key))
+}
+
 pub struct TestApp {
     pub app: Router,
     pub db: TestDatabase,
@@ -61,6 +67,7 @@ impl TestApp {
                 secure_cookies: false,
                 tile_url: String::new(),
                 exposed_without_secure_cookies: false,
+                log: test_log(),
             },
         );
         TestApp { app, db }
