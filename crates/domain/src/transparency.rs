@@ -308,6 +308,11 @@ impl LogKey {
     }
 }
 
+/// Whether `text` is a log's verifier key (`name+id+base64`, Ed25519).
+pub fn check_verifier_key(text: &str) -> Result<(), LogError> {
+    StandardVerifier::new(text.trim()).map(|_| ()).map_err(|e| LogError::Key(e.to_string()))
+}
+
 /// A checkpoint whose log signature verified.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerifiedCheckpoint {

@@ -34,10 +34,17 @@ fn create(path: &Path, name: &str) -> anyhow::Result<LogKey> {
     if !is_valid_name(name) {
         bail!("--log-name {name:?}: a log name has no spaces, '+' or '/' (use the installation's host name)");
     }
+    let key = LogKey::from_seed(name, rand::random())?;
+    write_private(path, key.secret())?;
+    tracing::info!(path = %path.display(), verifier_key = key.verifier_key(), "created the transparency log's key");
+    Ok(key)
+}
+
+/// Writes a new file only its owner may read or write; an existing file is never overwritten.
+pub fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }
-    let key = LogKey::from_seed(name, rand::random())?;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -45,10 +52,20 @@ fn create(path: &Path, name: &str) -> anyhow::Result<LogKey> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options.open(path).with_context(|| format!("cannot create the log key {}", path.display()))?;
-    writeln!(file, "{}", key.secret()).and_then(|_| file.sync_all()).context("cannot write the log key")?;
-    tracing::info!(path = %path.display(), verifier_key = key.verifier_key(), "created the transparency log's key");
-    Ok(key)
+    let mut file = options.open(path).with_context(|| format!("cannot create {}", path.display()))?;
+    writeln!(file, "{text}").and_then(|_| file.sync_all()).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Reads a file written by [`write_private`], refused when others could read it.
+pub fn read_private(path: &Path) -> anyhow::Result<Option<String>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            refuse_if_readable_by_others(path)?;
+            Ok(Some(text))
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(error).with_context(|| format!("cannot read {}", path.display())),
+    }
 }
 
 fn refuse_if_readable_by_others(path: &Path) -> anyhow::Result<()> {

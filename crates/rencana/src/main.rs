@@ -1,8 +1,6 @@
 //! `rencana`: the one binary. Serves the web application, and carries the operator's commands:
 //! migrations, pemda from the official codes, the first admin, the demo, the audit check, backups.
 
-mod log_key;
-
 use std::io::Read;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -86,6 +84,28 @@ enum Cmd {
         #[command(subcommand)]
         command: AuditCmd,
     },
+    /// Witness another installation's transparency log: check each checkpoint is consistent
+    /// with the last one seen, keep it, cosign it; report a rewritten history.
+    Witness {
+        /// The installation's address, e.g. https://rencana.example.go.id
+        #[arg(long)]
+        follow: String,
+        /// The installation's public log key (from its /audit page).
+        #[arg(long)]
+        key: String,
+        /// Where the witness keeps its key and what it saw.
+        #[arg(long, default_value = "./witness")]
+        state: PathBuf,
+        /// The witness's name in its cosignatures (its own host name), taken when its key is made.
+        #[arg(long, default_value = "rencana-witness")]
+        name: String,
+        /// Look once and exit (3 when something was reported), instead of following.
+        #[arg(long)]
+        once: bool,
+        /// Seconds between looks when following.
+        #[arg(long, default_value_t = 300)]
+        every: u64,
+    },
     /// Copy the SQLite database, online, to a new file (on PostgreSQL: use pg_dump).
     Backup {
         /// The file to write; it must not exist.
@@ -127,11 +147,34 @@ enum UserCmd {
 
 #[derive(Subcommand)]
 enum AuditCmd {
-    /// Recompute the journal's hash chain; exit 1 naming the first broken event.
+    /// Recompute the journal's hash chain and hold it against the signed checkpoints; exit 1
+    /// naming the first broken event. With --from, check an exported file instead, offline.
     Verify {
         /// Only this pemda (default: all).
         #[arg(long)]
         pemda: Option<String>,
+        /// A file written by `rencana audit export`, checked without any database.
+        #[arg(long)]
+        from: Option<PathBuf>,
+        /// With --from: the installation's public key (from its /audit page). Without it the
+        /// file's own key is used, which shows the file consistent with itself only.
+        #[arg(long)]
+        key: Option<String>,
+    },
+    /// Write a pemda's journal and signed checkpoints to a file anyone can check offline.
+    Export {
+        #[arg(long)]
+        pemda: String,
+        /// The file to write; it must not exist.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Sign a checkpoint of every pemda whose journal grew, now (serve does it every minute).
+    Checkpoint,
+    /// Accept the cosignatures of a witness: its public key, as `rencana witness` prints it.
+    WitnessAdd {
+        #[arg(long)]
+        key: String,
     },
 }
 
@@ -150,6 +193,8 @@ fn init_logs(format: &str) {
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logs(&cli.log_format);
+    // The witness's HTTPS client uses ring, the provider the database drivers already bring.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     match run(cli).await {
         Ok(code) => code,
         Err(error) => {
@@ -175,8 +220,8 @@ async fn open_store(cli: &Cli) -> anyhow::Result<Store> {
 
 fn open_log_key(cli: &Cli) -> anyhow::Result<domain::transparency::LogKey> {
     let path = cli.log_key.clone().unwrap_or_else(|| cli.data_dir.join("transparency-log.key"));
-    let name = cli.log_name.clone().unwrap_or_else(log_key::default_name);
-    log_key::load_or_create(&path, &name)
+    let name = cli.log_name.clone().unwrap_or_else(rencana::log_key::default_name);
+    rencana::log_key::load_or_create(&path, &name)
 }
 
 fn operator() -> Actor {
@@ -290,7 +335,95 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             store.execute(&operator(), &command, now).await.map_err(explain)?;
             println!("user {username} created");
         }
-        Cmd::Audit { command: AuditCmd::Verify { pemda } } => {
+        Cmd::Audit { command: AuditCmd::Verify { from: Some(file), key, .. } } => {
+            let input = std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
+            let verified = rencana::log_file::verify(std::io::BufReader::new(input), key.as_deref())?;
+            if verified.key_from_file {
+                println!(
+                    "note: checked with the key the file names; pass --key from the installation's /audit page to check it is theirs"
+                );
+            }
+            if verified.problems.is_empty() {
+                println!(
+                    "{}: valid, {} events, {} signed checkpoints matched",
+                    verified.pemda, verified.entries, verified.checkpoints
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+            println!("{}: NOT VALID ({} events read)", verified.pemda, verified.entries);
+            for problem in &verified.problems {
+                println!("  - {problem}");
+            }
+            return Ok(ExitCode::from(1));
+        }
+        Cmd::Audit { command: AuditCmd::Export { pemda, to } } => {
+            let store = open_store(&cli).await?;
+            let log = web::TransparencyLog::new(open_log_key(&cli)?);
+            let code = RegionCode::parse(pemda).map_err(|e| anyhow::anyhow!("--pemda: {e}"))?;
+            if store.pemda(&code).await?.is_none() {
+                bail!("no pemda {code} in this database (see `rencana pemda list`)");
+            }
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(to)
+                .with_context(|| format!("cannot create {} (it must not exist)", to.display()))?;
+            let mut out = std::io::BufWriter::new(file);
+            let exported = rencana::log_file::export(&store, &code, &log, &mut out).await?;
+            println!(
+                "{code}: {} events and {} checkpoints written to {}; check with: rencana audit verify --from {} --key {}",
+                exported.entries,
+                exported.checkpoints,
+                to.display(),
+                to.display(),
+                log.verifier_key()
+            );
+        }
+        Cmd::Audit { command: AuditCmd::Checkpoint } => {
+            let store = open_store(&cli).await?;
+            let log = web::TransparencyLog::new(open_log_key(&cli)?);
+            let (issued, failed) = log.issue_checkpoints(&store, now).await?;
+            for c in &issued {
+                println!("{}: checkpoint of size {} signed", c.pemda, c.size);
+            }
+            for (pemda, error) in &failed {
+                println!("{pemda}: NO checkpoint: {error}");
+            }
+            if issued.is_empty() && failed.is_empty() {
+                println!("nothing new since the last checkpoints");
+            }
+            println!("key: {}", log.verifier_key());
+            return Ok(if failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) });
+        }
+        Cmd::Audit { command: AuditCmd::WitnessAdd { key } } => {
+            let store = open_store(&cli).await?;
+            let witness = store.add_witness(key, now).await.map_err(|e| anyhow::anyhow!("--key: {e}"))?;
+            println!("witness {} accepted: its cosignatures are now kept and shown", witness.name);
+        }
+        Cmd::Witness { follow, key, state, name, once, every } => {
+            let witness = rencana::witness::Witness::open(state, name, follow, key)?;
+            println!("witness key: {}", witness.verifier_key());
+            loop {
+                let now_unix = OffsetDateTime::now_utc().unix_timestamp().max(0) as u64;
+                let alerts = match witness.observe(now_unix).await {
+                    Ok(findings) => {
+                        for finding in &findings {
+                            if finding.is_alert() { eprintln!("{finding}") } else { println!("{finding}") }
+                        }
+                        findings.iter().any(|f| f.is_alert())
+                    }
+                    Err(error) => {
+                        eprintln!("could not reach {follow}: {error:#}");
+                        false
+                    }
+                };
+                if *once {
+                    return Ok(if alerts { ExitCode::from(3) } else { ExitCode::SUCCESS });
+                }
+                tokio::time::sleep(std::time::Duration::from_secs((*every).max(10))).await;
+            }
+        }
+        Cmd::Audit { command: AuditCmd::Verify { pemda, from: None, .. } } => {
             let store = open_store(&cli).await?;
             let codes = match pemda {
                 Some(code) => vec![RegionCode::parse(code).map_err(|e| anyhow::anyhow!("--pemda: {e}"))?],

@@ -261,6 +261,18 @@ impl Store {
         Ok(read.answer(&known)?)
     }
 
+    /// The journal of a pemda in `seq` order, at most `limit` entries after `after`.
+    pub async fn journal_after(&self, pemda: &RegionCode, after: i64, limit: u64) -> Result<Vec<JournalEntry>> {
+        let rows = journal::Entity::find()
+            .filter(journal::Column::PemdaCode.eq(pemda.to_string()))
+            .filter(journal::Column::Seq.gt(after))
+            .order_by_asc(journal::Column::Seq)
+            .limit(limit.min(10_000))
+            .all(&self.read)
+            .await?;
+        Ok(rows.into_iter().map(to_entry).collect())
+    }
+
     /// One journal entry.
     pub async fn journal_entry(&self, pemda: &RegionCode, seq: i64) -> Result<Option<JournalEntry>> {
         Ok(journal::Entity::find_by_id((pemda.to_string(), seq)).one(&self.read).await?.map(to_entry))

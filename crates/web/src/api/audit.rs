@@ -110,6 +110,15 @@ pub struct LogInfo {
     verifier_key: String,
     /// The witnesses whose cosignatures this installation accepts and shows.
     witnesses: Vec<WitnessJson>,
+    /// One log per pemda, with its latest checkpoint's size (0 before the first).
+    logs: Vec<LogJson>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LogJson {
+    pemda: String,
+    origin: String,
+    tree_size: i64,
 }
 
 /// The transparency log's public key and witnesses: what anyone needs to check a checkpoint.
@@ -117,12 +126,20 @@ pub struct LogInfo {
 #[utoipa::path(get, path = "/api/v1/audit/log", tag = "audit", security(()),
     responses((status = 200, body = LogInfo)))]
 async fn log_info(ctx: ApiCtx) -> AppResult<Json<LogInfo>> {
-    let witnesses = ctx.state.store.witnesses().await?;
+    let store = &ctx.state.store;
+    let witnesses = store.witnesses().await?;
     let log = &ctx.state.config.log;
+    let mut logs = Vec::new();
+    for pemda in store.all_pemda().await? {
+        let tree_size = store.latest_checkpoint(&pemda.code).await?.map_or(0, |c| c.size);
+        let origin = transparency::origin(log.installation(), pemda.code.as_str());
+        logs.push(LogJson { pemda: pemda.code.to_string(), origin, tree_size });
+    }
     Ok(Json(LogInfo {
         installation: log.installation().to_string(),
         verifier_key: log.verifier_key().to_string(),
         witnesses: witnesses.into_iter().map(|w| WitnessJson { name: w.name, verifier_key: w.verifier_key }).collect(),
+        logs,
     }))
 }
 
