@@ -8,3 +8,5 @@ pub mod kamus_csv;
 pub mod lingkungan_csv;
 pub mod nomenclature_csv;
 pub mod spreadsheet;
+pub mod xlsx;
+pub mod xlsx_in;

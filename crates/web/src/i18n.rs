@@ -68,6 +68,7 @@ static ID: LazyLock<Catalogue> = LazyLock::new(|| {
         include_str!("../i18n/id/data.txt"),
         include_str!("../i18n/id/portal.txt"),
         include_str!("../i18n/id/log.txt"),
+        include_str!("../i18n/id/documents.txt"),
     ]
     .into_iter()
     .flat_map(parse_catalogue)
@@ -82,6 +83,7 @@ static EN: LazyLock<Catalogue> = LazyLock::new(|| {
         include_str!("../i18n/en/data.txt"),
         include_str!("../i18n/en/portal.txt"),
         include_str!("../i18n/en/log.txt"),
+        include_str!("../i18n/en/documents.txt"),
     ]
     .into_iter()
     .flat_map(parse_catalogue)

@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/tasks", get(tasks))
         .route("/forums/{cycle}/{stage}/{region}", get(show))
+        .route("/forums/{cycle}/{stage}/{region}/daftar.xlsx", get(show_xlsx))
         .route("/forums/{cycle}/{stage}/{region}/ranking", post(rank))
         .route("/forums/{cycle}/{stage}/{region}/accept", post(accept_selected))
         .route("/forums/{cycle}/{stage}/{region}/minutes", post(minutes))
@@ -427,6 +428,84 @@ async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, refusal: Refusal, page: u
 #[derive(serde::Deserialize)]
 struct PageQuery {
     page: Option<usize>,
+}
+
+/// A forum's whole list as an Excel workbook: its proposals in rank order with the figures at
+/// its stage and each decision, and a sheet of its totals against the pagu.
+async fn show_xlsx(ctx: PageCtx, Path((cycle, stage, region)): Path<(String, String, String)>) -> AppResult<Response> {
+    use reports::xlsx::{Book, Cell};
+    let key = forum_key(&cycle, &stage, &region)?;
+    let store = &ctx.state.store;
+    let tr = ctx.tr;
+    let cycle = store.cycle(key.cycle_id).await?.ok_or(AppError::NotFound)?;
+    if !key.region.is_within(&cycle.pemda) {
+        return Err(AppError::NotFound);
+    }
+    let region = store.region(&key.region).await?.ok_or(AppError::NotFound)?;
+    let view = store.forum(&key).await?;
+    let mut lingkungan: Vec<RegionCode> =
+        view.items.iter().map(|(_, r)| r.figures.location.lingkungan.clone()).collect();
+    lingkungan.sort();
+    lingkungan.dedup();
+    let names = store.region_names(&lingkungan).await?;
+    let opds: HashMap<String, String> = store.opds(&cycle.pemda).await?.into_iter().map(|o| (o.code, o.name)).collect();
+    let keys = [
+        "xlsx.rank",
+        "xlsx.title",
+        "xlsx.lingkungan",
+        "xlsx.address",
+        "xlsx.kamus_code",
+        "xlsx.volume",
+        "xlsx.unit",
+        "xlsx.unit_price",
+        "xlsx.cost",
+        "xlsx.opd",
+        "xlsx.status",
+        "xlsx.reason",
+        "xlsx.decided_by",
+        "xlsx.id",
+    ];
+    let mut book = Book::new();
+    let heading = tr.f("forum.title", &[("stage", tr.stage(key.stage)), ("region", &region.name)]);
+    book.sheet(tr.t("xlsx.proposals"), &crate::views::xlsx::headers(&tr, &keys)).map_err(AppError::internal)?;
+    for (summary, record) in &view.items {
+        let f = &record.figures;
+        book.row(&[
+            record.rank.map_or(Cell::Empty, |r| Cell::Integer(i64::from(r))),
+            Cell::Text(summary.title.clone()),
+            Cell::Text(names.get(&f.location.lingkungan).cloned().unwrap_or_else(|| f.location.lingkungan.to_string())),
+            Cell::Text(f.location.address.clone()),
+            Cell::Text(f.kamus_code.clone()),
+            Cell::Volume(f.volume),
+            Cell::Text(f.unit.clone()),
+            Cell::Rupiah(f.unit_price),
+            Cell::Rupiah(f.cost),
+            Cell::Text(opds.get(&f.opd_code).cloned().unwrap_or_else(|| f.opd_code.clone())),
+            Cell::from(tr.status(record.status)),
+            Cell::Text(record.reason.clone().unwrap_or_default()),
+            Cell::Text(record.decided_by.clone().unwrap_or_default()),
+            Cell::Text(summary.id.to_string()),
+        ])
+        .map_err(AppError::internal)?;
+    }
+    let totals = &view.totals;
+    book.sheet(tr.t("xlsx.summary"), &crate::views::xlsx::headers(&tr, &["xlsx.item", "xlsx.value"]))
+        .map_err(AppError::internal)?;
+    let mut summary = vec![
+        (tr.t("xlsx.forum").to_string(), Cell::Text(heading)),
+        (tr.t("xlsx.entries").to_string(), Cell::Integer(totals.entries as i64)),
+        (tr.t("xlsx.accepted").to_string(), Cell::Integer(totals.accepted as i64)),
+        (tr.t("xlsx.pending").to_string(), Cell::Integer(totals.pending as i64)),
+        (tr.t("xlsx.accepted_cost").to_string(), totals.accepted_cost.map_or(Cell::Empty, Cell::Rupiah)),
+    ];
+    if let Some(ceiling) = view.facts.ceiling {
+        summary.push((tr.t("xlsx.ceiling").to_string(), Cell::Rupiah(ceiling)));
+    }
+    for (label, value) in summary {
+        book.row(&[Cell::Text(label), value]).map_err(AppError::internal)?;
+    }
+    let file = format!("forum-{}-{}-{}", key.stage.as_str(), key.region, cycle.tahun_anggaran);
+    Ok(crate::views::xlsx::download(&file, crate::views::xlsx::finish(book).await?))
 }
 
 async fn show(

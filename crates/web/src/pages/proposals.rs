@@ -28,6 +28,7 @@ use crate::views::proposals::{filter_of, flags_of, forum_key, photo_response, pu
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/proposals", get(list).post(submit))
+        .route("/proposals.xlsx", get(list_xlsx))
         .route("/proposals/new", get(new_form))
         .route("/proposals/{id}", get(show))
         .route("/proposals/{id}/support", post(support))
@@ -650,8 +651,9 @@ struct ProposalsPage {
     rows: Vec<ListRow>,
     first: Option<String>,
     next: Option<String>,
-    /// The same filters as the API's points of a map.
+    /// The same filters as the API's points of a map, and as the Excel download.
     points_href: String,
+    xlsx_href: String,
     tiles: String,
 }
 
@@ -659,9 +661,16 @@ const LIST_PAGE: u64 = 50;
 
 /// The public proposals explorer: filters chosen from names, words searched in titles and
 /// addresses, the total found, pages by key.
-async fn list(ctx: PageCtx, Query(query): Query<ListQuery>) -> AppResult<ProposalsPage> {
-    let store = &ctx.state.store;
-    let tr = ctx.tr;
+/// The explorer's filter from its query: the words, the choices, the region, and the pemda whose
+/// names the choices list (the cycle's, the region's, or the only one).
+struct ExplorerFilter {
+    filter: store::ProposalFilter,
+    cycle: Option<domain::cycle::CycleFacts>,
+    region: Option<RegionCode>,
+    pemda: Option<RegionCode>,
+}
+
+async fn explorer_filter(store: &store::Store, query: &ListQuery) -> AppResult<ExplorerFilter> {
     let region = query.region()?;
     let mut filter = filter_of(
         None,
@@ -681,7 +690,6 @@ async fn list(ctx: PageCtx, Query(query): Query<ListQuery>) -> AppResult<Proposa
             store.cycle(id).await?
         }
     };
-    // The pemda whose names the choices list: the cycle's, the region's, or the only one.
     let pemda = match (&cycle, &region) {
         (Some(cycle), _) => Some(cycle.pemda.clone()),
         (None, Some(region)) => region.pemda(),
@@ -691,6 +699,28 @@ async fn list(ctx: PageCtx, Query(query): Query<ListQuery>) -> AppResult<Proposa
         },
     };
     filter.pemda = pemda.clone();
+    Ok(ExplorerFilter { filter, cycle, region, pemda })
+}
+
+/// The explorer's list as an Excel workbook: every proposal the same filters find (up to
+/// `views::xlsx::PROPOSALS_MAX`), not only the page shown.
+async fn list_xlsx(ctx: PageCtx, Query(query): Query<ListQuery>) -> AppResult<axum::response::Response> {
+    let ExplorerFilter { filter, cycle, pemda, .. } = explorer_filter(&ctx.state.store, &query).await?;
+    let book = crate::views::xlsx::proposals(&ctx.state.store, &ctx.tr, &filter, ctx.tr.t("xlsx.proposals")).await?;
+    let file = match (&cycle, &pemda) {
+        (Some(cycle), _) => format!("usulan-{}-{}", cycle.pemda, cycle.tahun_anggaran),
+        (None, Some(pemda)) => format!("usulan-{pemda}"),
+        (None, None) => "usulan".to_string(),
+    };
+    Ok(crate::views::xlsx::download(&file, crate::views::xlsx::finish(book).await?))
+}
+
+/// The public proposals explorer: filters chosen from names, words searched in titles and
+/// addresses, the total found, pages by key.
+async fn list(ctx: PageCtx, Query(query): Query<ListQuery>) -> AppResult<ProposalsPage> {
+    let store = &ctx.state.store;
+    let tr = ctx.tr;
+    let ExplorerFilter { filter, region, pemda, .. } = explorer_filter(store, &query).await?;
     let rows = store.proposals(&filter, query.after, LIST_PAGE).await?;
     let total = store.proposal_count(&filter).await?;
     let names = |regions: Vec<domain::Region>| -> Choices {
@@ -721,7 +751,7 @@ async fn list(ctx: PageCtx, Query(query): Query<ListQuery>) -> AppResult<Proposa
     }
     let place_names = store.place_names(rows.iter().map(|p| &p.lingkungan)).await?;
     let name_of = |code: Option<RegionCode>| code.and_then(|c| place_names.get(&c).cloned()).unwrap_or_default();
-    let points_href = {
+    let filter_query = {
         let region = region.as_ref().map(ToString::to_string).unwrap_or_default();
         let pairs = [
             ("cycle", query.cycle.trim()),
@@ -733,8 +763,10 @@ async fn list(ctx: PageCtx, Query(query): Query<ListQuery>) -> AppResult<Proposa
             ("q", query.q.trim()),
         ];
         let kept: Vec<_> = pairs.into_iter().filter(|(_, v)| !v.is_empty()).collect();
-        format!("/api/v1/proposals/points?{}", serde_urlencoded::to_string(kept).unwrap_or_default())
+        serde_urlencoded::to_string(kept).unwrap_or_default()
     };
+    let points_href = format!("/api/v1/proposals/points?{filter_query}");
+    let xlsx_href = format!("/proposals.xlsx?{filter_query}");
     let next = (rows.len() as u64 == LIST_PAGE).then(|| rows.last().map(|p| query.href(Some(p.id)))).flatten();
     Ok(ProposalsPage {
         total: tr.f("proposals.found", &[("count", &tr.number(total as i64))]),
@@ -779,6 +811,7 @@ async fn list(ctx: PageCtx, Query(query): Query<ListQuery>) -> AppResult<Proposa
         stage: query.stage,
         status: query.status,
         points_href,
+        xlsx_href,
         tiles: ctx.state.config.tile_url.clone(),
         c: Chrome::new(&ctx),
     })

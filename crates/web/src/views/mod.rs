@@ -13,3 +13,4 @@ pub mod renja;
 pub mod schedule;
 pub mod statistics;
 pub mod transparency;
+pub mod xlsx;

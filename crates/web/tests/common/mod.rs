@@ -31,6 +31,8 @@ pub struct Reply {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub text: String,
+    /// The body as sent: for downloads that are not text.
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -78,7 +80,7 @@ impl TestApp {
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.expect("body").to_bytes();
-        Reply { status, headers, text: String::from_utf8_lossy(&bytes).to_string() }
+        Reply { status, headers, text: String::from_utf8_lossy(&bytes).to_string(), bytes: bytes.to_vec() }
     }
 
     pub async fn get(&self, uri: &str, token: Option<&str>) -> Reply {

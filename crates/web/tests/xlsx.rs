@@ -1,0 +1,84 @@
+//! Lists as Excel downloads: the explorer's filtered list and a forum's, typed cells that read
+//! back as they were written, the same access and filters as the pages.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::TestApp;
+use domain::cycle::Stage;
+use domain::{Actor, Command, MusrenbangCommand};
+use reports::xlsx_in::{Limits, Value, read_first_sheet};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+fn limits() -> Limits {
+    Limits { max_bytes: 20_000_000, max_unpacked: 200_000_000, max_rows: 200_000, max_columns: 50 }
+}
+
+fn submission(cycle_id: Uuid, title: &str, volume: &str, lingkungan: &str) -> Command {
+    Command::Musrenbang(MusrenbangCommand::SubmitProposal(domain::musrenbang::ProposalInput {
+        proposal_id: Uuid::now_v7(),
+        cycle_id,
+        stage: Stage::RembukWarga,
+        title: title.into(),
+        problem: "Masalah".into(),
+        kamus_code: "X-DRN".into(),
+        volume: volume.into(),
+        lingkungan: lingkungan.into(),
+        address: format!("Gg. {title}"),
+        latitude: String::new(),
+        longitude: String::new(),
+        track: "apbd".into(),
+        priority: String::new(),
+    }))
+}
+
+#[tokio::test]
+async fn the_explorer_and_a_forum_download_their_lists_as_typed_workbooks() {
+    let t = TestApp::new().await;
+    let cycle = common::open_cycle(&t, 2033, false, "X.01", "X-DRN", "250.000").await;
+    let system = Actor::System { label: "test".into() };
+    let now = OffsetDateTime::now_utc();
+    let commands = vec![
+        submission(cycle, "Drainase Gang Mawar", "4", "12.71.01.1001.001"),
+        submission(cycle, "Drainase =HYPERLINK(\"x\")", "2,5", "12.71.01.1001.001"),
+        submission(cycle, "Drainase Jalan Lain", "1", "12.71.01.1001.002"),
+    ];
+    t.db.store.execute_batch(&system, &commands, now).await.unwrap();
+
+    let all = t.page("GET", &format!("/proposals.xlsx?cycle={cycle}"), None, None).await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.text);
+    assert_eq!(
+        all.header("content-type").as_deref(),
+        Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    );
+    assert!(all.header("content-disposition").unwrap().contains("usulan-12.71-2033.xlsx"));
+    let sheet = read_first_sheet(&all.bytes, &limits()).unwrap();
+    assert_eq!(sheet.name, "Usulan");
+    assert_eq!(sheet.rows.len(), 4, "a header and three proposals");
+    assert_eq!(sheet.rows[0][0].text(), "Judul");
+    let hyperlink = sheet.rows.iter().find(|r| r[0].text().contains("HYPERLINK")).unwrap();
+    assert_eq!(hyperlink[0], Value::Text("Drainase =HYPERLINK(\"x\")".into()), "text stays text");
+    assert_eq!(hyperlink[9], Value::Number(625_000.0), "the cost is a number: 2.5 × 250,000");
+    assert!(matches!(hyperlink[11], Value::Date(_)), "the time is a date: {:?}", hyperlink[11]);
+
+    // The same filters as the page: words, and a lingkungan.
+    let some = t.page("GET", &format!("/proposals.xlsx?cycle={cycle}&q=mawar"), None, None).await;
+    assert_eq!(read_first_sheet(&some.bytes, &limits()).unwrap().rows.len(), 2);
+    let page = t.page("GET", &format!("/proposals?cycle={cycle}&q=mawar"), None, None).await;
+    assert!(page.text.contains(&format!("href=\"/proposals.xlsx?cycle={cycle}&#38;q=mawar\"")), "{}", page.text);
+    let bad = t.page("GET", "/proposals.xlsx?cycle=nonsense", None, None).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let forum = format!("/forums/{cycle}/rembuk_warga/12.71.01.1001.001");
+    let list = t.page("GET", &format!("{forum}/daftar.xlsx"), None, None).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.text);
+    let sheet = read_first_sheet(&list.bytes, &limits()).unwrap();
+    assert_eq!(sheet.rows.len(), 3, "the forum's two proposals");
+    assert_eq!(sheet.rows[1][5], Value::Number(4.0), "the volume is a number");
+    assert_eq!(sheet.rows[1][7], Value::Number(250_000.0));
+    assert!(t.page("GET", &forum, None, None).await.text.contains(&format!("{forum}/daftar.xlsx")));
+    let elsewhere =
+        t.page("GET", &format!("/forums/{cycle}/rembuk_warga/12.72.01.1001.001/daftar.xlsx"), None, None).await;
+    assert_eq!(elsewhere.status, StatusCode::NOT_FOUND);
+}
