@@ -122,6 +122,22 @@ pub enum Rule {
     SameOpd,
     /// A signature line that is no known witness's valid cosignature of the checkpoint.
     UnknownCosignature,
+    /// An uploaded file over the size limit, in megabytes.
+    FileTooLarge {
+        max_mb: u64,
+    },
+    /// An upload with more data rows than one import takes.
+    TooManyRows {
+        max: usize,
+    },
+    /// A spreadsheet cell holding a formula where a value is expected.
+    Formula,
+    /// A column the template has and the upload lacks.
+    MissingColumn,
+    /// A column the upload has and the template does not.
+    UnknownColumn,
+    /// A place outside the forum the rows are imported into.
+    OutsideForum,
 }
 
 impl From<CodeError> for Rule {

@@ -125,6 +125,53 @@ impl Store {
         Ok(all)
     }
 
+    /// Decides several commands in one transaction and commits them only if every one passes
+    /// and `commit` is set (an import; unset, it only checks): each is decided on the state the
+    /// ones before it left, a refused one is rolled back to its own savepoint so that those after
+    /// it are still decided, and the refusals are returned together, by position, with nothing
+    /// written. `progress` hears how many were decided, every hundred.
+    pub async fn execute_all_or_report(
+        &self,
+        actor: &Actor,
+        commands: &[Command],
+        now: OffsetDateTime,
+        commit: bool,
+        progress: &(dyn Fn(usize) + Send + Sync),
+    ) -> Result<BatchOutcome> {
+        use sea_orm::TransactionTrait;
+        let _slot = self.admit_writer()?;
+        let Some(first) = commands.first() else { return Ok(BatchOutcome::Committed(Vec::new())) };
+        let pemda = crate::facts::resolve_pemda(&self.read, &first.needs()).await?;
+        let txn = self.begin_write().await?;
+        let mut events = Vec::new();
+        let mut refused = Vec::new();
+        for (index, command) in commands.iter().enumerate() {
+            let savepoint = txn.begin().await?;
+            match commit_in(&savepoint, &pemda, actor, command, now).await {
+                Ok(caused) => {
+                    savepoint.commit().await?;
+                    events.extend(caused);
+                }
+                Err(StoreError::Domain(error)) => {
+                    savepoint.rollback().await?;
+                    refused.push((index, error));
+                }
+                Err(other) => return Err(other),
+            }
+            if (index + 1) % 100 == 0 {
+                progress(index + 1);
+            }
+        }
+        progress(commands.len());
+        if refused.is_empty() && commit {
+            txn.commit().await?;
+            Ok(BatchOutcome::Committed(events))
+        } else {
+            txn.rollback().await?;
+            Ok(BatchOutcome::Refused(refused))
+        }
+    }
+
     async fn decide_and_commit(&self, actor: &Actor, command: &Command, now: OffsetDateTime) -> Result<Vec<Event>> {
         // The pemda of a command that names a user, cycle or proposal is found before the
         // transaction; everything is read again under the lock, so the decision sees the state it
@@ -135,6 +182,14 @@ impl Store {
         txn.commit().await?;
         Ok(events)
     }
+}
+
+/// What [`Store::execute_all_or_report`] did: committed every command, or none, with each
+/// refusal by the command's position.
+#[derive(Debug)]
+pub enum BatchOutcome {
+    Committed(Vec<Event>),
+    Refused(Vec<(usize, DomainError)>),
 }
 
 /// Locks the pemda's chain, reads the facts, decides, journals and applies: everything of one

@@ -32,6 +32,7 @@ use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynch
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement};
 use sea_orm_migration::MigratorTrait;
 
+pub use commit::BatchOutcome;
 pub use domain::views::{ForumTotals, ForumView, ProposalDetail, ProposalFilter, ProposalSummary};
 pub use queries::{PAGE_MAX, PemdaSummary, RegionCounts, UserRecord};
 

@@ -204,6 +204,16 @@ impl Tr {
             Rule::UnknownLine => self.f("rule.unknown_line", &[("field", field)]),
             Rule::SameOpd => self.f("rule.same_opd", &[("field", field)]),
             Rule::UnknownCosignature => self.f("rule.unknown_cosignature", &[("field", field)]),
+            Rule::FileTooLarge { max_mb } => {
+                self.f("rule.file_too_large", &[("field", field), ("max", &max_mb.to_string())])
+            }
+            Rule::TooManyRows { max } => {
+                self.f("rule.too_many_rows", &[("field", field), ("max", &self.number(*max as i64))])
+            }
+            Rule::Formula => self.f("rule.formula", &[("field", field)]),
+            Rule::MissingColumn => self.f("rule.missing_column", &[("field", field)]),
+            Rule::UnknownColumn => self.f("rule.unknown_column", &[("field", field)]),
+            Rule::OutsideForum => self.f("rule.outside_forum", &[("field", field)]),
         }
     }
 
@@ -535,6 +545,15 @@ mod tests {
             UnknownLine,
             SameOpd,
             UnknownCosignature,
+            FileTooLarge { max_mb: 2 },
+            TooManyRows { max: 5_000 },
+            Formula,
+            MissingColumn,
+            UnknownColumn,
+            OutsideForum,
+            Format { expected: "xlsx" },
+            Format { expected: "xlsx_unpacked" },
+            Format { expected: "xlsx_columns" },
             Format { expected: "whole_number" },
             Format { expected: "line_stage" },
             Format { expected: "funding" },
@@ -586,10 +605,16 @@ mod tests {
             | TooManyPhotos { .. }
             | UnknownLine
             | SameOpd
-            | UnknownCosignature => std::mem::discriminant(rule),
+            | UnknownCosignature
+            | FileTooLarge { .. }
+            | TooManyRows { .. }
+            | Formula
+            | MissingColumn
+            | UnknownColumn
+            | OutsideForum => std::mem::discriminant(rule),
         };
         let variants: std::collections::HashSet<_> = rules.iter().map(listed).collect();
-        assert_eq!(variants.len(), 45, "one of each variant of Rule");
+        assert_eq!(variants.len(), 51, "one of each variant of Rule");
         for lang in [Lang::Id, Lang::En] {
             for rule in &rules {
                 let message = Tr::new(lang).rule_message(&FieldError::new("rows[2].number", rule.clone()));

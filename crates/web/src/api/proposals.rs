@@ -36,6 +36,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(photos, add_photo))
         .routes(routes!(photo))
         .routes(routes!(forum))
+        .routes(routes!(import_template))
+        .routes(routes!(import_rows))
         .routes(routes!(rank))
         .routes(routes!(minutes))
         .routes(routes!(close))
@@ -557,6 +559,60 @@ pub struct ForumJson {
     offset: u64,
     /// In rank order, then in the order they arrived: `limit` of them from `offset`.
     items: Vec<ForumEntryJson>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ImportedJson {
+    /// How many proposals the forum gained, one per filled row, attributed to the caller.
+    imported: usize,
+}
+
+/// The forum's Excel template for proposals gathered on paper: the columns to fill (sheet
+/// "Usulan"), how to fill them, the kamus and the forum's lingkungan. Public.
+#[utoipa::path(get, path = "/api/v1/forums/{cycle}/{stage}/{region_code}/import-template", tag = "forums",
+    security((), ("bearer" = [])), params(ForumPath),
+    responses((status = 200, description = "The workbook.",
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
+async fn import_template(
+    ctx: ApiCtx,
+    Path(ForumPath { cycle, stage, region_code: region }): Path<ForumPath>,
+) -> AppResult<Response> {
+    let key = forum_key(&cycle, &stage, &region)?;
+    let bytes = crate::views::import::template(&ctx.state, &ctx.tr, &key).await?;
+    Ok(crate::views::xlsx::download(&format!("templat-usulan-{}-{}", key.stage.as_str(), key.region), bytes))
+}
+
+/// Imports a filled template as the forum's proposals, for whoever runs the forum: every row is
+/// checked first; if any fails, nothing is imported and the answer lists each refusal as
+/// `rows[i].field` (`i + 1` is the sheet's row) or `file` (too large, not a workbook, a formula,
+/// columns missing or unknown). All or nothing, in one transaction.
+#[utoipa::path(post, path = "/api/v1/forums/{cycle}/{stage}/{region_code}/import", tag = "forums",
+    security(("bearer" = [])), params(ForumPath),
+    request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    responses((status = 201, body = ImportedJson)))]
+async fn import_rows(
+    ctx: ApiCtx,
+    Path(ForumPath { cycle, stage, region_code: region }): Path<ForumPath>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    ctx.require_user()?;
+    let key = forum_key(&cycle, &stage, &region)?;
+    let cycle = ctx.state.store.cycle(key.cycle_id).await?.ok_or(AppError::NotFound)?;
+    if !key.region.is_within(&cycle.pemda) {
+        return Err(AppError::NotFound);
+    }
+    if !domain::musrenbang::runs_forum(&ctx.actor(), key.stage, &key.region) {
+        return Err(AppError::Forbidden);
+    }
+    if body.is_empty() {
+        return Err(AppError::invalid("file", domain::Rule::Required));
+    }
+    match crate::views::import::import(&ctx.state, &ctx.actor(), &key, &body, &|_| {}).await? {
+        crate::views::import::Imported::All(imported) => {
+            Ok((StatusCode::CREATED, Json(ImportedJson { imported })).into_response())
+        }
+        crate::views::import::Imported::Refused(errors) => Err(AppError::Invalid(errors)),
+    }
 }
 
 #[derive(Deserialize, IntoParams)]

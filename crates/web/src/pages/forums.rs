@@ -30,6 +30,8 @@ pub fn router() -> Router<AppState> {
         .route("/tasks", get(tasks))
         .route("/forums/{cycle}/{stage}/{region}", get(show))
         .route("/forums/{cycle}/{stage}/{region}/daftar.xlsx", get(show_xlsx))
+        .route("/forums/{cycle}/{stage}/{region}/template.xlsx", get(import_template))
+        .route("/forums/{cycle}/{stage}/{region}/import", get(import_form).post(import_upload))
         .route("/forums/{cycle}/{stage}/{region}/ranking", post(rank))
         .route("/forums/{cycle}/{stage}/{region}/accept", post(accept_selected))
         .route("/forums/{cycle}/{stage}/{region}/minutes", post(minutes))
@@ -506,6 +508,106 @@ async fn show_xlsx(ctx: PageCtx, Path((cycle, stage, region)): Path<(String, Str
     }
     let file = format!("forum-{}-{}-{}", key.stage.as_str(), key.region, cycle.tahun_anggaran);
     Ok(crate::views::xlsx::download(&file, crate::views::xlsx::finish(book).await?))
+}
+
+/// The forum's Excel template for proposals gathered on paper.
+async fn import_template(
+    ctx: PageCtx,
+    Path((cycle, stage, region)): Path<(String, String, String)>,
+) -> AppResult<Response> {
+    let key = forum_key(&cycle, &stage, &region)?;
+    let bytes = crate::views::import::template(&ctx.state, &ctx.tr, &key).await?;
+    let file = format!("templat-usulan-{}-{}", key.stage.as_str(), key.region);
+    Ok(crate::views::xlsx::download(&file, bytes))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "forum_import.html")]
+struct ImportPage {
+    c: Chrome,
+    heading: String,
+    href: String,
+    csrf: String,
+    /// Each refused row: the sheet's row, the column, the reason.
+    report: Vec<(String, String, String)>,
+    errors: Vec<String>,
+}
+
+/// Who may import into a forum: whoever runs it, while it is open.
+async fn import_page(ctx: &mut PageCtx, key: &ForumKey) -> AppResult<ImportPage> {
+    ctx.require_user()?;
+    let store = &ctx.state.store;
+    let cycle = store.cycle(key.cycle_id).await?.ok_or(AppError::NotFound)?;
+    if !key.region.is_within(&cycle.pemda) {
+        return Err(AppError::NotFound);
+    }
+    let region = store.region(&key.region).await?.ok_or(AppError::NotFound)?;
+    if !runs_forum(&ctx.actor(), key.stage, &key.region) {
+        return Err(AppError::Forbidden);
+    }
+    let tr = ctx.tr;
+    Ok(ImportPage {
+        heading: tr.f(
+            "import.title",
+            &[("forum", &tr.f("forum.title", &[("stage", tr.stage(key.stage)), ("region", &region.name)]))],
+        ),
+        href: forum_href(key),
+        csrf: ctx.ensure_csrf().await?,
+        report: Vec::new(),
+        errors: Vec::new(),
+        c: Chrome::new(ctx),
+    })
+}
+
+async fn import_form(
+    mut ctx: PageCtx,
+    Path((cycle, stage, region)): Path<(String, String, String)>,
+) -> AppResult<ImportPage> {
+    let key = forum_key(&cycle, &stage, &region)?;
+    import_page(&mut ctx, &key).await
+}
+
+/// Imports the uploaded template: all rows or none; the refused rows listed by row and column.
+async fn import_upload(
+    mut ctx: PageCtx,
+    Path((cycle, stage, region)): Path<(String, String, String)>,
+    multipart: axum::extract::Multipart,
+) -> AppResult<Response> {
+    let key = forum_key(&cycle, &stage, &region)?;
+    let upload =
+        super::read_upload(multipart, "file", AppError::invalid("file", domain::Rule::Format { expected: "xlsx" }))
+            .await?;
+    ctx.check_csrf(upload.text("csrf"))?;
+    let mut page = import_page(&mut ctx, &key).await?;
+    let bytes = upload.file.unwrap_or_default();
+    let outcome = if bytes.is_empty() {
+        Ok(crate::views::import::Imported::Refused(vec![domain::FieldError::new("file", domain::Rule::Required)]))
+    } else {
+        crate::views::import::import(&ctx.state, &ctx.actor(), &key, &bytes, &|_| {}).await
+    };
+    match outcome {
+        Ok(crate::views::import::Imported::All(count)) => {
+            ctx.set_flash(ctx.tr.f("import.done", &[("count", &ctx.tr.number(count as i64))])).await?;
+            Ok(Redirect::to(&forum_href(&key)).into_response())
+        }
+        Ok(crate::views::import::Imported::Refused(errors)) => {
+            page.errors = vec![ctx.tr.f("import.refused", &[("count", &ctx.tr.number(errors.len() as i64))])];
+            page.report = errors
+                .iter()
+                .map(|e| {
+                    let at = crate::views::import::locate(&e.field);
+                    let row = at.row.map(|r| r.to_string()).unwrap_or_else(|| "—".into());
+                    let column = if at.column.is_empty() { "—".to_string() } else { at.column };
+                    (row, column, ctx.tr.rule_message(e))
+                })
+                .collect();
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(error) => {
+            page.errors = form_errors(&ctx.tr, error)?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
 }
 
 async fn show(

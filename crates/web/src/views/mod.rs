@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod dprd;
+pub mod import;
 pub mod nomenclature;
 pub mod open_data;
 pub mod proposals;
