@@ -81,4 +81,25 @@ async fn the_explorer_and_a_forum_download_their_lists_as_typed_workbooks() {
     let elsewhere =
         t.page("GET", &format!("/forums/{cycle}/rembuk_warga/12.72.01.1001.001/daftar.xlsx"), None, None).await;
     assert_eq!(elsewhere.status, StatusCode::NOT_FOUND);
+
+    // The statistics, the Renja of an OPD and the RKPD: one sheet per table, headers frozen.
+    let statistics = t.page("GET", &format!("/statistics.xlsx?cycle={cycle}"), None, None).await;
+    assert_eq!(statistics.status, StatusCode::OK, "{}", statistics.text);
+    let sheet = read_first_sheet(&statistics.bytes, &limits()).unwrap();
+    assert_eq!(sheet.name, "Per kecamatan");
+    let medan_kota = sheet.rows.iter().find(|r| r[0].text() == "Medan Kota").expect("a row per kecamatan");
+    assert_eq!(medan_kota[1], Value::Number(3.0), "three accepted at rembuk warga: {medan_kota:?}");
+    for uri in [format!("/renja/{cycle}/X.01/renja.xlsx"), format!("/rkpd/{cycle}/rkpd.xlsx")] {
+        let reply = t.page("GET", &uri, None, None).await;
+        assert_eq!(reply.status, StatusCode::OK, "{uri}: {}", reply.text);
+        let sheet = read_first_sheet(&reply.bytes, &limits()).unwrap();
+        assert_eq!(sheet.rows[0][3].text(), "Kode sub kegiatan", "{uri}");
+    }
+    assert_eq!(
+        t.page("GET", &format!("/renja/{cycle}/NOPE/renja.xlsx"), None, None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(
+        t.page("GET", &format!("/rkpd/{cycle}"), None, None).await.text.contains(&format!("/rkpd/{cycle}/rkpd.xlsx"))
+    );
 }

@@ -37,7 +37,9 @@ pub fn router() -> Router<AppState> {
         .route("/renja/{cycle}/{opd}/minutes", post(minutes))
         .route("/renja/{cycle}/{opd}/finalise", post(finalise))
         .route("/renja/baris/{line}", get(line_page))
+        .route("/renja/{cycle}/{opd}/renja.xlsx", get(renja_xlsx))
         .route("/rkpd/{cycle}", get(rkpd_page))
+        .route("/rkpd/{cycle}/rkpd.xlsx", get(rkpd_xlsx))
         .route("/rkpd/{cycle}/musrenbang", post(rkpd_musrenbang))
         .route("/rkpd/{cycle}/adopt", post(rkpd_adopt))
 }
@@ -161,6 +163,7 @@ struct RenjaPage {
     heading: String,
     href: String,
     rkpd_href: String,
+    renja_xlsx: String,
     window: String,
     state: &'static str,
     finalised: bool,
@@ -290,6 +293,7 @@ async fn renja_view(
     Ok(RenjaPage {
         heading: tr.f("renja.title", &[("opd", &opd_name), ("year", &cycle.tahun_anggaran.to_string())]),
         rkpd_href: format!("/rkpd/{}", cycle.id),
+        renja_xlsx: format!("{}/renja.xlsx", renja_href(cycle.id, opd)),
         window: super::forums::window_text(&tr, cycle, Stage::ForumOpd),
         state: if cycle.adopted {
             tr.t("rkpd.adopted_state")
@@ -711,6 +715,7 @@ struct RkpdPage {
     c: Chrome,
     heading: String,
     cycle_href: String,
+    xlsx_href: String,
     adopted: Option<String>,
     musrenbang: Option<String>,
     agreed: Vec<String>,
@@ -790,6 +795,7 @@ async fn rkpd_view(ctx: &mut PageCtx, cycle: &CycleFacts, errors: Vec<String>) -
     Ok(RkpdPage {
         heading: tr.f("rkpd.title", &[("year", &cycle.tahun_anggaran.to_string())]),
         cycle_href: format!("/cycles/{}", cycle.id),
+        xlsx_href: format!("/rkpd/{}/rkpd.xlsx", cycle.id),
         adopted: view.adoption.as_ref().map(|a| {
             tr.f(
                 "rkpd.adopted",
@@ -829,6 +835,129 @@ async fn rkpd_view(ctx: &mut PageCtx, cycle: &CycleFacts, errors: Vec<String>) -
         errors,
         c: Chrome::new(ctx),
     })
+}
+
+/// Names the lines' sub kegiatan, OPD and places need, for the Excel sheets of lines.
+async fn line_names(
+    store: &store::Store,
+    cycle: &CycleFacts,
+    lines: &[LineSummary],
+) -> AppResult<(
+    HashMap<String, domain::nomenclature::NomenclatureItem>,
+    HashMap<String, String>,
+    HashMap<domain::RegionCode, String>,
+)> {
+    let codes: Vec<String> = lines.iter().filter_map(|l| l.latest().map(|c| c.sub_kegiatan.clone())).collect();
+    let names = store.nomenclature_with_ancestors(&cycle.pemda, cycle.tahun_anggaran, &codes).await?;
+    let opds = store.opds(&cycle.pemda).await?.into_iter().map(|o| (o.code, o.name)).collect();
+    let places: Vec<domain::RegionCode> =
+        lines.iter().filter_map(|l| l.latest()).flat_map(|c| c.locations.clone()).collect();
+    let regions = store.region_names(&places).await?;
+    Ok((names, opds, regions))
+}
+
+/// An OPD's Renja as Excel: its lines in the standard columns, and what reached its forum with
+/// each decision.
+async fn renja_xlsx(ctx: PageCtx, Path((cycle, opd)): Path<(String, String)>) -> AppResult<Response> {
+    use crate::views::xlsx::{LINE_COLUMNS, LineSheet, headers};
+    use reports::xlsx::{Book, Cell};
+    let cycle = find_cycle(&ctx, &cycle).await?;
+    let store = &ctx.state.store;
+    let tr = ctx.tr;
+    if !store.opds(&cycle.pemda).await?.iter().any(|o| o.code == opd) {
+        return Err(AppError::NotFound);
+    }
+    let first = store.renja(cycle.id, &opd, 0, store::PAGE_MAX).await?;
+    let mut items = first.items;
+    let mut offset = items.len() as u64;
+    while offset < first.items_total {
+        let more = store.renja(cycle.id, &opd, offset, store::PAGE_MAX).await?.items;
+        if more.is_empty() {
+            break;
+        }
+        offset += more.len() as u64;
+        items.extend(more);
+    }
+    let (names, opds, regions) = line_names(store, &cycle, &first.lines).await?;
+    let sheet = LineSheet { names: &names, opds: &opds, regions: &regions };
+    let mut book = Book::new();
+    book.sheet(tr.t("xlsx.renja"), &headers(&tr, &LINE_COLUMNS)).map_err(AppError::internal)?;
+    for line in &first.lines {
+        if let Some(row) = sheet.row(&tr, line) {
+            book.row(&row).map_err(AppError::internal)?;
+        }
+    }
+    let item_names = store.region_names(&items.iter().map(|(s, _)| s.lingkungan.clone()).collect::<Vec<_>>()).await?;
+    let keys = [
+        "xlsx.title",
+        "xlsx.origin",
+        "xlsx.lingkungan",
+        "xlsx.volume",
+        "xlsx.unit",
+        "xlsx.cost",
+        "xlsx.status",
+        "xlsx.reason",
+        "xlsx.id",
+    ];
+    book.sheet(tr.t("xlsx.forum_opd"), &headers(&tr, &keys)).map_err(AppError::internal)?;
+    for (summary, record) in &items {
+        book.row(&[
+            Cell::Text(summary.title.clone()),
+            Cell::from(tr.origin(summary.origin)),
+            Cell::Text(item_names.get(&summary.lingkungan).cloned().unwrap_or_else(|| summary.lingkungan.to_string())),
+            Cell::Volume(record.figures.volume),
+            Cell::Text(record.figures.unit.clone()),
+            Cell::Rupiah(record.figures.cost),
+            Cell::from(tr.status(record.status)),
+            Cell::Text(record.reason.clone().unwrap_or_default()),
+            Cell::Text(summary.id.to_string()),
+        ])
+        .map_err(AppError::internal)?;
+    }
+    let file = format!("renja-{opd}-{}", cycle.tahun_anggaran);
+    Ok(crate::views::xlsx::download(&file, crate::views::xlsx::finish(book).await?))
+}
+
+/// The RKPD as Excel: every line in the standard columns, and each OPD's total against its pagu.
+async fn rkpd_xlsx(ctx: PageCtx, Path(cycle): Path<String>) -> AppResult<Response> {
+    use crate::views::xlsx::{LINE_COLUMNS, LineSheet, headers};
+    use reports::xlsx::{Book, Cell};
+    let cycle = find_cycle(&ctx, &cycle).await?;
+    let store = &ctx.state.store;
+    let tr = ctx.tr;
+    let view = store.rkpd(cycle.id).await?;
+    let (names, opds, regions) = line_names(store, &cycle, &view.lines).await?;
+    let sheet = LineSheet { names: &names, opds: &opds, regions: &regions };
+    let mut book = Book::new();
+    book.sheet(tr.t("xlsx.rkpd"), &headers(&tr, &LINE_COLUMNS)).map_err(AppError::internal)?;
+    let mut lines: Vec<&LineSummary> = view.lines.iter().collect();
+    lines.sort_by(|a, b| {
+        (a.opd_code.as_str(), a.latest().map(|c| c.sub_kegiatan.as_str()))
+            .cmp(&(b.opd_code.as_str(), b.latest().map(|c| c.sub_kegiatan.as_str())))
+    });
+    for line in lines {
+        if let Some(row) = sheet.row(&tr, line) {
+            book.row(&row).map_err(AppError::internal)?;
+        }
+    }
+    let ceilings = store.opd_ceilings(cycle.id).await?;
+    book.sheet(tr.t("xlsx.per_opd"), &headers(&tr, &["xlsx.opd", "xlsx.lines", "xlsx.pagu", "xlsx.ceiling"]))
+        .map_err(AppError::internal)?;
+    let mut opd_list: Vec<(&String, &String)> = opds.iter().collect();
+    opd_list.sort();
+    for (code, name) in opd_list {
+        let own: Vec<&LineSummary> = view.lines.iter().filter(|l| &l.opd_code == code).collect();
+        let total = domain::money::sum(own.iter().filter_map(|l| l.latest()).map(|c| c.pagu)).ok();
+        book.row(&[
+            Cell::Text(name.clone()),
+            Cell::Integer(own.len() as i64),
+            total.map_or(Cell::Empty, Cell::Rupiah),
+            ceilings.get(code).map_or(Cell::Empty, |c| Cell::Rupiah(*c)),
+        ])
+        .map_err(AppError::internal)?;
+    }
+    let file = format!("rkpd-{}-{}", cycle.pemda, cycle.tahun_anggaran);
+    Ok(crate::views::xlsx::download(&file, crate::views::xlsx::finish(book).await?))
 }
 
 async fn rkpd_page(mut ctx: PageCtx, Path(cycle): Path<String>) -> AppResult<RkpdPage> {

@@ -20,7 +20,7 @@ use crate::state::AppState;
 use crate::views::statistics::{self, Group};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/statistics", get(show))
+    Router::new().route("/statistics", get(show)).route("/statistics.xlsx", get(show_xlsx))
 }
 
 /// Where a cycle's statistics are.
@@ -173,6 +173,59 @@ fn pagu_chart(tr: Tr, title: &str, groups: &[Group], at: usize) -> AppResult<Str
     BarChart { title, series: &series, rows: &rows, layout: Layout::Grouped, axis: &axis }
         .to_svg()
         .map_err(|_| AppError::broken("a chart could not be drawn"))
+}
+
+/// The statistics' tables as Excel: one sheet per breakdown, each level's decisions and accepted
+/// cost as numbers, and the pagu where there is one.
+async fn show_xlsx(ctx: PageCtx, Query(query): Query<CycleQuery>) -> AppResult<axum::response::Response> {
+    use reports::xlsx::{Book, Cell};
+    let tr = ctx.tr;
+    let view = statistics::load(&ctx.state, query.cycle).await?;
+    let mut headers = vec![tr.t("xlsx.item").to_string()];
+    for stage in LEVELS {
+        for key in ["xlsx.accepted", "xlsx.rejected", "xlsx.pending", "xlsx.accepted_cost"] {
+            headers.push(format!("{}: {}", tr.stage(stage), tr.t(key)));
+        }
+    }
+    let with_pagu = |mut h: Vec<String>| {
+        h.push(tr.t("xlsx.ceiling").to_string());
+        h
+    };
+    let cells = |name: String, levels: &Levels, pagu: Option<Option<i64>>| {
+        let mut row = vec![Cell::Text(name)];
+        for o in levels {
+            row.push(Cell::Integer(o.accepted as i64));
+            row.push(Cell::Integer(o.rejected as i64));
+            row.push(Cell::Integer(o.pending as i64));
+            // A sum beyond the largest amount is left empty rather than squeezed.
+            row.push(i64::try_from(o.accepted_cost).map_or(Cell::Empty, Cell::Rupiah));
+        }
+        if let Some(pagu) = pagu {
+            row.push(pagu.map_or(Cell::Empty, Cell::Rupiah));
+        }
+        row
+    };
+    let mut book = Book::new();
+    let sheet =
+        |book: &mut Book, key: &str, headers: &[String]| book.sheet(tr.t(key), headers).map_err(AppError::internal);
+    sheet(&mut book, "statistics.by_kecamatan", &with_pagu(headers.clone()))?;
+    for g in &view.kecamatan {
+        book.row(&cells(g.name.clone(), &g.levels, Some(g.pagu))).map_err(AppError::internal)?;
+    }
+    sheet(&mut book, "statistics.by_opd", &with_pagu(headers.clone()))?;
+    for g in &view.opd {
+        book.row(&cells(g.name.clone(), &g.levels, Some(g.pagu))).map_err(AppError::internal)?;
+    }
+    sheet(&mut book, "statistics.by_bidang", &headers)?;
+    for (bidang, levels) in &view.bidang {
+        book.row(&cells(tr.bidang(*bidang).to_string(), levels, None)).map_err(AppError::internal)?;
+    }
+    sheet(&mut book, "statistics.by_origin", &headers)?;
+    for (origin, levels) in &view.origin {
+        book.row(&cells(tr.origin(*origin).to_string(), levels, None)).map_err(AppError::internal)?;
+    }
+    let file = format!("statistik-{}-{}", view.cycle.pemda, view.cycle.tahun_anggaran);
+    Ok(crate::views::xlsx::download(&file, crate::views::xlsx::finish(book).await?))
 }
 
 async fn show(ctx: PageCtx, Query(query): Query<CycleQuery>) -> AppResult<StatisticsPage> {

@@ -107,3 +107,59 @@ pub async fn proposals(store: &Store, tr: &Tr, filter: &ProposalFilter, sheet: &
     }
     Ok(book)
 }
+
+/// The standard columns of Renja and RKPD lines, each line at its latest stage: what the pages
+/// show, as numbers where they are figures.
+pub struct LineSheet<'a> {
+    pub names: &'a HashMap<String, domain::nomenclature::NomenclatureItem>,
+    pub opds: &'a HashMap<String, String>,
+    pub regions: &'a HashMap<RegionCode, String>,
+}
+
+pub const LINE_COLUMNS: [&str; 15] = [
+    "xlsx.opd",
+    "xlsx.program",
+    "xlsx.kegiatan",
+    "xlsx.sub_kegiatan_code",
+    "xlsx.sub_kegiatan",
+    "xlsx.locations",
+    "xlsx.output",
+    "xlsx.output_target",
+    "xlsx.output_unit",
+    "xlsx.outcome",
+    "xlsx.outcome_target",
+    "xlsx.outcome_unit",
+    "xlsx.pagu",
+    "xlsx.funding",
+    "xlsx.prakiraan_maju",
+];
+
+impl LineSheet<'_> {
+    pub fn row(&self, tr: &Tr, line: &domain::views::LineSummary) -> Option<Vec<Cell>> {
+        let content = line.latest()?;
+        let name = |code: Option<String>| {
+            code.and_then(|c| self.names.get(&c).map(|n| format!("{} {}", c, n.name))).unwrap_or_default()
+        };
+        let ancestors = domain::nomenclature::ancestor_codes(&content.sub_kegiatan);
+        let at = |depth: usize| ancestors.get(depth).cloned();
+        let locations: Vec<String> =
+            content.locations.iter().map(|c| self.regions.get(c).cloned().unwrap_or_else(|| c.to_string())).collect();
+        Some(vec![
+            Cell::Text(self.opds.get(&line.opd_code).cloned().unwrap_or_else(|| line.opd_code.clone())),
+            Cell::Text(name(at(2))),
+            Cell::Text(name(at(3))),
+            Cell::Text(content.sub_kegiatan.clone()),
+            Cell::Text(self.names.get(&content.sub_kegiatan).map(|n| n.name.clone()).unwrap_or_default()),
+            Cell::Text(if locations.is_empty() { tr.t("xlsx.whole_pemda").to_string() } else { locations.join(", ") }),
+            Cell::Text(content.output.description.clone()),
+            Cell::Volume(content.output.target),
+            Cell::Text(content.output.unit.clone()),
+            Cell::Text(content.outcome.description.clone()),
+            Cell::Volume(content.outcome.target),
+            Cell::Text(content.outcome.unit.clone()),
+            Cell::Rupiah(content.pagu),
+            Cell::from(tr.t(&format!("funding.{}", content.funding.as_str()))),
+            Cell::Rupiah(content.prakiraan_maju),
+        ])
+    }
+}
