@@ -121,7 +121,7 @@ impl Book {
         for (column, cell) in (0..open.columns).zip(cells) {
             match cell {
                 Cell::Text(text) => {
-                    sheet.write_string(row, column, text)?;
+                    sheet.write_string(row, column, within_cell(text))?;
                 }
                 Cell::Integer(n) => {
                     sheet.write_number_with_format(row, column, *n as f64, &self.integer)?;
@@ -201,6 +201,18 @@ fn sheet_name(name: &str, index: usize) -> String {
     if cleaned.is_empty() { format!("Data {}", index + 1) } else { cleaned }
 }
 
+/// The most characters Excel keeps in a cell.
+const CELL_CHARS_MAX: usize = 32_767;
+
+/// Text cut to what a cell holds, ending in an ellipsis when cut (a journal payload can be
+/// longer); the file stays one Excel opens instead of failing to be written.
+fn within_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(CELL_CHARS_MAX - 1) {
+        Some((cut, _)) => std::borrow::Cow::Owned(format!("{}…", &text[..cut])),
+        None => std::borrow::Cow::Borrowed(text),
+    }
+}
+
 fn width_of(text: &str) -> f64 {
     text.lines().map(|l| l.chars().count()).max().unwrap_or(0) as f64 + 2.0
 }
@@ -270,6 +282,14 @@ mod tests {
         let mut book = String::new();
         std::io::Read::read_to_string(&mut archive.by_name("xl/workbook.xml").unwrap(), &mut book).unwrap();
         assert!(book.contains(r#"name="Usulan- prioritas-2027""#), "{book}");
+    }
+
+    #[test]
+    fn text_longer_than_a_cell_holds_is_cut_not_refused() {
+        let long = "x".repeat(40_000);
+        let bytes = workbook(&[("S".into(), vec!["A".into()], vec![vec![Cell::Text(long)]])]).unwrap();
+        let xml = sheet_xml(&bytes, 1);
+        assert!(xml.contains(&format!("{}…", "x".repeat(32_766))) && !xml.contains(&"x".repeat(32_767)));
     }
 
     #[test]

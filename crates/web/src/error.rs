@@ -112,6 +112,13 @@ impl From<DomainError> for AppError {
     }
 }
 
+/// A workbook that could not be written is the server's failure, never the reader's.
+impl From<reports::xlsx::XlsxWriteError> for AppError {
+    fn from(error: reports::xlsx::XlsxWriteError) -> Self {
+        AppError::internal(error)
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
         match error {

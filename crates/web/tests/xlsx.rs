@@ -103,3 +103,29 @@ async fn the_explorer_and_a_forum_download_their_lists_as_typed_workbooks() {
         t.page("GET", &format!("/rkpd/{cycle}"), None, None).await.text.contains(&format!("/rkpd/{cycle}/rkpd.xlsx"))
     );
 }
+
+#[tokio::test]
+async fn the_users_the_journal_and_the_red_flags_download_for_those_who_may_read_them() {
+    let t = TestApp::new().await;
+    let cycle = common::open_cycle(&t, 2037, false, "Y.01", "X-DRN", "250.000").await;
+    let bappeda = t.page_login("bappeda").await;
+    let users = t.page("GET", "/users.xlsx", Some(&bappeda), None).await;
+    assert_eq!(users.status, StatusCode::OK, "{}", users.text);
+    let sheet = read_first_sheet(&users.bytes, &limits()).unwrap();
+    assert!(sheet.rows.iter().any(|r| r[0].text() == "kepling.pasarbaru1"), "every account");
+    assert!(t.page("GET", "/users", Some(&bappeda), None).await.text.contains("/users.xlsx"));
+    let resident = t.page_login("warga.demo").await;
+    assert_eq!(t.page("GET", "/users.xlsx", Some(&resident), None).await.status, StatusCode::FORBIDDEN);
+
+    let auditor = t.page_login("auditor").await;
+    let journal = t.page("GET", "/audit/journal.xlsx?pemda=12.71", Some(&auditor), None).await;
+    assert_eq!(journal.status, StatusCode::OK, "{}", journal.text);
+    let sheet = read_first_sheet(&journal.bytes, &limits()).unwrap();
+    assert!(sheet.rows.len() > 100, "the demo's foundation is many events");
+    assert!(matches!(sheet.rows[1][0], Value::Number(_)) && sheet.rows[1][5].text().len() == 64);
+    assert_ne!(t.page("GET", "/audit/journal.xlsx?pemda=12.71", None, None).await.status, StatusCode::OK);
+
+    let flags = t.page("GET", &format!("/red-flags.xlsx?cycle={cycle}"), None, None).await;
+    assert_eq!(flags.status, StatusCode::OK, "{}", flags.text);
+    assert_eq!(read_first_sheet(&flags.bytes, &limits()).unwrap().rows.len(), 1, "a header and no flag yet");
+}

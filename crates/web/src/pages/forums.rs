@@ -469,7 +469,7 @@ async fn show_xlsx(ctx: PageCtx, Path((cycle, stage, region)): Path<(String, Str
     ];
     let mut book = Book::new();
     let heading = tr.f("forum.title", &[("stage", tr.stage(key.stage)), ("region", &region.name)]);
-    book.sheet(tr.t("xlsx.proposals"), &crate::views::xlsx::headers(&tr, &keys)).map_err(AppError::internal)?;
+    book.sheet(tr.t("xlsx.proposals"), &crate::views::xlsx::headers(&tr, &keys))?;
     for (summary, record) in &view.items {
         let f = &record.figures;
         book.row(&[
@@ -487,12 +487,10 @@ async fn show_xlsx(ctx: PageCtx, Path((cycle, stage, region)): Path<(String, Str
             Cell::Text(record.reason.clone().unwrap_or_default()),
             Cell::Text(record.decided_by.clone().unwrap_or_default()),
             Cell::Text(summary.id.to_string()),
-        ])
-        .map_err(AppError::internal)?;
+        ])?;
     }
     let totals = &view.totals;
-    book.sheet(tr.t("xlsx.summary"), &crate::views::xlsx::headers(&tr, &["xlsx.item", "xlsx.value"]))
-        .map_err(AppError::internal)?;
+    book.sheet(tr.t("xlsx.summary"), &crate::views::xlsx::headers(&tr, &["xlsx.item", "xlsx.value"]))?;
     let mut summary = vec![
         (tr.t("xlsx.forum").to_string(), Cell::Text(heading)),
         (tr.t("xlsx.entries").to_string(), Cell::Integer(totals.entries as i64)),
@@ -504,7 +502,7 @@ async fn show_xlsx(ctx: PageCtx, Path((cycle, stage, region)): Path<(String, Str
         summary.push((tr.t("xlsx.ceiling").to_string(), Cell::Rupiah(ceiling)));
     }
     for (label, value) in summary {
-        book.row(&[Cell::Text(label), value]).map_err(AppError::internal)?;
+        book.row(&[Cell::Text(label), value])?;
     }
     let file = format!("forum-{}-{}-{}", key.stage.as_str(), key.region, cycle.tahun_anggaran);
     Ok(crate::views::xlsx::download(&file, crate::views::xlsx::finish(book).await?))

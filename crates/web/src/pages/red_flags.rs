@@ -20,7 +20,7 @@ use crate::views::red_flags;
 use crate::views::regions::cycle_or_newest_public;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/red-flags", get(show))
+    Router::new().route("/red-flags", get(show)).route("/red-flags.xlsx", get(show_xlsx))
 }
 
 /// Far beyond any cycle: a national installation holds some millions of proposals.
@@ -56,10 +56,41 @@ struct RedFlagsPage {
     rows: Vec<FlaggedRow>,
     next: Option<String>,
     first: Option<String>,
+    /// This slice as Excel.
+    xlsx_href: String,
 }
 
 pub fn red_flags_href(cycle: Uuid) -> String {
     format!("/red-flags?cycle={cycle}")
+}
+
+/// The same slice as the page, as Excel: a row per flag, with the proposal it points to.
+async fn show_xlsx(ctx: PageCtx, Query(query): Query<SliceQuery>) -> AppResult<axum::response::Response> {
+    use reports::xlsx::{Book, Cell};
+    let tr = ctx.tr;
+    let cycle = cycle_or_newest_public(&ctx.state, query.cycle).await?;
+    let found = red_flags::slice(&ctx.state, &cycle, query.after).await?;
+    let keys =
+        ["xlsx.title", "xlsx.origin", "xlsx.stage", "xlsx.status", "xlsx.cost", "xlsx.flag", "xlsx.other", "xlsx.id"];
+    let mut book = Book::new();
+    book.sheet(tr.t("xlsx.red_flags"), &crate::views::xlsx::headers(&tr, &keys))?;
+    for (summary, record, flags) in &found.flagged {
+        for flag in flags {
+            let (text, other) = flag_text(&tr, flag);
+            book.row(&[
+                Cell::Text(summary.title.clone()),
+                Cell::from(tr.origin(summary.origin)),
+                Cell::from(tr.stage(record.stage)),
+                Cell::from(tr.status(record.status)),
+                Cell::Rupiah(record.figures.cost),
+                Cell::Text(text),
+                other.map_or(Cell::Empty, |o| Cell::Text(o.to_string())),
+                Cell::Text(summary.id.to_string()),
+            ])?;
+        }
+    }
+    let file = format!("tanda-bahaya-{}-{}", cycle.pemda, cycle.tahun_anggaran);
+    Ok(crate::views::xlsx::download(&file, crate::views::xlsx::finish(book).await?))
 }
 
 async fn show(ctx: PageCtx, Query(query): Query<SliceQuery>) -> AppResult<RedFlagsPage> {
@@ -111,6 +142,10 @@ async fn show(ctx: PageCtx, Query(query): Query<SliceQuery>) -> AppResult<RedFla
             .collect(),
         next: found.next.map(|after| format!("{href}&after={after}&start={end}")),
         first: query.after.map(|_| href.clone()),
+        xlsx_href: match query.after {
+            Some(after) => format!("/red-flags.xlsx?cycle={}&after={after}", cycle.id),
+            None => format!("/red-flags.xlsx?cycle={}", cycle.id),
+        },
         c: Chrome::new(&ctx),
     })
 }

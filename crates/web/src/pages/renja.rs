@@ -881,10 +881,10 @@ async fn renja_xlsx(ctx: PageCtx, Path((cycle, opd)): Path<(String, String)>) ->
     let (names, opds, regions) = line_names(store, &cycle, &first.lines).await?;
     let sheet = LineSheet { names: &names, opds: &opds, regions: &regions };
     let mut book = Book::new();
-    book.sheet(tr.t("xlsx.renja"), &headers(&tr, &LINE_COLUMNS)).map_err(AppError::internal)?;
+    book.sheet(tr.t("xlsx.renja"), &headers(&tr, &LINE_COLUMNS))?;
     for line in &first.lines {
         if let Some(row) = sheet.row(&tr, line) {
-            book.row(&row).map_err(AppError::internal)?;
+            book.row(&row)?;
         }
     }
     let item_names = store.region_names(&items.iter().map(|(s, _)| s.lingkungan.clone()).collect::<Vec<_>>()).await?;
@@ -899,7 +899,7 @@ async fn renja_xlsx(ctx: PageCtx, Path((cycle, opd)): Path<(String, String)>) ->
         "xlsx.reason",
         "xlsx.id",
     ];
-    book.sheet(tr.t("xlsx.forum_opd"), &headers(&tr, &keys)).map_err(AppError::internal)?;
+    book.sheet(tr.t("xlsx.forum_opd"), &headers(&tr, &keys))?;
     for (summary, record) in &items {
         book.row(&[
             Cell::Text(summary.title.clone()),
@@ -911,8 +911,7 @@ async fn renja_xlsx(ctx: PageCtx, Path((cycle, opd)): Path<(String, String)>) ->
             Cell::from(tr.status(record.status)),
             Cell::Text(record.reason.clone().unwrap_or_default()),
             Cell::Text(summary.id.to_string()),
-        ])
-        .map_err(AppError::internal)?;
+        ])?;
     }
     let file = format!("renja-{opd}-{}", cycle.tahun_anggaran);
     Ok(crate::views::xlsx::download(&file, crate::views::xlsx::finish(book).await?))
@@ -929,7 +928,7 @@ async fn rkpd_xlsx(ctx: PageCtx, Path(cycle): Path<String>) -> AppResult<Respons
     let (names, opds, regions) = line_names(store, &cycle, &view.lines).await?;
     let sheet = LineSheet { names: &names, opds: &opds, regions: &regions };
     let mut book = Book::new();
-    book.sheet(tr.t("xlsx.rkpd"), &headers(&tr, &LINE_COLUMNS)).map_err(AppError::internal)?;
+    book.sheet(tr.t("xlsx.rkpd"), &headers(&tr, &LINE_COLUMNS))?;
     let mut lines: Vec<&LineSummary> = view.lines.iter().collect();
     lines.sort_by(|a, b| {
         (a.opd_code.as_str(), a.latest().map(|c| c.sub_kegiatan.as_str()))
@@ -937,12 +936,11 @@ async fn rkpd_xlsx(ctx: PageCtx, Path(cycle): Path<String>) -> AppResult<Respons
     });
     for line in lines {
         if let Some(row) = sheet.row(&tr, line) {
-            book.row(&row).map_err(AppError::internal)?;
+            book.row(&row)?;
         }
     }
     let ceilings = store.opd_ceilings(cycle.id).await?;
-    book.sheet(tr.t("xlsx.per_opd"), &headers(&tr, &["xlsx.opd", "xlsx.lines", "xlsx.pagu", "xlsx.ceiling"]))
-        .map_err(AppError::internal)?;
+    book.sheet(tr.t("xlsx.per_opd"), &headers(&tr, &["xlsx.opd", "xlsx.lines", "xlsx.pagu", "xlsx.ceiling"]))?;
     let mut opd_list: Vec<(&String, &String)> = opds.iter().collect();
     opd_list.sort();
     for (code, name) in opd_list {
@@ -953,8 +951,7 @@ async fn rkpd_xlsx(ctx: PageCtx, Path(cycle): Path<String>) -> AppResult<Respons
             Cell::Integer(own.len() as i64),
             total.map_or(Cell::Empty, Cell::Rupiah),
             ceilings.get(code).map_or(Cell::Empty, |c| Cell::Rupiah(*c)),
-        ])
-        .map_err(AppError::internal)?;
+        ])?;
     }
     let file = format!("rkpd-{}-{}", cycle.pemda, cycle.tahun_anggaran);
     Ok(crate::views::xlsx::download(&file, crate::views::xlsx::finish(book).await?))

@@ -210,19 +210,19 @@ async fn show_xlsx(ctx: PageCtx, Query(query): Query<CycleQuery>) -> AppResult<a
         |book: &mut Book, key: &str, headers: &[String]| book.sheet(tr.t(key), headers).map_err(AppError::internal);
     sheet(&mut book, "statistics.by_kecamatan", &with_pagu(headers.clone()))?;
     for g in &view.kecamatan {
-        book.row(&cells(g.name.clone(), &g.levels, Some(g.pagu))).map_err(AppError::internal)?;
+        book.row(&cells(g.name.clone(), &g.levels, Some(g.pagu)))?;
     }
     sheet(&mut book, "statistics.by_opd", &with_pagu(headers.clone()))?;
     for g in &view.opd {
-        book.row(&cells(g.name.clone(), &g.levels, Some(g.pagu))).map_err(AppError::internal)?;
+        book.row(&cells(g.name.clone(), &g.levels, Some(g.pagu)))?;
     }
     sheet(&mut book, "statistics.by_bidang", &headers)?;
     for (bidang, levels) in &view.bidang {
-        book.row(&cells(tr.bidang(*bidang).to_string(), levels, None)).map_err(AppError::internal)?;
+        book.row(&cells(tr.bidang(*bidang).to_string(), levels, None))?;
     }
     sheet(&mut book, "statistics.by_origin", &headers)?;
     for (origin, levels) in &view.origin {
-        book.row(&cells(tr.origin(*origin).to_string(), levels, None)).map_err(AppError::internal)?;
+        book.row(&cells(tr.origin(*origin).to_string(), levels, None))?;
     }
     let file = format!("statistik-{}-{}", view.cycle.pemda, view.cycle.tahun_anggaran);
     Ok(crate::views::xlsx::download(&file, crate::views::xlsx::finish(book).await?))

@@ -24,6 +24,7 @@ use crate::views::accounts::hash_new_password;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/users", get(list))
+        .route("/users.xlsx", get(list_xlsx))
         .route("/users/new", get(new_form).post(create))
         .route("/users/{id}", get(show))
         .route("/users/{id}/grants", post(add_grant))
@@ -60,6 +61,36 @@ struct UsersPage {
 #[derive(Deserialize)]
 struct Paging {
     after: Option<String>,
+}
+
+/// Every account of the pemda as Excel, for those who may see the list.
+async fn list_xlsx(ctx: PageCtx) -> AppResult<axum::response::Response> {
+    use reports::xlsx::{Book, Cell};
+    let me = ctx.require_user()?;
+    ctx.authorize(Action::ViewUsers, &Resource::pemda(me.pemda.clone())).await?;
+    let keys = ["xlsx.username", "xlsx.name", "xlsx.roles", "xlsx.disabled", "xlsx.created_at"];
+    let mut book = Book::new();
+    book.sheet(ctx.tr.t("xlsx.users"), &crate::views::xlsx::headers(&ctx.tr, &keys))?;
+    let mut after: Option<String> = None;
+    loop {
+        let users = ctx.state.store.users(&me.pemda, after.as_deref()).await?;
+        for u in &users {
+            let grants: Vec<String> = u.grants.iter().map(|g| grant_label(&ctx.tr, g)).collect();
+            book.row(&[
+                Cell::Text(u.username.clone()),
+                Cell::Text(u.name.clone()),
+                Cell::Text(grants.join("; ")),
+                Cell::from(if u.disabled { ctx.tr.t("xlsx.yes") } else { ctx.tr.t("xlsx.no") }),
+                Cell::Time(u.created_at),
+            ])?;
+        }
+        match users.last() {
+            Some(last) if users.len() as u64 >= store::PAGE_MAX => after = Some(last.username.clone()),
+            _ => break,
+        }
+    }
+    let file = format!("pengguna-{}", me.pemda);
+    Ok(crate::views::xlsx::download(&file, crate::views::xlsx::finish(book).await?))
 }
 
 async fn list(ctx: PageCtx, Query(paging): Query<Paging>) -> AppResult<UsersPage> {

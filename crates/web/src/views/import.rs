@@ -240,22 +240,24 @@ pub async fn template(state: &AppState, tr: &Tr, key: &ForumKey) -> AppResult<Ve
     let cycle = store.cycle(key.cycle_id).await?.ok_or(AppError::NotFound)?;
     let mut book = Book::new();
     let headers: Vec<String> = COLUMNS.iter().map(|(h, _)| h.to_string()).collect();
-    book.sheet(tr.t("import.sheet_rows"), &headers).map_err(AppError::internal)?;
-    book.sheet(tr.t("import.sheet_help"), &crate::views::xlsx::headers(tr, &["import.column", "import.how"]))
-        .map_err(AppError::internal)?;
+    book.sheet(tr.t("import.sheet_rows"), &headers)?;
+    book.sheet(tr.t("import.sheet_help"), &crate::views::xlsx::headers(tr, &["import.column", "import.how"]))?;
     for (header, field) in COLUMNS {
-        book.row(&[Cell::from(header), Cell::from(tr.t(&format!("import.how.{field}")))])
-            .map_err(AppError::internal)?;
+        book.row(&[Cell::from(header), Cell::from(tr.t(&format!("import.how.{field}")))])?;
     }
     let kamus = store.kamus(&cycle.pemda, cycle.tahun_anggaran).await?;
     let keys = ["xlsx.kamus_code", "xlsx.title", "xlsx.unit", "xlsx.unit_price"];
-    book.sheet(tr.t("import.sheet_kamus"), &crate::views::xlsx::headers(tr, &keys)).map_err(AppError::internal)?;
+    book.sheet(tr.t("import.sheet_kamus"), &crate::views::xlsx::headers(tr, &keys))?;
     for item in kamus {
-        book.row(&[Cell::Text(item.code), Cell::Text(item.name), Cell::Text(item.unit), Cell::Rupiah(item.unit_price)])
-            .map_err(AppError::internal)?;
+        book.row(&[
+            Cell::Text(item.code),
+            Cell::Text(item.name),
+            Cell::Text(item.unit),
+            Cell::Rupiah(item.unit_price),
+        ])?;
     }
     let keys = ["xlsx.lingkungan_code", "xlsx.lingkungan"];
-    book.sheet(tr.t("import.sheet_lingkungan"), &crate::views::xlsx::headers(tr, &keys)).map_err(AppError::internal)?;
+    book.sheet(tr.t("import.sheet_lingkungan"), &crate::views::xlsx::headers(tr, &keys))?;
     let lingkungan = match key.region.level() {
         domain::RegionLevel::Lingkungan => store.region(&key.region).await?.into_iter().collect(),
         _ => {
@@ -275,7 +277,7 @@ pub async fn template(state: &AppState, tr: &Tr, key: &ForumKey) -> AppResult<Ve
         }
     };
     for region in lingkungan {
-        book.row(&[Cell::Text(region.code.to_string()), Cell::Text(region.name)]).map_err(AppError::internal)?;
+        book.row(&[Cell::Text(region.code.to_string()), Cell::Text(region.name)])?;
     }
     crate::views::xlsx::finish(book).await
 }

@@ -61,7 +61,7 @@ pub async fn proposals(store: &Store, tr: &Tr, filter: &ProposalFilter, sheet: &
         "xlsx.kamus_code",
         "xlsx.id",
     ];
-    book.sheet(sheet, &headers(tr, &keys)).map_err(AppError::internal)?;
+    book.sheet(sheet, &headers(tr, &keys))?;
     let mut opds: HashMap<String, String> = HashMap::new();
     if let Some(pemda) = &filter.pemda {
         opds = store.opds(pemda).await?.into_iter().map(|o| (o.code, o.name)).collect();
@@ -87,17 +87,16 @@ pub async fn proposals(store: &Store, tr: &Tr, filter: &ProposalFilter, sheet: &
                 Cell::Time(p.created_at),
                 Cell::Text(p.kamus_code.clone()),
                 Cell::Text(p.id.to_string()),
-            ])
-            .map_err(AppError::internal)?;
+            ])?;
         }
         written += page.len() as u64;
         let Some(last) = page.last() else { break };
         after = Some(last.id);
         if written >= PROPOSALS_MAX {
             if !store.proposals(filter, after, 1).await?.is_empty() {
-                book.sheet(tr.t("xlsx.note"), &[tr.t("xlsx.note").to_string()]).map_err(AppError::internal)?;
+                book.sheet(tr.t("xlsx.note"), &[tr.t("xlsx.note").to_string()])?;
                 let note = tr.f("xlsx.truncated", &[("max", &tr.number(PROPOSALS_MAX as i64))]);
-                book.row(&[Cell::Text(note)]).map_err(AppError::internal)?;
+                book.row(&[Cell::Text(note)])?;
             }
             break;
         }
