@@ -129,3 +129,35 @@ async fn the_users_the_journal_and_the_red_flags_download_for_those_who_may_read
     assert_eq!(flags.status, StatusCode::OK, "{}", flags.text);
     assert_eq!(read_first_sheet(&flags.bytes, &limits()).unwrap().rows.len(), 1, "a header and no flag yet");
 }
+
+/// Every other list page's Excel: a workbook whose first row is its header, for a reader who
+/// may see the page.
+#[tokio::test]
+async fn every_list_page_has_its_workbook() {
+    let t = TestApp::new().await;
+    let cycle = common::open_cycle(&t, 2038, false, "Z.01", "Z-DRN", "250.000").await;
+    let bappeda = t.page_login("bappeda").await;
+    let member = t.db.store.members(&domain::RegionCode::parse("12.71").unwrap()).await.unwrap();
+    let mut uris = vec![
+        ("/opd.xlsx".to_string(), "Kode", Some(&bappeda)),
+        ("/kamus.xlsx?tahun=2038".to_string(), "Kode kamus", Some(&bappeda)),
+        ("/prioritas.xlsx".to_string(), "Kode", Some(&bappeda)),
+        ("/nomenklatur.xlsx?tahun=2038".to_string(), "Kode", Some(&bappeda)),
+        ("/regions/12.71.01.1001/lingkungan.xlsx".to_string(), "Kode lingkungan", None),
+        ("/dprd.xlsx".to_string(), "Nama", None),
+        (format!("/forums/{cycle}/rembuk_warga/12.71.01.1001.001/template.xlsx"), "judul", None),
+    ];
+    if let Some(m) = member.first() {
+        uris.push((format!("/anggota/{}/pokir.xlsx", m.user_id), "Judul", None));
+    }
+    for (uri, first, cookie) in uris {
+        let reply = t.page("GET", &uri, cookie.map(String::as_str), None).await;
+        assert_eq!(reply.status, StatusCode::OK, "{uri}: {}", reply.text);
+        let sheet = read_first_sheet(&reply.bytes, &limits()).unwrap();
+        assert_eq!(sheet.rows[0][0].text(), first, "{uri}");
+    }
+    let lingkungan = t.page("GET", "/regions/12.71.01.1001/lingkungan.xlsx", None, None).await;
+    assert!(read_first_sheet(&lingkungan.bytes, &limits()).unwrap().rows.len() > 5, "the kelurahan's lingkungan");
+    assert_eq!(t.page("GET", "/regions/99.99/lingkungan.xlsx", None, None).await.status, StatusCode::NOT_FOUND);
+    assert_ne!(t.page("GET", "/kamus.xlsx", None, None).await.status, StatusCode::OK, "the kamus is for staff");
+}

@@ -22,6 +22,7 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/dprd", get(dprd_list))
+        .route("/dprd.xlsx", get(dprd_xlsx))
         .route("/dprd/dapil", post(dapil_save))
         .route("/dprd/members", post(member_save))
 }
@@ -146,6 +147,31 @@ async fn dprd_page(ctx: &mut PageCtx) -> AppResult<DprdPage> {
         member_form: MemberForm::default(),
         c: Chrome::new(ctx),
     })
+}
+
+/// The dapil and the members as Excel, public like the page.
+async fn dprd_xlsx(mut ctx: PageCtx) -> AppResult<Response> {
+    use reports::xlsx::{Book, Cell};
+    let page = dprd_page(&mut ctx).await?;
+    let tr = ctx.tr;
+    let mut book = Book::new();
+    book.sheet(
+        tr.t("xlsx.members"),
+        &crate::views::xlsx::headers(&tr, &["xlsx.name", "xlsx.fraksi", "xlsx.komisi", "xlsx.dapil"]),
+    )?;
+    for m in &page.members {
+        book.row(&[
+            Cell::Text(m.name.clone()),
+            Cell::Text(m.fraksi.clone()),
+            Cell::Text(m.komisi.clone()),
+            Cell::Text(m.dapil.clone()),
+        ])?;
+    }
+    book.sheet(tr.t("xlsx.dapil"), &crate::views::xlsx::headers(&tr, &["xlsx.code", "xlsx.name", "xlsx.kecamatan"]))?;
+    for d in &page.dapil {
+        book.row(&[Cell::Text(d.code.clone()), Cell::Text(d.name.clone()), Cell::Text(d.kecamatan.clone())])?;
+    }
+    Ok(crate::views::xlsx::download("dprd", crate::views::xlsx::finish(book).await?))
 }
 
 async fn dprd_list(mut ctx: PageCtx) -> AppResult<DprdPage> {

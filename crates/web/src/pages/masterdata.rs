@@ -27,6 +27,9 @@ use crate::views::schedule::{default_year, parse_year, year_of};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/opd", get(opd_list).post(opd_create))
+        .route("/opd.xlsx", get(opd_xlsx))
+        .route("/kamus.xlsx", get(kamus_xlsx))
+        .route("/prioritas.xlsx", get(priority_xlsx))
         .route("/kamus", get(kamus_list).post(kamus_add))
         .route("/kamus.csv", get(kamus_download).post(kamus_upload))
         .route("/prioritas", get(priority_list).post(priority_save))
@@ -76,6 +79,69 @@ async fn opd_page(ctx: &mut PageCtx) -> AppResult<OpdPage> {
         form_code: String::new(),
         form_name: String::new(),
     })
+}
+
+/// The pemda's OPD as Excel, to whoever may see the page.
+async fn opd_xlsx(ctx: PageCtx) -> AppResult<Response> {
+    use reports::xlsx::{Book, Cell};
+    let pemda = ctx.require_user()?.pemda.clone();
+    let mut book = Book::new();
+    book.sheet(ctx.tr.t("xlsx.opd"), &crate::views::xlsx::headers(&ctx.tr, &["xlsx.code", "xlsx.name"]))?;
+    for opd in ctx.state.store.opds(&pemda).await? {
+        book.row(&[Cell::Text(opd.code), Cell::Text(opd.name)])?;
+    }
+    Ok(crate::views::xlsx::download(&format!("opd-{pemda}"), crate::views::xlsx::finish(book).await?))
+}
+
+/// A year's kamus usulan as Excel, prices as rupiah.
+async fn kamus_xlsx(ctx: PageCtx, Query(query): Query<YearQuery>) -> AppResult<Response> {
+    use reports::xlsx::{Book, Cell};
+    let pemda = ctx.require_user()?.pemda.clone();
+    let tahun = year_of(&ctx.state, &pemda, query.tahun.as_deref()).await?;
+    let tr = ctx.tr;
+    let keys = [
+        "xlsx.kamus_code",
+        "xlsx.name",
+        "xlsx.unit",
+        "xlsx.unit_price",
+        "xlsx.opd",
+        "xlsx.bidang",
+        "xlsx.fisik",
+        "xlsx.sub_kegiatan_code",
+    ];
+    let mut book = Book::new();
+    book.sheet(tr.t("import.sheet_kamus"), &crate::views::xlsx::headers(&tr, &keys))?;
+    for item in ctx.state.store.kamus(&pemda, tahun).await? {
+        book.row(&[
+            Cell::Text(item.code),
+            Cell::Text(item.name),
+            Cell::Text(item.unit),
+            Cell::Rupiah(item.unit_price),
+            Cell::Text(item.opd_code),
+            Cell::from(tr.bidang(item.bidang)),
+            Cell::from(if item.fisik { tr.t("xlsx.yes") } else { tr.t("xlsx.no") }),
+            Cell::Text(item.sub_kegiatan.unwrap_or_default()),
+        ])?;
+    }
+    Ok(crate::views::xlsx::download(&format!("kamus-{pemda}-{tahun}"), crate::views::xlsx::finish(book).await?))
+}
+
+/// The RPJMD priorities as Excel, one row per sasaran.
+async fn priority_xlsx(ctx: PageCtx) -> AppResult<Response> {
+    use reports::xlsx::{Book, Cell};
+    let pemda = ctx.require_user()?.pemda.clone();
+    let mut book = Book::new();
+    let keys = ["xlsx.code", "xlsx.name", "xlsx.sasaran"];
+    book.sheet(ctx.tr.t("xlsx.priorities"), &crate::views::xlsx::headers(&ctx.tr, &keys))?;
+    for p in ctx.state.store.priorities(&pemda).await? {
+        if p.sasaran.is_empty() {
+            book.row(&[Cell::Text(p.code.clone()), Cell::Text(p.name.clone()), Cell::Empty])?;
+        }
+        for sasaran in &p.sasaran {
+            book.row(&[Cell::Text(p.code.clone()), Cell::Text(p.name.clone()), Cell::Text(sasaran.clone())])?;
+        }
+    }
+    Ok(crate::views::xlsx::download(&format!("prioritas-{pemda}"), crate::views::xlsx::finish(book).await?))
 }
 
 async fn opd_list(mut ctx: PageCtx) -> AppResult<OpdPage> {

@@ -15,7 +15,7 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/anggota/{id}", get(show))
+    Router::new().route("/anggota/{id}", get(show)).route("/anggota/{id}/pokir.xlsx", get(pokir_xlsx))
 }
 
 pub fn member_href(user_id: Uuid) -> String {
@@ -56,6 +56,54 @@ struct MemberPage {
     reses: Vec<ResesRow>,
     pokir: Vec<PokirRow>,
     total: String,
+    xlsx_href: String,
+}
+
+/// A member's pokir of a cycle as Excel, public like the page.
+async fn pokir_xlsx(
+    ctx: PageCtx,
+    Path(id): Path<String>,
+    Query(query): Query<CycleQuery>,
+) -> AppResult<axum::response::Response> {
+    use reports::xlsx::{Book, Cell};
+    let store = &ctx.state.store;
+    let tr = ctx.tr;
+    let user_id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+    let account = store.user(user_id).await?.ok_or(AppError::NotFound)?;
+    let member = store.member(&account.pemda, user_id).await?.ok_or(AppError::NotFound)?;
+    let cycles = store.cycles(&account.pemda).await?;
+    let shown = match query.cycle {
+        Some(asked) => cycles.iter().find(|c| c.id == asked).ok_or(AppError::NotFound)?,
+        None => cycles.first().ok_or(AppError::NotFound)?,
+    };
+    let pokir = store.pokir_of_member(shown.id, user_id).await?;
+    let names = store.place_names(pokir.iter().map(|p| &p.lingkungan)).await?;
+    let keys = [
+        "xlsx.title",
+        "xlsx.lingkungan",
+        "xlsx.kamus_code",
+        "xlsx.stage",
+        "xlsx.status",
+        "xlsx.cost",
+        "xlsx.created_at",
+        "xlsx.id",
+    ];
+    let mut book = Book::new();
+    book.sheet(&format!("Pokir {}", shown.tahun_anggaran), &crate::views::xlsx::headers(&tr, &keys))?;
+    for p in &pokir {
+        book.row(&[
+            Cell::Text(p.title.clone()),
+            Cell::Text(names.get(&p.lingkungan).cloned().unwrap_or_else(|| p.lingkungan.to_string())),
+            Cell::Text(p.kamus_code.clone()),
+            Cell::from(tr.stage(p.stage)),
+            Cell::from(tr.status(p.status)),
+            Cell::Rupiah(p.cost),
+            Cell::Time(p.created_at),
+            Cell::Text(p.id.to_string()),
+        ])?;
+    }
+    let file = format!("pokir-{}-{}", member.name, shown.tahun_anggaran);
+    Ok(crate::views::xlsx::download(&file, crate::views::xlsx::finish(book).await?))
 }
 
 async fn show(ctx: PageCtx, Path(id): Path<String>, Query(query): Query<CycleQuery>) -> AppResult<MemberPage> {
@@ -98,6 +146,7 @@ async fn show(ctx: PageCtx, Path(id): Path<String>, Query(query): Query<CycleQue
                 aspirations: r.aspirations,
             })
             .collect(),
+        xlsx_href: format!("{}/pokir.xlsx?cycle={}", member_href(user_id), shown.id),
         pokir: pokir
             .iter()
             .map(|p| PokirRow {

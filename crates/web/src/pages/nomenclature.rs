@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/nomenklatur", get(nomenclature_page))
         .route("/nomenklatur.csv", get(nomenclature_download).post(nomenclature_upload))
+        .route("/nomenklatur.xlsx", get(nomenclature_xlsx))
 }
 
 struct Entry {
@@ -120,6 +121,31 @@ async fn nomenclature_download(ctx: PageCtx, Query(query): Query<NomenclatureQue
 }
 
 /// The whole list of a year, every level, in code order, as the CSV its upload takes.
+/// A year's nomenclature as Excel, beside the CSV the import takes.
+async fn nomenclature_xlsx(ctx: PageCtx, Query(query): Query<NomenclatureQuery>) -> AppResult<Response> {
+    use reports::xlsx::{Book, Cell};
+    let pemda = ctx.require_user()?.pemda.clone();
+    let tahun = year_of(&ctx.state, &pemda, query.tahun.as_deref()).await?;
+    let keys = ["xlsx.code", "xlsx.level", "xlsx.name", "xlsx.indicator", "xlsx.unit"];
+    let mut book = Book::new();
+    book.sheet(&format!("Nomenklatur {tahun}"), &crate::views::xlsx::headers(&ctx.tr, &keys))?;
+    for item in ctx.state.store.nomenclature_all(&pemda, tahun).await? {
+        let level = item
+            .level()
+            .map(|l| ctx.tr.t(&format!("nomenclature.level.{}", l.as_str())).to_string())
+            .unwrap_or_default();
+        book.row(&[
+            Cell::Text(item.code),
+            Cell::Text(level),
+            Cell::Text(item.name),
+            Cell::Text(item.indicator),
+            Cell::Text(item.unit),
+        ])?;
+    }
+    let file = format!("nomenklatur-{pemda}-{tahun}");
+    Ok(crate::views::xlsx::download(&file, crate::views::xlsx::finish(book).await?))
+}
+
 async fn csv_response(state: &AppState, pemda: &RegionCode, tahun: i32) -> AppResult<Response> {
     let text = nomenclature_csv::write(&state.store.nomenclature_all(pemda, tahun).await?);
     let disposition = format!("attachment; filename=\"nomenklatur-{pemda}-{tahun}.csv\"");

@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/regions/{code}", get(show))
         .route("/regions/{code}/lingkungan", post(add))
         .route("/regions/{code}/lingkungan.csv", get(download).post(upload))
+        .route("/regions/{code}/lingkungan.xlsx", get(download_xlsx))
 }
 
 struct Child {
@@ -151,6 +152,24 @@ async fn add(mut ctx: PageCtx, Path(code): Path<String>, Form(form): Form<AddFor
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
+}
+
+/// The lingkungan at or below a region as Excel, beside the CSV the import takes.
+async fn download_xlsx(ctx: PageCtx, Path(code): Path<String>) -> AppResult<Response> {
+    use reports::xlsx::{Book, Cell};
+    let code = RegionCode::parse(&code).map_err(|_| AppError::NotFound)?;
+    if ctx.state.store.region(&code).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let mut book = Book::new();
+    book.sheet(
+        ctx.tr.t("import.sheet_lingkungan"),
+        &crate::views::xlsx::headers(&ctx.tr, &["xlsx.lingkungan_code", "xlsx.lingkungan"]),
+    )?;
+    for region in ctx.state.store.lingkungan_within(&code).await? {
+        book.row(&[Cell::Text(region.code.to_string()), Cell::Text(region.name)])?;
+    }
+    Ok(crate::views::xlsx::download(&format!("lingkungan-{code}"), crate::views::xlsx::finish(book).await?))
 }
 
 async fn download(ctx: PageCtx, Path(code): Path<String>) -> AppResult<Response> {

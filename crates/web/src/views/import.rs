@@ -258,24 +258,7 @@ pub async fn template(state: &AppState, tr: &Tr, key: &ForumKey) -> AppResult<Ve
     }
     let keys = ["xlsx.lingkungan_code", "xlsx.lingkungan"];
     book.sheet(tr.t("import.sheet_lingkungan"), &crate::views::xlsx::headers(tr, &keys))?;
-    let lingkungan = match key.region.level() {
-        domain::RegionLevel::Lingkungan => store.region(&key.region).await?.into_iter().collect(),
-        _ => {
-            let mut all = Vec::new();
-            let mut queue = vec![key.region.clone()];
-            while let Some(region) = queue.pop() {
-                for child in store.children(&region, None).await? {
-                    if child.level == domain::RegionLevel::Lingkungan {
-                        all.push(child);
-                    } else {
-                        queue.push(child.code.clone());
-                    }
-                }
-            }
-            all.sort_by(|a, b| a.code.cmp(&b.code));
-            all
-        }
-    };
+    let lingkungan = store.lingkungan_within(&key.region).await?;
     for region in lingkungan {
         book.row(&[Cell::Text(region.code.to_string()), Cell::Text(region.name)])?;
     }
