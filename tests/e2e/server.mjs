@@ -151,8 +151,9 @@ async function seededDemo(bin) {
   return ready;
 }
 
-/** Starts `rencana serve` on a free port over a fresh copy of the seeded demo. */
-export async function startDemoServer() {
+/** Starts `rencana serve` on a free port over a fresh copy of the seeded demo; `extraArgs` go
+ * to `serve` (e.g. a shorter checkpoint interval). */
+export async function startDemoServer(extraArgs = []) {
   const bin = rencanaBinary();
   if (!existsSync(bin)) {
     throw new Error(`${bin} not found: build it first with \`cargo build -p rencana\` (or \`make e2e\`)`);
@@ -163,7 +164,7 @@ export async function startDemoServer() {
     await cp(await seededDemo(bin), dataDir, { recursive: true });
     const port = await freePort();
     const listen = `127.0.0.1:${port}`;
-    child = spawn(bin, ['serve', '--data-dir', dataDir, '--listen', listen], {
+    child = spawn(bin, ['serve', '--data-dir', dataDir, '--listen', listen, ...extraArgs], {
       cwd: dataDir,
       env: childEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -274,9 +274,10 @@ impl LogKey {
     pub fn from_secret(secret: &str) -> Result<Self, LogError> {
         let secret = secret.trim();
         let signer = StandardSigner::new(secret).map_err(|e| LogError::Key(e.to_string()))?;
+        // `PRIVATE+KEY+name+id+base64`: the name and id hold no `+`, the base64 may.
         let seed: [u8; 32] = secret
-            .rsplit('+')
-            .next()
+            .splitn(5, '+')
+            .nth(4)
             .and_then(|b| BASE64.decode(b).ok())
             .and_then(|bytes| bytes.get(1..).and_then(|s| s.try_into().ok()))
             .ok_or_else(|| LogError::Key("the secret's key bytes".into()))?;
@@ -673,6 +674,10 @@ mod tests {
         let key = LogKey::from_seed("rencana.example.go.id", [7; 32]).unwrap();
         let again = LogKey::from_secret(key.secret()).unwrap();
         assert_eq!(again.verifier_key(), key.verifier_key());
+        // A seed whose base64 holds `+` and `/` reads back too (the secret's own separator).
+        let plus = LogKey::from_seed("rencana.example.go.id", [0xfb; 32]).unwrap();
+        assert!(plus.secret().matches('+').count() > 4, "{}", plus.secret());
+        assert_eq!(LogKey::from_secret(plus.secret()).unwrap().verifier_key(), plus.verifier_key());
         let root = leaf_hash(&entry_hash(1)).unwrap();
         let origin = origin(key.name(), "12.71");
         let note = key.sign_checkpoint(&origin, 42, root).unwrap();
