@@ -2,7 +2,8 @@
 #   make run    build and start the app with the Kota Medan demo on http://127.0.0.1:8080
 #   make test   formatting, lints, unit/integration tests on SQLite and on
 #               PostgreSQL, then the browser journey in headless Chromium
-#   make bench  figures, never pass/fail: page times, the deadline herd, Lighthouse
+#   make bench  figures, never pass/fail: page times, the deadline herd, Lighthouse, the
+#               transparency log, Excel out and in
 # Respects CARGO_TARGET_DIR (the binary is $(CARGO_TARGET_DIR)/debug/rencana).
 
 SHELL := /bin/bash
@@ -36,6 +37,7 @@ bench: npm
 	bash bench/pages.sh
 	bash bench/lighthouse.sh
 	bash bench/herd.sh
+	bash bench/documents.sh
 
 # Pieces of `test`, runnable on their own.
 npm:

@@ -117,10 +117,20 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<Vec<StoredCheckpoint>> {
         let mut issued = Vec::new();
-        while let Some(checkpoint) = self.issue_one_checkpoint(pemda, key, installation, now).await? {
-            issued.push(checkpoint);
+        loop {
+            match self.issue_one_checkpoint(pemda, key, installation, now).await {
+                Ok(Some(checkpoint)) => issued.push(checkpoint),
+                Ok(None) => return Ok(issued),
+                // Another process (a CLI round beside `serve`, a second app server) signed the
+                // same step first: its checkpoint stands, and this round has nothing left to add.
+                Err(StoreError::Database(error))
+                    if matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) =>
+                {
+                    return Ok(issued);
+                }
+                Err(other) => return Err(other),
+            }
         }
-        Ok(issued)
     }
 
     async fn issue_one_checkpoint(

@@ -143,3 +143,23 @@ async fn a_history_rewritten_and_rechained_in_the_database_is_caught_by_the_full
     let report = db.store.verify_chain(&pemda).await.unwrap();
     assert_eq!(report.first_broken, Some(1), "broken somewhere up to the first checkpoint");
 }
+
+#[tokio::test]
+async fn a_step_another_issuer_signed_first_is_left_to_it() {
+    let db = database().await.unwrap();
+    let now = OffsetDateTime::now_utc();
+    let pemda = RegionCode::parse("12.71").unwrap();
+    db.store.add_official_pemda("12.71", &system(), now).await.unwrap();
+    db.store.execute(&system(), &lingkungan(1), now).await.unwrap();
+    let key = LogKey::from_seed("rencana.test", [3; 32]).unwrap();
+    // A second issuer's first leaf, written meanwhile: what the race collides on.
+    let bytes = match db.store.backend() {
+        store::Backend::Sqlite => "X'00'",
+        store::Backend::Postgres => "decode('00', 'hex')",
+    };
+    db.tamper(&format!("INSERT INTO tlog_hash (pemda_code, idx, hash) VALUES ('12.71', 0, {bytes})")).await.unwrap();
+    let outcome = db.store.issue_checkpoints(&pemda, &key, "rencana.test", now).await;
+    assert!(matches!(&outcome, Ok(issued) if issued.is_empty()), "left to the other issuer: {outcome:?}");
+    db.tamper("DELETE FROM tlog_hash").await.unwrap();
+    assert_eq!(db.store.issue_checkpoints(&pemda, &key, "rencana.test", now).await.unwrap().len(), 1);
+}
