@@ -158,3 +158,17 @@ async fn the_check_page_answers_from_the_checkpoint_and_an_entry_shows_its_check
     let full = t.get("/api/v1/audit/verify?pemda=12.71&full=true", Some(&auditor)).await.json();
     assert_eq!(full["first_broken"], 2, "{full}");
 }
+
+#[tokio::test]
+async fn the_how_to_page_says_in_plain_words_how_to_check_with_this_installations_key() {
+    let t = TestApp::new().await;
+    let page = t.page("GET", "/audit/cara-memeriksa", None, None).await;
+    assert_eq!(page.status, 200);
+    assert!(page.text.contains("Cara memeriksa catatan perencanaan"));
+    assert!(page.text.contains(test_log().verifier_key()), "the key to check with");
+    assert!(page.text.contains("/api/v1/audit/proof/inclusion?pemda=12.71&amp;seq=1"), "{}", page.text);
+    assert!(page.text.contains("rencana witness --follow"));
+    assert!(t.page("GET", "/audit", None, None).await.text.contains("href=\"/audit/cara-memeriksa\""));
+    let english = t.page("GET", "/audit/cara-memeriksa", Some("rencana_lang=en"), None).await;
+    assert!(english.text.contains("How to check the planning record"));
+}

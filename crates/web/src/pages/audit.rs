@@ -22,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .route("/audit/journal", get(journal))
         .route("/audit/journal.xlsx", get(journal_xlsx))
         .route("/audit/entry", get(entry))
+        .route("/audit/cara-memeriksa", get(how_to_check))
         .route("/audit/security", get(security))
 }
 
@@ -195,6 +196,28 @@ async fn journal(ctx: PageCtx, Query(query): Query<PemdaQuery>) -> AppResult<Jou
         })
         .collect();
     Ok(JournalPage { c: Chrome::new(&ctx), pemda: pemda.to_string(), entries, older })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "log_howto.html")]
+struct HowToPage {
+    c: Chrome,
+    verifier_key: String,
+    /// Where this installation answers, for the commands shown.
+    origin: String,
+}
+
+/// How a resident, a journalist or an auditor checks the record without trusting this server:
+/// one event, the whole log, and that its history was never rewritten. Public.
+async fn how_to_check(ctx: PageCtx, headers: axum::http::HeaderMap) -> AppResult<HowToPage> {
+    let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    // Only a plain host name goes into the commands shown; anything else reads as a placeholder.
+    let host = if host.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)) { host } else { "ALAMAT" };
+    Ok(HowToPage {
+        verifier_key: ctx.state.config.log.verifier_key().to_string(),
+        origin: format!("https://{host}"),
+        c: Chrome::new(&ctx),
+    })
 }
 
 #[derive(Template, WebTemplate)]
