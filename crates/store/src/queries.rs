@@ -313,15 +313,7 @@ impl Store {
         head_hash: &str,
     ) -> Result<ChainReport> {
         loop {
-            let rows = journal::Entity::find()
-                .filter(journal::Column::PemdaCode.eq(pemda.to_string()))
-                .filter(journal::Column::Seq.gt(after))
-                // A pemda without a head row (seq 0) has every stored entry walked, and fails.
-                .filter(journal::Column::Seq.lte(if head_seq == 0 { i64::MAX } else { head_seq }))
-                .order_by_asc(journal::Column::Seq)
-                .limit(2_000)
-                .all(&self.read)
-                .await?;
+            let rows = journal_rows(&self.read, pemda.as_str(), after, walk_end(head_seq), 2_000).await?;
             let Some(last) = rows.last() else { break };
             after = last.seq;
             for row in rows {
@@ -366,4 +358,30 @@ impl Store {
         let rows = query.order_by_desc(journal::Column::Seq).limit(limit.min(PAGE_MAX)).all(&self.read).await?;
         Ok(rows.into_iter().map(to_entry).collect())
     }
+}
+
+/// A page of `pemda`'s journal rows in `seq` order: at most `limit` after `after`, none past
+/// `up_to`. Every walk of the journal (the chain check, the full audit, a checkpoint's growth,
+/// the export) reads it this way.
+pub(crate) async fn journal_rows(
+    db: &impl sea_orm::ConnectionTrait,
+    pemda: &str,
+    after: i64,
+    up_to: i64,
+    limit: u64,
+) -> Result<Vec<journal::Model>> {
+    Ok(journal::Entity::find()
+        .filter(journal::Column::PemdaCode.eq(pemda))
+        .filter(journal::Column::Seq.gt(after))
+        .filter(journal::Column::Seq.lte(up_to))
+        .order_by_asc(journal::Column::Seq)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// Where a walk to the recorded head ends: a pemda without a head row (seq 0) has every stored
+/// entry walked, and fails.
+pub(crate) fn walk_end(head_seq: i64) -> i64 {
+    if head_seq == 0 { i64::MAX } else { head_seq }
 }

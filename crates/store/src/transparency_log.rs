@@ -13,6 +13,7 @@ use sea_orm::{
 use time::OffsetDateTime;
 
 use crate::entity::{chain_head, journal, tlog_checkpoint, tlog_cosignature, tlog_hash, tlog_witness};
+use crate::queries::{journal_rows, walk_end};
 use crate::rows::to_entry;
 use crate::{Result, Store, StoreError};
 
@@ -165,14 +166,7 @@ impl Store {
         }
         let mut after = size;
         while after < target {
-            let rows = journal::Entity::find()
-                .filter(journal::Column::PemdaCode.eq(code.clone()))
-                .filter(journal::Column::Seq.gt(after))
-                .filter(journal::Column::Seq.lte(target))
-                .order_by_asc(journal::Column::Seq)
-                .limit(2_000)
-                .all(&txn)
-                .await?;
+            let rows = journal_rows(&txn, &code, after, target, 2_000).await?;
             let Some(last) = rows.last() else { break };
             after = last.seq;
             for row in rows {
@@ -273,13 +267,7 @@ impl Store {
 
     /// The journal of a pemda in `seq` order, at most `limit` entries after `after`.
     pub async fn journal_after(&self, pemda: &RegionCode, after: i64, limit: u64) -> Result<Vec<JournalEntry>> {
-        let rows = journal::Entity::find()
-            .filter(journal::Column::PemdaCode.eq(pemda.to_string()))
-            .filter(journal::Column::Seq.gt(after))
-            .order_by_asc(journal::Column::Seq)
-            .limit(limit.min(10_000))
-            .all(&self.read)
-            .await?;
+        let rows = journal_rows(&self.read, pemda.as_str(), after, i64::MAX, limit.min(10_000)).await?;
         Ok(rows.into_iter().map(to_entry).collect())
     }
 
@@ -340,14 +328,7 @@ impl Store {
         let mut leaf_mismatch: Option<i64> = None;
         let mut after = 0_i64;
         loop {
-            let rows = journal::Entity::find()
-                .filter(journal::Column::PemdaCode.eq(code.clone()))
-                .filter(journal::Column::Seq.gt(after))
-                .filter(journal::Column::Seq.lte(if head_seq == 0 { i64::MAX } else { head_seq }))
-                .order_by_asc(journal::Column::Seq)
-                .limit(2_000)
-                .all(&self.read)
-                .await?;
+            let rows = journal_rows(&self.read, &code, after, walk_end(head_seq), 2_000).await?;
             let Some(last) = rows.last() else { break };
             after = last.seq;
             if leaf_mismatch.is_none() {

@@ -59,6 +59,24 @@ struct MemberPage {
     xlsx_href: String,
 }
 
+/// The member a page names, the pemda's cycles, and the one shown (asked for, or the newest).
+async fn member_in_cycle(
+    store: &store::Store,
+    id: &str,
+    cycle: Option<Uuid>,
+) -> AppResult<(Uuid, domain::views::MemberView, Vec<domain::cycle::CycleFacts>, domain::cycle::CycleFacts)> {
+    let user_id = Uuid::parse_str(id).map_err(|_| AppError::NotFound)?;
+    let account = store.user(user_id).await?.ok_or(AppError::NotFound)?;
+    let member = store.member(&account.pemda, user_id).await?.ok_or(AppError::NotFound)?;
+    let cycles = store.cycles(&account.pemda).await?;
+    let shown = match cycle {
+        Some(asked) => cycles.iter().find(|c| c.id == asked).ok_or(AppError::NotFound)?,
+        None => cycles.first().ok_or(AppError::NotFound)?,
+    }
+    .clone();
+    Ok((user_id, member, cycles, shown))
+}
+
 /// A member's pokir of a cycle as Excel, public like the page.
 async fn pokir_xlsx(
     ctx: PageCtx,
@@ -68,14 +86,7 @@ async fn pokir_xlsx(
     use reports::xlsx::{Book, Cell};
     let store = &ctx.state.store;
     let tr = ctx.tr;
-    let user_id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
-    let account = store.user(user_id).await?.ok_or(AppError::NotFound)?;
-    let member = store.member(&account.pemda, user_id).await?.ok_or(AppError::NotFound)?;
-    let cycles = store.cycles(&account.pemda).await?;
-    let shown = match query.cycle {
-        Some(asked) => cycles.iter().find(|c| c.id == asked).ok_or(AppError::NotFound)?,
-        None => cycles.first().ok_or(AppError::NotFound)?,
-    };
+    let (user_id, member, _, shown) = member_in_cycle(store, &id, query.cycle).await?;
     let pokir = store.pokir_of_member(shown.id, user_id).await?;
     let names = store.place_names(pokir.iter().map(|p| &p.lingkungan)).await?;
     let keys = [
@@ -109,14 +120,8 @@ async fn pokir_xlsx(
 async fn show(ctx: PageCtx, Path(id): Path<String>, Query(query): Query<CycleQuery>) -> AppResult<MemberPage> {
     let store = &ctx.state.store;
     let tr = ctx.tr;
-    let user_id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
-    let account = store.user(user_id).await?.ok_or(AppError::NotFound)?;
-    let member = store.member(&account.pemda, user_id).await?.ok_or(AppError::NotFound)?;
-    let cycles = store.cycles(&account.pemda).await?;
-    let shown = match query.cycle {
-        Some(asked) => cycles.iter().find(|c| c.id == asked).ok_or(AppError::NotFound)?,
-        None => cycles.first().ok_or(AppError::NotFound)?,
-    };
+    let (user_id, member, cycles, shown) = member_in_cycle(store, &id, query.cycle).await?;
+    let shown = &shown;
     let reses = store.reses_of(shown.id, user_id).await?;
     let pokir = store.pokir_of_member(shown.id, user_id).await?;
     let mut codes: Vec<_> = reses.iter().map(|r| r.kelurahan.clone()).collect();
