@@ -22,7 +22,7 @@ use super::schema::{self, ForumPath, IdPath, PhotoPath};
 use crate::ctx::ApiCtx;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::views::proposals::{decision_input, filter_of, flags_of, forum_key, public_actor};
+use crate::views::proposals::{decision_input, filter_of, flags_of, forum_cycle, forum_key, public_actor};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -597,10 +597,7 @@ async fn import_rows(
 ) -> AppResult<Response> {
     ctx.require_user()?;
     let key = forum_key(&cycle, &stage, &region)?;
-    let cycle = ctx.state.store.cycle(key.cycle_id).await?.ok_or(AppError::NotFound)?;
-    if !key.region.is_within(&cycle.pemda) {
-        return Err(AppError::NotFound);
-    }
+    forum_cycle(&ctx.state.store, &key).await?;
     if !domain::musrenbang::runs_forum(&ctx.actor(), key.stage, &key.region) {
         return Err(AppError::Forbidden);
     }
@@ -634,10 +631,7 @@ async fn forum(
     Query(query): Query<ForumQuery>,
 ) -> AppResult<Json<ForumJson>> {
     let key = forum_key(&cycle, &stage, &region)?;
-    let cycle = ctx.state.store.cycle(key.cycle_id).await?.ok_or(AppError::NotFound)?;
-    if !key.region.is_within(&cycle.pemda) {
-        return Err(AppError::NotFound);
-    }
+    let cycle = forum_cycle(&ctx.state.store, &key).await?;
     let limit = query.limit.unwrap_or(store::PAGE_MAX).clamp(1, store::PAGE_MAX);
     let view = ctx.state.store.forum_page(&key, query.offset.unwrap_or(0), limit).await?;
     let facts = &view.facts;

@@ -23,7 +23,7 @@ use crate::ctx::PageCtx;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;
 use crate::state::AppState;
-use crate::views::proposals::{decision_input, forum_key, unit_prices};
+use crate::views::proposals::{decision_input, forum_cycle, forum_key, unit_prices};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -249,10 +249,7 @@ struct Refusal {
 async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, refusal: Refusal, page: usize) -> AppResult<ForumPage> {
     let store = ctx.state.store.clone();
     let tr = ctx.tr;
-    let cycle = store.cycle(key.cycle_id).await?.ok_or(AppError::NotFound)?;
-    if !key.region.is_within(&cycle.pemda) {
-        return Err(AppError::NotFound);
-    }
+    let cycle = forum_cycle(&store, key).await?;
     let region = store.region(&key.region).await?.ok_or(AppError::NotFound)?;
     let per_page = FORUM_PAGE as u64;
     let view = store.forum_page(key, (page as u64).saturating_mul(per_page), per_page).await?;
@@ -439,10 +436,7 @@ async fn show_xlsx(ctx: PageCtx, Path((cycle, stage, region)): Path<(String, Str
     let key = forum_key(&cycle, &stage, &region)?;
     let store = &ctx.state.store;
     let tr = ctx.tr;
-    let cycle = store.cycle(key.cycle_id).await?.ok_or(AppError::NotFound)?;
-    if !key.region.is_within(&cycle.pemda) {
-        return Err(AppError::NotFound);
-    }
+    let cycle = forum_cycle(store, &key).await?;
     let region = store.region(&key.region).await?.ok_or(AppError::NotFound)?;
     let view = store.forum(&key).await?;
     let mut lingkungan: Vec<RegionCode> =
@@ -535,10 +529,7 @@ struct ImportPage {
 async fn import_page(ctx: &mut PageCtx, key: &ForumKey) -> AppResult<ImportPage> {
     ctx.require_user()?;
     let store = &ctx.state.store;
-    let cycle = store.cycle(key.cycle_id).await?.ok_or(AppError::NotFound)?;
-    if !key.region.is_within(&cycle.pemda) {
-        return Err(AppError::NotFound);
-    }
+    forum_cycle(store, key).await?;
     let region = store.region(&key.region).await?.ok_or(AppError::NotFound)?;
     if !runs_forum(&ctx.actor(), key.stage, &key.region) {
         return Err(AppError::Forbidden);

@@ -162,6 +162,15 @@ pub fn forum_key(cycle: &str, stage: &str, region: &str) -> AppResult<ForumKey> 
     Ok(ForumKey { cycle_id, stage, region })
 }
 
+/// The cycle of a forum the address names, which must hold the forum's region.
+pub async fn forum_cycle(store: &store::Store, key: &ForumKey) -> AppResult<domain::cycle::CycleFacts> {
+    let cycle = store.cycle(key.cycle_id).await?.ok_or(AppError::NotFound)?;
+    if !key.region.is_within(&cycle.pemda) {
+        return Err(AppError::NotFound);
+    }
+    Ok(cycle)
+}
+
 /// A proposal's photo, public like the proposal; its hash never changes, so it caches forever.
 pub async fn photo_response(state: &AppState, proposal: &str, photo: &str) -> AppResult<Response> {
     let proposal_id = Uuid::parse_str(proposal).map_err(|_| AppError::NotFound)?;
