@@ -12,6 +12,32 @@ pub struct TestDatabase {
     pub store: Store,
     pub url: String,
     _dir: Option<TempDir>,
+    _server_database: Option<ServerDatabase>,
+}
+
+/// A PostgreSQL database made for one test, dropped with it: a whole `make test` makes
+/// thousands (a property test one per case), and kept they filled the CI machine's disk.
+struct ServerDatabase {
+    server: String,
+    name: String,
+}
+
+impl Drop for ServerDatabase {
+    fn drop(&mut self) {
+        let (server, name) = (self.server.clone(), self.name.clone());
+        // Drop runs inside the test's runtime, which cannot be blocked on; a thread of its own
+        // with its own runtime can, and joining it keeps the disk bounded while tests run.
+        let dropping = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            runtime.block_on(async {
+                let admin = Database::connect(server.as_str()).await.ok()?;
+                let dropped = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                let _ = admin.close().await;
+                dropped.ok()
+            })
+        });
+        let _ = dropping.join();
+    }
 }
 
 /// A temporary directory removed on drop.
@@ -45,10 +71,12 @@ pub async fn database() -> Result<TestDatabase> {
                 Some((base, _)) => format!("{base}/{name}"),
                 None => format!("{server}/{name}"),
             };
+            let guard = ServerDatabase { server, name };
             Ok(TestDatabase {
                 store: Store::open(&url).await?.with_attachments(crate::attachments::Attachments::memory()),
                 url,
                 _dir: None,
+                _server_database: Some(guard),
             })
         }
         _ => {
@@ -59,6 +87,7 @@ pub async fn database() -> Result<TestDatabase> {
                 store: Store::open(&url).await?.with_attachments(crate::attachments::Attachments::memory()),
                 url,
                 _dir: Some(TempDir(dir)),
+                _server_database: None,
             })
         }
     }
