@@ -2,12 +2,15 @@
 // phone: the kelurahan operator downloads the forum's Excel template, fills it (one row wrong),
 // uploads it, reads the report naming the row and the column, fixes the row, imports all; a
 // visitor then opens an imported proposal, follows its timeline entry to the transparency log
-// and reads that its inclusion proof matches the signed checkpoint.
+// and reads that its inclusion proof matches the signed checkpoint. Then the forum's berita
+// acara is printed as a PDF, and a visitor checks that file (and an altered copy) against the
+// record of prints, from the page that explains how.
 //
 // Run: cargo build -p rencana && node --test tests/e2e/documents.test.mjs
 
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -29,6 +32,8 @@ const PHONE = { width: 360, height: 740 };
 let server;
 let browser;
 let page;
+/** The cycle the first journey opens, which the second prints from. */
+let cycleId;
 const serverErrors = [];
 
 async function api(method, urlPath, token, body) {
@@ -95,6 +100,7 @@ describe('proposals from paper, and a print of the record checked', () => {
     const session = await api('POST', '/api/v1/session', null, { username: 'bappeda', password: DEMO_PASSWORD });
     const admin = session.token;
     const cycle = (await api('POST', '/api/v1/cycles', admin, { tahun_anggaran: YEAR })).id;
+    cycleId = cycle;
     const at = (m) => new Date(Date.now() + m * 60_000).toISOString();
     await api('PUT', `/api/v1/cycles/${cycle}/stages/musrenbang_kelurahan`, admin, { opens: at(-60), closes: at(60 * 24) });
     await api('POST', '/api/v1/kamus', admin, {
@@ -157,5 +163,71 @@ describe('proposals from paper, and a print of the record checked', () => {
     assert.match(await page.locator('#inclusion .ok').innerText(), /Bukti inklusi cocok dengan akar checkpoint/);
     await fitsTheScreen();
     await page.screenshot({ path: path.join(RESULTS, 'log-entry.png'), fullPage: true });
+  });
+
+  it('prints the berita acara, and a visitor checks the file and an altered copy against the record', async () => {
+    const operator = (await api('POST', '/api/v1/session', null, { username: 'kel.pasarbaru', password: DEMO_PASSWORD })).token;
+    const cycle = cycleId;
+    assert.ok(cycle, 'the first journey opened the cycle');
+    const forumApi = `/api/v1/forums/${cycle}/musrenbang_kelurahan/12.71.01.1001`;
+    const forum = await api('GET', forumApi, operator);
+    for (const item of forum.items) {
+      await api('POST', `/api/v1/proposals/${item.id ?? item.proposal_id}/decisions`, operator,
+        { stage: 'musrenbang_kelurahan', decision: 'accept' });
+    }
+    await api('PUT', `${forumApi}/minutes`, operator, {
+      date: '2033-02-03', place: 'Aula Kantor Lurah Pasar Baru', chair: 'Lurah Pasar Baru',
+      attendees: [{ name: 'Lurah Pasar Baru', role: 'Pimpinan' }, { name: 'Sri Hutagalung', role: 'Kepala lingkungan' }],
+      delegates: ['Sri Hutagalung'],
+    });
+
+    // The operator prints the berita acara from the forum page.
+    await page.goto(`${server.url}/login`);
+    await page.fill('form#login input[name=username]', 'kel.pasarbaru');
+    await page.fill('form#login input[name=password]', DEMO_PASSWORD);
+    await clickAndWait(page.locator('form#login button[type=submit]'));
+    await page.goto(`${server.url}/forums/${cycle}/musrenbang_kelurahan/12.71.01.1001`);
+    await fitsTheScreen();
+    // The link opens the PDF in the phone's viewer; the file is fetched as that tap fetches it.
+    const link = page.locator('#print-berita-acara');
+    assert.match(await link.innerText(), /Cetak berita acara/);
+    const printed = await page.request.get(new URL(await link.getAttribute('href'), page.url()).href);
+    assert.equal(printed.status(), 200);
+    assert.equal(printed.headers()['content-type'], 'application/pdf');
+    const pdf = await printed.body();
+    assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+    const sha256 = createHash('sha256').update(pdf).digest('hex');
+    const file = path.join(RESULTS, 'berita-acara.pdf');
+    await writeFile(file, pdf);
+    const altered = Buffer.from(pdf);
+    altered[Math.floor(altered.length / 2)] ^= 1;
+    const alteredFile = path.join(RESULTS, 'berita-acara-diubah.pdf');
+    await writeFile(alteredFile, altered);
+
+    // A visitor, logged out, finds the check through the page that explains it.
+    await page.context().clearCookies();
+    await page.goto(`${server.url}/audit/cara-memeriksa`);
+    await clickAndWait(page.locator('#dokumen a[href="/dokumen/periksa"]'));
+    await fitsTheScreen();
+    await page.setInputFiles('#check-file-input', file);
+    await clickAndWait(page.locator('#check-file button[type=submit]'));
+    assert.match(await page.locator('#verdict').innerText(), /Cocok/);
+    assert.equal(await page.locator('.document-record .sha256').innerText(), sha256);
+    await fitsTheScreen();
+    await page.screenshot({ path: path.join(RESULTS, 'document-check.png'), fullPage: true });
+
+    // The record's page: its entry in the journal, whose proof matches a signed checkpoint.
+    const code = (await page.locator('.document-record dd.code').innerText()).trim();
+    await page.goto(`${server.url}/d/${code}`);
+    for (let i = 0; i < 30 && !(await page.locator('.document-record .ok').count()); i += 1) {
+      await new Promise((r) => setTimeout(r, 1_000));
+      await page.reload();
+    }
+    assert.match(await page.locator('.document-record .ok').innerText(), /Bukti inklusi cocok/);
+
+    // One changed byte: no match.
+    await page.setInputFiles('#check-file-input', alteredFile);
+    await clickAndWait(page.locator('#check-file button[type=submit]'));
+    assert.match(await page.locator('#verdict').innerText(), /Tidak cocok/);
   });
 });

@@ -5,6 +5,7 @@
 
 use crate::access::Actor;
 use crate::accounts::AccountCommand;
+use crate::documents::DocumentCommand;
 use crate::dprd::DprdCommand;
 use crate::error::DomainError;
 use crate::event::Event;
@@ -27,6 +28,7 @@ pub enum Command {
     Dprd(DprdCommand),
     Renja(RenjaCommand),
     Rkpd(RkpdCommand),
+    Documents(DocumentCommand),
 }
 
 macro_rules! from_part {
@@ -46,7 +48,8 @@ from_part!(
     Musrenbang(MusrenbangCommand),
     Dprd(DprdCommand),
     Renja(RenjaCommand),
-    Rkpd(RkpdCommand)
+    Rkpd(RkpdCommand),
+    Documents(DocumentCommand)
 );
 
 impl Command {
@@ -61,6 +64,7 @@ impl Command {
             Command::Dprd(c) => c.needs(),
             Command::Renja(c) => c.needs(),
             Command::Rkpd(c) => c.needs(),
+            Command::Documents(c) => c.needs(),
         }
     }
 
@@ -75,6 +79,7 @@ impl Command {
             Command::Dprd(c) => c.name(),
             Command::Renja(c) => c.name(),
             Command::Rkpd(c) => c.name(),
+            Command::Documents(c) => c.name(),
         }
     }
 }
@@ -93,6 +98,7 @@ pub fn decide(facts: &Facts, command: &Command, actor: &Actor) -> Result<Vec<Eve
         Command::Dprd(c) => sum(crate::dprd::decide(facts, c, actor)?),
         Command::Renja(c) => sum(crate::renja::decide(facts, c, actor)?),
         Command::Rkpd(c) => sum(crate::rkpd::decide(facts, c, actor)?),
+        Command::Documents(c) => sum(crate::documents::decide(facts, c, actor)?),
     })
 }
 

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::accounts::AccountEvent;
+use crate::documents::DocumentEvent;
 use crate::dprd::DprdEvent;
 use crate::masterdata::MasterDataEvent;
 use crate::musrenbang::MusrenbangEvent;
@@ -27,6 +28,7 @@ pub enum Event {
     Dprd(DprdEvent),
     Renja(RenjaEvent),
     Rkpd(RkpdEvent),
+    Documents(DocumentEvent),
 }
 
 macro_rules! from_part {
@@ -46,7 +48,8 @@ from_part!(
     Musrenbang(MusrenbangEvent),
     Dprd(DprdEvent),
     Renja(RenjaEvent),
-    Rkpd(RkpdEvent)
+    Rkpd(RkpdEvent),
+    Documents(DocumentEvent)
 );
 
 impl Event {
@@ -61,6 +64,7 @@ impl Event {
             Event::Dprd(e) => e.kind(),
             Event::Renja(e) => e.kind(),
             Event::Rkpd(e) => e.kind(),
+            Event::Documents(e) => e.kind(),
         }
     }
 
@@ -70,9 +74,12 @@ impl Event {
             Event::Musrenbang(e) => e.proposals(),
             Event::Dprd(e) => e.proposals(),
             Event::Renja(e) => e.proposals(),
-            Event::Regions(_) | Event::Accounts(_) | Event::Schedule(_) | Event::MasterData(_) | Event::Rkpd(_) => {
-                Vec::new()
-            }
+            Event::Regions(_)
+            | Event::Accounts(_)
+            | Event::Schedule(_)
+            | Event::MasterData(_)
+            | Event::Rkpd(_)
+            | Event::Documents(_) => Vec::new(),
         }
     }
 

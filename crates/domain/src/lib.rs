@@ -5,6 +5,7 @@ pub mod access;
 pub mod accounts;
 pub mod command;
 pub mod cycle;
+pub mod documents;
 pub mod dprd;
 pub mod error;
 pub mod event;

@@ -32,6 +32,10 @@ struct Cli {
     /// The installation's name in its checkpoints (its public host name), taken when the key is created.
     #[arg(long, env = "RENCANA_LOG_NAME", global = true)]
     log_name: Option<String>,
+    /// The address the public reaches this installation at, printed under each document's QR
+    /// code (default: http://LISTEN when serving on loopback, otherwise https://LOG-NAME).
+    #[arg(long, env = "RENCANA_PUBLIC_URL", global = true)]
+    public_url: Option<String>,
     /// Log format: `text` for people, `json` for log collectors.
     #[arg(long, env = "RENCANA_LOG_FORMAT", default_value = "text", global = true)]
     log_format: String,
@@ -105,6 +109,31 @@ enum Cmd {
         /// Seconds between looks when following.
         #[arg(long, default_value_t = 300)]
         every: u64,
+    },
+    /// Print a cycle's documents to PDF files for batch use, each recorded in the journal as if
+    /// printed from its page, e.g. `rencana export --pemda 12.71 --cycle 2027 --what berita-acara
+    /// --stage musrenbang_kecamatan --region 12.71 --to ./cetak`.
+    Export {
+        #[arg(long)]
+        pemda: String,
+        /// The cycle's tahun anggaran.
+        #[arg(long)]
+        cycle: i32,
+        /// berita-acara or daftar-prioritas.
+        #[arg(long)]
+        what: String,
+        /// rembuk_warga, musrenbang_kelurahan or musrenbang_kecamatan.
+        #[arg(long)]
+        stage: String,
+        /// The forum's region, or one above it for every forum of the stage under it (default: the pemda).
+        #[arg(long)]
+        region: Option<String>,
+        /// The directory to write to; made if missing.
+        #[arg(long)]
+        to: PathBuf,
+        /// The documents' language: id or en.
+        #[arg(long, default_value = "id")]
+        lang: String,
     },
     /// Copy the SQLite database, online, to a new file (on PostgreSQL: use pg_dump).
     Backup {
@@ -224,6 +253,16 @@ fn open_log_key(cli: &Cli) -> anyhow::Result<domain::transparency::LogKey> {
     rencana::log_key::load_or_create(&path, &name)
 }
 
+/// Where the public reaches this installation: as set, else the loopback address being served
+/// (a demo), else the log's name (the installation's public host name) over HTTPS.
+fn public_url(cli: &Cli, listen: Option<SocketAddr>) -> String {
+    match (&cli.public_url, listen) {
+        (Some(url), _) if !url.trim().is_empty() => url.trim().trim_end_matches('/').to_string(),
+        (_, Some(listen)) if listen.ip().is_loopback() => format!("http://{listen}"),
+        _ => format!("https://{}", cli.log_name.clone().unwrap_or_else(rencana::log_key::default_name)),
+    }
+}
+
 fn operator() -> Actor {
     let who = std::env::var("SUDO_USER").or_else(|_| std::env::var("USER")).unwrap_or_else(|_| "cli".into());
     Actor::System { label: format!("cli:{who}") }
@@ -253,6 +292,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 tile_url: tile_url.clone(),
                 exposed_without_secure_cookies: exposed,
                 log,
+                printer: Some(std::sync::Arc::new(documents::Typst::new())),
+                public_url: public_url(&cli, Some(*listen)),
             };
             serve(store, *listen, config, std::time::Duration::from_secs((*checkpoint_every).max(1))).await?;
         }
@@ -447,6 +488,45 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
             return Ok(if whole { ExitCode::SUCCESS } else { ExitCode::from(1) });
+        }
+        Cmd::Export { pemda, cycle, what, stage, region, to, lang } => {
+            let store = open_store(&cli).await?;
+            let pemda = RegionCode::parse(pemda).map_err(|e| anyhow::anyhow!("--pemda {pemda}: {e:?}"))?;
+            let region = match region {
+                Some(code) => RegionCode::parse(code).map_err(|e| anyhow::anyhow!("--region {code}: {e:?}"))?,
+                None => pemda.clone(),
+            };
+            let stage =
+                domain::cycle::Stage::parse(stage).with_context(|| format!("--stage {stage} is not a stage"))?;
+            let key = open_log_key(&cli)?;
+            let public_url = match &cli.public_url {
+                Some(url) if !url.trim().is_empty() => url.trim().trim_end_matches('/').to_string(),
+                _ => format!("https://{}", key.name()),
+            };
+            let config = web::Config {
+                demo: false,
+                secure_cookies: true,
+                tile_url: String::new(),
+                exposed_without_secure_cookies: false,
+                log: std::sync::Arc::new(web::TransparencyLog::new(key)),
+                printer: Some(std::sync::Arc::new(documents::Typst::new())),
+                public_url,
+            };
+            let app = web::app(store.clone(), config);
+            let export = rencana::export::Export {
+                pemda,
+                year: *cycle,
+                what: what.clone(),
+                stage,
+                region,
+                to: to.clone(),
+                lang: lang.clone(),
+            };
+            let written = rencana::export::run(&store, app, &export).await?;
+            for file in &written {
+                println!("{}", file.display());
+            }
+            eprintln!("{} documents written to {}", written.len(), to.display());
         }
         Cmd::Backup { to } => {
             let store = open_store(&cli).await?;

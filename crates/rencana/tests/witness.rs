@@ -31,6 +31,8 @@ async fn installation(name: &str, seed: u8) -> Installation {
         tile_url: String::new(),
         exposed_without_secure_cookies: false,
         log: log.clone(),
+        printer: None,
+        public_url: "http://127.0.0.1".into(),
     };
     let app = web::app(db.store.clone(), config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -7,6 +7,7 @@ pub mod csv_table;
 pub mod kamus_csv;
 pub mod lingkungan_csv;
 pub mod nomenclature_csv;
+pub mod print;
 pub mod spreadsheet;
 pub mod xlsx;
 pub mod xlsx_in;

@@ -229,8 +229,9 @@ async fn commit_in(
         let Some(head) = head else {
             return Err(DomainError::NotFound(Entity::Pemda, pemda.to_string()).into());
         };
+        let first_seq = head.seq + 1;
         crate::journal_append::append(txn, pemda, head, &events, actor, now).await?;
-        crate::apply::apply(txn, pemda, &events, actor, now).await?;
+        crate::apply::apply(txn, pemda, &events, first_seq, actor, now).await?;
         Ok(events)
     }
 }

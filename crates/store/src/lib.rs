@@ -5,6 +5,7 @@
 mod apply;
 pub mod attachments;
 mod commit;
+mod document_queries;
 mod dprd_queries;
 pub mod entity;
 mod facts;
@@ -33,6 +34,7 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbB
 use sea_orm_migration::MigratorTrait;
 
 pub use commit::BatchOutcome;
+pub use document_queries::StoredDocument;
 pub use domain::views::{ForumTotals, ForumView, ProposalDetail, ProposalFilter, ProposalSummary};
 pub use queries::{PAGE_MAX, PemdaSummary, RegionCounts, UserRecord};
 

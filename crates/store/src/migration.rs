@@ -20,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(RenjaAndRkpd),
             Box::new(Search),
             Box::new(TransparencyLog),
+            Box::new(Documents),
         ]
     }
 }
@@ -1474,5 +1475,63 @@ impl MigrationTrait for TransparencyLog {
 
     async fn down(&self, _manager: &SchemaManager) -> Result<(), DbErr> {
         Err(DbErr::Migration("the transparency log's schema is not reversible".into()))
+    }
+}
+
+/// Every print Rencana makes, by the hash of its bytes, and the journal entry recording it.
+pub struct Documents;
+
+impl MigrationName for Documents {
+    fn name(&self) -> &str {
+        "m20261209_000013_documents"
+    }
+}
+
+#[derive(DeriveIden)]
+enum Document {
+    Table,
+    Sha256,
+    PemdaCode,
+    Code,
+    CycleId,
+    Kind,
+    Title,
+    Href,
+    Pages,
+    Bytes,
+    Seq,
+    RecordedAt,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Documents {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(Document::Table)
+                    .col(string_len(Document::Sha256, 64).primary_key())
+                    .col(string_len(Document::PemdaCode, 16))
+                    .col(string_len(Document::Code, 16))
+                    .col(uuid_null(Document::CycleId))
+                    .col(string_len(Document::Kind, 32))
+                    .col(text(Document::Title))
+                    .col(text(Document::Href))
+                    .col(integer(Document::Pages))
+                    .col(big_integer(Document::Bytes))
+                    .col(big_integer(Document::Seq))
+                    .col(string_len(Document::RecordedAt, 40))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create().name("ix_document_code").table(Document::Table).col(Document::Code).to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, _manager: &SchemaManager) -> Result<(), DbErr> {
+        Err(DbErr::Migration("the documents' schema is not reversible".into()))
     }
 }

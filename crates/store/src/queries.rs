@@ -267,17 +267,19 @@ impl Store {
         Ok((report, checkpoint.seq))
     }
 
-    /// Where the record stands, for a reader's copy of a page: every pemda's head, summed (it
-    /// grows with every change anywhere), and when the latest of them was written. One query
-    /// whatever the number of pemda: it runs on every anonymous page request.
+    /// Where the record stands, for a reader's copy of a page: every pemda's head and its latest
+    /// signed checkpoint, summed (it grows with every change anywhere, and with every checkpoint,
+    /// which pages that show inclusion proofs depend on), and when the latest head was written.
+    /// One query whatever the number of pemda: it runs on every anonymous page request.
     pub async fn record_version(&self) -> Result<(i64, Option<OffsetDateTime>)> {
         use sea_orm::ConnectionTrait;
         let rows = self
             .read
             .query_all_raw(sea_orm::Statement::from_string(
                 self.read.get_database_backend(),
-                "SELECT h.seq AS seq, j.at AS at FROM chain_head h \
-                 LEFT JOIN journal j ON j.pemda_code = h.pemda_code AND j.seq = h.seq",
+                "SELECT h.seq AS seq, j.at AS at, \
+                 (SELECT MAX(c.size) FROM tlog_checkpoint c WHERE c.pemda_code = h.pemda_code) AS signed \
+                 FROM chain_head h LEFT JOIN journal j ON j.pemda_code = h.pemda_code AND j.seq = h.seq",
             ))
             .await?;
         let mut version = 0_i64;
@@ -285,8 +287,9 @@ impl Store {
         for row in rows {
             let seq: i64 = row.try_get("", "seq")?;
             let at: Option<String> = row.try_get("", "at")?;
+            let signed: Option<i64> = row.try_get("", "signed")?;
             // A validator, not a figure: only that it changes matters.
-            version = version.wrapping_add(seq);
+            version = version.wrapping_add(seq).wrapping_add(signed.unwrap_or(0).wrapping_shl(32));
             let at = at.and_then(|at| OffsetDateTime::parse(&at, &time::format_description::well_known::Rfc3339).ok());
             latest = latest.max(at);
         }

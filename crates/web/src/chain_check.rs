@@ -63,9 +63,12 @@ mod tests {
                 log: std::sync::Arc::new(crate::TransparencyLog::new(
                     domain::transparency::LogKey::from_seed("rencana.test", [1; 32]).unwrap(),
                 )),
+                printer: None,
+                public_url: "http://127.0.0.1".into(),
             }),
             chain_checks: Default::default(),
             statistics: Default::default(),
+            prints: std::sync::Arc::new(tokio::sync::Semaphore::new(2)),
         };
         let pemda = RegionCode::parse("12.71").unwrap();
         let held = state.chain_checks.incremental.acquire_many(2).await.unwrap();

@@ -61,6 +61,7 @@ pub fn app(store: Store, config: Config) -> Router {
         config: Arc::new(config),
         chain_checks: Default::default(),
         statistics: Default::default(),
+        prints: Arc::new(tokio::sync::Semaphore::new(2)),
     };
     let sessions = SessionManagerLayer::new(DbSessionStore::new(store))
         .with_name(revalidate::SESSION_COOKIE)

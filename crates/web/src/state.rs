@@ -20,6 +20,11 @@ pub struct Config {
     pub exposed_without_secure_cookies: bool,
     /// The key that signs the journal's checkpoints.
     pub log: Arc<crate::transparency::TransparencyLog>,
+    /// What typesets the printed documents (typst, in the binary); none serves no PDFs.
+    pub printer: Option<Arc<dyn reports::print::Printer>>,
+    /// The address the public reaches this installation at (`https://rencana.example.go.id`):
+    /// printed under each document's QR code.
+    pub public_url: String,
 }
 
 impl Config {
@@ -61,6 +66,8 @@ pub struct AppState {
     pub(crate) chain_checks: Arc<ChainCheckLimits>,
     /// Each cycle's counted statistics, kept while the journal has not grown.
     pub(crate) statistics: Arc<crate::views::statistics::Counts>,
+    /// Documents being typeset at once; more are told to come back.
+    pub(crate) prints: Arc<Semaphore>,
 }
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

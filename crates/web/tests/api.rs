@@ -413,6 +413,8 @@ async fn health_warns_of_cookies_without_secure_beyond_loopback() {
             tile_url: String::new(),
             exposed_without_secure_cookies: true,
             log: common::test_log(),
+            printer: None,
+            public_url: "http://127.0.0.1".into(),
         },
     );
     let t2 = TestApp { app: exposed, db: t.db };

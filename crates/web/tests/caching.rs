@@ -74,3 +74,17 @@ async fn personal_pages_carry_no_shared_copy_and_pages_travel_compressed() {
         t.send(Request::get("/proposals").header(header::ACCEPT_ENCODING, "gzip").body(Body::empty()).unwrap()).await;
     assert_eq!(zipped.header("content-encoding").as_deref(), Some("gzip"));
 }
+
+#[tokio::test]
+async fn a_new_checkpoint_is_news_to_a_reader_holding_an_entrys_page() {
+    let t = TestApp::new().await;
+    let uri = "/audit/entry?pemda=12.71&seq=1";
+    let before = t.page("GET", uri, None, None).await;
+    assert!(!before.text.contains("class=\"ok\""), "no checkpoint yet, no proof");
+    let tag = before.header("etag").expect("an ETag");
+    common::test_log().issue_checkpoints(&t.db.store, time::OffsetDateTime::now_utc()).await.unwrap();
+    // The journal did not grow, but the page now shows the proof: not a 304.
+    let after = with_tag(&t, uri, &tag).await;
+    assert_eq!(after.status, StatusCode::OK);
+    assert!(after.text.contains("class=\"ok\""), "{}", after.text);
+}

@@ -5,7 +5,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{Reply, TestApp, csrf_of};
+use common::{TestApp, csrf_of};
 use reports::xlsx::{Cell, workbook};
 use reports::xlsx_in::{Limits, Value, read_first_sheet};
 
@@ -42,24 +42,6 @@ fn filled(headers: &[&str], rows: Vec<Vec<Cell>>) -> Vec<u8> {
     workbook(&[("Usulan".into(), headers, rows)]).unwrap()
 }
 
-async fn upload(t: &TestApp, uri: &str, cookie: &str, csrf: &str, file: &[u8]) -> Reply {
-    let boundary = "----rencana-test";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"usulan.xlsx\"\r\n\
-         Content-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(file);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let request = Request::post(uri)
-        .header(header::COOKIE, cookie)
-        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
-        .body(Body::from(body))
-        .unwrap();
-    t.send(request).await
-}
-
 fn limits() -> Limits {
     Limits { max_bytes: 20_000_000, max_unpacked: 200_000_000, max_rows: 10_000, max_columns: 50 }
 }
@@ -85,7 +67,7 @@ async fn a_filled_template_with_one_bad_row_imports_nothing_then_everything_once
     let mut rows: Vec<Vec<Cell>> = (1..=3).map(good).collect();
     rows.push(row("Drainase rusak", "TIDAK-ADA", Cell::from("banyak"), "12.71.01.1001.002"));
     rows.push(row("Drainase jauh", "I-DRN", Cell::Integer(5), "12.71.02.1001.001"));
-    let refused = upload(&t, &format!("{forum}/import"), &operator, &csrf, &filled(&HEADERS, rows)).await;
+    let refused = common::upload_file(&t, &format!("{forum}/import"), &operator, &csrf, &filled(&HEADERS, rows)).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
     assert!(refused.text.contains("id=\"refused-rows\""), "{}", refused.text);
     assert!(refused.text.contains("Jenis usulan (kamus) (Baris 5)"), "{}", refused.text);
@@ -100,7 +82,7 @@ async fn a_filled_template_with_one_bad_row_imports_nothing_then_everything_once
     rows.push(row("Drainase diperbaiki", "I-DRN", Cell::from("2,5"), "12.71.01.1001.002"));
     rows.push(vec![Cell::Empty; 10]);
     rows.push(row("Drainase keenam", "I-DRN", Cell::Integer(1), "12.71.01.1001.003"));
-    let imported = upload(&t, &format!("{forum}/import"), &operator, &csrf, &filled(&HEADERS, rows)).await;
+    let imported = common::upload_file(&t, &format!("{forum}/import"), &operator, &csrf, &filled(&HEADERS, rows)).await;
     assert_eq!(imported.status, StatusCode::SEE_OTHER, "{}", imported.text);
     let page = t.page("GET", &forum, Some(&operator), None).await;
     assert!(page.text.contains("5 usulan diimpor ke forum ini atas nama Anda."), "{}", page.text);
@@ -128,7 +110,7 @@ async fn the_file_itself_is_refused_with_a_clear_reason() {
     let csrf = csrf_of(&form.text);
     let send = |file: Vec<u8>| {
         let (t, forum, kepling, csrf) = (&t, &forum, &kepling, &csrf);
-        async move { upload(t, &format!("{forum}/import"), kepling, csrf, &file).await }
+        async move { common::upload_file(t, &format!("{forum}/import"), kepling, csrf, &file).await }
     };
     let ok_row = || row("Drainase", "J-DRN", Cell::Integer(3), "");
 

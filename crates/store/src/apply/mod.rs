@@ -3,6 +3,7 @@
 //! everything it writes is in the events.
 
 mod accounts;
+mod documents;
 mod dprd;
 mod masterdata;
 mod musrenbang;
@@ -17,15 +18,16 @@ use time::OffsetDateTime;
 
 use crate::Result;
 
-/// Brings the current-state tables up to date with `events`.
+/// Brings the current-state tables up to date with `events`, journaled from `first_seq` on.
 pub(crate) async fn apply(
     txn: &DatabaseTransaction,
     pemda: &RegionCode,
     events: &[Event],
+    first_seq: i64,
     actor: &Actor,
     now: OffsetDateTime,
 ) -> Result<()> {
-    for event in events {
+    for (event, seq) in events.iter().zip(first_seq..) {
         match event {
             Event::Regions(e) => regions::apply(txn, pemda, e, now).await?,
             Event::Accounts(e) => accounts::apply(txn, pemda, e, now).await?,
@@ -35,6 +37,7 @@ pub(crate) async fn apply(
             Event::Dprd(e) => dprd::apply(txn, pemda, e, actor, now).await?,
             Event::Renja(e) => renja::apply(txn, pemda, e, actor, now).await?,
             Event::Rkpd(e) => rkpd::apply(txn, e).await?,
+            Event::Documents(e) => documents::apply(txn, pemda, e, seq, now).await?,
         }
     }
     Ok(())

@@ -7,6 +7,7 @@ pub mod chain_head;
 pub mod cycle;
 pub mod cycle_stage;
 pub mod dapil;
+pub mod document;
 pub mod dprd_member;
 pub mod forum;
 pub mod journal;

@@ -5,6 +5,7 @@
 mod audit;
 mod cycles;
 mod docs;
+mod documents;
 mod dprd;
 mod masterdata;
 mod nomenclature;
@@ -74,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .merge(open_data::router())
         .merge(statistics::router())
         .merge(red_flags::router())
+        .merge(documents::router())
         .split_for_parts();
     // After the merge: the routers bring the operations the answers are added to.
     problems::add_problem_answers(&mut doc);

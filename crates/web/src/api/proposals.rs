@@ -37,6 +37,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(photo))
         .routes(routes!(forum))
         .routes(routes!(import_template))
+        .routes(routes!(berita_acara_pdf))
+        .routes(routes!(daftar_prioritas_pdf))
         .routes(routes!(import_rows))
         .routes(routes!(rank))
         .routes(routes!(minutes))
@@ -580,6 +582,38 @@ async fn import_template(
     let key = forum_key(&cycle, &stage, &region)?;
     let bytes = crate::views::import::template(&ctx.state, &ctx.tr, &key).await?;
     Ok(crate::views::xlsx::download(&format!("templat-usulan-{}-{}", key.stage.as_str(), key.region), bytes))
+}
+
+/// The forum's berita acara as a PDF (A4): its meeting, attendees with a line to sign each, what
+/// it agreed in rank order with the total in words, what it did not agree and why, its
+/// delegates. Its SHA-256 is journaled (answered in `X-Document-Sha256`, its code in
+/// `X-Document-Code`), so that anyone can check a print at `/d/{code}`. Public.
+#[utoipa::path(get, path = "/api/v1/forums/{cycle}/{stage}/{region_code}/berita-acara.pdf", tag = "forums",
+    security((), ("bearer" = [])), params(ForumPath),
+    responses((status = 200, description = "The PDF.", content_type = "application/pdf", body = Vec<u8>),
+        (status = 503, body = super::Problem, description = "Two documents are being typeset already; try again after `Retry-After`.")))]
+async fn berita_acara_pdf(
+    ctx: ApiCtx,
+    Path(ForumPath { cycle, stage, region_code: region }): Path<ForumPath>,
+) -> AppResult<Response> {
+    let key = forum_key(&cycle, &stage, &region)?;
+    let (document, subject) = crate::views::print::berita_acara(&ctx.state, &ctx.tr, &key).await?;
+    Ok(crate::views::print::print(&ctx.state, &ctx.actor(), document, subject).await?.into_response())
+}
+
+/// The forum's daftar usulan prioritas as a PDF: what it agreed, in rank order, with the total
+/// against its pagu. Journaled like every print. Public.
+#[utoipa::path(get, path = "/api/v1/forums/{cycle}/{stage}/{region_code}/daftar-prioritas.pdf", tag = "forums",
+    security((), ("bearer" = [])), params(ForumPath),
+    responses((status = 200, description = "The PDF.", content_type = "application/pdf", body = Vec<u8>),
+        (status = 503, body = super::Problem, description = "Two documents are being typeset already; try again after `Retry-After`.")))]
+async fn daftar_prioritas_pdf(
+    ctx: ApiCtx,
+    Path(ForumPath { cycle, stage, region_code: region }): Path<ForumPath>,
+) -> AppResult<Response> {
+    let key = forum_key(&cycle, &stage, &region)?;
+    let (document, subject) = crate::views::print::daftar_prioritas(&ctx.state, &ctx.tr, &key).await?;
+    Ok(crate::views::print::print(&ctx.state, &ctx.actor(), document, subject).await?.into_response())
 }
 
 /// Imports a filled template as the forum's proposals, for whoever runs the forum: every row is

@@ -36,6 +36,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(finalise))
         .routes(routes!(set_opd_ceiling))
         .routes(routes!(rkpd))
+        .routes(routes!(renja_pdf))
+        .routes(routes!(rkpd_pdf))
         .routes(routes!(rkpd_musrenbang))
         .routes(routes!(adopt))
 }
@@ -522,6 +524,49 @@ fn rkpd_json(view: &RkpdView) -> RkpdJson {
 async fn rkpd(ctx: ApiCtx, Path(IdPath { id }): Path<IdPath>) -> AppResult<Json<RkpdJson>> {
     let cycle = cycle_of(&ctx, &id).await?;
     Ok(Json(rkpd_json(&ctx.state.store.rkpd(cycle.id).await?)))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct OpdPrintPath {
+    cycle: String,
+    opd_code: String,
+    /// `berita-acara.pdf` (the forum OPD's), `daftar-prioritas.pdf` or `renja.pdf` (landscape).
+    #[param(value_type = schema::OpdPrint, inline)]
+    document: String,
+}
+
+/// An OPD's print as a PDF (A4): its forum's berita acara, its daftar usulan prioritas, or its
+/// Renja in the standard columns. Journaled by its SHA-256 (`X-Document-Sha256`; its code in
+/// `X-Document-Code`, checkable at `/d/{code}`). Public.
+#[utoipa::path(get, path = "/api/v1/cycles/{cycle}/renja/{opd_code}/{document}", tag = "renja", security((), ("bearer" = [])),
+    params(OpdPrintPath),
+    responses((status = 200, description = "The PDF.", content_type = "application/pdf", body = Vec<u8>),
+        (status = 503, body = super::Problem, description = "Two documents are being typeset already; try again after `Retry-After`.")))]
+async fn renja_pdf(ctx: ApiCtx, Path(path): Path<OpdPrintPath>) -> AppResult<Response> {
+    let cycle = cycle_of(&ctx, &path.cycle).await?;
+    let (document, subject) =
+        crate::views::print::opd_document(&ctx.state, &ctx.tr, &cycle, &path.opd_code, &path.document).await?;
+    Ok(crate::views::print::print(&ctx.state, &ctx.actor(), document, subject).await?.into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct RkpdPrintPath {
+    id: String,
+    /// `berita-acara.pdf` (the musrenbang RKPD's) or `rkpd.pdf` (landscape).
+    #[param(value_type = schema::RkpdPrint, inline)]
+    document: String,
+}
+
+/// The RKPD's print as a PDF (A4): the musrenbang RKPD's berita acara, or the RKPD in the
+/// standard columns with each OPD's total. Journaled like every print. Public.
+#[utoipa::path(get, path = "/api/v1/cycles/{id}/rkpd/{document}", tag = "renja", security((), ("bearer" = [])),
+    params(RkpdPrintPath),
+    responses((status = 200, description = "The PDF.", content_type = "application/pdf", body = Vec<u8>),
+        (status = 503, body = super::Problem, description = "Two documents are being typeset already; try again after `Retry-After`.")))]
+async fn rkpd_pdf(ctx: ApiCtx, Path(path): Path<RkpdPrintPath>) -> AppResult<Response> {
+    let cycle = cycle_of(&ctx, &path.id).await?;
+    let (document, subject) = crate::views::print::rkpd_document(&ctx.state, &ctx.tr, &cycle, &path.document).await?;
+    Ok(crate::views::print::print(&ctx.state, &ctx.actor(), document, subject).await?.into_response())
 }
 
 #[derive(Deserialize, ToSchema)]

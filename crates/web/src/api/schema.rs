@@ -165,6 +165,14 @@ fn decision_stage() -> Object {
     enumeration(DomainStage::FORUMS.into_iter().filter(|s| *s != DomainStage::RembukWarga).map(DomainStage::as_str))
 }
 
+fn opd_print() -> Object {
+    enumeration(["berita-acara.pdf", "daftar-prioritas.pdf", "renja.pdf"])
+}
+
+fn rkpd_print() -> Object {
+    enumeration(["berita-acara.pdf", "rkpd.pdf"])
+}
+
 fn status() -> Object {
     enumeration(DomainStatus::ALL.map(DomainStatus::as_str))
 }
@@ -628,6 +636,8 @@ shapes! {
     Stage => stage,
     ForumStage => forum_stage,
     DecisionStage => decision_stage,
+    OpdPrint => opd_print,
+    RkpdPrint => rkpd_print,
     Track => track,
     Bidang => bidang,
     Decision => decision,

@@ -258,31 +258,18 @@ async fn entry(ctx: PageCtx, Query(query): Query<EntryQuery>) -> AppResult<Entry
     let store = &ctx.state.store;
     let entry = store.journal_entry(&pemda, seq).await?.ok_or(AppError::NotFound)?;
     let pemda_name = store.pemda(&pemda).await?.map(|p| p.name).unwrap_or_default();
-    let latest = store.latest_checkpoint(&pemda).await?;
-    let proof = match latest {
-        Some(latest) if latest.size >= seq => {
-            let inclusion = log::inclusion(&ctx.state, &pemda, seq, None).await?;
-            let leaf = domain::transparency::leaf_hash(&entry.hash).map_err(AppError::internal)?;
-            let verified = domain::transparency::verify_inclusion(
-                inclusion.tree_size as u64,
-                inclusion.leaf_index as u64,
-                leaf,
-                &inclusion.hashes,
-                inclusion.root,
-            );
-            Some(EntryProof {
-                summary: ctx.tr.f(
-                    "log.entry_in_checkpoint",
-                    &[("size", &ctx.tr.number(latest.size)), ("at", &journal_time(&ctx.tr, &latest.issued_at))],
-                ),
-                verified,
-                root: domain::transparency::hash_hex(&inclusion.root),
-                hashes: inclusion.hashes.iter().map(domain::transparency::hash_hex).collect(),
-                tree_size: inclusion.tree_size,
-            })
+    let proof = log::checked_inclusion(&ctx.state, &pemda, seq, &entry.hash).await?.map(|(inclusion, verified)| {
+        let issued_at = inclusion.checkpoint.as_ref().map(|c| journal_time(&ctx.tr, &c.issued_at)).unwrap_or_default();
+        EntryProof {
+            summary: ctx
+                .tr
+                .f("log.entry_in_checkpoint", &[("size", &ctx.tr.number(inclusion.tree_size)), ("at", &issued_at)]),
+            verified,
+            root: domain::transparency::hash_hex(&inclusion.root),
+            hashes: inclusion.hashes.iter().map(domain::transparency::hash_hex).collect(),
+            tree_size: inclusion.tree_size,
         }
-        _ => None,
-    };
+    });
     Ok(EntryPage {
         c: Chrome::new(&ctx),
         pemda: pemda.to_string(),

@@ -31,6 +31,8 @@ pub fn router() -> Router<AppState> {
         .route("/forums/{cycle}/{stage}/{region}", get(show))
         .route("/forums/{cycle}/{stage}/{region}/daftar.xlsx", get(show_xlsx))
         .route("/forums/{cycle}/{stage}/{region}/template.xlsx", get(import_template))
+        .route("/forums/{cycle}/{stage}/{region}/berita-acara.pdf", get(berita_acara_pdf))
+        .route("/forums/{cycle}/{stage}/{region}/daftar-prioritas.pdf", get(daftar_prioritas_pdf))
         .route("/forums/{cycle}/{stage}/{region}/import", get(import_form).post(import_upload))
         .route("/forums/{cycle}/{stage}/{region}/ranking", post(rank))
         .route("/forums/{cycle}/{stage}/{region}/accept", post(accept_selected))
@@ -500,6 +502,26 @@ async fn show_xlsx(ctx: PageCtx, Path((cycle, stage, region)): Path<(String, Str
     }
     let file = format!("forum-{}-{}-{}", key.stage.as_str(), key.region, cycle.tahun_anggaran);
     Ok(crate::views::xlsx::download(&file, crate::views::xlsx::finish(book).await?))
+}
+
+/// The forum's berita acara as a PDF to print and sign; its hash goes into the journal.
+async fn berita_acara_pdf(
+    ctx: PageCtx,
+    Path((cycle, stage, region)): Path<(String, String, String)>,
+) -> AppResult<Response> {
+    let key = forum_key(&cycle, &stage, &region)?;
+    let (document, subject) = crate::views::print::berita_acara(&ctx.state, &ctx.tr, &key).await?;
+    Ok(crate::views::print::print(&ctx.state, &ctx.actor(), document, subject).await?.into_response())
+}
+
+/// The forum's daftar usulan prioritas as a PDF.
+async fn daftar_prioritas_pdf(
+    ctx: PageCtx,
+    Path((cycle, stage, region)): Path<(String, String, String)>,
+) -> AppResult<Response> {
+    let key = forum_key(&cycle, &stage, &region)?;
+    let (document, subject) = crate::views::print::daftar_prioritas(&ctx.state, &ctx.tr, &key).await?;
+    Ok(crate::views::print::print(&ctx.state, &ctx.actor(), document, subject).await?.into_response())
 }
 
 /// The forum's Excel template for proposals gathered on paper.

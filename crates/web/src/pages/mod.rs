@@ -3,8 +3,9 @@
 mod audit;
 mod auth;
 pub(crate) mod cycles;
+mod documents;
 mod dprd;
-mod forums;
+pub(crate) mod forums;
 mod home;
 pub(crate) mod masterdata;
 pub(crate) mod member;
@@ -40,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         .merge(regions::router())
         .merge(users::router())
         .merge(audit::router())
+        .merge(documents::router())
         .merge(forums::router())
         .merge(proposals::router())
         .merge(cycles::router())

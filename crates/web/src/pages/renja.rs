@@ -38,6 +38,8 @@ pub fn router() -> Router<AppState> {
         .route("/renja/{cycle}/{opd}/finalise", post(finalise))
         .route("/renja/baris/{line}", get(line_page))
         .route("/renja/{cycle}/{opd}/renja.xlsx", get(renja_xlsx))
+        .route("/renja/{cycle}/{opd}/{document}", get(renja_pdf))
+        .route("/rkpd/{cycle}/{document}", get(rkpd_pdf))
         .route("/rkpd/{cycle}", get(rkpd_page))
         .route("/rkpd/{cycle}/rkpd.xlsx", get(rkpd_xlsx))
         .route("/rkpd/{cycle}/musrenbang", post(rkpd_musrenbang))
@@ -837,23 +839,18 @@ async fn rkpd_view(ctx: &mut PageCtx, cycle: &CycleFacts, errors: Vec<String>) -
     })
 }
 
-/// Names the lines' sub kegiatan, OPD and places need, for the Excel sheets of lines.
-async fn line_names(
-    store: &store::Store,
-    cycle: &CycleFacts,
-    lines: &[LineSummary],
-) -> AppResult<(
-    HashMap<String, domain::nomenclature::NomenclatureItem>,
-    HashMap<String, String>,
-    HashMap<domain::RegionCode, String>,
-)> {
-    let codes: Vec<String> = lines.iter().filter_map(|l| l.latest().map(|c| c.sub_kegiatan.clone())).collect();
-    let names = store.nomenclature_with_ancestors(&cycle.pemda, cycle.tahun_anggaran, &codes).await?;
-    let opds = store.opds(&cycle.pemda).await?.into_iter().map(|o| (o.code, o.name)).collect();
-    let places: Vec<domain::RegionCode> =
-        lines.iter().filter_map(|l| l.latest()).flat_map(|c| c.locations.clone()).collect();
-    let regions = store.region_names(&places).await?;
-    Ok((names, opds, regions))
+/// An OPD's prints: `berita-acara.pdf` of its forum, `daftar-prioritas.pdf`, `renja.pdf`.
+async fn renja_pdf(ctx: PageCtx, Path((cycle, opd, document)): Path<(String, String, String)>) -> AppResult<Response> {
+    let cycle = find_cycle(&ctx, &cycle).await?;
+    let (document, subject) = crate::views::print::opd_document(&ctx.state, &ctx.tr, &cycle, &opd, &document).await?;
+    Ok(crate::views::print::print(&ctx.state, &ctx.actor(), document, subject).await?.into_response())
+}
+
+/// The RKPD's prints: `berita-acara.pdf` of the musrenbang RKPD, `rkpd.pdf`.
+async fn rkpd_pdf(ctx: PageCtx, Path((cycle, document)): Path<(String, String)>) -> AppResult<Response> {
+    let cycle = find_cycle(&ctx, &cycle).await?;
+    let (document, subject) = crate::views::print::rkpd_document(&ctx.state, &ctx.tr, &cycle, &document).await?;
+    Ok(crate::views::print::print(&ctx.state, &ctx.actor(), document, subject).await?.into_response())
 }
 
 /// An OPD's Renja as Excel: its lines in the standard columns, and what reached its forum with
@@ -867,18 +864,9 @@ async fn renja_xlsx(ctx: PageCtx, Path((cycle, opd)): Path<(String, String)>) ->
     if !store.opds(&cycle.pemda).await?.iter().any(|o| o.code == opd) {
         return Err(AppError::NotFound);
     }
-    let first = store.renja(cycle.id, &opd, 0, store::PAGE_MAX).await?;
-    let mut items = first.items;
-    let mut offset = items.len() as u64;
-    while offset < first.items_total {
-        let more = store.renja(cycle.id, &opd, offset, store::PAGE_MAX).await?.items;
-        if more.is_empty() {
-            break;
-        }
-        offset += more.len() as u64;
-        items.extend(more);
-    }
-    let (names, opds, regions) = line_names(store, &cycle, &first.lines).await?;
+    let first = crate::views::renja::whole_renja(store, cycle.id, &opd).await?;
+    let items = first.items.clone();
+    let (names, opds, regions) = crate::views::xlsx::line_names(store, &cycle, &first.lines).await?;
     let sheet = LineSheet { names: &names, opds: &opds, regions: &regions };
     let mut book = Book::new();
     book.sheet(tr.t("xlsx.renja"), &headers(&tr, &LINE_COLUMNS))?;
@@ -925,7 +913,7 @@ async fn rkpd_xlsx(ctx: PageCtx, Path(cycle): Path<String>) -> AppResult<Respons
     let store = &ctx.state.store;
     let tr = ctx.tr;
     let view = store.rkpd(cycle.id).await?;
-    let (names, opds, regions) = line_names(store, &cycle, &view.lines).await?;
+    let (names, opds, regions) = crate::views::xlsx::line_names(store, &cycle, &view.lines).await?;
     let sheet = LineSheet { names: &names, opds: &opds, regions: &regions };
     let mut book = Book::new();
     book.sheet(tr.t("xlsx.rkpd"), &headers(&tr, &LINE_COLUMNS))?;

@@ -7,6 +7,7 @@ pub mod dprd;
 pub mod import;
 pub mod nomenclature;
 pub mod open_data;
+pub mod print;
 pub mod proposals;
 pub mod red_flags;
 pub mod regions;

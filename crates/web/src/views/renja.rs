@@ -228,3 +228,21 @@ pub fn rkpd_groups(
     };
     (out, totals)
 }
+
+/// An OPD's Renja with everything that reached its forum, not one page of it: for the files
+/// that print or export it whole.
+pub async fn whole_renja(
+    store: &store::Store,
+    cycle_id: uuid::Uuid,
+    opd: &str,
+) -> crate::error::AppResult<domain::views::RenjaView> {
+    let mut view = store.renja(cycle_id, opd, 0, store::PAGE_MAX).await?;
+    while (view.items.len() as u64) < view.items_total {
+        let more = store.renja(cycle_id, opd, view.items.len() as u64, store::PAGE_MAX).await?.items;
+        if more.is_empty() {
+            break;
+        }
+        view.items.extend(more);
+    }
+    Ok(view)
+}

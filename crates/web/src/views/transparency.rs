@@ -44,6 +44,31 @@ pub struct Inclusion {
     pub checkpoint: Option<StoredCheckpoint>,
 }
 
+/// Entry `seq`'s inclusion in the latest checkpoint, checked here against `entry_hash`, once a
+/// checkpoint covers it.
+pub async fn checked_inclusion(
+    state: &AppState,
+    pemda: &RegionCode,
+    seq: i64,
+    entry_hash: &str,
+) -> AppResult<Option<(Inclusion, bool)>> {
+    match state.store.latest_checkpoint(pemda).await? {
+        Some(latest) if latest.size >= seq => {
+            let inclusion = inclusion(state, pemda, seq, Some(latest.size)).await?;
+            let leaf = transparency::leaf_hash(entry_hash).map_err(AppError::internal)?;
+            let verified = transparency::verify_inclusion(
+                inclusion.tree_size as u64,
+                inclusion.leaf_index as u64,
+                leaf,
+                &inclusion.hashes,
+                inclusion.root,
+            );
+            Ok(Some((inclusion, verified)))
+        }
+        _ => Ok(None),
+    }
+}
+
 pub async fn inclusion(state: &AppState, pemda: &RegionCode, seq: i64, size: Option<i64>) -> AppResult<Inclusion> {
     let latest = latest(state, pemda).await?;
     let size = size.unwrap_or(latest.size);

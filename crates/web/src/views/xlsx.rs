@@ -162,3 +162,22 @@ impl LineSheet<'_> {
         ])
     }
 }
+
+/// The names a line sheet shows: each line's nomenclature with its ancestors, the OPD, the places.
+pub async fn line_names(
+    store: &store::Store,
+    cycle: &domain::cycle::CycleFacts,
+    lines: &[domain::views::LineSummary],
+) -> AppResult<(
+    HashMap<String, domain::nomenclature::NomenclatureItem>,
+    HashMap<String, String>,
+    HashMap<domain::RegionCode, String>,
+)> {
+    let codes: Vec<String> = lines.iter().filter_map(|l| l.latest().map(|c| c.sub_kegiatan.clone())).collect();
+    let names = store.nomenclature_with_ancestors(&cycle.pemda, cycle.tahun_anggaran, &codes).await?;
+    let opds = store.opds(&cycle.pemda).await?.into_iter().map(|o| (o.code, o.name)).collect();
+    let places: Vec<domain::RegionCode> =
+        lines.iter().filter_map(|l| l.latest()).flat_map(|c| c.locations.clone()).collect();
+    let regions = store.region_names(&places).await?;
+    Ok((names, opds, regions))
+}

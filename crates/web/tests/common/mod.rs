@@ -58,6 +58,11 @@ impl Reply {
 
 impl TestApp {
     pub async fn new() -> TestApp {
+        TestApp::with_printer(None).await
+    }
+
+    /// An app that prints documents with `printer` (typst, in the tests that print).
+    pub async fn with_printer(printer: Option<std::sync::Arc<dyn reports::print::Printer>>) -> TestApp {
         let db = database().await.expect("test database");
         // The demo's pemda, lingkungan and accounts, without its 6,000 proposals: tests that need
         // a cycle make their own.
@@ -70,6 +75,8 @@ impl TestApp {
                 tile_url: String::new(),
                 exposed_without_secure_cookies: false,
                 log: test_log(),
+                printer,
+                public_url: "http://127.0.0.1".into(),
             },
         );
         TestApp { app, db }
@@ -256,4 +263,29 @@ pub async fn upload_year_csv(t: &TestApp, uri: &str, cookie: &str, csrf: &str, t
         .body(Body::from(body))
         .unwrap();
     t.send(request).await
+}
+
+/// A browser's multipart upload of a form with its CSRF token and one file (`file`) to `uri`.
+pub async fn upload_file(t: &TestApp, uri: &str, cookie: &str, csrf: &str, file: &[u8]) -> Reply {
+    let boundary = "----rencana-test";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"upload\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let request = Request::post(uri)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .body(Body::from(body))
+        .unwrap();
+    t.send(request).await
+}
+
+/// The SHA-256 of `bytes`, lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
 }

@@ -1,0 +1,149 @@
+//! Checking a print: each document's public page (`/d/CODE`, the address under its QR code) and
+//! the check of a file or a hash against the record of prints.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Deserialize;
+
+use super::Chrome;
+use crate::ctx::PageCtx;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::views::print::{RecordView, record_view, typed_sha256, uploaded_pdf_sha256};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/d/{code}", get(show)).route("/dokumen/periksa", get(check_hash).post(check_file))
+}
+
+/// A recorded print as the page shows it.
+pub struct RecordCard {
+    pub title: String,
+    pub kind: String,
+    pub pages: String,
+    pub size: String,
+    pub sha256: String,
+    pub recorded_at: String,
+    pub href: String,
+    pub entry_href: String,
+    pub seq: i64,
+    pub code: String,
+    /// The inclusion proof's summary and whether it held; none before a checkpoint covers it.
+    pub proof: Option<(String, bool)>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "document.html")]
+pub struct DocumentPage {
+    c: Chrome,
+    heading: String,
+    records: Vec<RecordCard>,
+    /// What a check found: matched, or not; none when nothing was checked.
+    verdict: Option<bool>,
+    checked_hash: String,
+    errors: Vec<String>,
+}
+
+fn card(ctx: &PageCtx, view: RecordView) -> RecordCard {
+    let tr = &ctx.tr;
+    let r = view.record;
+    let recorded_at = time::OffsetDateTime::parse(&r.recorded_at, &time::format_description::well_known::Rfc3339)
+        .map(|t| tr.datetime(t))
+        .unwrap_or_else(|_| r.recorded_at.clone());
+    RecordCard {
+        kind: tr.t(&format!("print.kind.{}", r.kind)).to_string(),
+        pages: tr.number(i64::from(r.pages)),
+        size: tr.f("document.bytes", &[("n", &tr.number(r.bytes))]),
+        entry_href: format!("/audit/entry?pemda={}&seq={}", r.pemda_code, r.seq),
+        seq: r.seq,
+        proof: view
+            .inclusion
+            .map(|i| (tr.f("document.in_checkpoint", &[("size", &tr.number(i.tree_size))]), i.verified)),
+        title: r.title,
+        sha256: r.sha256,
+        recorded_at,
+        href: r.href,
+        code: r.code,
+    }
+}
+
+async fn page(ctx: &mut PageCtx, heading: String) -> AppResult<DocumentPage> {
+    ctx.ensure_csrf().await?;
+    Ok(DocumentPage {
+        c: Chrome::new(ctx),
+        heading,
+        records: Vec::new(),
+        verdict: None,
+        checked_hash: String::new(),
+        errors: Vec::new(),
+    })
+}
+
+/// The page a print's QR code opens: what the document is, its hash, its journal entry and that
+/// entry's proof in the signed log; and the form to check a file against it.
+async fn show(mut ctx: PageCtx, Path(code): Path<String>) -> AppResult<DocumentPage> {
+    let code = code.trim().to_ascii_uppercase();
+    if !domain::documents::is_code(&code) {
+        return Err(AppError::NotFound);
+    }
+    let records = ctx.state.store.documents_with_code(&code).await?;
+    if records.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let heading = ctx.tr.f("document.title", &[("code", &code)]);
+    let mut page = page(&mut ctx, heading).await?;
+    for record in records {
+        page.records.push(card(&ctx, record_view(&ctx.state, record).await?));
+    }
+    Ok(page)
+}
+
+#[derive(Deserialize)]
+struct HashQuery {
+    sha256: Option<String>,
+}
+
+/// The check by hash: a typed SHA-256 (or none, for the form alone).
+async fn check_hash(mut ctx: PageCtx, Query(query): Query<HashQuery>) -> AppResult<Response> {
+    let heading = ctx.tr.t("document.check_title").to_string();
+    let mut page = page(&mut ctx, heading).await?;
+    let Some(typed) = query.sha256 else { return Ok(page.into_response()) };
+    match typed_sha256(&typed) {
+        Ok(hash) => verdict(&ctx, page, hash).await,
+        Err(AppError::Invalid(errors)) => {
+            page.errors = errors.iter().map(|e| ctx.tr.rule_message(e)).collect();
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// The check of an uploaded file: hashed here, never kept.
+async fn check_file(mut ctx: PageCtx, multipart: axum::extract::Multipart) -> AppResult<Response> {
+    let upload = super::read_upload(multipart, "file", AppError::invalid("file", domain::Rule::Required)).await?;
+    ctx.check_csrf(upload.text("csrf"))?;
+    let heading = ctx.tr.t("document.check_title").to_string();
+    let mut page = page(&mut ctx, heading).await?;
+    match uploaded_pdf_sha256(&upload.file.unwrap_or_default()) {
+        Ok(hash) => verdict(&ctx, page, hash).await,
+        Err(AppError::Invalid(errors)) => {
+            page.errors = errors.iter().map(|e| ctx.tr.rule_message(e)).collect();
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(error) => Err(error),
+    }
+}
+
+async fn verdict(ctx: &PageCtx, mut page: DocumentPage, hash: String) -> AppResult<Response> {
+    page.verdict = Some(false);
+    if let Some(record) = ctx.state.store.document(&hash).await? {
+        page.verdict = Some(true);
+        page.records.push(card(ctx, record_view(&ctx.state, record).await?));
+    }
+    page.checked_hash = hash;
+    Ok(page.into_response())
+}
