@@ -224,7 +224,7 @@ async fn an_installation_without_a_printer_says_so_instead_of_failing() {
 }
 
 #[tokio::test]
-async fn an_opds_forum_its_renja_and_the_rkpd_print_from_their_pages_and_the_api() {
+async fn an_opds_forum_its_renja_the_rkpd_and_the_rekapitulasi_print_from_their_pages_and_the_api() {
     let recording = Arc::new(Recording::default());
     let t = TestApp::with_printer(Some(recording.clone())).await;
     let (cycle, _) = forum(&t).await;
@@ -238,6 +238,8 @@ async fn an_opds_forum_its_renja_and_the_rkpd_print_from_their_pages_and_the_api
         (format!("/rkpd/{cycle}/berita-acara.pdf"), "berita_acara", false),
         (format!("/api/v1/cycles/{cycle}/renja/D.01/renja.pdf"), "renja", true),
         (format!("/api/v1/cycles/{cycle}/rkpd/rkpd.pdf"), "rkpd", true),
+        (format!("/statistics.pdf?cycle={cycle}"), "rekapitulasi", false),
+        (format!("/api/v1/statistics.pdf?cycle={cycle}"), "rekapitulasi", false),
     ] {
         let reply = t.page("GET", &uri, None, None).await;
         assert_eq!(reply.status, StatusCode::OK, "{uri}: {}", reply.text);
@@ -247,6 +249,25 @@ async fn an_opds_forum_its_renja_and_the_rkpd_print_from_their_pages_and_the_api
         let record = t.db.store.document(&common::sha256_hex(&reply.bytes)).await.unwrap().unwrap();
         assert_eq!(record.kind, kind);
     }
+    // A DPRD member's pokir, from their public page and the API.
+    let pemda = RegionCode::parse("12.71").unwrap();
+    store::seed::seed_demo_dprd(&t.db.store, &pemda, OffsetDateTime::now_utc()).await.unwrap();
+    let dprd = t.page("GET", "/dprd", None, None).await.text;
+    let start = dprd.find("href=\"/anggota/").expect("a member's link") + "href=\"".len();
+    let member = dprd[start..].split(['"', '?']).next().unwrap().to_string();
+    let id = member.trim_start_matches("/anggota/").to_string();
+    for uri in
+        [format!("{member}/pokir.pdf?cycle={cycle}"), format!("/api/v1/dprd/members/{id}/pokir.pdf?cycle={cycle}")]
+    {
+        let reply = t.page("GET", &uri, None, None).await;
+        assert_eq!(reply.status, StatusCode::OK, "{uri}: {}", reply.text);
+        assert_eq!(recording.seen.lock().unwrap().last().unwrap().kind, "pokir");
+    }
+    assert_eq!(
+        t.page("GET", &format!("/anggota/{}/pokir.pdf", Uuid::now_v7()), None, None).await.status,
+        StatusCode::NOT_FOUND
+    );
+
     // The forum OPD met without a recorded meeting: its berita acara says so instead of inventing one.
     let seen = recording.seen.lock().unwrap().clone();
     let opd_minutes =
@@ -258,6 +279,7 @@ async fn an_opds_forum_its_renja_and_the_rkpd_print_from_their_pages_and_the_api
         format!("/rkpd/{cycle}/surat.pdf"),
         format!("/rkpd/{}/rkpd.pdf", Uuid::now_v7()),
         format!("/api/v1/cycles/{cycle}/renja/NOPE/berita-acara.pdf"),
+        format!("/statistics.pdf?cycle={}", Uuid::now_v7()),
     ] {
         assert_eq!(t.page("GET", &missing, None, None).await.status, StatusCode::NOT_FOUND, "{missing}");
     }

@@ -32,6 +32,29 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reses_photos, reses_add_photo))
         .routes(routes!(reses_photo))
         .routes(routes!(pokir_list, pokir_submit))
+        .routes(routes!(member_pokir_pdf))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct MemberCycleQuery {
+    /// The cycle (default: the newest public one of the member's pemda).
+    cycle: Option<Uuid>,
+}
+
+/// A DPRD member's pokir of a cycle as a PDF (A4): each with its place, stage, status and cost,
+/// the total in words. Journaled by its SHA-256 like every print (`X-Document-Code`, checkable
+/// at `/d/{code}`). Public.
+#[utoipa::path(get, path = "/api/v1/dprd/members/{id}/pokir.pdf", tag = "dprd", security((), ("bearer" = [])),
+    params(IdPath, MemberCycleQuery),
+    responses((status = 200, description = "The PDF.", content_type = "application/pdf", body = Vec<u8>),
+        (status = 503, body = super::Problem, description = "Two documents are being typeset already; try again after `Retry-After`.")))]
+async fn member_pokir_pdf(
+    ctx: ApiCtx,
+    axum::extract::Path(IdPath { id }): axum::extract::Path<IdPath>,
+    Query(query): Query<MemberCycleQuery>,
+) -> AppResult<Response> {
+    let (document, subject) = crate::views::print::pokir(&ctx.state, &ctx.tr, &id, query.cycle).await?;
+    Ok(crate::views::print::print(&ctx.state, &ctx.actor(), document, subject).await?.into_response())
 }
 
 fn own_pemda(ctx: &ApiCtx) -> AppResult<RegionCode> {

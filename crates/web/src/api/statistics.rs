@@ -15,7 +15,7 @@ use crate::state::AppState;
 use crate::views::statistics::{self, Group};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(cycle_statistics))
+    OpenApiRouter::new().routes(routes!(cycle_statistics)).routes(routes!(rekapitulasi_pdf))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -100,6 +100,21 @@ fn group_json(group: &Group) -> GroupJson {
         pagu: group.pagu,
         levels: levels_json(&group.levels),
     }
+}
+
+/// The rekapitulasi of a cycle as a PDF (A4): each forum level's accepted, rejected and pending
+/// proposals and accepted cost; each kecamatan and each OPD against its pagu. Journaled by its
+/// SHA-256 like every print (`X-Document-Code`, checkable at `/d/{code}`). Public.
+#[utoipa::path(get, path = "/api/v1/statistics.pdf", tag = "statistics", security((), ("bearer" = [])),
+    params(StatisticsQuery),
+    responses(
+        (status = 200, description = "The PDF.", content_type = "application/pdf", body = Vec<u8>),
+        (status = 404, description = "No such cycle.", body = super::Problem),
+        (status = 503, body = super::Problem, description = "Two documents are being typeset already; try again after `Retry-After`.")))]
+async fn rekapitulasi_pdf(ctx: ApiCtx, Query(query): Query<StatisticsQuery>) -> AppResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let (document, subject) = crate::views::print::rekapitulasi(&ctx.state, &ctx.tr, query.cycle).await?;
+    Ok(crate::views::print::print(&ctx.state, &ctx.actor(), document, subject).await?.into_response())
 }
 
 /// A cycle's proposals counted at each forum level (accepted, rejected, pending, accepted cost),

@@ -15,7 +15,10 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/anggota/{id}", get(show)).route("/anggota/{id}/pokir.xlsx", get(pokir_xlsx))
+    Router::new()
+        .route("/anggota/{id}", get(show))
+        .route("/anggota/{id}/pokir.xlsx", get(pokir_xlsx))
+        .route("/anggota/{id}/pokir.pdf", get(pokir_pdf))
 }
 
 pub fn member_href(user_id: Uuid) -> String {
@@ -57,10 +60,11 @@ struct MemberPage {
     pokir: Vec<PokirRow>,
     total: String,
     xlsx_href: String,
+    pdf_href: String,
 }
 
 /// The member a page names, the pemda's cycles, and the one shown (asked for, or the newest).
-async fn member_in_cycle(
+pub(crate) async fn member_in_cycle(
     store: &store::Store,
     id: &str,
     cycle: Option<Uuid>,
@@ -78,6 +82,17 @@ async fn member_in_cycle(
 }
 
 /// A member's pokir of a cycle as Excel, public like the page.
+/// A member's pokir of a cycle as a PDF, journaled like every print.
+async fn pokir_pdf(
+    ctx: PageCtx,
+    Path(id): Path<String>,
+    Query(query): Query<CycleQuery>,
+) -> AppResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let (document, subject) = crate::views::print::pokir(&ctx.state, &ctx.tr, &id, query.cycle).await?;
+    Ok(crate::views::print::print(&ctx.state, &ctx.actor(), document, subject).await?.into_response())
+}
+
 async fn pokir_xlsx(
     ctx: PageCtx,
     Path(id): Path<String>,
@@ -152,6 +167,7 @@ async fn show(ctx: PageCtx, Path(id): Path<String>, Query(query): Query<CycleQue
             })
             .collect(),
         xlsx_href: format!("{}/pokir.xlsx?cycle={}", member_href(user_id), shown.id),
+        pdf_href: format!("{}/pokir.pdf?cycle={}", member_href(user_id), shown.id),
         pokir: pokir
             .iter()
             .map(|p| PokirRow {

@@ -20,7 +20,10 @@ use crate::state::AppState;
 use crate::views::statistics::{self, Group};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/statistics", get(show)).route("/statistics.xlsx", get(show_xlsx))
+    Router::new()
+        .route("/statistics", get(show))
+        .route("/statistics.xlsx", get(show_xlsx))
+        .route("/statistics.pdf", get(show_pdf))
 }
 
 /// Where a cycle's statistics are.
@@ -177,6 +180,13 @@ fn pagu_chart(tr: Tr, title: &str, groups: &[Group], at: usize) -> AppResult<Str
 
 /// The statistics' tables as Excel: one sheet per breakdown, each level's decisions and accepted
 /// cost as numbers, and the pagu where there is one.
+/// The cycle's rekapitulasi as a PDF, journaled like every print.
+async fn show_pdf(ctx: PageCtx, Query(query): Query<CycleQuery>) -> AppResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let (document, subject) = crate::views::print::rekapitulasi(&ctx.state, &ctx.tr, query.cycle).await?;
+    Ok(crate::views::print::print(&ctx.state, &ctx.actor(), document, subject).await?.into_response())
+}
+
 async fn show_xlsx(ctx: PageCtx, Query(query): Query<CycleQuery>) -> AppResult<axum::response::Response> {
     use reports::xlsx::{Book, Cell};
     let tr = ctx.tr;

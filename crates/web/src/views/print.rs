@@ -479,6 +479,150 @@ pub async fn rkpd_berita_acara(state: &AppState, tr: &Tr, cycle: &CycleFacts) ->
     Ok((document, subject))
 }
 
+/// The rekapitulasi of a cycle: at each forum level what was accepted, rejected and pending and
+/// the accepted cost; then each kecamatan at the musrenbang kecamatan and each OPD at its forum,
+/// against their pagu.
+pub async fn rekapitulasi(state: &AppState, tr: &Tr, cycle: Option<uuid::Uuid>) -> AppResult<(Document, Subject)> {
+    use domain::statistics::{LEVELS, Levels};
+    let view = crate::views::statistics::load(state, cycle).await?;
+    let cost = |amount: i128| i64::try_from(amount).map(|a| tr.rupiah(a)).unwrap_or_default();
+    let level_row = |name: String, levels: &Levels, index: usize, pagu: Option<i64>| {
+        let outcome = &levels[index];
+        let over = pagu.is_some_and(|p| outcome.accepted_cost > i128::from(p));
+        vec![
+            name,
+            tr.number(outcome.accepted as i64),
+            tr.number(outcome.rejected as i64),
+            tr.number(outcome.pending as i64),
+            cost(outcome.accepted_cost),
+            pagu.map(|p| tr.rupiah(p)).unwrap_or_default(),
+            if over { tr.t("statistics.over").to_string() } else { String::new() },
+        ]
+    };
+    let columns = |first: &str| {
+        vec![
+            Column::text(tr.t(first), 5),
+            Column::number(tr.t("xlsx.accepted"), 2),
+            Column::number(tr.t("xlsx.rejected"), 2),
+            Column::number(tr.t("xlsx.pending"), 2),
+            Column::number(tr.t("xlsx.accepted_cost"), 3),
+            Column::number(tr.t("print.col.ceiling"), 3),
+            Column::text(tr.t("print.col.note"), 2),
+        ]
+    };
+    let table = |first: &str, rows: Vec<Vec<String>>| Block::Table {
+        columns: columns(first),
+        rows,
+        total: None,
+        empty: tr.t("print.none").into(),
+    };
+    let stage_index = |stage: domain::cycle::Stage| LEVELS.iter().position(|s| *s == stage).unwrap_or(0);
+    let kecamatan_level = stage_index(domain::cycle::Stage::MusrenbangKecamatan);
+    let opd_level = stage_index(domain::cycle::Stage::ForumOpd);
+    let blocks = vec![
+        Block::Heading { text: tr.t("print.rekap.levels").into() },
+        table(
+            "print.col.level",
+            LEVELS
+                .iter()
+                .enumerate()
+                .map(|(i, stage)| level_row(tr.stage(*stage).into(), &view.total, i, None))
+                .collect(),
+        ),
+        Block::Heading {
+            text: tr.f("print.rekap.kecamatan", &[("stage", tr.stage(domain::cycle::Stage::MusrenbangKecamatan))]),
+        },
+        table(
+            "xlsx.kecamatan",
+            view.kecamatan.iter().map(|g| level_row(g.name.clone(), &g.levels, kecamatan_level, g.pagu)).collect(),
+        ),
+        Block::Heading { text: tr.f("print.rekap.opd", &[("stage", tr.stage(domain::cycle::Stage::ForumOpd))]) },
+        table(
+            "print.col.opd",
+            view.opd.iter().map(|g| level_row(g.name.clone(), &g.levels, opd_level, g.pagu)).collect(),
+        ),
+    ];
+    let cycle = view.cycle;
+    let letterhead = letterhead(state, tr, &cycle.pemda, None).await?;
+    let subtitle = vec![year_line(tr, cycle.tahun_anggaran)];
+    let signatures = vec![Signature { role: tr.t("print.head_of_bappeda").into(), name: String::new() }];
+    let document = document("rekapitulasi", tr, letterhead, "print.rekap.title", subtitle, blocks, signatures);
+    let subject = Subject {
+        pemda: cycle.pemda.clone(),
+        cycle_id: Some(cycle.id),
+        href: format!("/statistics?cycle={}", cycle.id),
+        file: format!("rekapitulasi-{}-{}", cycle.pemda, cycle.tahun_anggaran),
+    };
+    Ok((document, subject))
+}
+
+/// A DPRD member's pokir of a cycle: each with its place, its stage and status, its cost; the
+/// total in words.
+pub async fn pokir(
+    state: &AppState,
+    tr: &Tr,
+    member: &str,
+    cycle: Option<uuid::Uuid>,
+) -> AppResult<(Document, Subject)> {
+    let store = &state.store;
+    let (user_id, member, _, cycle) = crate::pages::member::member_in_cycle(store, member, cycle).await?;
+    let pokir = store.pokir_of_member(cycle.id, user_id).await?;
+    let names = store.place_names(pokir.iter().map(|p| &p.lingkungan)).await?;
+    let rows = pokir
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            vec![
+                (i + 1).to_string(),
+                p.title.clone(),
+                names.get(&p.lingkungan).cloned().unwrap_or_else(|| p.lingkungan.to_string()),
+                tr.stage(p.stage).to_string(),
+                tr.status(p.status).to_string(),
+                tr.rupiah(p.cost),
+            ]
+        })
+        .collect();
+    let total = if pokir.is_empty() {
+        None
+    } else {
+        Some(domain::money::sum(pokir.iter().map(|p| p.cost)).map_err(|_| AppError::broken("a member's pokir cost"))?)
+    };
+    let mut blocks = vec![
+        Block::Facts {
+            rows: vec![
+                (tr.t("print.pokir.fraksi").into(), member.fraksi.clone()),
+                (tr.t("print.pokir.komisi").into(), member.komisi.clone()),
+                (tr.t("print.pokir.dapil").into(), member.dapil.clone()),
+            ],
+        },
+        Block::Table {
+            columns: vec![
+                Column::number(tr.t("print.col.no"), 1),
+                Column::text(tr.t("print.col.proposal"), 6),
+                Column::text(tr.t("print.col.location"), 4),
+                Column::text(tr.t("print.col.stage"), 3),
+                Column::text(tr.t("print.col.status"), 3),
+                Column::number(tr.t("print.col.cost"), 3),
+            ],
+            rows,
+            total: None,
+            empty: tr.t("print.none").into(),
+        },
+    ];
+    blocks.extend(total_paragraphs(tr, total, None));
+    let letterhead = vec![tr.t("print.pokir.dprd").to_uppercase()];
+    let subtitle = vec![member.name.clone(), year_line(tr, cycle.tahun_anggaran)];
+    let signatures = vec![Signature { role: tr.t("print.pokir.member").into(), name: member.name.clone() }];
+    let document = document("pokir", tr, letterhead, "print.pokir.title", subtitle, blocks, signatures);
+    let subject = Subject {
+        pemda: cycle.pemda.clone(),
+        cycle_id: Some(cycle.id),
+        href: format!("/anggota/{}?cycle={}", user_id, cycle.id),
+        file: format!("pokir-{}-{}", member.username, cycle.tahun_anggaran),
+    };
+    Ok((document, subject))
+}
+
 /// Each OPD's lines and pagu against its pagu indikatif.
 async fn per_opd(
     state: &AppState,
