@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The documents and the transparency log on the Kota Medan demo, release build, 127.0.0.1 only:
 # the first checkpoint over the whole journal and the next over what came since; proofs and the
-# anchored public check; Excel downloads; the import of a 2,000-row template. Prints figures,
+# anchored public check; Excel downloads; PDF prints; the import of a 2,000-row template. Prints figures,
 # never fails on them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,6 +44,10 @@ measure "explorer as Excel (the cycle's proposals)" "/proposals.xlsx?cycle=$CYCL
 measure "forum as Excel (musrenbang kecamatan Medan Kota)" "/forums/$CYCLE/musrenbang_kecamatan/12.71.01/daftar.xlsx"
 measure "RKPD as Excel" "/rkpd/$CYCLE/rkpd.xlsx"
 measure "statistics as Excel" "/statistics.xlsx?cycle=$CYCLE"
+# The first print of each is typeset and journaled; the others typeset the same bytes again.
+measure "forum berita acara as PDF (kecamatan Medan Kota)" "/forums/$CYCLE/musrenbang_kecamatan/12.71.01/berita-acara.pdf"
+measure "RKPD as PDF (landscape)" "/rkpd/$CYCLE/rkpd.pdf"
+measure "rekapitulasi as PDF" "/statistics.pdf?cycle=$CYCLE"
 node bench/import-rows.mjs "$URL" "$ROWS"
 start=$(date +%s.%N)
 "$BIN" --data-dir "$DATA" audit checkpoint >/dev/null 2>&1
