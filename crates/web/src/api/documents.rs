@@ -9,9 +9,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::ctx::ApiCtx;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::state::AppState;
-use crate::views::print::{RecordView, record_view, typed_sha256, uploaded_pdf_sha256};
+use crate::views::print::{RecordView, record_view, records_with_code, typed_sha256, uploaded_pdf_sha256};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(check_hash, check_file)).routes(routes!(by_code))
@@ -84,19 +84,8 @@ pub struct PrintsJson {
     params(("code" = String, Path, description = "Ten letters of Crockford's base 32.")),
     responses((status = 200, body = PrintsJson)))]
 async fn by_code(ctx: ApiCtx, Path(code): Path<String>) -> AppResult<Json<PrintsJson>> {
-    let code = code.trim().to_ascii_uppercase();
-    if !domain::documents::is_code(&code) {
-        return Err(AppError::NotFound);
-    }
-    let records = ctx.state.store.documents_with_code(&code).await?;
-    if records.is_empty() {
-        return Err(AppError::NotFound);
-    }
-    let mut prints = Vec::new();
-    for record in records {
-        prints.push(record_view(&ctx.state, record).await?.into());
-    }
-    Ok(Json(PrintsJson { code, prints }))
+    let (code, records) = records_with_code(&ctx.state, &code).await?;
+    Ok(Json(PrintsJson { code, prints: records.into_iter().map(Into::into).collect() }))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -14,7 +14,7 @@ use super::Chrome;
 use crate::ctx::PageCtx;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::views::print::{RecordView, record_view, typed_sha256, uploaded_pdf_sha256};
+use crate::views::print::{RecordView, record_view, records_with_code, typed_sha256, uploaded_pdf_sha256};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/d/{code}", get(show)).route("/dokumen/periksa", get(check_hash).post(check_file))
@@ -86,19 +86,10 @@ async fn page(ctx: &mut PageCtx, heading: String) -> AppResult<DocumentPage> {
 /// The page a print's QR code opens: what the document is, its hash, its journal entry and that
 /// entry's proof in the signed log; and the form to check a file against it.
 async fn show(mut ctx: PageCtx, Path(code): Path<String>) -> AppResult<DocumentPage> {
-    let code = code.trim().to_ascii_uppercase();
-    if !domain::documents::is_code(&code) {
-        return Err(AppError::NotFound);
-    }
-    let records = ctx.state.store.documents_with_code(&code).await?;
-    if records.is_empty() {
-        return Err(AppError::NotFound);
-    }
+    let (code, records) = records_with_code(&ctx.state, &code).await?;
     let heading = ctx.tr.f("document.title", &[("code", &code)]);
     let mut page = page(&mut ctx, heading).await?;
-    for record in records {
-        page.records.push(card(&ctx, record_view(&ctx.state, record).await?));
-    }
+    page.records = records.into_iter().map(|view| card(&ctx, view)).collect();
     Ok(page)
 }
 

@@ -32,6 +32,13 @@ pub struct Subject {
     pub file: String,
 }
 
+impl Subject {
+    /// A print of something in `cycle`: the page it prints, and its download's name.
+    fn of(cycle: &CycleFacts, href: String, file: String) -> Subject {
+        Subject { pemda: cycle.pemda.clone(), cycle_id: Some(cycle.id), href, file }
+    }
+}
+
 /// A printed document and its record.
 pub struct Print {
     pub pdf: Vec<u8>,
@@ -174,8 +181,12 @@ fn closing(tr: &Tr, meeting: Option<&Meeting>, delegates: Option<&str>) -> (Vec<
             empty: tr.t("print.none").into(),
         });
     }
-    let chair = meeting.map(|m| m.chair.clone()).unwrap_or_default();
-    (blocks, vec![Signature { role: tr.t("print.ba.chair").into(), name: chair }])
+    (blocks, vec![chair_signature(tr, meeting)])
+}
+
+/// Where the forum's chair signs: under their recorded name, or on a blank line.
+fn chair_signature(tr: &Tr, meeting: Option<&Meeting>) -> Signature {
+    Signature { role: tr.t("print.ba.chair").into(), name: meeting.map(|m| m.chair.clone()).unwrap_or_default() }
 }
 
 /// What a forum decided: the agreed in rank order with their total in words (against the pagu,
@@ -263,8 +274,7 @@ pub async fn daftar_prioritas(state: &AppState, tr: &Tr, key: &ForumKey) -> AppR
     let rows = forum_rows(state, tr, &view.items, &cycle.pemda).await?;
     let mut blocks = vec![rows.agreed_table(tr)];
     blocks.extend(total_paragraphs(tr, rows.accepted_cost, view.facts.ceiling.map(|c| ("print.ba.ceiling", c))));
-    let chair = view.facts.meeting.as_ref().map(|m| m.chair.clone()).unwrap_or_default();
-    let signatures = vec![Signature { role: tr.t("print.ba.chair").into(), name: chair }];
+    let signatures = vec![chair_signature(tr, view.facts.meeting.as_ref())];
     let subtitle = vec![forum_name, year_line(tr, cycle.tahun_anggaran)];
     let document = document("daftar_prioritas", tr, letterhead, "print.daftar.title", subtitle, blocks, signatures);
     Ok((document, forum_subject(&cycle, key, "daftar-prioritas")))
@@ -286,12 +296,11 @@ async fn forum_heading(state: &AppState, tr: &Tr, key: &ForumKey) -> AppResult<(
 }
 
 fn forum_subject(cycle: &CycleFacts, key: &ForumKey, what: &str) -> Subject {
-    Subject {
-        pemda: cycle.pemda.clone(),
-        cycle_id: Some(cycle.id),
-        href: crate::pages::forums::forum_href(key),
-        file: format!("{what}-{}-{}-{}", key.stage.as_str(), key.region, cycle.tahun_anggaran),
-    }
+    Subject::of(
+        cycle,
+        crate::pages::forums::forum_href(key),
+        format!("{what}-{}-{}-{}", key.stage.as_str(), key.region, cycle.tahun_anggaran),
+    )
 }
 
 /// An OPD's print named by its file (`berita-acara.pdf`, `daftar-prioritas.pdf`, `renja.pdf`).
@@ -324,18 +333,20 @@ pub async fn rkpd_document(
     }
 }
 
+/// The pemda's letterhead with the OPD under it.
+async fn opd_letterhead(state: &AppState, tr: &Tr, cycle: &CycleFacts, name: &str) -> AppResult<Vec<String>> {
+    let mut lines = letterhead(state, tr, &cycle.pemda, None).await?;
+    lines.push(name.to_uppercase());
+    Ok(lines)
+}
+
 /// An OPD of a cycle, which must be the cycle's pemda's: its name.
 async fn opd_of(state: &AppState, cycle: &CycleFacts, opd: &str) -> AppResult<String> {
     state.store.opds(&cycle.pemda).await?.into_iter().find(|o| o.code == opd).map(|o| o.name).ok_or(AppError::NotFound)
 }
 
 fn opd_subject(cycle: &CycleFacts, opd: &str, what: &str) -> Subject {
-    Subject {
-        pemda: cycle.pemda.clone(),
-        cycle_id: Some(cycle.id),
-        href: format!("/renja/{}/{opd}", cycle.id),
-        file: format!("{what}-{opd}-{}", cycle.tahun_anggaran),
-    }
+    Subject::of(cycle, format!("/renja/{}/{opd}", cycle.id), format!("{what}-{opd}-{}", cycle.tahun_anggaran))
 }
 
 /// The berita acara of an OPD's forum: its meeting, what reached it and what it decided, the
@@ -364,8 +375,7 @@ pub async fn renja_berita_acara(
     ));
     let (end, signatures) = closing(tr, meeting, Some("print.ba.opd_delegates"));
     blocks.extend(end);
-    let letterhead =
-        letterhead(state, tr, &cycle.pemda, None).await?.into_iter().chain([name.to_uppercase()]).collect();
+    let letterhead = opd_letterhead(state, tr, cycle, &name).await?;
     let subtitle = vec![forum_name, year_line(tr, cycle.tahun_anggaran)];
     let document = document("berita_acara", tr, letterhead, "print.ba.title", subtitle, blocks, signatures);
     Ok((document, opd_subject(cycle, opd, "berita-acara-forum-opd")))
@@ -383,11 +393,9 @@ pub async fn renja_daftar_prioritas(
     let rows = forum_rows(state, tr, &view.items, &cycle.pemda).await?;
     let mut blocks = vec![rows.agreed_table(tr)];
     blocks.extend(total_paragraphs(tr, rows.accepted_cost, view.facts.ceiling.map(|c| ("print.ba.opd_ceiling", c))));
-    let chair = view.facts.meeting.as_ref().map(|m| m.chair.clone()).unwrap_or_default();
-    let letterhead =
-        letterhead(state, tr, &cycle.pemda, None).await?.into_iter().chain([name.to_uppercase()]).collect();
+    let letterhead = opd_letterhead(state, tr, cycle, &name).await?;
     let subtitle = vec![tr.f("print.forum_opd", &[("opd", &name)]), year_line(tr, cycle.tahun_anggaran)];
-    let signatures = vec![Signature { role: tr.t("print.ba.chair").into(), name: chair }];
+    let signatures = vec![chair_signature(tr, view.facts.meeting.as_ref())];
     let document = document("daftar_prioritas", tr, letterhead, "print.daftar.title", subtitle, blocks, signatures);
     Ok((document, opd_subject(cycle, opd, "daftar-prioritas-opd")))
 }
@@ -403,8 +411,7 @@ pub async fn renja(state: &AppState, tr: &Tr, cycle: &CycleFacts, opd: &str) -> 
         lines.total(&view.lines)?,
         view.facts.ceiling.map(|c| ("print.ba.opd_ceiling", c)),
     ));
-    let letterhead =
-        letterhead(state, tr, &cycle.pemda, None).await?.into_iter().chain([name.to_uppercase()]).collect();
+    let letterhead = opd_letterhead(state, tr, cycle, &name).await?;
     let subtitle = vec![name.clone(), year_line(tr, cycle.tahun_anggaran)];
     let signatures = vec![Signature { role: tr.f("print.head_of", &[("unit", &name)]), name: String::new() }];
     let document = document("renja", tr, letterhead, "print.renja.title", subtitle, blocks, signatures);
@@ -435,12 +442,8 @@ pub async fn rkpd(state: &AppState, tr: &Tr, cycle: &CycleFacts) -> AppResult<(D
     let signatures = vec![Signature { role: tr.t("print.head_of_bappeda").into(), name: String::new() }];
     let letterhead = letterhead(state, tr, &cycle.pemda, None).await?;
     let document = document("rkpd", tr, letterhead, "print.rkpd.title", subtitle, blocks, signatures);
-    let subject = Subject {
-        pemda: cycle.pemda.clone(),
-        cycle_id: Some(cycle.id),
-        href: format!("/rkpd/{}", cycle.id),
-        file: format!("rkpd-{}-{}", cycle.pemda, cycle.tahun_anggaran),
-    };
+    let subject =
+        Subject::of(cycle, format!("/rkpd/{}", cycle.id), format!("rkpd-{}-{}", cycle.pemda, cycle.tahun_anggaran));
     Ok((document, subject))
 }
 
@@ -470,12 +473,11 @@ pub async fn rkpd_berita_acara(state: &AppState, tr: &Tr, cycle: &CycleFacts) ->
     let letterhead = letterhead(state, tr, &cycle.pemda, None).await?;
     let subtitle = vec![forum_name, year_line(tr, cycle.tahun_anggaran)];
     let document = document("berita_acara", tr, letterhead, "print.ba.title", subtitle, blocks, signatures);
-    let subject = Subject {
-        pemda: cycle.pemda.clone(),
-        cycle_id: Some(cycle.id),
-        href: format!("/rkpd/{}", cycle.id),
-        file: format!("berita-acara-musrenbang-rkpd-{}-{}", cycle.pemda, cycle.tahun_anggaran),
-    };
+    let subject = Subject::of(
+        cycle,
+        format!("/rkpd/{}", cycle.id),
+        format!("berita-acara-musrenbang-rkpd-{}-{}", cycle.pemda, cycle.tahun_anggaran),
+    );
     Ok((document, subject))
 }
 
@@ -547,12 +549,11 @@ pub async fn rekapitulasi(state: &AppState, tr: &Tr, cycle: Option<uuid::Uuid>) 
     let subtitle = vec![year_line(tr, cycle.tahun_anggaran)];
     let signatures = vec![Signature { role: tr.t("print.head_of_bappeda").into(), name: String::new() }];
     let document = document("rekapitulasi", tr, letterhead, "print.rekap.title", subtitle, blocks, signatures);
-    let subject = Subject {
-        pemda: cycle.pemda.clone(),
-        cycle_id: Some(cycle.id),
-        href: format!("/statistics?cycle={}", cycle.id),
-        file: format!("rekapitulasi-{}-{}", cycle.pemda, cycle.tahun_anggaran),
-    };
+    let subject = Subject::of(
+        &cycle,
+        format!("/statistics?cycle={}", cycle.id),
+        format!("rekapitulasi-{}-{}", cycle.pemda, cycle.tahun_anggaran),
+    );
     Ok((document, subject))
 }
 
@@ -614,12 +615,11 @@ pub async fn pokir(
     let subtitle = vec![member.name.clone(), year_line(tr, cycle.tahun_anggaran)];
     let signatures = vec![Signature { role: tr.t("print.pokir.member").into(), name: member.name.clone() }];
     let document = document("pokir", tr, letterhead, "print.pokir.title", subtitle, blocks, signatures);
-    let subject = Subject {
-        pemda: cycle.pemda.clone(),
-        cycle_id: Some(cycle.id),
-        href: format!("/anggota/{}?cycle={}", user_id, cycle.id),
-        file: format!("pokir-{}-{}", member.username, cycle.tahun_anggaran),
-    };
+    let subject = Subject::of(
+        &cycle,
+        format!("/anggota/{}?cycle={}", user_id, cycle.id),
+        format!("pokir-{}-{}", member.username, cycle.tahun_anggaran),
+    );
     Ok((document, subject))
 }
 
@@ -862,6 +862,24 @@ pub async fn record_view(state: &AppState, record: StoredDocument) -> AppResult<
         },
     );
     Ok(RecordView { record, inclusion })
+}
+
+/// The prints recorded under a printed code, as typed (any case, spaces around ignored), each
+/// with its proof; a code of the wrong shape, or one nothing was printed under, is not found.
+pub async fn records_with_code(state: &AppState, typed: &str) -> AppResult<(String, Vec<RecordView>)> {
+    let code = typed.trim().to_ascii_uppercase();
+    if !domain::documents::is_code(&code) {
+        return Err(AppError::NotFound);
+    }
+    let records = state.store.documents_with_code(&code).await?;
+    if records.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let mut views = Vec::with_capacity(records.len());
+    for record in records {
+        views.push(record_view(state, record).await?);
+    }
+    Ok((code, views))
 }
 
 /// The hash a reader typed: 64 hex digits, any case, spaces around ignored.

@@ -54,7 +54,8 @@ pub async fn checked_inclusion(
 ) -> AppResult<Option<(Inclusion, bool)>> {
     match state.store.latest_checkpoint(pemda).await? {
         Some(latest) if latest.size >= seq => {
-            let inclusion = inclusion(state, pemda, seq, Some(latest.size)).await?;
+            let size = latest.size;
+            let inclusion = inclusion_within(state, pemda, seq, size, latest).await?;
             let leaf = transparency::leaf_hash(entry_hash).map_err(AppError::internal)?;
             let verified = transparency::verify_inclusion(
                 inclusion.tree_size as u64,
@@ -75,6 +76,18 @@ pub async fn inclusion(state: &AppState, pemda: &RegionCode, seq: i64, size: Opt
     if size > latest.size {
         return Err(AppError::invalid("size", Rule::AboveMax { max: latest.size }));
     }
+    inclusion_within(state, pemda, seq, size, latest).await
+}
+
+/// The proof in the tree of `size`, which `latest` (the latest checkpoint, read by the caller)
+/// bounds.
+async fn inclusion_within(
+    state: &AppState,
+    pemda: &RegionCode,
+    seq: i64,
+    size: i64,
+    latest: StoredCheckpoint,
+) -> AppResult<Inclusion> {
     if seq > size {
         return Err(AppError::invalid("seq", Rule::AboveMax { max: size }));
     }

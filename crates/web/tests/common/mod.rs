@@ -250,31 +250,33 @@ pub async fn send_csv(t: &TestApp, uri: &str, token: &str, body: &str) -> Reply 
 
 /// A browser's multipart upload of a year's CSV form (`csrf`, `tahun_anggaran`, `file`) to `uri`.
 pub async fn upload_year_csv(t: &TestApp, uri: &str, cookie: &str, csrf: &str, tahun: &str, file: &str) -> Reply {
-    let boundary = "----rencana-test";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"tahun_anggaran\"\r\n\r\n{tahun}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"upload.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n\
-         --{boundary}--\r\n"
-    );
-    let request = Request::post(uri)
-        .header(header::COOKIE, cookie)
-        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
-        .body(Body::from(body))
-        .unwrap();
-    t.send(request).await
+    let fields = [("csrf", csrf), ("tahun_anggaran", tahun)];
+    multipart(t, uri, cookie, &fields, ("upload.csv", "text/csv", file.as_bytes())).await
 }
 
 /// A browser's multipart upload of a form with its CSRF token and one file (`file`) to `uri`.
 pub async fn upload_file(t: &TestApp, uri: &str, cookie: &str, csrf: &str, file: &[u8]) -> Reply {
+    multipart(t, uri, cookie, &[("csrf", csrf)], ("upload", "application/octet-stream", file)).await
+}
+
+/// A browser's multipart form to `uri`: its text fields, then one file (name, type, bytes) as `file`.
+async fn multipart(t: &TestApp, uri: &str, cookie: &str, fields: &[(&str, &str)], file: (&str, &str, &[u8])) -> Reply {
     let boundary = "----rencana-test";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"upload\"\r\n\
-         Content-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(file);
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    let (file_name, content_type, bytes) = file;
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+             Content-Type: {content_type}\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     let request = Request::post(uri)
         .header(header::COOKIE, cookie)
