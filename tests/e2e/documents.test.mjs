@@ -204,6 +204,16 @@ describe('proposals from paper, and a print of the record checked', () => {
     const alteredFile = path.join(RESULTS, 'berita-acara-diubah.pdf');
     await writeFile(alteredFile, altered);
 
+    // Once signed on paper, the berita acara's scan goes back to its forum, kept as it is.
+    const scan = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% ditandatangani\nxref\n0 1\ntrailer << >>\nstartxref\n9\n%%EOF\n');
+    const scanFile = path.join(RESULTS, 'berita-acara-ttd.pdf');
+    await writeFile(scanFile, scan);
+    await page.setInputFiles('#scan-file', scanFile);
+    await clickAndWait(page.locator('#scan-upload button[type=submit]'));
+    const scanHash = createHash('sha256').update(scan).digest('hex');
+    assert.match(await page.locator('#pindaian').innerText(), new RegExp(scanHash));
+    await fitsTheScreen();
+
     // A visitor, logged out, finds the check through the page that explains it.
     await page.context().clearCookies();
     await page.goto(`${server.url}/audit/cara-memeriksa`);
@@ -229,5 +239,12 @@ describe('proposals from paper, and a print of the record checked', () => {
     await page.setInputFiles('#check-file-input', alteredFile);
     await clickAndWait(page.locator('#check-file button[type=submit]'));
     assert.match(await page.locator('#verdict').innerText(), /Tidak cocok/);
+
+    // The signed scan is recognised too, with the forum it belongs to.
+    await page.setInputFiles('#check-file-input', scanFile);
+    await clickAndWait(page.locator('#check-file button[type=submit]'));
+    assert.match(await page.locator('#verdict').innerText(), /pindaian berita acara bertanda tangan/);
+    assert.match(await page.locator('.document-record').innerText(), /Pasar Baru/);
+    await fitsTheScreen();
   });
 });

@@ -339,7 +339,7 @@ function pattern(url) {
   return keys.length ? `${shape}?${keys.join('&')}` : shape;
 }
 
-const SKIP = /^\/(logout|lang\/|static\/|favicon)|\.(csv|xlsx|pdf)$|\/photos\/|\/api\//;
+const SKIP = /^\/(logout|lang\/|static\/|favicon|pindaian\/)|\.(csv|xlsx|pdf)$|\/photos\/|\/api\//;
 const PAGES_PER_VISITOR = 40;
 
 /** Visits the pages a visitor reaches by following links, one of each shape, and checks each. */

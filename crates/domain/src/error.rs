@@ -138,6 +138,10 @@ pub enum Rule {
     UnknownColumn,
     /// A place outside the forum the rows are imported into.
     OutsideForum,
+    /// A scan that is not, by its content, a PDF, JPEG or PNG.
+    ScanType,
+    /// A signed berita acara for a forum whose minutes are not yet recorded.
+    NoMinutes,
 }
 
 impl From<CodeError> for Rule {

@@ -75,8 +75,52 @@ fn storage_error(error: impl std::fmt::Display) -> StoreError {
     StoreError::Attachment(error.to_string())
 }
 
-fn object_path(sha256: &str) -> ObjectPath {
-    ObjectPath::from(format!("photos/{}/{}", &sha256[..2.min(sha256.len())], sha256))
+/// Where a kind of file is kept: photos are encoded anew, scans kept as uploaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shelf {
+    Photos,
+    Scans,
+}
+
+fn object_path(shelf: Shelf, sha256: &str) -> ObjectPath {
+    let dir = match shelf {
+        Shelf::Photos => "photos",
+        Shelf::Scans => "scans",
+    };
+    ObjectPath::from(format!("{dir}/{}/{}", &sha256[..2.min(sha256.len())], sha256))
+}
+
+/// The longest side a scanned page may have, in pixels: A3 at 600 dpi.
+const SCAN_MAX_SIDE: u32 = 10_000;
+
+/// Judges a scan of a signed berita acara by its content, never by its name or the type the
+/// sender claimed: a PDF (its header and its end-of-file marker), or a JPEG or PNG whose header
+/// reads as one within the bounds. Its bytes are kept as they are, so that its hash matches the
+/// file its uploader holds; it is served back with this type and as an attachment.
+pub fn check_scan(bytes: &[u8]) -> std::result::Result<&'static str, domain::Rule> {
+    use image::{ImageFormat, ImageReader};
+    let max_mb = domain::documents::SCAN_MAX_BYTES / (1024 * 1024);
+    if bytes.len() as u64 > domain::documents::SCAN_MAX_BYTES {
+        return Err(domain::Rule::FileTooLarge { max_mb });
+    }
+    if bytes.starts_with(b"%PDF-") {
+        let tail = &bytes[bytes.len().saturating_sub(1024)..];
+        let ends = tail.windows(5).any(|w| w == b"%%EOF");
+        let has_xref = bytes.windows(9).any(|w| w == b"startxref");
+        return if ends && has_xref { Ok("application/pdf") } else { Err(domain::Rule::ScanType) };
+    }
+    let reader =
+        ImageReader::new(std::io::Cursor::new(bytes)).with_guessed_format().map_err(|_| domain::Rule::ScanType)?;
+    let content_type = match reader.format() {
+        Some(ImageFormat::Jpeg) => "image/jpeg",
+        Some(ImageFormat::Png) => "image/png",
+        _ => return Err(domain::Rule::ScanType),
+    };
+    let (width, height) = reader.into_dimensions().map_err(|_| domain::Rule::ScanType)?;
+    if width == 0 || height == 0 || width > SCAN_MAX_SIDE || height > SCAN_MAX_SIDE {
+        return Err(domain::Rule::ScanType);
+    }
+    Ok(content_type)
 }
 
 impl Attachments {
@@ -93,18 +137,18 @@ impl Attachments {
     }
 
     /// Stores `bytes` and returns their SHA-256 (hex).
-    pub async fn put(&self, bytes: Bytes) -> Result<String> {
+    pub async fn put(&self, shelf: Shelf, bytes: Bytes) -> Result<String> {
         let sha256 = hex::encode(Sha256::digest(&bytes));
-        self.inner.put(&object_path(&sha256), PutPayload::from(bytes)).await.map_err(storage_error)?;
+        self.inner.put(&object_path(shelf, &sha256), PutPayload::from(bytes)).await.map_err(storage_error)?;
         Ok(sha256)
     }
 
     /// The bytes stored under `sha256`, if any.
-    pub async fn get(&self, sha256: &str) -> Result<Option<Bytes>> {
+    pub async fn get(&self, shelf: Shelf, sha256: &str) -> Result<Option<Bytes>> {
         if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Ok(None);
         }
-        match self.inner.get(&object_path(sha256)).await {
+        match self.inner.get(&object_path(shelf, sha256)).await {
             Ok(result) => Ok(Some(result.bytes().await.map_err(storage_error)?)),
             Err(object_store::Error::NotFound { .. }) => Ok(None),
             Err(other) => Err(storage_error(other)),
@@ -143,5 +187,23 @@ mod tests {
         huge[16..20].copy_from_slice(&60_000u32.to_be_bytes());
         huge[20..24].copy_from_slice(&60_000u32.to_be_bytes());
         assert!(check_photo(&huge).is_err());
+    }
+
+    #[test]
+    fn a_scan_is_judged_by_its_content() {
+        let pdf = b"%PDF-1.7\n1 0 obj <<>> endobj\nstartxref\n9\n%%EOF\n";
+        assert_eq!(check_scan(pdf), Ok("application/pdf"));
+        assert_eq!(check_scan(&crate::testing::png(30, 40)), Ok("image/png"));
+        assert_eq!(check_scan(&crate::testing::jpeg(30, 40)), Ok("image/jpeg"));
+        // A page renamed .pdf, a PDF cut short, a GIF, nothing.
+        assert_eq!(check_scan(b"<html><script>alert(1)</script></html>"), Err(domain::Rule::ScanType));
+        assert_eq!(check_scan(&pdf[..30]), Err(domain::Rule::ScanType));
+        assert_eq!(check_scan(b"GIF89a\x01\x00\x01\x00"), Err(domain::Rule::ScanType));
+        assert_eq!(check_scan(&[]), Err(domain::Rule::ScanType));
+        let mut jpeg_magic = vec![0xFF, 0xD8, 0xFF, 0xE0];
+        jpeg_magic.extend_from_slice(b"not really a jpeg");
+        assert_eq!(check_scan(&jpeg_magic), Err(domain::Rule::ScanType));
+        let big = vec![b'%'; domain::documents::SCAN_MAX_BYTES as usize + 1];
+        assert_eq!(check_scan(&big), Err(domain::Rule::FileTooLarge { max_mb: 6 }));
     }
 }

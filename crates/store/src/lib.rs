@@ -34,7 +34,7 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbB
 use sea_orm_migration::MigratorTrait;
 
 pub use commit::BatchOutcome;
-pub use document_queries::StoredDocument;
+pub use document_queries::{StoredDocument, StoredScan};
 pub use domain::views::{ForumTotals, ForumView, ProposalDetail, ProposalFilter, ProposalSummary};
 pub use queries::{PAGE_MAX, PemdaSummary, RegionCounts, UserRecord};
 

@@ -21,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(Search),
             Box::new(TransparencyLog),
             Box::new(Documents),
+            Box::new(SignedScans),
         ]
     }
 }
@@ -1533,5 +1534,65 @@ impl MigrationTrait for Documents {
 
     async fn down(&self, _manager: &SchemaManager) -> Result<(), DbErr> {
         Err(DbErr::Migration("the documents' schema is not reversible".into()))
+    }
+}
+
+/// The scans of signed berita acara, by the hash of their bytes, each under its forum.
+pub struct SignedScans;
+
+impl MigrationName for SignedScans {
+    fn name(&self) -> &str {
+        "m20261205_000014_signed_scans"
+    }
+}
+
+#[derive(DeriveIden)]
+enum Scan {
+    Table,
+    Sha256,
+    PemdaCode,
+    CycleId,
+    Forum,
+    ContentType,
+    Bytes,
+    UploadedBy,
+    Seq,
+    RecordedAt,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for SignedScans {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(Scan::Table)
+                    .col(string_len(Scan::Sha256, 64).primary_key())
+                    .col(string_len(Scan::PemdaCode, 16))
+                    .col(uuid(Scan::CycleId))
+                    .col(string_len(Scan::Forum, 64))
+                    .col(string_len(Scan::ContentType, 32))
+                    .col(big_integer(Scan::Bytes))
+                    .col(string_len_null(Scan::UploadedBy, 64))
+                    .col(big_integer(Scan::Seq))
+                    .col(string_len(Scan::RecordedAt, 40))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_scan_forum")
+                    .table(Scan::Table)
+                    .col(Scan::CycleId)
+                    .col(Scan::Forum)
+                    .col(Scan::Seq)
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, _manager: &SchemaManager) -> Result<(), DbErr> {
+        Err(DbErr::Migration("the signed scans' schema is not reversible".into()))
     }
 }

@@ -543,7 +543,7 @@ impl Store {
         let size = checked.bytes.len() as u64;
         // Stored before the record: a refused command leaves an unreferenced file, never a
         // record without its file.
-        let sha256 = attachments.put(checked.bytes).await?;
+        let sha256 = attachments.put(crate::attachments::Shelf::Photos, checked.bytes).await?;
         Ok(PhotoRef { id: Uuid::now_v7(), sha256, content_type: checked.content_type.to_string(), size })
     }
 
@@ -554,7 +554,10 @@ impl Store {
             return Ok(None);
         }
         let Some(attachments) = &self.attachments else { return Ok(None) };
-        Ok(attachments.get(&row.sha256).await?.map(|bytes| (row.content_type, bytes)))
+        Ok(attachments
+            .get(crate::attachments::Shelf::Photos, &row.sha256)
+            .await?
+            .map(|bytes| (row.content_type, bytes)))
     }
 
     /// These kamus items of a tahun anggaran, by code (those that exist): their names for a page,

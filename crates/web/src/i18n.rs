@@ -214,6 +214,8 @@ impl Tr {
             Rule::MissingColumn => self.f("rule.missing_column", &[("field", field)]),
             Rule::UnknownColumn => self.f("rule.unknown_column", &[("field", field)]),
             Rule::OutsideForum => self.f("rule.outside_forum", &[("field", field)]),
+            Rule::ScanType => self.f("rule.scan_type", &[("field", field)]),
+            Rule::NoMinutes => self.t("rule.no_minutes").to_string(),
         }
     }
 
@@ -551,6 +553,8 @@ mod tests {
             MissingColumn,
             UnknownColumn,
             OutsideForum,
+            ScanType,
+            NoMinutes,
             Format { expected: "xlsx" },
             Format { expected: "xlsx_unpacked" },
             Format { expected: "xlsx_columns" },
@@ -611,10 +615,12 @@ mod tests {
             | Formula
             | MissingColumn
             | UnknownColumn
-            | OutsideForum => std::mem::discriminant(rule),
+            | OutsideForum
+            | ScanType
+            | NoMinutes => std::mem::discriminant(rule),
         };
         let variants: std::collections::HashSet<_> = rules.iter().map(listed).collect();
-        assert_eq!(variants.len(), 51, "one of each variant of Rule");
+        assert_eq!(variants.len(), 53, "one of each variant of Rule");
         for lang in [Lang::Id, Lang::En] {
             for rule in &rules {
                 let message = Tr::new(lang).rule_message(&FieldError::new("rows[2].number", rule.clone()));

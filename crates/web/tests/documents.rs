@@ -153,9 +153,13 @@ async fn a_berita_acara_prints_once_and_anyone_checks_a_copy_against_the_record(
     let empty = common::upload_file(&t, "/dokumen/periksa", &cookie, &csrf, b"").await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(empty.text.contains("Berkas"), "{}", empty.text);
+    // A picture may be a signed scan: checked, and this one is not recorded. A page is neither.
     let picture = common::upload_file(&t, "/dokumen/periksa", &cookie, &csrf, &store::testing::png(4, 4)).await;
-    assert_eq!(picture.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(picture.text.contains("bukan berkas PDF"), "{}", picture.text);
+    assert_eq!(picture.status, StatusCode::OK);
+    assert!(picture.text.contains("Tidak cocok"), "{}", picture.text);
+    let page = common::upload_file(&t, "/dokumen/periksa", &cookie, &csrf, b"<html>hello</html>").await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.text.contains("harus berupa berkas PDF, JPEG atau PNG"), "{}", page.text);
 
     // Or types its hash, in any case.
     let typed = t.page("GET", &format!("/dokumen/periksa?sha256={}", sha256.to_uppercase()), None, None).await;
@@ -197,7 +201,7 @@ async fn the_api_prints_and_checks_the_same_documents() {
     assert_eq!(checked["document"]["code"], code.as_str());
     let not_pdf = axum::http::Request::post("/api/v1/documents/check").body(axum::body::Body::from("{}")).unwrap();
     let not_pdf = t.send(not_pdf).await;
-    assert_eq!(common::fields(&not_pdf), vec![common::field("file", "format")]);
+    assert_eq!(common::fields(&not_pdf), vec![common::field("file", "scan_type")]);
     let other = t.get(&format!("/api/v1/documents/check?sha256={}", "0".repeat(64)), None).await.json();
     assert_eq!(other["matched"], false);
     let bad = t.get("/api/v1/documents/check?sha256=xyz", None).await;

@@ -37,7 +37,7 @@ pub(crate) async fn apply(
             Event::Dprd(e) => dprd::apply(txn, pemda, e, actor, now).await?,
             Event::Renja(e) => renja::apply(txn, pemda, e, actor, now).await?,
             Event::Rkpd(e) => rkpd::apply(txn, e).await?,
-            Event::Documents(e) => documents::apply(txn, pemda, e, seq, now).await?,
+            Event::Documents(e) => documents::apply(txn, pemda, e, seq, actor, now).await?,
         }
     }
     Ok(())

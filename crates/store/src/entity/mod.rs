@@ -28,6 +28,7 @@ pub mod renja_source;
 pub mod reses;
 pub mod rkpd;
 pub mod rpjmd_priority;
+pub mod scan;
 pub mod security_log;
 pub mod support;
 pub mod tlog_checkpoint;

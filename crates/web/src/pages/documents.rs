@@ -14,10 +14,32 @@ use super::Chrome;
 use crate::ctx::PageCtx;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::views::print::{RecordView, record_view, records_with_code, typed_sha256, uploaded_pdf_sha256};
+use crate::views::print::{RecordView, record_view, records_with_code, typed_sha256, uploaded_file_sha256};
+use crate::views::scans::{ScanCheck, ScanRow, scan_check, scan_row};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/d/{code}", get(show)).route("/dokumen/periksa", get(check_hash).post(check_file))
+}
+
+/// A signed scan a check found, as the page shows it.
+pub struct ScanCard {
+    pub row: ScanRow,
+    pub forum_title: String,
+    pub forum_href: String,
+    pub proof: Option<(String, bool)>,
+}
+
+fn proof_text(tr: &crate::i18n::Tr, inclusion: Option<crate::views::print::InclusionCheck>) -> Option<(String, bool)> {
+    inclusion.map(|i| (tr.f("document.in_checkpoint", &[("size", &tr.number(i.tree_size))]), i.verified))
+}
+
+fn scan_card(ctx: &PageCtx, check: ScanCheck) -> ScanCard {
+    ScanCard {
+        row: scan_row(&ctx.tr, &check.scan),
+        forum_title: check.forum_title,
+        forum_href: check.forum_href,
+        proof: proof_text(&ctx.tr, check.inclusion),
+    }
 }
 
 /// A recorded print as the page shows it.
@@ -42,6 +64,8 @@ pub struct DocumentPage {
     c: Chrome,
     heading: String,
     records: Vec<RecordCard>,
+    /// The signed scan a check found.
+    scan: Option<ScanCard>,
     /// What a check found: matched, or not; none when nothing was checked.
     verdict: Option<bool>,
     checked_hash: String,
@@ -60,9 +84,7 @@ fn card(ctx: &PageCtx, view: RecordView) -> RecordCard {
         size: tr.f("document.bytes", &[("n", &tr.number(r.bytes))]),
         entry_href: format!("/audit/entry?pemda={}&seq={}", r.pemda_code, r.seq),
         seq: r.seq,
-        proof: view
-            .inclusion
-            .map(|i| (tr.f("document.in_checkpoint", &[("size", &tr.number(i.tree_size))]), i.verified)),
+        proof: proof_text(tr, view.inclusion),
         title: r.title,
         sha256: r.sha256,
         recorded_at,
@@ -77,6 +99,7 @@ async fn page(ctx: &mut PageCtx, heading: String) -> AppResult<DocumentPage> {
         c: Chrome::new(ctx),
         heading,
         records: Vec::new(),
+        scan: None,
         verdict: None,
         checked_hash: String::new(),
         errors: Vec::new(),
@@ -119,7 +142,7 @@ async fn check_file(mut ctx: PageCtx, multipart: axum::extract::Multipart) -> Ap
     ctx.check_csrf(upload.text("csrf"))?;
     let heading = ctx.tr.t("document.check_title").to_string();
     let mut page = page(&mut ctx, heading).await?;
-    match uploaded_pdf_sha256(&upload.file.unwrap_or_default()) {
+    match uploaded_file_sha256(&upload.file.unwrap_or_default()) {
         Ok(hash) => verdict(&ctx, page, hash).await,
         Err(AppError::Invalid(errors)) => {
             page.errors = errors.iter().map(|e| ctx.tr.rule_message(e)).collect();
@@ -134,6 +157,9 @@ async fn verdict(ctx: &PageCtx, mut page: DocumentPage, hash: String) -> AppResu
     if let Some(record) = ctx.state.store.document(&hash).await? {
         page.verdict = Some(true);
         page.records.push(card(ctx, record_view(&ctx.state, record).await?));
+    } else if let Some(check) = scan_check(&ctx.state, &ctx.tr, &hash).await? {
+        page.verdict = Some(true);
+        page.scan = Some(scan_card(ctx, check));
     }
     page.checked_hash = hash;
     Ok(page.into_response())

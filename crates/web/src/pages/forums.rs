@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::RegionCode;
 use domain::cycle::{CycleFacts, Stage};
+use domain::documents::ScanOf;
 use domain::musrenbang::{DecisionInput, MeetingInput, runs_forum, stage_open};
 use domain::planning::{FlagCandidate, ForumKey, RedFlag, Status, format_volume, forum_region_of, red_flags};
 use domain::{Command, Event, MusrenbangCommand, MusrenbangEvent, Role, Scope};
@@ -24,6 +25,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::views::proposals::{decision_input, forum_cycle, forum_key, unit_prices};
+use crate::views::scans::ScanList;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -38,11 +40,16 @@ pub fn router() -> Router<AppState> {
         .route("/forums/{cycle}/{stage}/{region}/accept", post(accept_selected))
         .route("/forums/{cycle}/{stage}/{region}/minutes", post(minutes))
         .route("/forums/{cycle}/{stage}/{region}/close", post(close))
+        .route("/forums/{cycle}/{stage}/{region}/pindaian", post(upload_scan))
+        .route("/pindaian/{sha256}", get(scan))
         .route("/proposals/{id}/decide", post(decide))
 }
 
-pub fn forum_href(key: &ForumKey) -> String {
-    format!("/forums/{}/{}/{}", key.cycle_id, key.stage.as_str(), key.region)
+pub use crate::views::proposals::forum_href;
+
+/// A scan's bytes, as uploaded (public, like the forum it belongs to).
+async fn scan(ctx: PageCtx, Path(sha256): Path<String>) -> AppResult<Response> {
+    crate::views::scans::scan_download(&ctx.state, &sha256).await
 }
 
 /// A window in words: when it runs, or that it was never scheduled.
@@ -193,6 +200,7 @@ struct ForumPage {
     previous: Option<String>,
     next: Option<String>,
     errors: Vec<String>,
+    scans: ScanList,
 }
 
 pub fn flag_text(tr: &Tr, flag: &RedFlag) -> (String, Option<Uuid>) {
@@ -356,6 +364,7 @@ async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, refusal: Refusal, page: u
         (Vec::new(), Vec::new(), Vec::new())
     };
     let meeting = facts.meeting.clone();
+    let scans = scan_list_of(ctx, &cycle, ScanOf::Musrenbang { key: key.clone() }, meeting.is_some(), &href).await?;
     let mut per_opd: Vec<(String, Vec<OpdRow>)> = Vec::new();
     if key.stage == Stage::MusrenbangKecamatan {
         let names = &opd_names;
@@ -422,8 +431,57 @@ async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, refusal: Refusal, page: u
             .unwrap_or_default(),
         minutes_delegates: meeting.as_ref().map(|m| m.delegates.join("\n")).unwrap_or_default(),
         errors: refusal.messages,
+        scans,
         c: Chrome::new(ctx),
     })
+}
+
+/// A forum's signed scans, with the upload form for whoever runs the forum once its minutes
+/// are recorded (a scan is refused before, whatever a form sends).
+pub(super) async fn scan_list_of(
+    ctx: &mut PageCtx,
+    cycle: &CycleFacts,
+    of: ScanOf,
+    minutes: bool,
+    href: &str,
+) -> AppResult<ScanList> {
+    let may = minutes && domain::documents::may_attach_scan(&ctx.actor(), &of, &cycle.pemda).is_ok();
+    if may {
+        ctx.ensure_csrf().await?;
+    }
+    crate::views::scans::scan_list(&ctx.state, &ctx.tr, &of, may.then(|| format!("{href}/pindaian"))).await
+}
+
+/// A scan from its upload form (the form's CSRF token checked), kept and journaled.
+pub(super) async fn attach_scan(ctx: &PageCtx, of: ScanOf, multipart: axum::extract::Multipart) -> AppResult<()> {
+    let upload = super::read_upload(multipart, "scan", AppError::invalid("scan", domain::Rule::ScanType)).await?;
+    ctx.check_csrf(upload.text("csrf"))?;
+    ctx.require_user()?;
+    let bytes =
+        upload.file.filter(|f| !f.is_empty()).ok_or_else(|| AppError::invalid("scan", domain::Rule::Required))?;
+    ctx.state.store.attach_scan(&ctx.actor(), of, bytes, OffsetDateTime::now_utc()).await?;
+    Ok(())
+}
+
+/// The forum's signed berita acara, scanned: kept and journaled, or the page again with why not.
+async fn upload_scan(
+    mut ctx: PageCtx,
+    Path((cycle, stage, region)): Path<(String, String, String)>,
+    multipart: axum::extract::Multipart,
+) -> AppResult<Response> {
+    let key = forum_key(&cycle, &stage, &region)?;
+    forum_cycle(&ctx.state.store, &key).await?;
+    match attach_scan(&ctx, ScanOf::Musrenbang { key: key.clone() }, multipart).await {
+        Ok(_) => {
+            ctx.set_flash(ctx.tr.t("scan.uploaded").to_string()).await?;
+            Ok(Redirect::to(&format!("{}#pindaian", forum_href(&key))).into_response())
+        }
+        Err(error) => {
+            let messages = form_errors(&ctx.tr, error)?;
+            let rendered = forum_page(&mut ctx, &key, Refusal { messages, of: None }, 0).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, rendered).into_response())
+        }
+    }
 }
 
 #[derive(serde::Deserialize)]

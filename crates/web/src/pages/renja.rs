@@ -14,6 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::cycle::{CycleFacts, Stage};
+use domain::documents::ScanOf;
 use domain::musrenbang::{MeetingInput, stage_open};
 use domain::nomenclature::NomenclatureItem;
 use domain::renja::{FundingSource, LineInput, LineText, runs_forum_opd};
@@ -44,6 +45,8 @@ pub fn router() -> Router<AppState> {
         .route("/rkpd/{cycle}/rkpd.xlsx", get(rkpd_xlsx))
         .route("/rkpd/{cycle}/musrenbang", post(rkpd_musrenbang))
         .route("/rkpd/{cycle}/adopt", post(rkpd_adopt))
+        .route("/renja/{cycle}/{opd}/pindaian", post(renja_scan))
+        .route("/rkpd/{cycle}/pindaian", post(rkpd_scan))
 }
 
 /// How many items of an OPD's forum one page shows.
@@ -190,6 +193,7 @@ struct RenjaPage {
     fundings: Vec<(&'static str, &'static str)>,
     minutes: MeetingInput,
     errors: Vec<String>,
+    scans: crate::views::scans::ScanList,
 }
 
 impl RenjaPage {
@@ -292,6 +296,8 @@ async fn renja_view(
         (Vec::new(), Vec::new(), Vec::new())
     };
     let meeting = view.facts.meeting.clone();
+    let of = ScanOf::ForumOpd { cycle_id: cycle.id, opd_code: opd.to_string() };
+    let scans = super::forums::scan_list_of(ctx, cycle, of, meeting.is_some(), &href).await?;
     Ok(RenjaPage {
         heading: tr.f("renja.title", &[("opd", &opd_name), ("year", &cycle.tahun_anggaran.to_string())]),
         rkpd_href: format!("/rkpd/{}", cycle.id),
@@ -336,6 +342,7 @@ async fn renja_view(
             .unwrap_or_default(),
         href,
         errors,
+        scans,
         refused: None,
         c: Chrome::new(ctx),
     })
@@ -731,6 +738,7 @@ struct RkpdPage {
     can_adopt: bool,
     priorities: Vec<(String, String)>,
     errors: Vec<String>,
+    scans: crate::views::scans::ScanList,
 }
 
 /// An OPD's Renja in the RKPD's list.
@@ -765,6 +773,9 @@ async fn rkpd_view(ctx: &mut PageCtx, cycle: &CycleFacts, errors: Vec<String>) -
         ctx.ensure_csrf().await?;
     }
     let finalised = store.finalised_renja(cycle.id).await?;
+    let of = ScanOf::MusrenbangRkpd { cycle_id: cycle.id };
+    let rkpd_href = format!("/rkpd/{}", cycle.id);
+    let scans = super::forums::scan_list_of(ctx, cycle, of, view.musrenbang.is_some(), &rkpd_href).await?;
     let opd_rows = opds
         .iter()
         .map(|o| {
@@ -835,6 +846,7 @@ async fn rkpd_view(ctx: &mut PageCtx, cycle: &CycleFacts, errors: Vec<String>) -
         can_adopt,
         priorities: priorities.into_iter().map(|p| (p.code, p.name)).collect(),
         errors,
+        scans,
         c: Chrome::new(ctx),
     })
 }
@@ -1005,4 +1017,46 @@ async fn rkpd_adopt(ctx: PageCtx, Path(cycle): Path<String>, Form(form): Form<Ad
     let command = Command::Rkpd(RkpdCommand::Adopt { cycle_id: cycle.id, number: form.number, date: form.date });
     let notice = ctx.tr.t("rkpd.adopted_done").to_string();
     run_rkpd(ctx, cycle, command, notice).await
+}
+
+/// The forum OPD's signed berita acara, scanned: kept and journaled, or the page again with why
+/// not.
+async fn renja_scan(
+    mut ctx: PageCtx,
+    Path((cycle, opd)): Path<(String, String)>,
+    multipart: axum::extract::Multipart,
+) -> AppResult<Response> {
+    let cycle = find_cycle(&ctx, &cycle).await?;
+    let of = ScanOf::ForumOpd { cycle_id: cycle.id, opd_code: opd.clone() };
+    match super::forums::attach_scan(&ctx, of, multipart).await {
+        Ok(()) => {
+            ctx.set_flash(ctx.tr.t("scan.uploaded").to_string()).await?;
+            Ok(Redirect::to(&format!("{}#pindaian", renja_href(cycle.id, &opd))).into_response())
+        }
+        Err(error) => {
+            let messages = refusal_messages(&ctx.tr, error)?;
+            let rendered = renja_view(&mut ctx, &cycle, &opd, 0, messages, None).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, rendered).into_response())
+        }
+    }
+}
+
+/// The musrenbang RKPD's signed berita acara, scanned.
+async fn rkpd_scan(
+    mut ctx: PageCtx,
+    Path(cycle): Path<String>,
+    multipart: axum::extract::Multipart,
+) -> AppResult<Response> {
+    let cycle = find_cycle(&ctx, &cycle).await?;
+    match super::forums::attach_scan(&ctx, ScanOf::MusrenbangRkpd { cycle_id: cycle.id }, multipart).await {
+        Ok(()) => {
+            ctx.set_flash(ctx.tr.t("scan.uploaded").to_string()).await?;
+            Ok(Redirect::to(&format!("/rkpd/{}#pindaian", cycle.id)).into_response())
+        }
+        Err(error) => {
+            let messages = refusal_messages(&ctx.tr, error)?;
+            let rendered = rkpd_view(&mut ctx, &cycle, messages).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, rendered).into_response())
+        }
+    }
 }

@@ -12,6 +12,7 @@ pub mod proposals;
 pub mod red_flags;
 pub mod regions;
 pub mod renja;
+pub mod scans;
 pub mod schedule;
 pub mod statistics;
 pub mod transparency;

@@ -298,7 +298,7 @@ async fn forum_heading(state: &AppState, tr: &Tr, key: &ForumKey) -> AppResult<(
 fn forum_subject(cycle: &CycleFacts, key: &ForumKey, what: &str) -> Subject {
     Subject::of(
         cycle,
-        crate::pages::forums::forum_href(key),
+        crate::views::proposals::forum_href(key),
         format!("{what}-{}-{}-{}", key.stage.as_str(), key.region, cycle.tahun_anggaran),
     )
 }
@@ -851,17 +851,23 @@ pub struct InclusionCheck {
 /// The record of a print and, once a signed checkpoint covers its journal entry, the entry's
 /// inclusion proof checked here.
 pub async fn record_view(state: &AppState, record: StoredDocument) -> AppResult<RecordView> {
-    let pemda = RegionCode::parse(&record.pemda_code).map_err(|_| AppError::broken("a document's pemda code"))?;
-    let entry = state.store.journal_entry(&pemda, record.seq).await?.ok_or(AppError::broken("a document's entry"))?;
-    let inclusion = crate::views::transparency::checked_inclusion(state, &pemda, record.seq, &entry.hash).await?.map(
+    let inclusion = entry_inclusion(state, &record.pemda_code, record.seq).await?;
+    Ok(RecordView { record, inclusion })
+}
+
+/// Whether the latest signed checkpoint of `pemda` includes its entry `seq` (a print's, a
+/// scan's), with the proof checked here.
+pub async fn entry_inclusion(state: &AppState, pemda: &str, seq: i64) -> AppResult<Option<InclusionCheck>> {
+    let pemda = RegionCode::parse(pemda).map_err(|_| AppError::broken("a record's pemda code"))?;
+    let entry = state.store.journal_entry(&pemda, seq).await?.ok_or(AppError::broken("a record's entry"))?;
+    Ok(crate::views::transparency::checked_inclusion(state, &pemda, seq, &entry.hash).await?.map(
         |(inclusion, verified)| InclusionCheck {
             tree_size: inclusion.tree_size,
             verified,
             root: domain::transparency::hash_hex(&inclusion.root),
             hashes: inclusion.hashes.iter().map(domain::transparency::hash_hex).collect(),
         },
-    );
-    Ok(RecordView { record, inclusion })
+    ))
 }
 
 /// The prints recorded under a printed code, as typed (any case, spaces around ignored), each
@@ -894,14 +900,16 @@ pub fn typed_sha256(text: &str) -> AppResult<String> {
     Ok(hash)
 }
 
-/// The SHA-256 of an uploaded file to check, which must be a PDF (judged by its content): any
-/// other file is never a Rencana print, and saying so helps more than "no match".
-pub fn uploaded_pdf_sha256(bytes: &[u8]) -> AppResult<String> {
+/// The SHA-256 of an uploaded file to check, which must be a PDF, a JPEG or a PNG (judged by
+/// its first bytes): any other file is neither a Rencana print nor a signed scan, and saying so
+/// helps more than "no match".
+pub fn uploaded_file_sha256(bytes: &[u8]) -> AppResult<String> {
     if bytes.is_empty() {
         return Err(AppError::invalid("file", domain::Rule::Required));
     }
-    if !bytes.starts_with(b"%PDF-") {
-        return Err(AppError::invalid("file", domain::Rule::Format { expected: "pdf" }));
+    let known = [&b"%PDF-"[..], &[0xFF, 0xD8, 0xFF][..], &b"\x89PNG\r\n\x1a\n"[..]];
+    if !known.iter().any(|magic| bytes.starts_with(magic)) {
+        return Err(AppError::invalid("file", domain::Rule::ScanType));
     }
     Ok(sha256_of(bytes))
 }

@@ -162,6 +162,11 @@ pub fn forum_key(cycle: &str, stage: &str, region: &str) -> AppResult<ForumKey> 
     Ok(ForumKey { cycle_id, stage, region })
 }
 
+/// A forum's page.
+pub fn forum_href(key: &ForumKey) -> String {
+    format!("/forums/{}/{}/{}", key.cycle_id, key.stage.as_str(), key.region)
+}
+
 /// The cycle of a forum the address names, which must hold the forum's region.
 pub async fn forum_cycle(store: &store::Store, key: &ForumKey) -> AppResult<domain::cycle::CycleFacts> {
     let cycle = store.cycle(key.cycle_id).await?.ok_or(AppError::NotFound)?;

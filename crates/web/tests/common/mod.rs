@@ -251,16 +251,29 @@ pub async fn send_csv(t: &TestApp, uri: &str, token: &str, body: &str) -> Reply 
 /// A browser's multipart upload of a year's CSV form (`csrf`, `tahun_anggaran`, `file`) to `uri`.
 pub async fn upload_year_csv(t: &TestApp, uri: &str, cookie: &str, csrf: &str, tahun: &str, file: &str) -> Reply {
     let fields = [("csrf", csrf), ("tahun_anggaran", tahun)];
-    multipart(t, uri, cookie, &fields, ("upload.csv", "text/csv", file.as_bytes())).await
+    multipart(t, uri, cookie, &fields, "file", ("upload.csv", "text/csv", file.as_bytes())).await
 }
 
 /// A browser's multipart upload of a form with its CSRF token and one file (`file`) to `uri`.
 pub async fn upload_file(t: &TestApp, uri: &str, cookie: &str, csrf: &str, file: &[u8]) -> Reply {
-    multipart(t, uri, cookie, &[("csrf", csrf)], ("upload", "application/octet-stream", file)).await
+    upload_as(t, uri, cookie, csrf, "file", file).await
 }
 
-/// A browser's multipart form to `uri`: its text fields, then one file (name, type, bytes) as `file`.
-async fn multipart(t: &TestApp, uri: &str, cookie: &str, fields: &[(&str, &str)], file: (&str, &str, &[u8])) -> Reply {
+/// As [`upload_file`], the file sent as the form's field `name`.
+pub async fn upload_as(t: &TestApp, uri: &str, cookie: &str, csrf: &str, name: &str, file: &[u8]) -> Reply {
+    multipart(t, uri, cookie, &[("csrf", csrf)], name, ("upload", "application/octet-stream", file)).await
+}
+
+/// A browser's multipart form to `uri`: its text fields, then one file (name, type, bytes) as the
+/// field `file_field`.
+async fn multipart(
+    t: &TestApp,
+    uri: &str,
+    cookie: &str,
+    fields: &[(&str, &str)],
+    file_field: &str,
+    file: (&str, &str, &[u8]),
+) -> Reply {
     let boundary = "----rencana-test";
     let mut body = Vec::new();
     for (name, value) in fields {
@@ -271,7 +284,7 @@ async fn multipart(t: &TestApp, uri: &str, cookie: &str, fields: &[(&str, &str)]
     let (file_name, content_type, bytes) = file;
     body.extend_from_slice(
         format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"{file_name}\"\r\n\
              Content-Type: {content_type}\r\n\r\n"
         )
         .as_bytes(),
