@@ -135,11 +135,23 @@ enum Cmd {
         #[arg(long, default_value = "id")]
         lang: String,
     },
-    /// Copy the SQLite database, online, to a new file (on PostgreSQL: use pg_dump).
+    /// Copy the SQLite database, online, to a new file (on PostgreSQL: use pg_dump). Photos and
+    /// scans stay in the data directory's `attachments` folder: copy it as well (rsync).
     Backup {
         /// The file to write; it must not exist.
         #[arg(long)]
         to: PathBuf,
+    },
+    /// Put a backup back as the data directory's database, with the server stopped: the copy is
+    /// opened, migrated and every journal verified first; the database it replaces is kept
+    /// beside it as rencana.db.before-restore-TIME (on PostgreSQL: use pg_restore).
+    Restore {
+        /// The backup written by `rencana backup`.
+        #[arg(long)]
+        from: PathBuf,
+        /// Restore over a database that is there (it is kept, not deleted).
+        #[arg(long)]
+        replace: bool,
     },
 }
 
@@ -532,6 +544,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = open_store(&cli).await?;
             store.backup_to(to).await?;
             println!("backup written to {}", to.display());
+        }
+        Cmd::Restore { from, replace } => {
+            if cli.database_url.as_deref().is_some_and(|url| !url.is_empty()) {
+                anyhow::bail!("this installation runs on PostgreSQL: restore its dump with pg_restore");
+            }
+            let restored =
+                rencana::restore::restore(from, &cli.data_dir, *replace, time::OffsetDateTime::now_utc()).await?;
+            for (pemda, events) in &restored.pemda {
+                println!("pemda {pemda}: journal of {events} events verified");
+            }
+            if let Some(kept) = &restored.kept {
+                println!("the database it replaced is kept as {}", kept.display());
+            }
+            println!("restored to {}", restored.database.display());
         }
     }
     Ok(ExitCode::SUCCESS)

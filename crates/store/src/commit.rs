@@ -4,7 +4,8 @@ use domain::journal::GENESIS_HASH;
 use domain::{Actor, Command, DomainError, Entity, Event, RegionCode, RegionCommand};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, SqlErr, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, SqlErr,
+    TransactionTrait,
 };
 use time::OffsetDateTime;
 
@@ -20,6 +21,114 @@ use crate::{Result, Store, StoreError};
 pub const WRITE_QUEUE_MAX: usize = 256;
 /// What a refused writer is told to wait, in seconds.
 const BUSY_RETRY_AFTER: u64 = 2;
+/// The most commands one group commit takes from the queue: enough to amortise a sync of the
+/// disk over many, few enough that the first in the group does not wait long for the last.
+pub const GROUP_MAX: usize = 64;
+
+/// A command waiting for the writer, and where its outcome goes.
+pub(crate) struct WriteJob {
+    actor: Actor,
+    command: Command,
+    now: OffsetDateTime,
+    outcome: tokio::sync::oneshot::Sender<Result<Vec<Event>>>,
+}
+
+/// The writer: takes the commands waiting in its queue, up to [`GROUP_MAX`], and commits them in
+/// one transaction, each decided in order on the state the ones before it left and each in a
+/// savepoint of its own, so that a refused one is rolled back without touching the others. One
+/// sync of the disk then makes the whole group durable. Each caller hears its own outcome only
+/// after the commit, so nothing is acknowledged that a crash could lose. It ends when the last
+/// handle of the store is dropped.
+pub(crate) async fn write_loop(
+    write: DatabaseConnection,
+    mut jobs: tokio::sync::mpsc::UnboundedReceiver<WriteJob>,
+    groups: std::sync::Arc<std::sync::atomic::AtomicU64>,
+) {
+    let mut group = Vec::with_capacity(GROUP_MAX);
+    while jobs.recv_many(&mut group, GROUP_MAX).await > 0 {
+        commit_group(&write, std::mem::take(&mut group)).await;
+        groups.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+async fn commit_group(write: &DatabaseConnection, group: Vec<WriteJob>) {
+    let txn = match begin_write(write).await {
+        Ok(txn) => txn,
+        Err(error) => {
+            let reason = error.to_string();
+            for job in group {
+                let _ = job.outcome.send(Err(unwritten(&error, &reason)));
+            }
+            return;
+        }
+    };
+    let mut decided = Vec::with_capacity(group.len());
+    for job in group {
+        let outcome = commit_in_savepoint(&txn, &job.actor, &job.command, job.now).await;
+        decided.push((job.outcome, outcome));
+    }
+    match txn.commit().await {
+        Ok(()) => {
+            for (reply, outcome) in decided {
+                // A caller that stopped waiting still had its write committed.
+                let _ = reply.send(outcome);
+            }
+        }
+        Err(error) => {
+            let error = StoreError::from(error);
+            let reason = error.to_string();
+            for (reply, outcome) in decided {
+                let _ = reply.send(match outcome {
+                    Ok(_) => Err(unwritten(&error, &reason)),
+                    refused => refused,
+                });
+            }
+        }
+    }
+}
+
+/// One command of a group, in its own savepoint.
+async fn commit_in_savepoint(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    command: &Command,
+    now: OffsetDateTime,
+) -> Result<Vec<Event>> {
+    let savepoint = txn.begin().await?;
+    let decided = async {
+        let pemda = crate::facts::resolve_pemda(&savepoint, &command.needs()).await?;
+        commit_in(&savepoint, &pemda, actor, command, now).await
+    }
+    .await;
+    match decided {
+        Ok(events) => {
+            savepoint.commit().await?;
+            Ok(events)
+        }
+        Err(error) => {
+            savepoint.rollback().await?;
+            Err(error)
+        }
+    }
+}
+
+/// What each caller of a group hears when the group could not be begun or committed: nothing of
+/// theirs was written, and a full queue or a busy database is worth retrying.
+fn unwritten(error: &StoreError, reason: &str) -> StoreError {
+    match error {
+        StoreError::Busy { retry_after } => StoreError::Busy { retry_after: *retry_after },
+        _ => StoreError::NotWritten(reason.to_string()),
+    }
+}
+
+/// Begins the write transaction; a connection that could not be had in time means nothing was
+/// written, which the caller hears as `Busy`.
+async fn begin_write(write: &DatabaseConnection) -> Result<DatabaseTransaction> {
+    write.begin().await.map_err(|error| match error {
+        DbErr::ConnectionAcquire(_) => StoreError::Busy { retry_after: BUSY_RETRY_AFTER },
+        other => other.into(),
+    })
+}
 
 /// A place in the write queue, given back when the write ends however it ends.
 struct WriteSlot(std::sync::Arc<std::sync::atomic::AtomicUsize>);
@@ -60,13 +169,14 @@ impl Store {
         Ok(slot)
     }
 
-    /// Begins the write transaction; a connection that could not be had in time means nothing
-    /// was written, which the caller hears as `Busy`.
     async fn begin_write(&self) -> Result<DatabaseTransaction> {
-        self.write.begin().await.map_err(|error| match error {
-            DbErr::ConnectionAcquire(_) => StoreError::Busy { retry_after: BUSY_RETRY_AFTER },
-            other => other.into(),
-        })
+        begin_write(&self.write).await
+    }
+
+    /// How many groups the writer has committed (or tried to) since the store opened: with the
+    /// count of writes, how much each sync of the disk was shared.
+    pub fn write_groups(&self) -> u64 {
+        self.groups.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Decides `command` for `actor` at `now` and commits what it causes. Returns the events,
@@ -75,10 +185,16 @@ impl Store {
     ///
     /// Once admitted, a write runs to its end and its caller hears the outcome of its commit:
     /// the web layer puts no timeout on writes (only on reads), so a change that landed is never
-    /// reported as failed.
+    /// reported as failed. It is committed by the writer, with the others waiting beside it
+    /// ([`write_loop`]).
     pub async fn execute(&self, actor: &Actor, command: &Command, now: OffsetDateTime) -> Result<Vec<Event>> {
         let _slot = self.admit_writer()?;
-        let result = self.decide_and_commit(actor, command, now).await;
+        let (outcome, heard) = tokio::sync::oneshot::channel();
+        let job = WriteJob { actor: actor.clone(), command: command.clone(), now, outcome };
+        let result = match self.jobs.send(job) {
+            Ok(()) => heard.await.unwrap_or_else(|_| Err(StoreError::NotWritten("the writer stopped".into()))),
+            Err(_) => Err(StoreError::NotWritten("the writer stopped".into())),
+        };
         match result {
             Err(StoreError::Database(error)) => match error.sql_err() {
                 // Two writers raced for the same unique value; the loser hears what a check
@@ -170,17 +286,6 @@ impl Store {
             txn.rollback().await?;
             Ok(BatchOutcome::Refused(refused))
         }
-    }
-
-    async fn decide_and_commit(&self, actor: &Actor, command: &Command, now: OffsetDateTime) -> Result<Vec<Event>> {
-        // The pemda of a command that names a user, cycle or proposal is found before the
-        // transaction; everything is read again under the lock, so the decision sees the state it
-        // changes.
-        let pemda = crate::facts::resolve_pemda(&self.read, &command.needs()).await?;
-        let txn = self.begin_write().await?;
-        let events = commit_in(&txn, &pemda, actor, command, now).await?;
-        txn.commit().await?;
-        Ok(events)
     }
 }
 

@@ -9,6 +9,7 @@ mod document_queries;
 mod dprd_queries;
 pub mod entity;
 mod facts;
+pub mod idempotency;
 mod journal_append;
 mod masterdata_queries;
 mod migration;
@@ -65,6 +66,10 @@ pub enum StoreError {
     /// written, and the caller may try again after this many seconds.
     #[error("the writer is busy; nothing was written")]
     Busy { retry_after: u64 },
+    /// The database refused to commit (a full disk, a lost connection): nothing of this write
+    /// was written.
+    #[error("nothing was written: {0}")]
+    NotWritten(String),
     #[error(transparent)]
     Log(#[from] domain::transparency::LogError),
     /// The journal does not verify from the last checkpoint on: no checkpoint is signed over it.
@@ -105,31 +110,32 @@ pub struct Store {
     attachments: Option<attachments::Attachments>,
     /// Writes admitted and not yet finished (see [`commit::WRITE_QUEUE_MAX`]).
     writers: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// The queue of the writer that commits single commands in groups ([`commit::write_loop`]).
+    jobs: tokio::sync::mpsc::UnboundedSender<commit::WriteJob>,
+    /// Groups the writer committed.
+    groups: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Store {
     /// Connects and brings the schema up to date.
     pub async fn open(url: &str) -> Result<Store> {
-        let store = if url.starts_with("sqlite:") {
+        let (read, write, backend) = if url.starts_with("sqlite:") {
             let read = Database::connect(sqlite_options(url, 8)).await?;
             let write = Database::connect(sqlite_options(url, 1)).await?;
-            Store { read, write, backend: Backend::Sqlite, attachments: None, writers: Default::default() }
+            (read, write, Backend::Sqlite)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let mut options = ConnectOptions::new(url.to_string());
             options.max_connections(16).acquire_timeout(Duration::from_secs(30)).sqlx_logging(false);
             let pool = Database::connect(options).await?;
-            Store {
-                read: pool.clone(),
-                write: pool,
-                backend: Backend::Postgres,
-                attachments: None,
-                writers: Default::default(),
-            }
+            (pool.clone(), pool, Backend::Postgres)
         } else {
             return Err(StoreError::UnsupportedUrl);
         };
-        migration::Migrator::up(&store.write, None).await?;
-        Ok(store)
+        migration::Migrator::up(&write, None).await?;
+        let (jobs, queue) = tokio::sync::mpsc::unbounded_channel();
+        let groups = std::sync::Arc::default();
+        tokio::spawn(commit::write_loop(write.clone(), queue, std::sync::Arc::clone(&groups)));
+        Ok(Store { read, write, backend, attachments: None, writers: Default::default(), jobs, groups })
     }
 
     /// The default SQLite database in a data directory, created when missing.
@@ -180,8 +186,10 @@ fn sqlite_options(url: &str, connections: u32) -> ConnectOptions {
         .acquire_timeout(Duration::from_secs(30))
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts: SqliteConnectOptions| {
+            // FULL: a commit is on the disk before it is acknowledged, through a power cut too;
+            // group commit (`commit::write_loop`) shares each sync among the writes waiting.
             opts.journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
+                .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
                 .create_if_missing(true)

@@ -22,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(TransparencyLog),
             Box::new(Documents),
             Box::new(SignedScans),
+            Box::new(IdempotencyKeys),
         ]
     }
 }
@@ -1594,5 +1595,60 @@ impl MigrationTrait for SignedScans {
 
     async fn down(&self, _manager: &SchemaManager) -> Result<(), DbErr> {
         Err(DbErr::Migration("the signed scans' schema is not reversible".into()))
+    }
+}
+
+/// The answers to writes sent with an `Idempotency-Key`, replayed to a retry of the same request.
+pub struct IdempotencyKeys;
+
+impl MigrationName for IdempotencyKeys {
+    fn name(&self) -> &str {
+        "m20261205_000015_idempotency_keys"
+    }
+}
+
+#[derive(DeriveIden)]
+enum IdempotentAnswer {
+    Table,
+    Scope,
+    Key,
+    Fingerprint,
+    Status,
+    ContentType,
+    Body,
+    CreatedAt,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for IdempotencyKeys {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(IdempotentAnswer::Table)
+                    .col(string_len(IdempotentAnswer::Scope, 64))
+                    .col(string_len(IdempotentAnswer::Key, 255))
+                    .col(string_len(IdempotentAnswer::Fingerprint, 64))
+                    .col(integer(IdempotentAnswer::Status))
+                    .col(string_len(IdempotentAnswer::ContentType, 100))
+                    .col(blob(IdempotentAnswer::Body))
+                    .col(big_integer(IdempotentAnswer::CreatedAt))
+                    .primary_key(Index::create().col(IdempotentAnswer::Scope).col(IdempotentAnswer::Key))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_idempotent_answer_created_at")
+                    .table(IdempotentAnswer::Table)
+                    .col(IdempotentAnswer::CreatedAt)
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, _manager: &SchemaManager) -> Result<(), DbErr> {
+        Err(DbErr::Migration("the idempotency keys' schema is not reversible".into()))
     }
 }

@@ -217,6 +217,8 @@ async fn concurrent_writers_never_fork_the_chain() {
         }
     }
     assert_eq!(accepted, 30);
+    // They waited together and were committed together, each refusal rolled back alone.
+    assert!(db.store.write_groups() < 20, "{} groups for 40 writes", db.store.write_groups());
     let children = db.store.children(&code("12.71.01.1001"), None).await.unwrap();
     assert_eq!(children.len(), 30);
     let report = db.store.verify_chain(&code("12.71")).await.unwrap();

@@ -69,6 +69,7 @@ mod tests {
             chain_checks: Default::default(),
             statistics: Default::default(),
             prints: std::sync::Arc::new(tokio::sync::Semaphore::new(2)),
+            in_flight: Default::default(),
         };
         let pemda = RegionCode::parse("12.71").unwrap();
         let held = state.chain_checks.incremental.acquire_many(2).await.unwrap();

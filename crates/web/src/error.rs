@@ -126,6 +126,11 @@ impl From<StoreError> for AppError {
             StoreError::Conflict { field: Some(field) } => AppError::invalid(field, domain::Rule::Taken),
             StoreError::Conflict { field: None } => AppError::AlreadyExists,
             StoreError::Busy { retry_after } => AppError::Busy { retry_after },
+            // A full disk or a lost database: nothing was written, and it may pass.
+            StoreError::NotWritten(reason) => {
+                tracing::warn!(%reason, "a write was not committed");
+                AppError::Busy { retry_after: 5 }
+            }
             other => AppError::internal(other),
         }
     }

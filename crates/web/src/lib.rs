@@ -8,6 +8,7 @@ pub mod ctx;
 pub mod error;
 mod guard;
 pub mod i18n;
+mod idempotency;
 mod pages;
 mod revalidate;
 mod state;
@@ -62,6 +63,7 @@ pub fn app(store: Store, config: Config) -> Router {
         chain_checks: Default::default(),
         statistics: Default::default(),
         prints: Arc::new(tokio::sync::Semaphore::new(2)),
+        in_flight: Default::default(),
     };
     let sessions = SessionManagerLayer::new(DbSessionStore::new(store))
         .with_name(revalidate::SESSION_COOKIE)

@@ -68,6 +68,8 @@ pub struct AppState {
     pub(crate) statistics: Arc<crate::views::statistics::Counts>,
     /// Documents being typeset at once; more are told to come back.
     pub(crate) prints: Arc<Semaphore>,
+    /// API writes sent with an `Idempotency-Key` and still running.
+    pub(crate) in_flight: Arc<crate::idempotency::InFlight>,
 }
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -10,6 +10,7 @@ pub mod dapil;
 pub mod document;
 pub mod dprd_member;
 pub mod forum;
+pub mod idempotent_answer;
 pub mod journal;
 pub mod journal_subject;
 pub mod kamus_item;

@@ -94,6 +94,8 @@ pub fn router(state: AppState) -> Router {
         .merge(docs::router())
         // On matched routes only: an unknown method is told 405 before its input is judged.
         .route_layer(middleware::from_fn(crate::guard::refuse_control_characters))
+        // Inside the problems' rendering, which gives its refusals their words.
+        .layer(middleware::from_fn_with_state(state.clone(), crate::idempotency::replay_or_run))
         .layer(middleware::from_fn(render_problems))
         .with_state(state)
 }

@@ -136,6 +136,7 @@ pub fn add_problem_answers(doc: &mut OpenApi) {
         ];
         for (method, operation) in operations {
             let Some(operation) = operation else { continue };
+            add_idempotency_key(method, operation);
             for answer in &ANSWERS {
                 let status = answer.status.to_string();
                 let listed = operation.responses.responses.get(&status);
@@ -150,4 +151,30 @@ pub fn add_problem_answers(doc: &mut OpenApi) {
             }
         }
     }
+}
+
+/// The `Idempotency-Key` header every write with a token takes (`crate::idempotency`).
+fn add_idempotency_key(method: &str, operation: &mut Operation) {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    let security = operation.security.as_deref().unwrap_or_default();
+    if !matches!(method, "post" | "put" | "delete" | "patch") || security.is_empty() {
+        return;
+    }
+    let schema = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(crate::idempotency::KEY_MAX))
+        .pattern(Some("^[\\x21-\\x7e]+$"));
+    let parameter = ParameterBuilder::new()
+        .name("Idempotency-Key")
+        .parameter_in(ParameterIn::Header)
+        .required(utoipa::openapi::Required::False)
+        .description(Some(
+            "A key of your choosing, new for each change (a UUID). Sent again with the same request within a \
+             day, it gets the first success's answer again (`Idempotent-Replayed: true`) instead of a second \
+             change; with another request, 422.",
+        ))
+        .schema(Some(schema))
+        .build();
+    operation.parameters.get_or_insert_with(Vec::new).push(parameter);
 }

@@ -1,0 +1,76 @@
+//! `rencana restore`: a backup comes back as it was written, checked first; what it replaces is
+//! kept; a file that is not a backup, or one whose journal was edited, is refused and nothing
+//! changes.
+
+use domain::{Actor, RegionCode};
+use store::Store;
+use time::OffsetDateTime;
+
+fn folder(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("rencana-restore-{name}-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn a_backup_comes_back_whole_and_what_it_replaces_is_kept() {
+    let now = OffsetDateTime::now_utc();
+    let live = folder("live");
+    let store = Store::open(&Store::sqlite_url(&live)).await.unwrap();
+    store::seed::seed_demo_foundation(&store, now).await.unwrap();
+    let medan = RegionCode::parse("12.71").unwrap();
+    let backed_up = store.verify_chain(&medan).await.unwrap().events;
+    let backup = folder("backups").join("rencana-backup.db");
+    store.backup_to(&backup).await.unwrap();
+    // Later writes, which the restore takes back to the backup's state.
+    store.add_official_pemda("33.74", &Actor::System { label: "test".into() }, now).await.unwrap();
+    drop(store);
+
+    // Over a database that is there: only when asked, and the old one is kept.
+    let refused = rencana::restore::restore(&backup, &live, false, now).await.unwrap_err();
+    assert!(refused.to_string().contains("--replace"), "{refused}");
+    let restored = rencana::restore::restore(&backup, &live, true, now).await.unwrap();
+    assert_eq!(restored.pemda, vec![("12.71".to_string(), backed_up)]);
+    let kept = restored.kept.unwrap();
+    assert!(kept.exists());
+
+    let back = Store::open(&Store::sqlite_url(&live)).await.unwrap();
+    assert_eq!(back.all_pemda().await.unwrap().len(), 1);
+    assert!(back.verify_chain(&medan).await.unwrap().valid);
+    let old = Store::open(&format!("sqlite://{}", kept.display())).await.unwrap();
+    assert_eq!(old.all_pemda().await.unwrap().len(), 2, "the replaced database is intact");
+
+    // Into a new data directory, no flag needed.
+    let fresh = folder("fresh");
+    let into_new = rencana::restore::restore(&backup, &fresh, false, now).await.unwrap();
+    assert!(into_new.kept.is_none());
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_a_good_backup_changes_nothing() {
+    let now = OffsetDateTime::now_utc();
+    let dir = folder("bad");
+    let text = dir.join("notes.txt");
+    std::fs::write(&text, "not a database").unwrap();
+    let target = folder("target");
+    let refused = rencana::restore::restore(&text, &target, false, now).await.unwrap_err();
+    assert!(refused.to_string().contains("not a Rencana backup"), "{refused}");
+    assert!(!target.join("rencana.db").exists());
+
+    // A backup whose journal was edited after it was written.
+    let source = folder("source");
+    let store = Store::open(&Store::sqlite_url(&source)).await.unwrap();
+    store.add_official_pemda("12.71", &Actor::System { label: "test".into() }, now).await.unwrap();
+    let backup = dir.join("edited.db");
+    store.backup_to(&backup).await.unwrap();
+    drop(store);
+    let raw = sea_orm::Database::connect(format!("sqlite://{}", backup.display())).await.unwrap();
+    sea_orm::ConnectionTrait::execute_unprepared(&raw, "UPDATE journal SET payload = payload || ' ' WHERE seq = 1")
+        .await
+        .unwrap();
+    drop(raw);
+    let refused = rencana::restore::restore(&backup, &target, false, now).await.unwrap_err();
+    assert!(refused.to_string().contains("broken at entry 1"), "{refused}");
+    assert!(!target.join("rencana.db").exists());
+    assert_eq!(std::fs::read_dir(&target).unwrap().count(), 0, "nothing left behind");
+}
