@@ -7,5 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/demo-server.sh
 demo_server release
+echo "load $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores, SQLite synchronous=FULL with group commit"
+python3 bench/fsync.py "$DATA"
+# Submission rate by the number of clients at once (Python threads: the client, not only the
+# server, limits the highest figures).
+for clients in 1 8 32; do
+  python3 bench/herd.py "$URL" "$DATA/rencana.db" "${RATE_SUBMITS:-600}" "$clients"
+done
 python3 bench/herd.py "$URL" "$DATA/rencana.db" "${SUBMITS:-400}" "${CONNECTIONS:-200}"
 python3 bench/herd.py "$URL" "$DATA/rencana.db" "${SUBMITS:-400}" 400

@@ -119,15 +119,19 @@ enum Cmd {
         /// The cycle's tahun anggaran.
         #[arg(long)]
         cycle: i32,
-        /// berita-acara or daftar-prioritas.
+        /// berita-acara, daftar-prioritas, renja, rkpd, rekapitulasi or pokir.
         #[arg(long)]
         what: String,
-        /// rembuk_warga, musrenbang_kelurahan or musrenbang_kecamatan.
+        /// For a berita acara or a priority list: rembuk_warga, musrenbang_kelurahan,
+        /// musrenbang_kecamatan, forum_opd, or musrenbang_rkpd (berita acara only).
         #[arg(long)]
-        stage: String,
+        stage: Option<String>,
         /// The forum's region, or one above it for every forum of the stage under it (default: the pemda).
         #[arg(long)]
         region: Option<String>,
+        /// One OPD's documents of the forum OPD or Renja (default: every OPD's).
+        #[arg(long)]
+        opd: Option<String>,
         /// The directory to write to; made if missing.
         #[arg(long)]
         to: PathBuf,
@@ -315,7 +319,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Cmd::Demo => {
             let store = open_store(&cli).await?;
-            let seeded = store::seed::seed_demo(&store, now).await?;
+            eprintln!("Seeding the Kota Medan demo (two to three minutes in a debug build)…");
+            let seeded = store::seed::seed_demo_scaled(&store, now, 1, &mut seed_reporter()).await?;
             if seeded {
                 println!("Demo created: Kota Medan (12.71), its lingkungan, the 2027 cycle at kecamatan stage.");
             } else {
@@ -331,16 +336,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let scale = proposals.div_ceil(6_000).max(1);
             eprintln!("Seeding Kota Medan at {scale} times the demo (about {} proposals)…", scale * 6_000);
             let started = std::time::Instant::now();
-            let mut report = |p: store::seed::SeedProgress| {
-                eprintln!(
-                    "  {:>6.1} s  {}: {} of {}",
-                    started.elapsed().as_secs_f64(),
-                    p.stage.as_str(),
-                    p.done,
-                    p.total
-                );
-            };
-            if !store::seed::seed_demo_scaled(&store, now, scale, &mut report).await? {
+            if !store::seed::seed_demo_scaled(&store, now, scale, &mut seed_reporter()).await? {
                 bail!("the demo is already in this database: bench-data needs an empty one");
             }
             let pemda = RegionCode::parse(store::seed::DEMO_PEMDA)?;
@@ -501,15 +497,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             return Ok(if whole { ExitCode::SUCCESS } else { ExitCode::from(1) });
         }
-        Cmd::Export { pemda, cycle, what, stage, region, to, lang } => {
+        Cmd::Export { pemda, cycle, what, stage, region, opd, to, lang } => {
             let store = open_store(&cli).await?;
             let pemda = RegionCode::parse(pemda).map_err(|e| anyhow::anyhow!("--pemda {pemda}: {e:?}"))?;
             let region = match region {
                 Some(code) => RegionCode::parse(code).map_err(|e| anyhow::anyhow!("--region {code}: {e:?}"))?,
                 None => pemda.clone(),
             };
-            let stage =
-                domain::cycle::Stage::parse(stage).with_context(|| format!("--stage {stage} is not a stage"))?;
+            let stage = match stage {
+                Some(stage) => Some(
+                    domain::cycle::Stage::parse(stage).with_context(|| format!("--stage {stage} is not a stage"))?,
+                ),
+                None => None,
+            };
             let key = open_log_key(&cli)?;
             let public_url = match &cli.public_url {
                 Some(url) if !url.trim().is_empty() => url.trim().trim_end_matches('/').to_string(),
@@ -531,6 +531,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 what: what.clone(),
                 stage,
                 region,
+                opd: opd.clone(),
                 to: to.clone(),
                 lang: lang.clone(),
             };
@@ -561,6 +562,24 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Says how far a seed got: each step as it starts and ends, and within it at most every two
+/// seconds, so that a long seed is never silent and never floods the terminal.
+fn seed_reporter() -> impl FnMut(store::seed::SeedProgress) {
+    let started = std::time::Instant::now();
+    let mut last: Option<(&'static str, std::time::Instant)> = None;
+    move |p: store::seed::SeedProgress| {
+        let stage = p.stage.as_str();
+        let due = match last {
+            Some((shown, at)) => shown != stage || p.done == p.total || at.elapsed().as_secs() >= 2,
+            None => true,
+        };
+        if due {
+            eprintln!("  {:>6.1} s  {stage}: {} of {}", started.elapsed().as_secs_f64(), p.done, p.total);
+            last = Some((stage, std::time::Instant::now()));
+        }
+    }
 }
 
 /// Issues checkpoints now and then every `every`, for as long as the server runs.
