@@ -4,6 +4,8 @@
 #               PostgreSQL, then the browser journey in headless Chromium
 #   make bench  figures, never pass/fail: page times, the deadline herd, Lighthouse, the
 #               transparency log, Excel out and in
+#   make resilience  kill -9 under load and a full disk (root, for its tmpfs): fails on a lost
+#               acknowledged write or a broken database
 # Respects CARGO_TARGET_DIR (the binary is $(CARGO_TARGET_DIR)/debug/rencana).
 
 SHELL := /bin/bash
@@ -16,7 +18,7 @@ RENCANA := $(TARGET_DIR)/debug/rencana
 # scripts/with-postgres.sh sets its own.
 unexport RENCANA_TEST_DATABASE_URL
 
-.PHONY: run test bench npm build lint test-sqlite test-postgres e2e
+.PHONY: run test bench resilience npm build lint test-sqlite test-postgres e2e
 
 run: npm build
 	$(RENCANA) demo
@@ -33,6 +35,10 @@ test: npm
 
 # Figures, never pass/fail: page times and sizes, and Lighthouse scores in headless Chromium,
 # on the Medan demo (release build).
+resilience: npm
+	bash bench/crash.sh
+	bash bench/full-disk.sh
+
 bench: npm
 	bash bench/pages.sh
 	bash bench/lighthouse.sh

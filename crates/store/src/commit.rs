@@ -410,4 +410,29 @@ mod tests {
         store.execute(&system, &add("1"), now).await.unwrap();
         assert_eq!(store.writers.load(Ordering::SeqCst), 0, "a write gives its place back when done");
     }
+
+    /// A connection SQLite left inside a transaction (as a commit refused by a full disk can)
+    /// is never handed to a writer again: the next write is committed for all to read, not
+    /// nested in a transaction that never ends.
+    #[tokio::test]
+    async fn a_connection_left_in_a_transaction_is_replaced() {
+        use sea_orm::ConnectionTrait;
+        let db = crate::testing::database().await.unwrap();
+        if db.store.backend() != crate::Backend::Sqlite {
+            return;
+        }
+        let store = &db.store;
+        let system = Actor::System { label: "test".into() };
+        let now = OffsetDateTime::now_utc();
+        store.add_official_pemda("12.71", &system, now).await.unwrap();
+        store.write.execute_unprepared("BEGIN IMMEDIATE").await.unwrap();
+        let add = Command::Regions(RegionCommand::AddLingkungan(AddLingkungan {
+            kelurahan: "12.71.01.1001".into(),
+            number: "7".into(),
+            name: "Lingkungan 7".into(),
+        }));
+        store.execute(&system, &add, now).await.unwrap();
+        let seen = store.children(&RegionCode::parse("12.71.01.1001").unwrap(), None).await.unwrap();
+        assert_eq!(seen.len(), 1, "the write is committed where every reader sees it");
+    }
 }
