@@ -75,14 +75,12 @@ pub struct DocumentPage {
 fn card(ctx: &PageCtx, view: RecordView) -> RecordCard {
     let tr = &ctx.tr;
     let r = view.record;
-    let recorded_at = time::OffsetDateTime::parse(&r.recorded_at, &time::format_description::well_known::Rfc3339)
-        .map(|t| tr.datetime(t))
-        .unwrap_or_else(|_| r.recorded_at.clone());
+    let recorded_at = crate::views::print::recorded_at(tr, &r.recorded_at);
     RecordCard {
         kind: tr.t(&format!("print.kind.{}", r.kind)).to_string(),
         pages: tr.number(i64::from(r.pages)),
         size: tr.f("document.bytes", &[("n", &tr.number(r.bytes))]),
-        entry_href: format!("/audit/entry?pemda={}&seq={}", r.pemda_code, r.seq),
+        entry_href: crate::views::print::entry_href(&r.pemda_code, r.seq),
         seq: r.seq,
         proof: proof_text(tr, view.inclusion),
         title: r.title,

@@ -855,6 +855,19 @@ pub async fn record_view(state: &AppState, record: StoredDocument) -> AppResult<
     Ok(RecordView { record, inclusion })
 }
 
+/// When a print or a scan was recorded, the Indonesian way (as stored if it does not read as a
+/// time).
+pub fn recorded_at(tr: &Tr, at: &str) -> String {
+    time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
+        .map(|t| tr.datetime(t))
+        .unwrap_or_else(|_| at.to_string())
+}
+
+/// The page of a journal entry, with its proof.
+pub fn entry_href(pemda: &str, seq: i64) -> String {
+    format!("/audit/entry?pemda={pemda}&seq={seq}")
+}
+
 /// Whether the latest signed checkpoint of `pemda` includes its entry `seq` (a print's, a
 /// scan's), with the proof checked here.
 pub async fn entry_inclusion(state: &AppState, pemda: &str, seq: i64) -> AppResult<Option<InclusionCheck>> {

@@ -43,28 +43,21 @@ pub fn kind_of(content_type: &str) -> &'static str {
     }
 }
 
-/// When a record was made, the Indonesian way (as typed if it does not read as a time).
-pub fn recorded_at(tr: &Tr, at: &str) -> String {
-    time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
-        .map(|t| tr.datetime(t))
-        .unwrap_or_else(|_| at.to_string())
-}
-
 pub fn scan_row(tr: &Tr, scan: &StoredScan) -> ScanRow {
     ScanRow {
         href: scan_href(&scan.sha256),
         kind: kind_of(&scan.content_type),
         size: tr.f("document.bytes", &[("n", &tr.number(scan.bytes))]),
         uploaded_by: scan.uploaded_by.clone().unwrap_or_default(),
-        at: recorded_at(tr, &scan.recorded_at),
+        at: crate::views::print::recorded_at(tr, &scan.recorded_at),
         sha256: scan.sha256.clone(),
-        entry_href: format!("/audit/entry?pemda={}&seq={}", scan.pemda_code, scan.seq),
+        entry_href: crate::views::print::entry_href(&scan.pemda_code, scan.seq),
         seq: scan.seq,
     }
 }
 
-/// A forum's scans; the upload form's address when `may_upload` (the page has checked who may,
-/// the store checks again).
+/// A forum's scans, with `upload`, the upload form's address, for whoever may add one (the page
+/// has checked who may; the store checks again).
 pub async fn scan_list(state: &AppState, tr: &Tr, of: &ScanOf, upload: Option<String>) -> AppResult<ScanList> {
     let rows = state.store.scans_of(of).await?.iter().map(|s| scan_row(tr, s)).collect();
     Ok(ScanList { rows, upload })
