@@ -90,6 +90,13 @@ async fn check(staged: &Path) -> anyhow::Result<Vec<(String, i64)>> {
     let store = Store::open(&format!("sqlite://{}", staged.display()))
         .await
         .with_context(|| format!("{} does not open as a Rencana database", staged.display()))?;
+    let verified = verify_every_journal(&store).await;
+    // Closed before the copy is moved into place or removed, whatever the verdict.
+    store.close().await?;
+    verified
+}
+
+async fn verify_every_journal(store: &Store) -> anyhow::Result<Vec<(String, i64)>> {
     let mut pemda = Vec::new();
     for summary in store.all_pemda().await? {
         let report = store.verify_chain(&summary.code).await?;

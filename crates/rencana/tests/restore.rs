@@ -24,7 +24,7 @@ async fn a_backup_comes_back_whole_and_what_it_replaces_is_kept() {
     store.backup_to(&backup).await.unwrap();
     // Later writes, which the restore takes back to the backup's state.
     store.add_official_pemda("33.74", &Actor::System { label: "test".into() }, now).await.unwrap();
-    drop(store);
+    store.close().await.unwrap();
 
     // Over a database that is there: only when asked, and the old one is kept.
     let refused = rencana::restore::restore(&backup, &live, false, now).await.unwrap_err();
@@ -63,12 +63,12 @@ async fn a_file_that_is_not_a_good_backup_changes_nothing() {
     store.add_official_pemda("12.71", &Actor::System { label: "test".into() }, now).await.unwrap();
     let backup = dir.join("edited.db");
     store.backup_to(&backup).await.unwrap();
-    drop(store);
+    store.close().await.unwrap();
     let raw = sea_orm::Database::connect(format!("sqlite://{}", backup.display())).await.unwrap();
     sea_orm::ConnectionTrait::execute_unprepared(&raw, "UPDATE journal SET payload = payload || ' ' WHERE seq = 1")
         .await
         .unwrap();
-    drop(raw);
+    raw.close().await.unwrap();
     let refused = rencana::restore::restore(&backup, &target, false, now).await.unwrap_err();
     assert!(refused.to_string().contains("broken at entry 1"), "{refused}");
     assert!(!target.join("rencana.db").exists());

@@ -159,6 +159,15 @@ impl Store {
         Ok(())
     }
 
+    /// Closes every connection and waits until they are closed, so that the database's files
+    /// may be moved or removed afterwards. Dropping a store closes its connections only later,
+    /// on their own threads: a file renamed meanwhile can be written by one of them still.
+    pub async fn close(self) -> Result<()> {
+        self.read.close_by_ref().await?;
+        self.write.close_by_ref().await?;
+        Ok(())
+    }
+
     /// An online copy of the SQLite database into `target` (which must not exist yet).
     pub async fn backup_to(&self, target: &Path) -> Result<()> {
         if self.backend != Backend::Sqlite {

@@ -43,6 +43,6 @@ async fn the_previous_release_s_database_is_migrated_with_nothing_lost() {
     assert!(store.idempotent_answer("scope", "key", OffsetDateTime::now_utc()).await.unwrap().is_none());
     let chain = store.verify_chain(&medan).await.unwrap();
     assert!(chain.valid && chain.events == 6, "{chain:?}");
-    drop(store);
+    store.close().await.unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
