@@ -1,7 +1,8 @@
 # Rencana — developer entry points.
 #   make run    build and start the app with the Kota Medan demo on http://127.0.0.1:8080
-#   make test   formatting, lints, unit/integration tests on SQLite and on
-#               PostgreSQL, then the browser journey in headless Chromium
+#   make test   formatting, lints, the lockfile's licences and sources (cargo-deny),
+#               unit/integration tests on SQLite and on PostgreSQL, the browser journeys in
+#               headless Chromium, then sqlmap and schemathesis against a served demo
 #   make bench  figures, never pass/fail: page times, the deadline herd, Lighthouse, the
 #               transparency log, Excel out and in
 #   make resilience  kill -9 under load and a full disk (root, for its tmpfs): fails on a lost
@@ -18,7 +19,7 @@ RENCANA := $(TARGET_DIR)/debug/rencana
 # scripts/with-postgres.sh sets its own.
 unexport RENCANA_TEST_DATABASE_URL
 
-.PHONY: run test bench resilience npm build lint test-sqlite test-postgres e2e
+.PHONY: run test bench resilience npm build lint test-sqlite test-postgres e2e security
 
 run: npm build
 	$(RENCANA) demo
@@ -27,11 +28,13 @@ run: npm build
 test: npm
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	bash scripts/audit-dependencies.sh
 	$(CARGO) test --workspace
 	bash scripts/with-postgres.sh $(CARGO) test --workspace
 	bash scripts/ensure-chromium.sh
 	$(CARGO) build -p rencana
 	$(NODE) --test tests/e2e/*.test.mjs
+	RENCANA_BIN=$(RENCANA) bash scripts/security-gates.sh
 
 # Figures, never pass/fail: page times and sizes, and Lighthouse scores in headless Chromium,
 # on the Medan demo (release build).
@@ -65,3 +68,7 @@ test-postgres: npm
 e2e: build
 	bash scripts/ensure-chromium.sh
 	$(NODE) --test tests/e2e/*.test.mjs
+
+security: build
+	bash scripts/audit-dependencies.sh
+	RENCANA_BIN=$(RENCANA) bash scripts/security-gates.sh

@@ -142,6 +142,8 @@ pub enum Rule {
     ScanType,
     /// A signed berita acara for a forum whose minutes are not yet recorded.
     NoMinutes,
+    /// A row naming another tahun anggaran than the list it is sent in.
+    OtherYear,
 }
 
 impl From<CodeError> for Rule {

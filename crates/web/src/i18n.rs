@@ -216,6 +216,7 @@ impl Tr {
             Rule::OutsideForum => self.f("rule.outside_forum", &[("field", field)]),
             Rule::ScanType => self.f("rule.scan_type", &[("field", field)]),
             Rule::NoMinutes => self.t("rule.no_minutes").to_string(),
+            Rule::OtherYear => self.f("rule.other_year", &[("field", field)]),
         }
     }
 
@@ -555,6 +556,7 @@ mod tests {
             OutsideForum,
             ScanType,
             NoMinutes,
+            OtherYear,
             Format { expected: "xlsx" },
             Format { expected: "xlsx_unpacked" },
             Format { expected: "xlsx_columns" },
@@ -617,10 +619,11 @@ mod tests {
             | UnknownColumn
             | OutsideForum
             | ScanType
-            | NoMinutes => std::mem::discriminant(rule),
+            | NoMinutes
+            | OtherYear => std::mem::discriminant(rule),
         };
         let variants: std::collections::HashSet<_> = rules.iter().map(listed).collect();
-        assert_eq!(variants.len(), 53, "one of each variant of Rule");
+        assert_eq!(variants.len(), 54, "one of each variant of Rule");
         for lang in [Lang::Id, Lang::En] {
             for rule in &rules {
                 let message = Tr::new(lang).rule_message(&FieldError::new("rows[2].number", rule.clone()));

@@ -1,6 +1,9 @@
 //! `Idempotency-Key` on the API's writes: a client that sends a submission or a decision again
 //! after a timeout, with the same key, gets the first answer again instead of a second change.
-//! Keys belong to the credential that sent them. Only successes are kept: a refused write wrote
+//! Keys belong to the credential that sent them and to the operation (method and path) they
+//! were sent to: the same key at another address is another request. The same key sent to the
+//! same operation with another query or body is refused (422), as the IETF's Idempotency-Key
+//! draft has it. Only successes are kept: a refused write wrote
 //! nothing, and sending it again is asked again. While the first is still running, a retry is
 //! told to come back in a second.
 //!
@@ -90,7 +93,8 @@ pub async fn replay_or_run(State(state): State<AppState>, request: Request, next
     };
     // Without a credential the only write is a login, which changes nothing worth guarding.
     let Some(credential) = request.headers().get(header::AUTHORIZATION) else { return next.run(request).await };
-    let scope = sha256_hex(&[credential.as_bytes()]);
+    let scope =
+        sha256_hex(&[credential.as_bytes(), request.method().as_str().as_bytes(), request.uri().path().as_bytes()]);
     let (parts, body) = request.into_parts();
     let Ok(body) = axum::body::to_bytes(body, crate::BODY_LIMIT).await else {
         return AppError::invalid("body", domain::Rule::TooLarge).into_response();

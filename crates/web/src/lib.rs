@@ -78,6 +78,13 @@ pub fn app(store: Store, config: Config) -> Router {
         .merge(pages)
         .merge(api::router(state.clone()))
         .merge(assets::router())
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        // axum's own extractors stop at 2 MB unless told otherwise; photos may weigh 5 MB.
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(time_out_reads))
+        // Outside every layer that may answer on its own (a body too large, a read that timed
+        // out), so that no response goes without them.
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, csp))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
@@ -86,11 +93,6 @@ pub fn app(store: Store, config: Config) -> Router {
             HeaderName::from_static("permissions-policy"),
             HeaderValue::from_static("geolocation=(self), camera=(), microphone=()"),
         ))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
-        // axum's own extractors stop at 2 MB unless told otherwise; photos may weigh 5 MB.
-        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(CompressionLayer::new())
-        .layer(axum::middleware::from_fn(time_out_reads))
         .layer(TraceLayer::new_for_http())
 }
 

@@ -1,5 +1,7 @@
 //! Every route, asked with control characters and NUL bytes in each of its parameters, by a
-//! logged-in administrator: never a 500, on either database. The routes are not listed by hand:
+//! logged-in administrator: never a 500, on either database, and every answer carries the
+//! security headers (Content-Security-Policy with `frame-ancestors 'none'`, `nosniff`, the
+//! referrer policy), also those a layer gives before any handler runs. The routes are not listed by hand:
 //! the API's come from its OpenAPI document and the pages' from the `.route("…")` calls in
 //! `src/pages`, so a new route is tried the day it is added.
 
@@ -149,8 +151,11 @@ async fn setup() -> (TestApp, Ids, String, String, String) {
     (t, Ids { cycle: cycle.to_string(), proposal: proposal_id }, token, cookie, csrf)
 }
 
-fn assert_no_500(method: &str, uri: &str, status: StatusCode, text: &str) {
+/// Never a 500, and whatever the answer, the security headers on it.
+fn assert_answered(method: &str, uri: &str, reply: &common::Reply) {
+    let (status, text) = (reply.status, &reply.text);
     assert!(!status.is_server_error(), "{method} {uri} gave {status}: {}", &text[..text.len().min(400)]);
+    reply.assert_security_headers(&format!("{method} {uri}"));
 }
 
 #[tokio::test]
@@ -162,12 +167,12 @@ async fn no_page_answers_a_control_character_with_a_500() {
             for query in queries() {
                 let uri = format!("{path}?{query}");
                 let reply = t.page("GET", &uri, Some(&cookie), None).await;
-                assert_no_500("GET", &uri, reply.status, &reply.text);
+                assert_answered("GET", &uri, &reply);
                 tried += 1;
             }
             for value in HOSTILE_RAW {
                 let reply = t.send_form(&path, &cookie, &hostile_form(&csrf, value)).await;
-                assert_no_500("POST", &path, reply.status, &reply.text);
+                assert_answered("POST", &path, &reply);
                 tried += 1;
             }
         }
@@ -226,14 +231,14 @@ async fn no_api_operation_answers_a_control_character_with_a_500() {
                         .body(Body::empty())
                         .unwrap();
                     let reply = t.send(request).await;
-                    assert_no_500(&method, &uri, reply.status, &reply.text);
+                    assert_answered(&method, &uri, &reply);
                     tried += 1;
                 }
                 if method != "GET" {
                     for value in HOSTILE_RAW {
                         let body = hostile_body(&doc, operation, value);
                         let reply = t.json(&method, &path, Some(&token), &body).await;
-                        assert_no_500(&method, &path, reply.status, &reply.text);
+                        assert_answered(&method, &path, &reply);
                         assert_ne!(reply.status, StatusCode::OK, "{method} {path} took {body}");
                         tried += 1;
                     }
@@ -244,4 +249,34 @@ async fn no_api_operation_answers_a_control_character_with_a_500() {
     let reply = t.json("POST", "/api/v1/session", None, &json!({"username": "bappeda\u{0}", "password": "x"})).await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.text);
     assert!(tried > 1000, "{tried}");
+}
+
+#[tokio::test]
+async fn answers_given_before_any_handler_carry_the_security_headers_too() {
+    let t = TestApp::new().await;
+    let token = t.token("bappeda").await;
+    // A body over the limit, refused by the layer that counts it.
+    let too_large = Request::builder()
+        .method("POST")
+        .uri("/api/v1/proposals")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CONTENT_LENGTH, 9 * 1024 * 1024)
+        .body(Body::from(vec![b' '; 9 * 1024 * 1024]))
+        .unwrap();
+    let reply = t.send(too_large).await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", reply.text);
+    reply.assert_security_headers("a body over the limit");
+    for (method, uri) in [
+        ("GET", "/no/such/page"),
+        ("DELETE", "/proposals"),
+        ("GET", "/api/v1/openapi.json"),
+        ("GET", "/api/v1/health"),
+        ("GET", "/static/app.css"),
+        ("GET", "/pindaian/0000000000000000000000000000000000000000000000000000000000000000"),
+    ] {
+        let request = Request::builder().method(method).uri(uri).body(Body::empty()).unwrap();
+        let reply = t.send(request).await;
+        assert_answered(method, uri, &reply);
+    }
 }

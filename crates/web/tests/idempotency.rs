@@ -62,6 +62,23 @@ async fn a_retried_submission_is_answered_again_and_stored_once() {
     let corrected = submit(&t, &kepling, &fresh, &proposal(cycle, "Jalan Kenanga")).await;
     assert_eq!(corrected.status, StatusCode::CREATED, "{}", corrected.text);
 
+    // Keys belong to the operation too: the used key sent to another address, or with a method
+    // the address does not take (405, before any key is looked at), is not that request.
+    let support = Request::post(format!("/api/v1/proposals/{}/supports", first.json()["id"].as_str().unwrap()))
+        .header(header::AUTHORIZATION, format!("Bearer {kepling}"))
+        .header("Idempotency-Key", &key)
+        .body(Body::empty())
+        .unwrap();
+    let supported = t.send(support).await;
+    assert!(!supported.text.contains("idempotency_key"), "{}", supported.text);
+    let wrong_method = Request::put("/api/v1/proposals")
+        .header(header::AUTHORIZATION, format!("Bearer {kepling}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("Idempotency-Key", &key)
+        .body(Body::from(proposal(cycle, "Jalan Melati").to_string()))
+        .unwrap();
+    assert_eq!(t.send(wrong_method).await.status, StatusCode::METHOD_NOT_ALLOWED);
+
     // A malformed key is named.
     let spaced = submit(&t, &kepling, "a key", &proposal(cycle, "Jalan Anggrek")).await;
     assert_eq!(fields(&spaced), vec![field("idempotency_key", "format")]);

@@ -214,6 +214,14 @@ async fn master_data_over_the_api() {
     assert_eq!(fields(&refused), vec![field("rows[1].unit_price", "format")]);
     let count = |body: Value| body["items"].as_array().unwrap().len();
     assert_eq!(count(t.get(&format!("/api/v1/kamus?tahun={YEAR}"), Some(&admin)).await.json()), 1);
+    // A row of another year is refused by its row, not filed under the list's year unseen.
+    let mut earlier = second.clone();
+    earlier["tahun_anggaran"] = json!(1999);
+    let mut same_year = second.clone();
+    same_year["tahun_anggaran"] = json!(YEAR);
+    let mixed = json!({"tahun_anggaran": YEAR, "items": [same_year, earlier]});
+    let refused = t.json("POST", "/api/v1/kamus", Some(&admin), &mixed).await;
+    assert_eq!(fields(&refused), vec![field("rows[1].tahun_anggaran", "other_year")]);
     let batch = json!({"tahun_anggaran": YEAR, "items": [second]});
     assert_eq!(t.json("POST", "/api/v1/kamus", Some(&admin), &batch).await.status, StatusCode::CREATED);
     let kamus = t.get(&format!("/api/v1/kamus?tahun={YEAR}"), Some(&admin)).await.json();

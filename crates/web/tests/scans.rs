@@ -111,6 +111,7 @@ async fn the_lurah_uploads_the_signed_berita_acara_and_anyone_checks_it() {
     assert_eq!(file.header("content-type").as_deref(), Some("application/pdf"));
     assert!(file.header("content-disposition").unwrap().starts_with("attachment"));
     assert!(file.header("content-security-policy").unwrap().contains("sandbox"));
+    file.assert_security_headers("a scan's download");
     assert_eq!(t.page("GET", &format!("/pindaian/{}", "0".repeat(64)), None, None).await.status, StatusCode::NOT_FOUND);
     assert_eq!(t.page("GET", "/pindaian/../../etc/passwd", None, None).await.status, StatusCode::NOT_FOUND);
 

@@ -98,7 +98,7 @@ pub struct PrintsJson {
 
 /// The prints recorded under a document's code (the one printed under its QR code).
 #[utoipa::path(get, path = "/api/v1/documents/{code}", tag = "documents", security((), ("bearer" = [])),
-    params(("code" = String, Path, description = "Ten letters of Crockford's base 32.")),
+    params(("code" = inline(super::schema::LookupText), Path, description = "Ten letters of Crockford's base 32.")),
     responses((status = 200, body = PrintsJson)))]
 async fn by_code(ctx: ApiCtx, Path(code): Path<String>) -> AppResult<Json<PrintsJson>> {
     let (code, records) = records_with_code(&ctx.state, &code).await?;
@@ -168,6 +168,7 @@ pub struct CheckedScanJson {
 #[derive(Deserialize, IntoParams)]
 pub struct HashQuery {
     /// The SHA-256 of a file, in hex.
+    #[param(value_type = super::schema::Sha256, inline, required = true)]
     sha256: Option<String>,
 }
 
@@ -208,7 +209,7 @@ async fn check_file(ctx: ApiCtx, body: axum::body::Bytes) -> AppResult<Json<Chec
 
 /// A scan's bytes, as uploaded, served as a download.
 #[utoipa::path(get, path = "/api/v1/scans/{sha256}", tag = "documents", security((), ("bearer" = [])),
-    params(("sha256" = String, Path, description = "The SHA-256 of the scan, lowercase hex.")),
+    params(("sha256" = inline(super::schema::Sha256), Path, description = "The SHA-256 of the scan, lowercase hex.")),
     responses((status = 200, description = "The file.",
         content((Vec<u8> = "application/pdf"), (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png")))))]
 async fn scan_bytes(ctx: ApiCtx, Path(sha256): Path<String>) -> AppResult<Response> {

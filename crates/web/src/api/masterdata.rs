@@ -138,7 +138,8 @@ async fn kamus_list(ctx: ApiCtx, Query(query): Query<YearQuery>) -> AppResult<Js
 #[derive(Deserialize, Default, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct KamusItemInput {
-    /// For a single entry: its tahun anggaran (or give `?tahun=`).
+    /// For a single entry: its tahun anggaran (or give `?tahun=`). In a list, the list's, if
+    /// given: a row of another year is refused.
     #[schema(value_type = schema::OptionalYear, inline)]
     #[serde(deserialize_with = "schema::optional_whole")]
     tahun_anggaran: Option<i32>,
@@ -223,6 +224,13 @@ async fn kamus_post(
     // promises a year there.
     let asked = query.tahun.as_deref().map(parse_year).transpose()?;
     let tahun = tahun.or(asked).ok_or_else(|| AppError::invalid("tahun_anggaran", Rule::Required))?;
+    let other_years: Vec<_> = (items.iter().enumerate())
+        .filter(|(_, item)| item.tahun_anggaran.is_some_and(|year| year != tahun))
+        .map(|(i, _)| domain::FieldError::new(format!("rows[{i}].tahun_anggaran"), Rule::OtherYear))
+        .collect();
+    if !other_years.is_empty() {
+        return Err(AppError::Invalid(other_years));
+    }
     let items = items.into_iter().map(KamusItemInput::into_input).collect();
     let command = Command::MasterData(MasterDataCommand::UpsertKamus { pemda, tahun_anggaran: tahun, items, batch });
     let events = ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;

@@ -92,10 +92,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/{*rest}", axum::routing::any(|| async { AppError::NotFound }))
         .merge(docs::router())
-        // On matched routes only: an unknown method is told 405 before its input is judged.
+        // On matched routes only: an unknown method is told 405 before its input is judged or
+        // its key looked up. Inside the problems' rendering, which gives refusals their words.
         .route_layer(middleware::from_fn(crate::guard::refuse_control_characters))
-        // Inside the problems' rendering, which gives its refusals their words.
-        .layer(middleware::from_fn_with_state(state.clone(), crate::idempotency::replay_or_run))
+        .route_layer(middleware::from_fn_with_state(state.clone(), crate::idempotency::replay_or_run))
         .layer(middleware::from_fn(render_problems))
         .with_state(state)
 }

@@ -307,6 +307,7 @@ pub struct FilterQuery {
     opd: Option<String>,
     /// Words each found in the title or the latest address; case and accents are ignored, at
     /// most eight words count, and only letters, digits and `. - /` are read.
+    #[param(value_type = schema::LookupText, inline, required = false)]
     q: Option<String>,
 }
 
@@ -377,7 +378,7 @@ pub struct ProposalPoints {
     truncated: bool,
     /// Each: latitude and longitude in millionths of a degree, the proposal's id, and its status
     /// at the latest stage. Proposals without a point are left out.
-    #[schema(value_type = Vec<Vec<Object>>, example = json!([[3595200, 98672200, "01a24273-9235-75fe-b7e7-50df02ae105d", "accepted"]]))]
+    #[schema(value_type = Vec<Vec<serde_json::Value>>, example = json!([[3595200, 98672200, "01a24273-9235-75fe-b7e7-50df02ae105d", "accepted"]]))]
     points: Vec<(i32, i32, Uuid, String)>,
 }
 

@@ -528,7 +528,9 @@ async fn rkpd(ctx: ApiCtx, Path(IdPath { id }): Path<IdPath>) -> AppResult<Json<
 
 #[derive(Deserialize, IntoParams)]
 pub struct OpdPrintPath {
+    #[param(value_type = String, format = Uuid)]
     cycle: String,
+    #[param(value_type = schema::Code, inline)]
     opd_code: String,
     /// `berita-acara.pdf` (the forum OPD's), `daftar-prioritas.pdf` or `renja.pdf` (landscape).
     #[param(value_type = schema::OpdPrint, inline)]
@@ -551,6 +553,7 @@ async fn renja_pdf(ctx: ApiCtx, Path(path): Path<OpdPrintPath>) -> AppResult<Res
 
 #[derive(Deserialize, IntoParams)]
 pub struct RkpdPrintPath {
+    #[param(value_type = String, format = Uuid)]
     id: String,
     /// `berita-acara.pdf` (the musrenbang RKPD's) or `rkpd.pdf` (landscape).
     #[param(value_type = schema::RkpdPrint, inline)]

@@ -203,6 +203,11 @@ fn lookup_text() -> Object {
     string().pattern(Some(format!("^[^{FORBIDDEN}]*$"))).build()
 }
 
+/// A SHA-256 in hex, as `print::typed_sha256` reads it (either case).
+fn sha256() -> Object {
+    string().pattern(Some("^[0-9a-fA-F]{64}$")).build()
+}
+
 fn years(schema_type: SchemaType) -> Object {
     ObjectBuilder::new()
         .schema_type(schema_type)
@@ -642,6 +647,7 @@ shapes! {
     Bidang => bidang,
     Decision => decision,
     LookupText => lookup_text,
+    Sha256 => sha256,
     Year => year,
     OptionalYear => optional_year,
     Title => title,

@@ -78,7 +78,7 @@ pub async fn scan_download(state: &AppState, sha256: &str) -> AppResult<Response
             (header::CONTENT_TYPE, record.content_type),
             (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
             (header::CACHE_CONTROL, "public, max-age=31536000, immutable".to_string()),
-            (header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'".to_string()),
+            (header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'; frame-ancestors 'none'".to_string()),
         ],
         bytes,
     )

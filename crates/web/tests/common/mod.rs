@@ -54,6 +54,19 @@ impl Reply {
     pub fn header(&self, name: &str) -> Option<String> {
         self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
     }
+
+    /// Every response carries these, whatever its status or type: a policy that forbids
+    /// framing, no sniffing of types, no referrer sent elsewhere.
+    pub fn assert_security_headers(&self, what: &str) {
+        let policy = self.header("content-security-policy").unwrap_or_default();
+        assert!(
+            policy.contains("frame-ancestors 'none'") && policy.contains("default-src"),
+            "{what} ({}) has Content-Security-Policy {policy:?}",
+            self.status
+        );
+        assert_eq!(self.header("x-content-type-options").as_deref(), Some("nosniff"), "{what} ({})", self.status);
+        assert_eq!(self.header("referrer-policy").as_deref(), Some("same-origin"), "{what} ({})", self.status);
+    }
 }
 
 impl TestApp {
