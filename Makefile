@@ -5,8 +5,9 @@
 #               headless Chromium, then sqlmap and schemathesis against a served demo
 #   make bench  figures, never pass/fail: page times, the deadline herd, Lighthouse, the
 #               transparency log, Excel out and in
-#   make resilience  kill -9 under load and a full disk (root, for its tmpfs): fails on a lost
-#               acknowledged write or a broken database
+#   make resilience  kill -9 under load, a full disk (root, for its tmpfs) and PostgreSQL
+#               stopped mid-load: fails on a lost acknowledged write, a broken database, a hang
+#               or a 5xx other than 503
 # Respects CARGO_TARGET_DIR (the binary is $(CARGO_TARGET_DIR)/debug/rencana).
 
 SHELL := /bin/bash
@@ -41,6 +42,7 @@ test: npm
 resilience: npm
 	bash bench/crash.sh
 	bash bench/full-disk.sh
+	bash bench/pg-stop.sh
 
 bench: npm
 	bash bench/pages.sh

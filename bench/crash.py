@@ -8,47 +8,25 @@ server acknowledged (201) to ACKED, one per line. After the server is killed and
     python3 bench/crash.py check DATABASE_FILE ACKED
 """
 
-import json
 import sqlite3
 import sys
 import threading
-import urllib.error
-import urllib.request
 import uuid
 
-
-def call(url, method, path, body=None, token=None):
-    request = urllib.request.Request(url + path, method=method)
-    request.add_header("content-type", "application/json")
-    if token:
-        request.add_header("authorization", f"Bearer {token}")
-    data = json.dumps(body).encode() if body is not None else None
-    try:
-        with urllib.request.urlopen(request, data, timeout=30) as reply:
-            return reply.status, reply.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
+from client import call, operator, proposal
 
 
 def load(url, acked_path, clients):
-    assert url.startswith("http://127.0.0.1:"), "load goes to 127.0.0.1 only"
-    _, body = call(url, "POST", "/api/v1/session", {"username": "kec.medankota", "password": "Rencana-Demo-2027"})
-    token = json.loads(body)["token"]
-    cycle = json.loads(call(url, "GET", "/api/v1/cycles?pemda=12.71")[1])[0]["id"]
-    kamus = json.loads(call(url, "GET", "/api/v1/kamus", token=token)[1])["items"][0]["code"]
+    token, cycle, kamus = operator(url)
     lock, acked, sent = threading.Lock(), open(acked_path, "w"), [0]
     stop = threading.Event()
 
     def worker():
         while not stop.is_set():
             title = f"Usulan sebelum crash {uuid.uuid4().hex[:12]}"
-            proposal = {
-                "cycle_id": cycle, "stage": "musrenbang_kecamatan", "title": title,
-                "problem": "Diajukan saat server dimatikan", "kamus_code": kamus, "volume": "10",
-                "lingkungan": "12.71.01.1001.001", "address": "Jl. Crash", "track": "apbd",
-            }
+            body = proposal(cycle, kamus, title, "Diajukan saat server dimatikan", "Jl. Crash")
             try:
-                status, _ = call(url, "POST", "/api/v1/proposals", proposal, token)
+                status, _ = call(url, "POST", "/api/v1/proposals", body, token)
             except Exception:
                 stop.set()  # the server is gone
                 return

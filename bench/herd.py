@@ -9,38 +9,18 @@ timing. Exit 1 only when answers and storage disagree.
     python3 bench/herd.py URL DATABASE_FILE [SUBMITS] [CONNECTIONS]
 """
 
-import json
 import sqlite3
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
+
+from client import call, operator, proposal
 
 url, database = sys.argv[1], sys.argv[2]
 submits = int(sys.argv[3]) if len(sys.argv) > 3 else 400
 connections = int(sys.argv[4]) if len(sys.argv) > 4 else 200
-assert url.startswith("http://127.0.0.1:"), "load goes to 127.0.0.1 only"
-
-
-def call(method, path, body=None, token=None, timeout=120):
-    request = urllib.request.Request(url + path, method=method)
-    request.add_header("content-type", "application/json")
-    if token:
-        request.add_header("authorization", f"Bearer {token}")
-    data = json.dumps(body).encode() if body is not None else None
-    try:
-        with urllib.request.urlopen(request, data, timeout=timeout) as reply:
-            return reply.status, reply.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-
-
-status, body = call("POST", "/api/v1/session", {"username": "kec.medankota", "password": "Rencana-Demo-2027"})
-token = json.loads(body)["token"]
-cycle = json.loads(call("GET", "/api/v1/cycles?pemda=12.71")[1])[0]["id"]
-kamus = json.loads(call("GET", "/api/v1/kamus", token=token)[1])["items"][0]["code"]
+token, cycle, kamus = operator(url)
 
 
 def stored():
@@ -59,14 +39,10 @@ def worker():
             if not queue:
                 return
             n = queue.pop()
-        proposal = {
-            "cycle_id": cycle, "stage": "musrenbang_kecamatan", "title": f"Usulan kawanan {n}",
-            "problem": "Diajukan bersamaan", "kamus_code": kamus, "volume": "10",
-            "lingkungan": "12.71.01.1001.001", "address": f"Jl. Kawanan {n}", "track": "apbd",
-        }
+        body = proposal(cycle, kamus, f"Usulan kawanan {n}", "Diajukan bersamaan", f"Jl. Kawanan {n}")
         start = time.monotonic()
         try:
-            status, _ = call("POST", "/api/v1/proposals", proposal, token)
+            status, _ = call(url, "POST", "/api/v1/proposals", body, token, timeout=120)
         except Exception as error:  # a dropped connection is an answer too
             status = type(error).__name__
         with lock:

@@ -6,8 +6,9 @@
 #   * listens on 127.0.0.1 only, on a free port, unix sockets in the temp dir;
 #   * creates database rencana_test; the bootstrap role "rencana" is superuser
 #     (tests CREATE DATABASE per test);
-#   * exports RENCANA_TEST_DATABASE_URL=postgres://rencana@127.0.0.1:PORT/rencana_test
-#     and runs CMD as the calling user;
+#   * exports RENCANA_TEST_DATABASE_URL=postgres://rencana@127.0.0.1:PORT/rencana_test,
+#     and RENCANA_TEST_PG_STOP / RENCANA_TEST_PG_START (shell commands that shut the cluster
+#     down immediately and start it again), and runs CMD as the calling user;
 #   * always stops the cluster and deletes the temp directory, and exits with
 #     CMD's exit code.
 # PostgreSQL refuses to run as root: when called as root the server runs as
@@ -162,6 +163,11 @@ fi
 "$PGBIN/createdb" -h 127.0.0.1 -p "$PORT" -U "$PG_ROLE" "$PG_DB"
 
 export RENCANA_TEST_DATABASE_URL="postgres://$PG_ROLE@127.0.0.1:$PORT/$PG_DB"
+# For the failure scenarios (bench/pg-stop.sh): shut the cluster down at once, start it again.
+as_pg_prefix=""
+[ "$(id -u)" -eq 0 ] && as_pg_prefix="runuser -u $PG_USER_SYSTEM --"
+export RENCANA_TEST_PG_STOP="cd $PGTMP && $as_pg_prefix $PGBIN/pg_ctl -D $PGDATA_DIR -m immediate -w stop >/dev/null"
+export RENCANA_TEST_PG_START="cd $PGTMP && $as_pg_prefix $PGBIN/pg_ctl -D $PGDATA_DIR -l $PGLOG -o '-p $PORT' -w -t 60 start >/dev/null"
 log "PostgreSQL $("$PGBIN/pg_ctl" --version | awk '{print $3}') on 127.0.0.1:$PORT; RENCANA_TEST_DATABASE_URL=$RENCANA_TEST_DATABASE_URL"
 
 cd "$ORIG_PWD"

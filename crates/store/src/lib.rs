@@ -79,6 +79,37 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+impl StoreError {
+    /// Whether the database could not be reached: it is down or restarting, or the connection
+    /// was lost before the statement ran. The same request may succeed in a moment; the pool
+    /// connects again by itself.
+    pub fn is_unreachable(&self) -> bool {
+        match self {
+            StoreError::Database(error) => database_unreachable(error),
+            _ => false,
+        }
+    }
+}
+
+fn database_unreachable(error: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    use sea_orm::sqlx::Error as Sqlx;
+    match error {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(error)) | DbErr::Query(RuntimeErr::SqlxError(error)) => {
+            match error.as_ref() {
+                Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::WorkerCrashed => true,
+                // PostgreSQL's classes 08 (connection exception) and 57P (shut down, starting up).
+                Sqlx::Database(error) => {
+                    error.code().is_some_and(|code| code.starts_with("08") || code.starts_with("57P"))
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
 /// Which database the store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -125,7 +156,9 @@ impl Store {
             (read, write, Backend::Sqlite)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let mut options = ConnectOptions::new(url.to_string());
-            options.max_connections(16).acquire_timeout(Duration::from_secs(30)).sqlx_logging(false);
+            // While PostgreSQL is down, a request waits this long for a connection before it is
+            // told 503 (the pool keeps trying to connect meanwhile): a few seconds, not a timeout.
+            options.max_connections(16).acquire_timeout(Duration::from_secs(3)).sqlx_logging(false);
             let pool = Database::connect(options).await?;
             (pool.clone(), pool, Backend::Postgres)
         } else {
@@ -221,4 +254,24 @@ async fn outside_any_transaction(
     let mut handle = conn.lock_handle().await?;
     // SAFETY: the handle is locked for this call and stays valid while it is held.
     Ok(unsafe { libsqlite3_sys::sqlite3_get_autocommit(handle.as_raw_handle().as_ptr()) } != 0)
+}
+
+#[cfg(test)]
+mod unreachable_tests {
+    use super::*;
+
+    #[test]
+    fn a_lost_connection_is_unreachable_and_a_refused_statement_is_not() {
+        use sea_orm::ConnAcquireErr;
+        let timed_out = StoreError::Database(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout));
+        assert!(timed_out.is_unreachable());
+        let io = sea_orm::sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
+        let lost = StoreError::Database(DbErr::Query(sea_orm::RuntimeErr::SqlxError(std::sync::Arc::new(io))));
+        assert!(lost.is_unreachable());
+        let row = sea_orm::sqlx::Error::RowNotFound;
+        let refused = StoreError::Database(DbErr::Exec(sea_orm::RuntimeErr::SqlxError(std::sync::Arc::new(row))));
+        assert!(!refused.is_unreachable());
+        assert!(!StoreError::Database(DbErr::Custom("a bug".into())).is_unreachable());
+        assert!(!StoreError::UnsupportedUrl.is_unreachable());
+    }
 }

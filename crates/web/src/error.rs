@@ -40,6 +40,11 @@ pub enum AppError {
     Busy {
         retry_after: u64,
     },
+    /// The database cannot be reached now (down, restarting): nothing was done; try again after
+    /// this many seconds.
+    Unavailable {
+        retry_after: u64,
+    },
     /// Something on our side; the cause, with its chain of sources, is for the log.
     Internal(Arc<dyn std::error::Error + Send + Sync>),
 }
@@ -56,7 +61,7 @@ impl AppError {
             AppError::StageClosed { .. } | AppError::ForumClosed | AppError::CannotClose(_) | AppError::Adopted => {
                 StatusCode::CONFLICT
             }
-            AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Busy { .. } | AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -131,6 +136,10 @@ impl From<StoreError> for AppError {
                 tracing::warn!(%reason, "a write was not committed");
                 AppError::Busy { retry_after: 5 }
             }
+            error if error.is_unreachable() => {
+                tracing::warn!(%error, "the database cannot be reached");
+                AppError::Unavailable { retry_after: 5 }
+            }
             other => AppError::internal(other),
         }
     }
@@ -146,7 +155,9 @@ impl IntoResponse for AppError {
             tracing::error!(cause = %cause_chain(cause.as_ref()), "request failed");
         }
         let mut response = self.status().into_response();
-        if let AppError::Throttled { retry_after } | AppError::Busy { retry_after } = &self
+        if let AppError::Throttled { retry_after }
+        | AppError::Busy { retry_after }
+        | AppError::Unavailable { retry_after } = &self
             && let Ok(value) = retry_after.to_string().parse()
         {
             response.headers_mut().insert(axum::http::header::RETRY_AFTER, value);
@@ -192,5 +203,12 @@ mod tests {
         let AppError::Internal(cause) = &error else { panic!("{error:?}") };
         assert_eq!(cause_chain(cause.as_ref()), "reading the forum: disk gone");
         assert!(cause.source().is_some(), "the source is kept, not flattened");
+    }
+
+    #[test]
+    fn a_database_out_of_reach_is_a_503_to_retry() {
+        let response = AppError::Unavailable { retry_after: 5 }.into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers().get(axum::http::header::RETRY_AFTER).unwrap(), "5");
     }
 }

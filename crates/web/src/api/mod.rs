@@ -170,6 +170,7 @@ fn problem(tr: &Tr, error: &AppError) -> Problem {
             ("cannot-close", tr.cannot_close_title(problem), Some(tr.close_problem(problem)), Vec::new())
         }
         AppError::Busy { .. } => ("busy", tr.t("error.busy"), None, Vec::new()),
+        AppError::Unavailable { .. } => ("unavailable", tr.t("error.unavailable"), None, Vec::new()),
         AppError::Internal(_) => ("internal", tr.t("error.internal"), None, Vec::new()),
     };
     let context = match error {

@@ -63,7 +63,7 @@ const ANSWERS: [Answer; 8] = [
     Answer {
         status: 503,
         name: "Busy",
-        description: "The server is too busy to take the change now; send it again later.",
+        description: "The server is too busy to take the change, or cannot reach its database now: nothing was done; send it again later.",
         header: Some(("Retry-After", "Seconds to wait before sending it again.")),
     },
 ];
@@ -87,7 +87,8 @@ fn applies(status: u16, method: &str, operation: &Operation) -> bool {
         409 => needs_token && writes,
         // `guard::refuse_control_characters` sits in front of every route.
         422 => true,
-        503 => writes,
+        // The writer's queue is full (writes), or the database cannot be reached (any).
+        503 => true,
         _ => false,
     }
 }

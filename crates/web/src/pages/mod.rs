@@ -157,6 +157,7 @@ async fn render_errors(State(_state): State<AppState>, jar: CookieJar, request: 
         AppError::Adopted => tr.t("error.adopted").to_string(),
         AppError::CannotClose(problem) => format!("{} {}", tr.cannot_close_title(problem), tr.close_problem(problem)),
         AppError::Busy { .. } => tr.t("error.busy").to_string(),
+        AppError::Unavailable { .. } => tr.t("error.unavailable").to_string(),
         AppError::Internal(_) => tr.t("error.internal").to_string(),
     };
     let page = ErrorPage {

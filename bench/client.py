@@ -1,0 +1,41 @@
+"""What the load scripts share: one HTTP call to Rencana on 127.0.0.1, and the demo's
+kecamatan operator with the cycle and kamus entry a submission needs."""
+
+import json
+import urllib.error
+import urllib.request
+
+
+def call(url, method, path, body=None, token=None, timeout=30, headers=None):
+    """(status, body bytes); an HTTP error status is an answer, not an exception."""
+    assert url.startswith("http://127.0.0.1:"), "load goes to 127.0.0.1 only"
+    request = urllib.request.Request(url + path, method=method)
+    request.add_header("content-type", "application/json")
+    if token:
+        request.add_header("authorization", f"Bearer {token}")
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
+    data = json.dumps(body).encode() if body is not None else None
+    try:
+        with urllib.request.urlopen(request, data, timeout=timeout) as reply:
+            return reply.status, reply.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def operator(url):
+    """The demo's operator of kecamatan Medan Kota: (token, newest cycle id, a kamus code)."""
+    _, body = call(url, "POST", "/api/v1/session", {"username": "kec.medankota", "password": "Rencana-Demo-2027"})
+    token = json.loads(body)["token"]
+    cycle = json.loads(call(url, "GET", "/api/v1/cycles?pemda=12.71")[1])[0]["id"]
+    kamus = json.loads(call(url, "GET", "/api/v1/kamus", token=token)[1])["items"][0]["code"]
+    return token, cycle, kamus
+
+
+def proposal(cycle, kamus, title, problem, address):
+    """A submission to the musrenbang kecamatan of Medan Kota."""
+    return {
+        "cycle_id": cycle, "stage": "musrenbang_kecamatan", "title": title, "problem": problem,
+        "kamus_code": kamus, "volume": "10", "lingkungan": "12.71.01.1001.001", "address": address,
+        "track": "apbd",
+    }
