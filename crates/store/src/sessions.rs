@@ -49,8 +49,10 @@ impl Store {
     /// Writes a session: a new row on `create`, otherwise an update of the row that exists. A
     /// session deleted meanwhile (its user disabled, logged out) stays deleted even when a
     /// request that loaded it earlier saves it afterwards.
-    async fn save_record(&self, record: &Record, create: bool) -> Result<(), session_store::Error> {
-        let data = rmp_serde::to_vec(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+    /// Database errors stay `StoreError::Database`, so that a lost database is told apart
+    /// (`is_unreachable`) from a session that cannot be read.
+    async fn save_record(&self, record: &Record, create: bool) -> Result<()> {
+        let data = rmp_serde::to_vec(&record.data).map_err(|e| crate::StoreError::Session(e.to_string()))?;
         let user_id = record.data.get(USER_ID_KEY).and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok());
         let row = web_session::ActiveModel {
             id_hash: Set(id_hash(&record.id)),
@@ -59,27 +61,25 @@ impl Store {
             expires_at: Set(record.expiry_date),
         };
         if create {
-            web_session::Entity::insert(row).exec(&self.write).await.map_err(backend_error)?;
+            web_session::Entity::insert(row).exec(&self.write).await?;
         } else {
             web_session::Entity::update_many()
                 .set(row)
                 .filter(web_session::Column::IdHash.eq(id_hash(&record.id)))
                 .exec(&self.write)
-                .await
-                .map_err(backend_error)?;
+                .await?;
         }
         Ok(())
     }
 
-    async fn load_record(&self, id: &Id) -> Result<Option<Record>, session_store::Error> {
+    async fn load_record(&self, id: &Id) -> Result<Option<Record>> {
         let row = web_session::Entity::find_by_id(id_hash(id))
             .filter(web_session::Column::ExpiresAt.gt(OffsetDateTime::now_utc()))
             .one(&self.read)
-            .await
-            .map_err(backend_error)?;
+            .await?;
         let Some(row) = row else { return Ok(None) };
         let data: HashMap<String, serde_json::Value> =
-            rmp_serde::from_slice(&row.data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+            rmp_serde::from_slice(&row.data).map_err(|e| crate::StoreError::Session(e.to_string()))?;
         Ok(Some(Record { id: *id, data, expiry_date: row.expires_at }))
     }
 
@@ -90,7 +90,7 @@ impl Store {
         data.insert(LOGIN_AT_KEY.to_string(), serde_json::Value::from(now.unix_timestamp()));
         data.insert(TOKEN_KEY.to_string(), serde_json::Value::Bool(true));
         let record = Record { id: Id::default(), data, expiry_date: expires_at };
-        self.save_record(&record, true).await.map_err(|e| crate::StoreError::Session(e.to_string()))?;
+        self.save_record(&record, true).await?;
         Ok(record.id.to_string())
     }
 
@@ -99,7 +99,7 @@ impl Store {
         let Ok(id) = token.parse::<Id>() else {
             return Ok(None);
         };
-        let record = self.load_record(&id).await.map_err(|e| crate::StoreError::Session(e.to_string()))?;
+        let record = self.load_record(&id).await?;
         Ok(record.filter(is_token))
     }
 
@@ -130,18 +130,18 @@ impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         // 128 random bits make a collision practically impossible; check anyway, as the
         // trait asks, since a collision would hand one user another's session.
-        while self.store.load_record(&record.id).await?.is_some() {
+        while self.store.load_record(&record.id).await.map_err(backend_error)?.is_some() {
             record.id = Id::default();
         }
-        self.store.save_record(record, true).await
+        self.store.save_record(record, true).await.map_err(backend_error)
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        self.store.save_record(record, false).await
+        self.store.save_record(record, false).await.map_err(backend_error)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        Ok(self.store.load_record(id).await?.filter(|record| !is_token(record)))
+        Ok(self.store.load_record(id).await.map_err(backend_error)?.filter(|record| !is_token(record)))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
