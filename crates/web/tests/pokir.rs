@@ -204,6 +204,11 @@ async fn the_pokir_page_records_a_reses_and_enters_a_pokir() {
     let page = t.page("GET", &format!("/pokir?cycle={cycle}"), Some(&cookie), None).await;
     assert!(page.text.contains("Pokir “Jalan Mawar” disimpan"));
     assert!(page.text.contains("Rp1.000.000"));
+    let workbook = page.text.split("href=\"").find(|h| h.contains("/pokir.xlsx?cycle=")).expect("the list's workbook");
+    let workbook = workbook.split('"').next().unwrap().replace("&amp;", "&");
+    let xlsx = t.page("GET", &workbook, None, None).await;
+    assert_eq!(xlsx.status, StatusCode::OK, "{workbook}: {}", xlsx.text);
+    assert!(String::from_utf8_lossy(&xlsx.bytes).starts_with("PK"), "a workbook");
 
     // The member's assistant gets the forms; another member's assistant does not.
     let helper = t.page_login_with("setwan.satu", PASSWORD).await;

@@ -161,3 +161,107 @@ async fn every_list_page_has_its_workbook() {
     assert_eq!(t.page("GET", "/regions/99.99/lingkungan.xlsx", None, None).await.status, StatusCode::NOT_FOUND);
     assert_ne!(t.page("GET", "/kamus.xlsx", None, None).await.status, StatusCode::OK, "the kamus is for staff");
 }
+
+/// Every sheet of a workbook by name, each row's cells as text.
+fn sheets(bytes: &[u8]) -> Vec<(String, Vec<Vec<String>>)> {
+    use calamine::{Reader, Xlsx, open_workbook_from_rs};
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let names = book.sheet_names();
+    names
+        .into_iter()
+        .map(|name| {
+            let range = book.worksheet_range(&name).unwrap();
+            let rows = range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+            (name, rows)
+        })
+        .collect()
+}
+
+/// The cycles list, a cycle's calendar and an operator's tasks: the lists those pages show, the
+/// calendar's windows as times and its pagu as numbers, a sheet each.
+#[tokio::test]
+async fn the_cycles_the_calendar_and_the_tasks_have_their_workbooks() {
+    use domain::ScheduleCommand;
+    let t = TestApp::new().await;
+    let cycle = common::open_cycle(&t, 2039, false, "W.01", "W-DRN", "250.000").await;
+    let system = Actor::System { label: "test".into() };
+    let now = OffsetDateTime::now_utc();
+    let ceilings = [
+        Command::Schedule(ScheduleCommand::SetCeiling {
+            cycle_id: cycle,
+            kecamatan: "12.71.01".into(),
+            amount: "1.250.000.000".into(),
+        }),
+        Command::Schedule(ScheduleCommand::SetOpdCeiling {
+            cycle_id: cycle,
+            opd_code: "W.01".into(),
+            amount: "987.654.321".into(),
+        }),
+    ];
+    t.db.store.execute_batch(&system, &ceilings, now).await.unwrap();
+
+    let list = t.page("GET", "/cycles?pemda=12.71", None, None).await;
+    assert!(list.text.contains("/cycles.xlsx?pemda=12.71"), "the list links its workbook");
+    let cycles = t.page("GET", "/cycles.xlsx?pemda=12.71", None, None).await;
+    assert_eq!(cycles.status, StatusCode::OK, "{}", cycles.text);
+    let sheet = read_first_sheet(&cycles.bytes, &limits()).unwrap();
+    assert_eq!(sheet.rows[0][0].text(), "Tahun anggaran");
+    let row = sheet.rows.iter().find(|r| r[0] == Value::Number(2039.0)).expect("the new cycle, its year a number");
+    assert_eq!(row[4].text(), cycle.to_string());
+    assert!(row[1].text().contains("Rembuk warga"), "its stages open now: {:?}", row[1]);
+    assert_eq!(t.page("GET", "/cycles.xlsx?pemda=99.99", None, None).await.status, StatusCode::NOT_FOUND);
+
+    let page = t.page("GET", &format!("/cycles/{cycle}"), None, None).await;
+    assert!(page.text.contains(&format!("/cycles/{cycle}/kalender.xlsx")), "the calendar links its workbook");
+    let calendar = t.page("GET", &format!("/cycles/{cycle}/kalender.xlsx"), None, None).await;
+    assert_eq!(calendar.status, StatusCode::OK, "{}", calendar.text);
+    let first = read_first_sheet(&calendar.bytes, &limits()).unwrap();
+    assert_eq!(first.rows.len(), 1 + domain::cycle::Stage::ALL.len(), "a row per stage");
+    let rembuk = first.rows.iter().find(|r| r[0].text() == "Rembuk warga").unwrap();
+    assert!(matches!(rembuk[1], Value::Date(_) | Value::Number(_)), "opening a time, not text: {:?}", rembuk[1]);
+    let all = sheets(&calendar.bytes);
+    let names: Vec<&str> = all.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["Jadwal", "Pagu kecamatan", "Pagu OPD"]);
+    let kecamatan = all[1].1.iter().find(|r| r[0] == "12.71.01").expect("Medan Tuntungan");
+    assert_eq!(kecamatan[2], "1250000000", "the pagu as a number");
+    assert!(all[1].1.len() > 20, "every kecamatan, set or not");
+    let opd = all[2].1.iter().find(|r| r[0] == "W.01").unwrap();
+    assert_eq!(opd[2], "987654321");
+    let unknown = format!("/cycles/{}/kalender.xlsx", Uuid::now_v7());
+    assert_eq!(t.page("GET", &unknown, None, None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(t.page("GET", "/cycles/nonsense/kalender.xlsx", None, None).await.status, StatusCode::NOT_FOUND);
+
+    let operator = t.page_login("kel.pasarbaru").await;
+    assert!(t.page("GET", "/tasks", Some(&operator), None).await.text.contains("/tasks.xlsx"));
+    let tasks = t.page("GET", "/tasks.xlsx", Some(&operator), None).await;
+    assert_eq!(tasks.status, StatusCode::OK, "{}", tasks.text);
+    let sheet = read_first_sheet(&tasks.bytes, &limits()).unwrap();
+    assert_eq!(sheet.rows[0][1].text(), "Forum");
+    let mine = sheet.rows.iter().find(|r| r[0] == Value::Number(2039.0)).expect("a forum of the new cycle");
+    assert!(mine[5].text().starts_with(&format!("/forums/{cycle}/")), "{:?}", mine[5]);
+    assert!(matches!(mine[2], Value::Number(_)) && matches!(mine[3], Value::Number(_)));
+    assert_ne!(t.page("GET", "/tasks.xlsx", None, None).await.status, StatusCode::OK, "tasks are a user's own");
+
+    // A failed login, then the security log as the auditor reads it.
+    let login = t.page("GET", "/login", None, None).await;
+    let session = login.session_cookie().unwrap();
+    let csrf = common::csrf_of(&login.text);
+    let fields = [("csrf", csrf.as_str()), ("username", "bappeda"), ("password", "salah-salah-salah")];
+    let failed = t.page("POST", "/login", Some(&session), Some(&fields)).await;
+    assert_eq!(failed.status, StatusCode::UNAUTHORIZED);
+    let auditor = t.page_login("auditor").await;
+    let page = t.page("GET", "/audit/security?pemda=12.71", Some(&auditor), None).await;
+    assert!(page.text.contains("/audit/security.xlsx?pemda=12.71"), "the log links its workbook");
+    let log = t.page("GET", "/audit/security.xlsx?pemda=12.71", Some(&auditor), None).await;
+    assert_eq!(log.status, StatusCode::OK, "{}", log.text);
+    let sheet = read_first_sheet(&log.bytes, &limits()).unwrap();
+    assert_eq!(sheet.rows[0][0].text(), "Waktu (WIB)");
+    assert!(sheet.rows.iter().skip(1).any(|r| r[2].text() == "bappeda"), "the failed login: {:?}", sheet.rows);
+    assert!(!matches!(sheet.rows[1][0], Value::Text(_)), "a time, not text");
+    let resident = t.page_login("warga.demo").await;
+    assert_eq!(
+        t.page("GET", "/audit/security.xlsx?pemda=12.71", Some(&resident), None).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_ne!(t.page("GET", "/audit/security.xlsx?pemda=12.71", None, None).await.status, StatusCode::OK);
+}

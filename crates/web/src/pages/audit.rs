@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/audit/entry", get(entry))
         .route("/audit/cara-memeriksa", get(how_to_check))
         .route("/audit/security", get(security))
+        .route("/audit/security.xlsx", get(security_xlsx))
 }
 
 struct ChainCard {
@@ -301,15 +302,36 @@ struct SecurityPage {
 const SECURITY_PAGE: u64 = 200;
 
 /// The newest entries of the security log: logins, failures, refusals.
-async fn security(ctx: PageCtx, Query(query): Query<PemdaQuery>) -> AppResult<SecurityPage> {
+/// The newest entries of a pemda's security log, for those who may read its audit trail.
+async fn security_records(
+    ctx: &PageCtx,
+    query: &PemdaQuery,
+) -> AppResult<(RegionCode, Vec<store::security::SecurityRecord>)> {
     ctx.require_user()?;
     let pemda = query.pemda.as_deref().and_then(|p| RegionCode::parse(p).ok()).ok_or(AppError::NotFound)?;
     ctx.authorize(Action::ViewAuditTrail, &Resource::pemda(pemda.clone())).await?;
-    let rows = ctx
-        .state
-        .store
-        .security_log(pemda.as_str(), SECURITY_PAGE)
-        .await?
+    let records = ctx.state.store.security_log(pemda.as_str(), SECURITY_PAGE).await?;
+    Ok((pemda, records))
+}
+
+/// The security log as the page shows it, as a workbook: times as times.
+async fn security_xlsx(ctx: PageCtx, Query(query): Query<PemdaQuery>) -> AppResult<axum::response::Response> {
+    use reports::xlsx::{Book, Cell};
+    let (pemda, records) = security_records(&ctx, &query).await?;
+    let tr = ctx.tr;
+    let mut book = Book::new();
+    let keys = ["xlsx.at", "xlsx.kind", "xlsx.username", "xlsx.detail"];
+    book.sheet(tr.t("xlsx.security"), &crate::views::xlsx::headers(&tr, &keys))?;
+    for r in records {
+        book.row(&[Cell::Time(r.at), Cell::Text(r.kind), Cell::Text(r.username), Cell::Text(r.detail)])?;
+    }
+    let file = format!("log-keamanan-{pemda}");
+    Ok(crate::views::xlsx::download(&file, crate::views::xlsx::finish(book).await?))
+}
+
+async fn security(ctx: PageCtx, Query(query): Query<PemdaQuery>) -> AppResult<SecurityPage> {
+    let (pemda, records) = security_records(&ctx, &query).await?;
+    let rows = records
         .into_iter()
         .map(|r| SecurityRow { at: ctx.tr.datetime(r.at), kind: r.kind, username: r.username, detail: r.detail })
         .collect();

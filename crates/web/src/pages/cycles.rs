@@ -12,6 +12,7 @@ use axum::routing::{get, post};
 use domain::cycle::{CycleFacts, ForwardCaps, Stage, Window};
 use domain::schedule::CreateCycle;
 use domain::{Action, Command, FieldError, RegionCode, RegionLevel, Resource, Rule, ScheduleCommand};
+use reports::xlsx::{Book, Cell};
 use serde::Deserialize;
 use time::macros::format_description;
 use time::{OffsetDateTime, PrimitiveDateTime};
@@ -23,11 +24,14 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, WIB, format_number};
 use crate::state::AppState;
 use crate::views::schedule::{next_year, parse_year};
+use crate::views::xlsx;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/cycles", get(list).post(create))
+        .route("/cycles.xlsx", get(list_xlsx))
         .route("/cycles/{id}", get(show))
+        .route("/cycles/{id}/kalender.xlsx", get(show_xlsx))
         .route("/cycles/{id}/stages/{stage}", post(set_window))
         .route("/cycles/{id}/settings", post(set_settings))
         .route("/cycles/{id}/ceilings", post(set_ceiling))
@@ -73,6 +77,7 @@ pub(crate) fn wib_input(at: OffsetDateTime) -> String {
 struct CycleRow {
     id: Uuid,
     tahun_anggaran: i32,
+    adopted: bool,
     open_now: Vec<&'static str>,
     scheduled: usize,
 }
@@ -122,6 +127,7 @@ async fn cycles_page(ctx: &mut PageCtx, pemda: RegionCode, pemda_name: String) -
         .map(|cycle| CycleRow {
             id: cycle.id,
             tahun_anggaran: cycle.tahun_anggaran,
+            adopted: cycle.adopted,
             open_now: cycle.open_stages(now).into_iter().map(|s| tr.stage(s)).collect(),
             scheduled: cycle.windows.len(),
         })
@@ -142,6 +148,32 @@ async fn cycles_page(ctx: &mut PageCtx, pemda: RegionCode, pemda_name: String) -
 async fn list(mut ctx: PageCtx, Query(query): Query<PemdaQuery>) -> AppResult<CyclesPage> {
     let (pemda, name) = listed_pemda(&ctx, query.pemda.as_deref()).await?;
     cycles_page(&mut ctx, pemda, name).await
+}
+
+/// The list of cycles as a workbook: one row per cycle, its stages open now and how many are
+/// scheduled.
+async fn list_xlsx(mut ctx: PageCtx, Query(query): Query<PemdaQuery>) -> AppResult<Response> {
+    let (pemda, name) = listed_pemda(&ctx, query.pemda.as_deref()).await?;
+    let page = cycles_page(&mut ctx, pemda, name).await?;
+    let tr = ctx.tr;
+    let mut book = Book::new();
+    book.sheet(
+        tr.t("xlsx.cycles"),
+        &xlsx::headers(
+            &tr,
+            &["xlsx.tahun_anggaran", "xlsx.open_now", "xlsx.scheduled", "xlsx.adopted", "xlsx.cycle_id"],
+        ),
+    )?;
+    for cycle in &page.cycles {
+        book.row(&[
+            Cell::Integer(i64::from(cycle.tahun_anggaran)),
+            Cell::Text(cycle.open_now.join(", ")),
+            Cell::Integer(cycle.scheduled as i64),
+            Cell::from(tr.t(if cycle.adopted { "xlsx.yes" } else { "xlsx.no" })),
+            Cell::Text(cycle.id.to_string()),
+        ])?;
+    }
+    Ok(xlsx::download(&format!("siklus-{}", page.pemda_code), xlsx::finish(book).await?))
 }
 
 #[derive(Deserialize)]
@@ -191,6 +223,7 @@ struct StageRow {
     opens: Option<String>,
     closes: Option<String>,
     open_now: bool,
+    window: Option<Window>,
     /// Open now, not yet open, closed, or not scheduled, in words.
     status: &'static str,
     /// The values of the form's two inputs, in WIB.
@@ -201,6 +234,7 @@ struct StageRow {
 struct CeilingRow {
     code: String,
     name: String,
+    rupiah: Option<i64>,
     amount: Option<String>,
     /// What the input shows: the amount as people type it (`2.500.000`), whatever the language.
     input: String,
@@ -302,6 +336,7 @@ async fn cycle_page(ctx: &mut PageCtx, cycle: CycleFacts) -> AppResult<CyclePage
                 opens: window.map(|w| tr.datetime(w.opens)),
                 closes: window.map(|w| tr.datetime(w.closes)),
                 open_now: open.contains(&stage),
+                window: window.copied(),
                 opens_input: window.map(|w| wib_input(w.opens)).unwrap_or_default(),
                 closes_input: window.map(|w| wib_input(w.closes)).unwrap_or_default(),
             }
@@ -319,6 +354,7 @@ async fn cycle_page(ctx: &mut PageCtx, cycle: CycleFacts) -> AppResult<CyclePage
             CeilingRow {
                 code: region.code.to_string(),
                 name: region.name,
+                rupiah: amount,
                 amount: amount.map(|a| tr.rupiah(a)),
                 input: amount.map(|a| format_number(a, Lang::Id)).unwrap_or_default(),
             }
@@ -334,6 +370,7 @@ async fn cycle_page(ctx: &mut PageCtx, cycle: CycleFacts) -> AppResult<CyclePage
             CeilingRow {
                 code: opd.code,
                 name: opd.name,
+                rupiah: amount,
                 amount: amount.map(|a| tr.rupiah(a)),
                 input: amount.map(|a| format_number(a, Lang::Id)).unwrap_or_default(),
             }
@@ -367,6 +404,36 @@ async fn cycle_page(ctx: &mut PageCtx, cycle: CycleFacts) -> AppResult<CyclePage
 async fn show(mut ctx: PageCtx, Path(id): Path<String>) -> AppResult<CyclePage> {
     let cycle = find_cycle(&ctx, &id).await?;
     cycle_page(&mut ctx, cycle).await
+}
+
+/// A cycle's calendar as a workbook: the stages' windows, the pagu of each kecamatan and of
+/// each OPD, a sheet each, as the page shows them.
+async fn show_xlsx(mut ctx: PageCtx, Path(id): Path<String>) -> AppResult<Response> {
+    let cycle = find_cycle(&ctx, &id).await?;
+    let page = cycle_page(&mut ctx, cycle).await?;
+    let tr = ctx.tr;
+    let mut book = Book::new();
+    book.sheet(tr.t("xlsx.schedule"), &xlsx::headers(&tr, &["xlsx.stage", "xlsx.opens", "xlsx.closes", "xlsx.state"]))?;
+    for stage in &page.stages {
+        let at = |time: Option<OffsetDateTime>| time.map_or(Cell::Empty, Cell::Time);
+        book.row(&[
+            Cell::from(stage.name),
+            at(stage.window.map(|w| w.opens)),
+            at(stage.window.map(|w| w.closes)),
+            Cell::from(stage.status),
+        ])?;
+    }
+    let amount = |rupiah: Option<i64>| rupiah.map_or(Cell::Empty, Cell::Rupiah);
+    book.sheet(tr.t("xlsx.kecamatan_ceilings"), &xlsx::headers(&tr, &["xlsx.code", "xlsx.kecamatan", "xlsx.ceiling"]))?;
+    for row in &page.ceilings {
+        book.row(&[Cell::Text(row.code.clone()), Cell::Text(row.name.clone()), amount(row.rupiah)])?;
+    }
+    book.sheet(tr.t("xlsx.opd_ceilings"), &xlsx::headers(&tr, &["xlsx.code", "xlsx.opd", "xlsx.ceiling"]))?;
+    for row in &page.opd_ceilings {
+        book.row(&[Cell::Text(row.code.clone()), Cell::Text(row.name.clone()), amount(row.rupiah)])?;
+    }
+    let file = format!("kalender-{}-{}", page.pemda_code, page.tahun_anggaran);
+    Ok(xlsx::download(&file, xlsx::finish(book).await?))
 }
 
 /// Runs a command from one of the calendar's forms: back to the calendar with a message, or the

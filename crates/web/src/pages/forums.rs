@@ -30,6 +30,7 @@ use crate::views::scans::ScanList;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/tasks", get(tasks))
+        .route("/tasks.xlsx", get(tasks_xlsx))
         .route("/forums/{cycle}/{stage}/{region}", get(show))
         .route("/forums/{cycle}/{stage}/{region}/daftar.xlsx", get(show_xlsx))
         .route("/forums/{cycle}/{stage}/{region}/template.xlsx", get(import_template))
@@ -69,6 +70,7 @@ struct TaskRow {
 }
 
 struct CycleTasks {
+    year: i32,
     title: String,
     calendar: Option<String>,
     rows: Vec<TaskRow>,
@@ -96,6 +98,35 @@ fn forums_of(grant: &domain::Grant, cycle: &CycleFacts) -> Vec<ForumKey> {
 }
 
 async fn tasks(ctx: PageCtx) -> AppResult<TasksPage> {
+    let cycles = cycle_tasks(&ctx).await?;
+    Ok(TasksPage { c: Chrome::new(&ctx), cycles })
+}
+
+/// The forums of the user's tasks as a workbook: one row per forum, with its cycle's year.
+async fn tasks_xlsx(ctx: PageCtx) -> AppResult<Response> {
+    use reports::xlsx::{Book, Cell};
+    let cycles = cycle_tasks(&ctx).await?;
+    let tr = ctx.tr;
+    let mut book = Book::new();
+    let keys = ["xlsx.tahun_anggaran", "xlsx.forum", "xlsx.entries", "xlsx.pending", "xlsx.state", "xlsx.page"];
+    book.sheet(tr.t("xlsx.tasks"), &crate::views::xlsx::headers(&tr, &keys))?;
+    for cycle in &cycles {
+        for row in &cycle.rows {
+            book.row(&[
+                Cell::Integer(i64::from(cycle.year)),
+                Cell::Text(row.forum.clone()),
+                Cell::Integer(row.proposals as i64),
+                Cell::Integer(row.pending as i64),
+                Cell::Text(row.state.clone()),
+                Cell::Text(row.href.clone()),
+            ])?;
+        }
+    }
+    Ok(crate::views::xlsx::download("tugas", crate::views::xlsx::finish(book).await?))
+}
+
+/// Every forum the user's grants give them in each cycle of their pemda, and where it stands.
+async fn cycle_tasks(ctx: &PageCtx) -> AppResult<Vec<CycleTasks>> {
     let user = ctx.require_user()?;
     let store = &ctx.state.store;
     let tr = ctx.tr;
@@ -130,12 +161,13 @@ async fn tasks(ctx: PageCtx) -> AppResult<TasksPage> {
             continue;
         }
         cycles.push(CycleTasks {
+            year: cycle.tahun_anggaran,
             title: tr.f("tasks.cycle", &[("year", &cycle.tahun_anggaran.to_string())]),
             calendar: is_admin.then(|| format!("/cycles/{}", cycle.id)),
             rows,
         });
     }
-    Ok(TasksPage { c: Chrome::new(&ctx), cycles })
+    Ok(cycles)
 }
 
 /// One accepted proposal in an OPD's list: rank, title, cost.
