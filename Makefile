@@ -37,14 +37,18 @@ test: npm
 	$(NODE) --test tests/e2e/*.test.mjs
 	RENCANA_BIN=$(RENCANA) bash scripts/security-gates.sh
 
-# Figures, never pass/fail: page times and sizes, and Lighthouse scores in headless Chromium,
-# on the Medan demo (release build).
+# The failure tests: kill -9 under load, a full disk, PostgreSQL stopped and started.
 resilience: npm
 	bash bench/crash.sh
 	bash bench/full-disk.sh
 	bash bench/pg-stop.sh
 
+# Figures, never pass/fail, on the Medan demo (release build): Rencana beside its floors (oha,
+# installed once under .bench-tools/), the city surge, page times and sizes, Lighthouse scores in
+# headless Chromium, the herd, the documents.
 bench: npm
+	bash bench/floors.sh
+	bash bench/surge.sh
 	bash bench/pages.sh
 	bash bench/lighthouse.sh
 	bash bench/herd.sh

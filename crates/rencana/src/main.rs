@@ -1,6 +1,8 @@
 //! `rencana`: the one binary. Serves the web application, and carries the operator's commands:
 //! migrations, pemda from the official codes, the first admin, the demo, the audit check, backups.
 
+mod bench_floor;
+
 use std::io::Read;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -72,6 +74,15 @@ enum Cmd {
     BenchData {
         #[arg(long, default_value_t = 100_000)]
         proposals: usize,
+    },
+    /// For benchmarks: a bare axum server answering every GET with BYTES bytes, the floor beside
+    /// which `make bench` sets the pages' figures.
+    #[command(hide = true)]
+    BenchFloor {
+        #[arg(long)]
+        listen: SocketAddr,
+        #[arg(long)]
+        bytes: usize,
     },
     /// Regional governments (pemda), from the official Kemendagri codes.
     Pemda {
@@ -344,6 +355,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let count = store.proposal_count(&filter).await?;
             println!("Seeded in {:.1} s: {count} proposals.", started.elapsed().as_secs_f64());
         }
+        Cmd::BenchFloor { listen, bytes } => bench_floor::serve(*listen, *bytes).await?,
         Cmd::Pemda { command: PemdaCmd::Add { code } } => {
             let store = open_store(&cli).await?;
             let code = store.add_official_pemda(code, &operator(), now).await.map_err(|e| match e {
