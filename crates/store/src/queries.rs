@@ -189,6 +189,18 @@ impl Store {
         Ok(self.with_grants(users).await?.pop())
     }
 
+    /// The users named, those that exist, with their grants: two queries however many names.
+    pub async fn users_named(&self, usernames: &[String]) -> Result<Vec<UserRecord>> {
+        if usernames.is_empty() {
+            return Ok(Vec::new());
+        }
+        let users = app_user::Entity::find()
+            .filter(app_user::Column::Username.is_in(usernames.to_vec()))
+            .all(&self.read)
+            .await?;
+        self.with_grants(users).await
+    }
+
     /// The user and their password hash, for logging in.
     pub async fn credentials(&self, username: &str) -> Result<Option<(UserRecord, String)>> {
         let Some(user) =

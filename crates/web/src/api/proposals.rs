@@ -22,7 +22,9 @@ use super::schema::{self, ForumPath, IdPath, PhotoPath};
 use crate::ctx::ApiCtx;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::views::proposals::{decision_input, filter_of, flags_of, forum_cycle, forum_key, public_actor};
+use crate::views::proposals::{
+    decision_input, filter_of, flags_of, forum_cycle, forum_key, public_actor, public_actors,
+};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -430,6 +432,7 @@ async fn history(ctx: ApiCtx, Path(IdPath { id }): Path<IdPath>) -> AppResult<Js
         return Err(AppError::NotFound);
     }
     let entries = ctx.state.store.proposal_history(id).await?;
+    let actors = public_actors(&ctx.state, &ctx.tr, entries.iter().map(|e| e.actor.as_str())).await?;
     let mut history = Vec::with_capacity(entries.len());
     for e in entries {
         let mut payload: serde_json::Value = serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null);
@@ -441,7 +444,7 @@ async fn history(ctx: ApiCtx, Path(IdPath { id }): Path<IdPath>) -> AppResult<Js
             seq: e.seq,
             at: e.at,
             kind: e.kind,
-            actor: public_actor(&ctx.state, &ctx.tr, &e.actor).await?,
+            actor: actors.get(&e.actor).cloned().unwrap_or_default(),
             payload,
             hash: e.hash,
         });

@@ -23,7 +23,7 @@ use super::{Chrome, form_errors, names_field};
 use crate::ctx::PageCtx;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::views::proposals::{filter_of, flags_of, forum_key, photo_response, public_actor};
+use crate::views::proposals::{filter_of, flags_of, forum_key, photo_response, public_actors};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -340,11 +340,19 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
         .chain([detail.summary.lingkungan.clone()])
         .collect();
     let names = store.place_names(lingkungan.iter()).await?;
-    let mut deciders = std::collections::HashMap::new();
-    for by in detail.records.iter().filter_map(|r| r.decided_by.clone()) {
-        let shown = public_actor(&ctx.state, &tr, &by).await?;
-        deciders.insert(by, shown);
-    }
+    let history = store.proposal_history(id).await?;
+    let actors = public_actors(
+        &ctx.state,
+        &tr,
+        detail
+            .records
+            .iter()
+            .filter_map(|r| r.decided_by.as_deref())
+            .chain(history.iter().map(|e| e.actor.as_str()))
+            .chain([detail.proposer.as_str()]),
+    )
+    .await?;
+    let deciders = &actors;
     let columns = detail
         .records
         .iter()
@@ -387,9 +395,9 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
         })
         .collect();
     let mut timeline = Vec::new();
-    for e in store.proposal_history(id).await? {
+    for e in history {
         timeline.push(TimelineEntry {
-            actor: public_actor(&ctx.state, &tr, &e.actor).await?,
+            actor: actors.get(&e.actor).cloned().unwrap_or_default(),
             at: OffsetDateTime::parse(&e.at, &Rfc3339).map(|t| tr.datetime(t)).unwrap_or(e.at),
             what: tr.t(&format!("event.{}", e.kind)).to_string(),
             detail: timeline_detail(&tr, &e.payload),
@@ -454,7 +462,7 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
         title: detail.summary.title.clone(),
         problem: detail.problem.clone(),
         origin: tr.origin(detail.summary.origin),
-        proposer: public_actor(&ctx.state, &tr, &detail.proposer).await?,
+        proposer: actors.get(&detail.proposer).cloned().unwrap_or_default(),
         bidang: tr.bidang(detail.bidang),
         fisik: detail.fisik,
         track: tr.track(detail.track),

@@ -17,14 +17,39 @@ use crate::state::AppState;
 /// How the public sees who acted: officials by account (their acts are public duties),
 /// residents only as "warga" (personal data is never published).
 pub async fn public_actor(state: &AppState, tr: &crate::i18n::Tr, journal_name: &str) -> AppResult<String> {
-    let Some(username) = journal_name.strip_prefix("user:") else {
-        return Ok(journal_name.to_string());
-    };
-    let resident = match state.store.credentials(username).await? {
-        Some((user, _)) => user.grants.iter().all(|g| g.role == domain::Role::Warga),
-        None => true,
-    };
-    Ok(if resident { tr.role(domain::Role::Warga).to_string() } else { username.to_string() })
+    let mut shown = public_actors(state, tr, [journal_name]).await?;
+    Ok(shown.remove(journal_name).unwrap_or_default())
+}
+
+/// [`public_actor`] for every journal name of a page at once (a timeline names the same few
+/// accounts again and again): the accounts are read in one go, not once per entry.
+pub async fn public_actors<'a>(
+    state: &AppState,
+    tr: &crate::i18n::Tr,
+    journal_names: impl IntoIterator<Item = &'a str>,
+) -> AppResult<HashMap<String, String>> {
+    let names: std::collections::BTreeSet<&str> = journal_names.into_iter().collect();
+    let usernames: Vec<String> =
+        names.iter().filter_map(|name| name.strip_prefix("user:")).map(str::to_string).collect();
+    let staff: std::collections::HashSet<String> = state
+        .store
+        .users_named(&usernames)
+        .await?
+        .into_iter()
+        .filter(|user| !user.grants.iter().all(|g| g.role == domain::Role::Warga))
+        .map(|user| user.username)
+        .collect();
+    Ok(names
+        .into_iter()
+        .map(|name| {
+            let shown = match name.strip_prefix("user:") {
+                None => name.to_string(),
+                Some(username) if staff.contains(username) => username.to_string(),
+                Some(_) => tr.role(domain::Role::Warga).to_string(),
+            };
+            (name.to_string(), shown)
+        })
+        .collect())
 }
 
 /// Today's unit price of each kamus item, by code, as the price check reads them.
