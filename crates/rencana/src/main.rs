@@ -150,16 +150,17 @@ enum Cmd {
         #[arg(long, default_value = "id")]
         lang: String,
     },
-    /// Copy the SQLite database, online, to a new file (on PostgreSQL: use pg_dump). Photos and
-    /// scans stay in the data directory's `attachments` folder: copy it as well (rsync).
+    /// Copy the SQLite database, online, to a new file, and the photos and scans into the folder
+    /// FILE.attachments beside it (on PostgreSQL: use pg_dump, and copy the attachments folder).
     Backup {
         /// The file to write; it must not exist.
         #[arg(long)]
         to: PathBuf,
     },
     /// Put a backup back as the data directory's database, with the server stopped: the copy is
-    /// opened, migrated and every journal verified first; the database it replaces is kept
-    /// beside it as rencana.db.before-restore-TIME (on PostgreSQL: use pg_restore).
+    /// opened, migrated and every journal verified first, and its photos and scans checked
+    /// against their SHA-256; the database it replaces is kept beside it as
+    /// rencana.db.before-restore-TIME (on PostgreSQL: use pg_restore).
     Restore {
         /// The backup written by `rencana backup`.
         #[arg(long)]
@@ -555,8 +556,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Cmd::Backup { to } => {
             let store = open_store(&cli).await?;
-            store.backup_to(to).await?;
-            println!("backup written to {}", to.display());
+            let written = rencana::backup::backup(&store, &cli.data_dir, to).await?;
+            println!("backup written to {}", written.database.display());
+            println!("with its {} photos and scans in {}", written.files, written.attachments.display());
         }
         Cmd::Restore { from, replace } => {
             if cli.database_url.as_deref().is_some_and(|url| !url.is_empty()) {
@@ -566,6 +568,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 rencana::restore::restore(from, &cli.data_dir, *replace, time::OffsetDateTime::now_utc()).await?;
             for (pemda, events) in &restored.pemda {
                 println!("pemda {pemda}: journal of {events} events verified");
+            }
+            match restored.attachments {
+                Some(count) => println!("{count} photos and scans checked and in place"),
+                None => println!(
+                    "this backup has no attachments folder: copy the photos and scans into {} yourself",
+                    cli.data_dir.join("attachments").display()
+                ),
             }
             if let Some(kept) = &restored.kept {
                 println!("the database it replaced is kept as {}", kept.display());

@@ -1,6 +1,8 @@
 //! `rencana restore --from FILE`: puts a backup written by `rencana backup` back as the data
 //! directory's database, only once the copy opens, migrates to this release's schema and every
-//! pemda's journal verifies; the database it replaces is kept beside it, never deleted.
+//! pemda's journal verifies; the database it replaces is kept beside it, never deleted. The
+//! photos and scans in the backup's `FILE.attachments` folder come back too, each checked first
+//! against its name (its SHA-256).
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +17,9 @@ pub struct Restored {
     pub kept: Option<PathBuf>,
     /// Each pemda's code and its journal's length.
     pub pemda: Vec<(String, i64)>,
+    /// How many attachments the backup's folder held (all now in the data directory), or
+    /// `None` when the backup has no folder (written before backups carried attachments).
+    pub attachments: Option<usize>,
 }
 
 /// SQLite's files beside a database: its write-ahead log and its shared memory.
@@ -68,6 +73,22 @@ pub async fn restore(
     for file in companions(&staged) {
         let _ = std::fs::remove_file(file);
     }
+    // The attachments are checked before anything is replaced, and copied in before the
+    // database that names them: a file without its row is harmless, a row without its file not.
+    let beside = crate::backup::attachments_beside(from);
+    let attachments = if beside.is_dir() {
+        let checked = crate::backup::checked_files(&beside)
+            .and_then(|files| crate::backup::copy_files(&beside, &data_dir.join("attachments")).map(|_| files.len()));
+        match checked {
+            Ok(count) => Some(count),
+            Err(error) => {
+                let _ = std::fs::remove_file(&staged);
+                return Err(error);
+            }
+        }
+    } else {
+        None
+    };
     let kept = if database.exists() {
         let kept = data_dir.join(format!("rencana.db.before-restore-{}", now.unix_timestamp()));
         std::fs::rename(&database, &kept).with_context(|| format!("cannot move {} aside", database.display()))?;
@@ -81,7 +102,7 @@ pub async fn restore(
         None
     };
     std::fs::rename(&staged, &database).with_context(|| format!("cannot put {} in place", database.display()))?;
-    Ok(Restored { database, kept, pemda })
+    Ok(Restored { database, kept, pemda, attachments })
 }
 
 /// Opens the copy (which brings its schema up to this release's) and verifies every pemda's

@@ -74,3 +74,51 @@ async fn a_file_that_is_not_a_good_backup_changes_nothing() {
     assert!(!target.join("rencana.db").exists());
     assert_eq!(std::fs::read_dir(&target).unwrap().count(), 0, "nothing left behind");
 }
+
+/// The photos and scans travel with the backup in its folder, come back byte for byte, and a
+/// folder whose file was changed, or that holds something else, restores nothing.
+#[tokio::test]
+async fn the_photos_and_scans_come_back_with_the_backup_each_checked() {
+    use axum::body::Bytes;
+    use store::attachments::{Attachments, Shelf};
+    let now = OffsetDateTime::now_utc();
+    let live = folder("att-live");
+    let store = Store::open(&Store::sqlite_url(&live)).await.unwrap();
+    store::seed::seed_demo_foundation(&store, now).await.unwrap();
+    let shelf = Attachments::local(&live.join("attachments")).unwrap();
+    let scan_bytes = Bytes::from_static(b"%PDF-1.7\n1 0 obj <<>> endobj\nstartxref\n9\n%%EOF\n");
+    let scan = shelf.put(Shelf::Scans, scan_bytes.clone()).await.unwrap();
+    let photo = shelf.put(Shelf::Photos, Bytes::from(store::testing::png(3, 2))).await.unwrap();
+    let backup = folder("att-backups").join("rencana-backup.db");
+    let written = rencana::backup::backup(&store, &live, &backup).await.unwrap();
+    assert_eq!(written.files, 2);
+    assert_eq!(written.attachments, rencana::backup::attachments_beside(&backup));
+    let again = rencana::backup::backup(&store, &live, &backup).await.unwrap_err();
+    assert!(again.to_string().contains("already exists"), "{again}");
+    store.close().await.unwrap();
+
+    let fresh = folder("att-fresh");
+    let restored = rencana::restore::restore(&backup, &fresh, false, now).await.unwrap();
+    assert_eq!(restored.attachments, Some(2));
+    let back = Attachments::local(&fresh.join("attachments")).unwrap();
+    assert_eq!(back.get(Shelf::Scans, &scan).await.unwrap().unwrap(), scan_bytes);
+    assert!(back.get(Shelf::Photos, &photo).await.unwrap().is_some());
+
+    // One byte of the scan changed in the backup's folder: refused, nothing put in place.
+    let kept_scan = written.attachments.join("scans").join(&scan[..2]).join(&scan);
+    let mut changed = std::fs::read(&kept_scan).unwrap();
+    changed[0] ^= 1;
+    std::fs::write(&kept_scan, &changed).unwrap();
+    let other = folder("att-other");
+    let refused = rencana::restore::restore(&backup, &other, false, now).await.unwrap_err();
+    assert!(refused.to_string().contains("SHA-256"), "{refused}");
+    assert!(!other.join("rencana.db").exists(), "no database put in place");
+    assert!(!other.join("attachments").exists(), "no file put in place");
+    std::fs::write(&kept_scan, scan_bytes.as_ref()).unwrap();
+
+    // A stray file in the folder is not an attachment.
+    std::fs::write(written.attachments.join("scans").join("notes.txt"), "?").unwrap();
+    let refused = rencana::restore::restore(&backup, &other, false, now).await.unwrap_err();
+    assert!(refused.to_string().contains("not a Rencana attachment"), "{refused}");
+    assert!(!other.join("rencana.db").exists());
+}
