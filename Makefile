@@ -48,6 +48,7 @@ resilience: npm
 # headless Chromium, the herd, the documents.
 bench: npm
 	bash bench/floors.sh
+	DATABASE=postgres bash bench/floors.sh
 	bash bench/surge.sh
 	bash bench/pages.sh
 	bash bench/lighthouse.sh

@@ -1,17 +1,28 @@
 #!/usr/bin/env bash
 # Rencana beside the machine's floors, measured in the same run (issue 11, part 5), on the Kota
-# Medan demo, SQLite, release build, traffic to 127.0.0.1 only, with oha as the load tool:
+# Medan demo, release build, traffic to 127.0.0.1 only, with oha as the load tool; on SQLite, or
+# with DATABASE=postgres on a throwaway PostgreSQL with fsync and synchronous commits on:
 # - the HTTP floor: a bare axum handler (`rencana bench-floor`) answering a body of the same
 #   size as the page measured, at the same concurrency;
 # - the database floor: the same SQL as a listing and as a submission's writes, executed by
-#   SQLite alone on a copy of the same database (bench/sql-floor.py), and the disk's fsync rate.
+#   SQLite alone on a copy of the same database (bench/sql-floor.py) or by pgbench on the served
+#   PostgreSQL database (bench/pg-floor.sh), and the disk's fsync rate.
 # Prints each figure, then each as a ratio to its floor, with the load average. Never fails on a
 # figure; fails only when the submissions acknowledged and those stored disagree (bench/herd.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+DATABASE="${DATABASE:-sqlite}"
+if [ "$DATABASE" = postgres ] && [ -z "${RENCANA_TEST_DATABASE_URL:-}" ]; then
+  PG_DURABLE=1 exec bash scripts/with-postgres.sh bash "$0" "$@"
+fi
 source scripts/ensure-oha.sh
+if [ "$DATABASE" = postgres ]; then
+  export RENCANA_DATABASE_URL="$RENCANA_TEST_DATABASE_URL"
+  unset SEEDED_DATA
+fi
 source scripts/demo-server.sh
 demo_server release
+if [ "$DATABASE" = postgres ]; then COUNTED="$RENCANA_DATABASE_URL"; else COUNTED="$DATA/rencana.db"; fi
 EACH="${SECONDS_EACH:-10}"
 FIGURES="$DATA/figures.jsonl"
 read -r TOKEN CYCLE KAMUS < <(python3 -c 'import sys; sys.path.insert(0, "bench"); from client import operator; print(*operator(sys.argv[1]))' "$URL")
@@ -19,7 +30,7 @@ FLOOR_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 FLOOR_URL="http://127.0.0.1:$FLOOR_PORT"
 trap 'kill "${SERVER:-}" "${FLOOR:-}" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$DATA"' EXIT
 
-echo "Kota Medan demo (seeded in $SEED_SECONDS s), release build, SQLite synchronous=FULL, $(nproc) cores, oha ${EACH} s per figure"
+echo "Kota Medan demo (seeded in $SEED_SECONDS s), release build, $DATABASE (durable commits), $(nproc) cores, oha ${EACH} s per figure"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 run() { # label clients url [oha options…]
@@ -54,7 +65,7 @@ PROPOSAL_BYTES="$(curl -sf "$URL/proposals/$FIRST" | wc -c)"
 echo "submissions (POST /api/v1/proposals as the kecamatan operator, each durable, each a different"
 echo "proposal: bench/herd.py, Python threads, a closed loop; it checks that acknowledged = stored):"
 for clients in 1 8 32; do
-  out="$(python3 bench/herd.py "$URL" "$DATA/rencana.db" "${RATE_SUBMITS:-600}" "$clients")"
+  out="$(python3 bench/herd.py "$URL" "$COUNTED" "${RATE_SUBMITS:-600}" "$clients")"
   rate="$(echo "$out" | sed -n 's/.*(\([0-9]*\)\/s)$/\1/p')"
   p50="$(echo "$out" | sed -n 's/^latency ms: p50 \([0-9]*\) .*/\1/p')"
   p99="$(echo "$out" | sed -n 's/.*p99 \([0-9]*\) .*/\1/p')"
@@ -63,13 +74,22 @@ for clients in 1 8 32; do
 done
 
 echo "floors of the database and the disk (the same SQL without Rencana around it):"
-FLOORS="$(python3 bench/sql-floor.py "$DATA/rencana.db" "$CYCLE" "${EACH}")"
+if [ "$DATABASE" = postgres ]; then
+  FLOORS="$(bash bench/pg-floor.sh "$RENCANA_DATABASE_URL" "$CYCLE" "$EACH")"
+else
+  FLOORS="$(python3 bench/sql-floor.py "$DATA/rencana.db" "$CYCLE" "$EACH")"
+fi
 python3 - "$FIGURES" "$FLOORS" <<'PY'
 import json, subprocess, sys
 figures, floors = sys.argv[1], json.loads(sys.argv[2])
 names = {"submit_1": "SQLite: submission writes, 1 per transaction",
          "submit_64": "SQLite: submission writes, 64 per transaction",
          "list_50": "SQLite: 50-row listing, 2 connections"}
+if "submit_8" in floors:
+    names = {"submit_1": "PostgreSQL: submission writes, 1 client",
+             "submit_8": "PostgreSQL: submission writes, 8 clients",
+             "submit_32": "PostgreSQL: submission writes, 32 clients",
+             "list_50": "PostgreSQL: 50-row listing, 16 clients"}
 for key, label in names.items():
     subprocess.run(["python3", "bench/figures.py", "put", figures, label, json.dumps({"rate": floors[key]})], check=True)
     print(f"  {label:<44} {floors[key]:>9}/s")
@@ -80,18 +100,28 @@ echo "  disk: 4 KB append + fdatasync                 $FSYNC/s"
 
 echo
 echo "Rencana beside its floors (load average now: $(cut -d' ' -f1-3 /proc/loadavg)):"
-python3 bench/figures.py table "$FIGURES" "$(python3 - "$LIST_BYTES" "$FORUM_BYTES" "$PROPOSAL_BYTES" <<'PY'
+python3 bench/figures.py table "$FIGURES" "$(python3 - "$LIST_BYTES" "$FORUM_BYTES" "$PROPOSAL_BYTES" "$DATABASE" <<'PY'
 import json, sys
-lb, fb, pb = sys.argv[1:4]
-print(json.dumps([
+lb, fb, pb, database = sys.argv[1:5]
+pages = [
     ["API list limit=50 / bare axum, same size", "API list limit=50, 16 clients", f"bare axum, {lb} bytes, 16 clients"],
-    ["API list limit=50 / SQLite's 50-row listing", "API list limit=50, 16 clients", "SQLite: 50-row listing, 2 connections"],
     ["forum page / bare axum, same size", "forum page kecamatan, 16 clients", f"bare axum, {fb} bytes, 16 clients"],
     ["proposal page / bare axum, same size", "proposal page, 16 clients", f"bare axum, {pb} bytes, 16 clients"],
+    ["submit, 32 clients / the disk's fsync rate", "submit, 32 clients", "disk: 4 KB append + fdatasync"],
+]
+if database == "postgres":
+    print(json.dumps(pages + [
+        ["API list limit=50 / PostgreSQL's listing", "API list limit=50, 16 clients", "PostgreSQL: 50-row listing, 16 clients"],
+        ["submit, 1 client / pgbench, 1 client", "submit, 1 clients", "PostgreSQL: submission writes, 1 client"],
+        ["submit, 8 clients / pgbench, 8 clients", "submit, 8 clients", "PostgreSQL: submission writes, 8 clients"],
+        ["submit, 32 clients / pgbench, 32 clients", "submit, 32 clients", "PostgreSQL: submission writes, 32 clients"],
+    ]))
+    sys.exit()
+print(json.dumps(pages + [
+    ["API list limit=50 / SQLite's 50-row listing", "API list limit=50, 16 clients", "SQLite: 50-row listing, 2 connections"],
     ["submit, 1 client / SQLite, 1 per transaction", "submit, 1 clients", "SQLite: submission writes, 1 per transaction"],
     ["submit, 8 clients / SQLite, 64 per transaction", "submit, 8 clients", "SQLite: submission writes, 64 per transaction"],
     ["submit, 32 clients / SQLite, 64 per transaction", "submit, 32 clients", "SQLite: submission writes, 64 per transaction"],
-    ["submit, 32 clients / the disk's fsync rate", "submit, 32 clients", "disk: 4 KB append + fdatasync"],
 ]))
 PY
 )"

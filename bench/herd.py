@@ -6,10 +6,13 @@ must be a stored proposal, every stored proposal must have been answered 201, an
 be a 5xx other than 503 (refused before anything was written). Prints figures; never fails on a
 timing. Exit 1 only when answers and storage disagree.
 
-    python3 bench/herd.py URL DATABASE_FILE [SUBMITS] [CONNECTIONS]
+    python3 bench/herd.py URL DATABASE [SUBMITS] [CONNECTIONS]
+
+DATABASE is the SQLite file, or a postgres:// URL (counted with psql).
 """
 
 import sqlite3
+import subprocess
 import sys
 import threading
 import time
@@ -24,8 +27,11 @@ token, cycle, kamus = operator(url)
 
 
 def stored():
+    sql = "SELECT count(*) FROM journal WHERE kind = 'proposal_submitted'"
+    if database.startswith("postgres"):
+        return int(subprocess.run(["psql", database, "-tAc", sql], check=True, capture_output=True, text=True).stdout)
     with sqlite3.connect(database) as db:
-        return db.execute("SELECT count(*) FROM journal WHERE kind = 'proposal_submitted'").fetchone()[0]
+        return db.execute(sql).fetchone()[0]
 
 
 before = stored()

@@ -2,7 +2,8 @@
 # Usage: scripts/with-postgres.sh CMD [ARGS...]
 #
 # Runs CMD against a throwaway PostgreSQL cluster:
-#   * initdb into a fresh temp directory (mktemp -d), trust auth, fsync off;
+#   * initdb into a fresh temp directory (mktemp -d), trust auth, fsync off (on, with
+#     synchronous commits, when PG_DURABLE=1, for benchmarks);
 #   * listens on 127.0.0.1 only, on a free port, unix sockets in the temp dir;
 #   * creates database rencana_test; the bootstrap role "rencana" is superuser
 #     (tests CREATE DATABASE per test);
@@ -107,6 +108,8 @@ as_pg "$PGBIN/initdb" -D "$PGDATA_DIR" -U "$PG_ROLE" --auth=trust \
     --encoding=UTF8 --locale=C.UTF-8 --no-sync >"$PGTMP/initdb.log" 2>&1 || {
     log "error: initdb failed:"; cat "$PGTMP/initdb.log" >&2; exit 1; }
 
+# Tests want speed; benchmarks (PG_DURABLE=1) want a commit on disk, as a pemda would run it.
+if [ "${PG_DURABLE:-0}" = 1 ]; then DURABLE=on; else DURABLE=off; fi
 as_pg tee -a "$PGDATA_DIR/postgresql.conf" >/dev/null <<CONF
 
 # --- rencana throwaway test cluster ---
@@ -114,9 +117,9 @@ listen_addresses = '127.0.0.1'
 unix_socket_directories = '$PGTMP'
 max_connections = 300
 shared_buffers = 128MB
-fsync = off
-synchronous_commit = off
-full_page_writes = off
+fsync = $DURABLE
+synchronous_commit = $DURABLE
+full_page_writes = $DURABLE
 wal_level = minimal
 max_wal_senders = 0
 # Each test creates a database (several MB of WAL each); small WAL keeps the disk bounded
