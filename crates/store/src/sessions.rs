@@ -30,8 +30,21 @@ fn id_hash(id: &Id) -> String {
     hex::encode(Sha256::digest(id.to_string().as_bytes()))
 }
 
-fn backend_error(error: impl std::fmt::Display) -> session_store::Error {
-    session_store::Error::Backend(error.to_string())
+/// What the session store's error text begins with when the database cannot be reached:
+/// tower-sessions carries a backend's error as text only, and the web layer answers such a
+/// session like any other read while the database is away (503), not as a fault (500).
+const UNREACHABLE: &str = "database out of reach: ";
+
+fn backend_error(error: impl Into<crate::StoreError>) -> session_store::Error {
+    let error = error.into();
+    let said = if error.is_unreachable() { format!("{UNREACHABLE}{error}") } else { error.to_string() };
+    session_store::Error::Backend(said)
+}
+
+/// Whether a session could not be read or written because the database was out of reach.
+pub fn is_unreachable(error: &tower_sessions::session::Error) -> bool {
+    matches!(error, tower_sessions::session::Error::Store(session_store::Error::Backend(said))
+        if said.starts_with(UNREACHABLE))
 }
 
 #[derive(Debug, Clone)]

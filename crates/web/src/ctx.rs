@@ -71,25 +71,25 @@ impl FromRequestParts<AppState> for PageCtx {
             Session::from_request_parts(parts, state).await.map_err(|(_, message)| AppError::broken(message))?;
         let now = OffsetDateTime::now_utc();
         let mut user = None;
-        let user_id: Option<String> = session.get(USER_ID_KEY).await.map_err(AppError::internal)?;
+        let user_id: Option<String> = session.get(USER_ID_KEY).await?;
         if let Some(id) = user_id.and_then(|id| Uuid::parse_str(&id).ok()) {
-            let login_at: Option<i64> = session.get(LOGIN_AT_KEY).await.map_err(AppError::internal)?;
+            let login_at: Option<i64> = session.get(LOGIN_AT_KEY).await?;
             match state.store.user(id).await? {
                 Some(record) if !record.disabled && !login_expired(login_at, now) => {
-                    let seen_at: Option<i64> = session.get(SEEN_AT_KEY).await.map_err(AppError::internal)?;
+                    let seen_at: Option<i64> = session.get(SEEN_AT_KEY).await?;
                     if seen_at.is_none_or(|seen| now.unix_timestamp() - seen > SEEN_REFRESH) {
-                        session.insert(SEEN_AT_KEY, now.unix_timestamp()).await.map_err(AppError::internal)?;
+                        session.insert(SEEN_AT_KEY, now.unix_timestamp()).await?;
                     }
                     user = Some(record);
                 }
-                _ => session.flush().await.map_err(AppError::internal)?,
+                _ => session.flush().await?,
             }
         }
-        let csrf: Option<String> = session.get(CSRF_KEY).await.map_err(AppError::internal)?;
+        let csrf: Option<String> = session.get(CSRF_KEY).await?;
         // Removing marks the session changed and costs a write: only when there is a message.
-        let mut flash: Option<String> = session.get(FLASH_KEY).await.map_err(AppError::internal)?;
+        let mut flash: Option<String> = session.get(FLASH_KEY).await?;
         if flash.is_some() {
-            flash = session.remove(FLASH_KEY).await.map_err(AppError::internal)?;
+            flash = session.remove(FLASH_KEY).await?;
         }
         let path = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
         Ok(PageCtx {
@@ -124,7 +124,7 @@ impl PageCtx {
     pub async fn ensure_csrf(&mut self) -> AppResult<String> {
         if self.csrf.is_empty() {
             self.csrf = random_token();
-            self.session.insert(CSRF_KEY, &self.csrf).await.map_err(AppError::internal)?;
+            self.session.insert(CSRF_KEY, &self.csrf).await?;
         }
         Ok(self.csrf.clone())
     }
@@ -139,17 +139,17 @@ impl PageCtx {
     }
 
     pub async fn set_flash(&self, message: String) -> AppResult<()> {
-        self.session.insert(FLASH_KEY, message).await.map_err(AppError::internal)
+        self.session.insert(FLASH_KEY, message).await.map_err(AppError::from)
     }
 
     /// Starts a logged-in session: a new session id (so an id planted before login is useless),
     /// a new CSRF token, the login time for the absolute timeout.
     pub async fn start_login(&mut self, user: &UserRecord, now: OffsetDateTime) -> AppResult<()> {
-        self.session.cycle_id().await.map_err(AppError::internal)?;
-        self.session.insert(USER_ID_KEY, user.id.to_string()).await.map_err(AppError::internal)?;
-        self.session.insert(LOGIN_AT_KEY, now.unix_timestamp()).await.map_err(AppError::internal)?;
+        self.session.cycle_id().await?;
+        self.session.insert(USER_ID_KEY, user.id.to_string()).await?;
+        self.session.insert(LOGIN_AT_KEY, now.unix_timestamp()).await?;
         self.csrf = random_token();
-        self.session.insert(CSRF_KEY, &self.csrf).await.map_err(AppError::internal)?;
+        self.session.insert(CSRF_KEY, &self.csrf).await?;
         self.user = Some(user.clone());
         Ok(())
     }

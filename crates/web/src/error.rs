@@ -124,6 +124,19 @@ impl From<reports::xlsx::XlsxWriteError> for AppError {
     }
 }
 
+impl From<tower_sessions::session::Error> for AppError {
+    /// A session that could not be read or written: while the database is away, like any other
+    /// read (503); otherwise a fault.
+    fn from(error: tower_sessions::session::Error) -> Self {
+        if store::sessions::is_unreachable(&error) {
+            tracing::warn!(%error, "the database cannot be reached");
+            AppError::Unavailable { retry_after: 5 }
+        } else {
+            AppError::internal(error)
+        }
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
         match error {

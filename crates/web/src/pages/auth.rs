@@ -110,7 +110,7 @@ async fn logout(ctx: PageCtx, Form(form): Form<CsrfForm>) -> AppResult<Response>
         let now = OffsetDateTime::now_utc();
         ctx.state.store.log_security(SecurityEvent::Logout, &user.username, Some(user.pemda.as_str()), "", now).await?;
     }
-    ctx.session.flush().await.map_err(AppError::internal)?;
+    ctx.session.flush().await?;
     Ok(Redirect::to("/login").into_response())
 }
 
