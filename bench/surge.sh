@@ -21,7 +21,8 @@ FIRST="$(curl -sf "$URL/api/v1/proposals?cycle=$CYCLE&limit=1" | python3 -c 'imp
 stored() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM journal WHERE kind = '"'"'proposal_submitted'"'"'").fetchone()[0])' "$DATA/rencana.db"; }
 rss() { awk '/^VmRSS/ {print int($2 / 1024)}' "/proc/$SERVER/status"; }
 
-sleep 2
+# Idle once the server has settled: its start's work done and its first memory trim made.
+sleep 35
 IDLE="$(rss)"
 echo "Kota Medan demo, release build, SQLite, $(nproc) cores (oha shares them), ${SURGE} s at a fixed arrival rate"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); server idle: $IDLE MB resident"
@@ -56,7 +57,9 @@ for name in forum list proposal; do
 done
 acknowledged="$(python3 bench/figures.py status "$FIGURES" submit 201)"
 added=$(($(stored) - before))
-echo "server memory: idle $IDLE MB, at most $PEAK MB during the surge, $(rss) MB after"
+AFTER="$(rss)"
+sleep 35
+echo "server memory: idle $IDLE MB, at most $PEAK MB during the surge, $AFTER MB at its end, $(rss) MB 35 s later"
 echo "submissions: acknowledged (201) $acknowledged, stored $added"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ "$added" != "$acknowledged" ]; then

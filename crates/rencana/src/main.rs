@@ -2,6 +2,7 @@
 //! migrations, pemda from the official codes, the first admin, the demo, the audit check, backups.
 
 mod bench_floor;
+mod memory;
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -633,6 +634,7 @@ async fn serve(
 ) -> anyhow::Result<()> {
     tracing::info!(verifier_key = config.log.verifier_key(), "transparency log key");
     spawn_checkpoints(store.clone(), config.log.clone(), checkpoint_every);
+    memory::spawn_trimmer();
     let sweeper = store.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
