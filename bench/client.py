@@ -2,6 +2,7 @@
 kecamatan operator with the cycle and kamus entry a submission needs."""
 
 import json
+import threading
 import urllib.error
 import urllib.request
 
@@ -39,3 +40,17 @@ def proposal(cycle, kamus, title, problem, address):
         "kamus_code": kamus, "volume": "10", "lingkungan": "12.71.01.1001.001", "address": address,
         "track": "apbd",
     }
+
+
+def run_threads(count, target):
+    """Runs `target` on `count` threads at once and waits for all of them."""
+    pool = [threading.Thread(target=target) for _ in range(count)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+
+
+def percentile_ms(latencies, q):
+    """The q-th quantile of latencies in seconds, in milliseconds (latencies sorted)."""
+    return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000

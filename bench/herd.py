@@ -18,7 +18,7 @@ import threading
 import time
 from collections import Counter
 
-from client import call, operator, proposal
+from client import call, operator, percentile_ms, proposal, run_threads
 
 url, database = sys.argv[1], sys.argv[2]
 submits = int(sys.argv[3]) if len(sys.argv) > 3 else 400
@@ -57,15 +57,11 @@ def worker():
 
 
 start = time.monotonic()
-threads = [threading.Thread(target=worker) for _ in range(connections)]
-for thread in threads:
-    thread.start()
-for thread in threads:
-    thread.join()
+run_threads(connections, worker)
 elapsed = time.monotonic() - start
 added = stored() - before
 latencies.sort()
-p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
+p = lambda q: percentile_ms(latencies, q)
 print(f"{submits} submits from {connections} connections in {elapsed:.1f} s ({submits / elapsed:.0f}/s)")
 print(f"answers: {dict(answers)}")
 print(f"latency ms: p50 {p(0.5):.0f}  p99 {p(0.99):.0f}  max {latencies[-1] * 1000:.0f}")

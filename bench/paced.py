@@ -14,7 +14,7 @@ import threading
 import time
 from collections import Counter
 
-from client import call, operator, proposal
+from client import call, operator, percentile_ms, proposal, run_threads
 
 url, rate, seconds = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
 threads = int(sys.argv[4]) if len(sys.argv) > 4 else 64
@@ -46,12 +46,8 @@ def worker():
             latencies.append(time.monotonic() - due)
 
 
-pool = [threading.Thread(target=worker) for _ in range(threads)]
-for thread in pool:
-    thread.start()
-for thread in pool:
-    thread.join()
+run_threads(threads, worker)
 elapsed = time.monotonic() - start
 latencies.sort()
-p = lambda q: round(latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000, 1)
+p = lambda q: round(percentile_ms(latencies, q), 1)
 print(json.dumps({"rate": round(total / elapsed, 1), "p50_ms": p(0.5), "p99_ms": p(0.99), "codes": dict(answers), "errors": {}}))
