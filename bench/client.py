@@ -2,6 +2,8 @@
 kecamatan operator with the cycle and kamus entry a submission needs."""
 
 import json
+import sqlite3
+import subprocess
 import threading
 import urllib.error
 import urllib.request
@@ -54,3 +56,13 @@ def run_threads(count, target):
 def percentile_ms(latencies, q):
     """The q-th quantile of latencies in seconds, in milliseconds (latencies sorted)."""
     return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
+
+
+def submitted(database):
+    """How many submissions the journal holds: DATABASE is the SQLite file or a postgres:// URL
+    (counted with psql)."""
+    sql = "SELECT count(*) FROM journal WHERE kind = 'proposal_submitted'"
+    if database.startswith("postgres"):
+        return int(subprocess.run(["psql", database, "-tAc", sql], check=True, capture_output=True, text=True).stdout)
+    with sqlite3.connect(database) as db:
+        return db.execute(sql).fetchone()[0]

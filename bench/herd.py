@@ -11,14 +11,12 @@ timing. Exit 1 only when answers and storage disagree.
 DATABASE is the SQLite file, or a postgres:// URL (counted with psql).
 """
 
-import sqlite3
-import subprocess
 import sys
 import threading
 import time
 from collections import Counter
 
-from client import call, operator, percentile_ms, proposal, run_threads
+from client import call, operator, percentile_ms, proposal, run_threads, submitted
 
 url, database = sys.argv[1], sys.argv[2]
 submits = int(sys.argv[3]) if len(sys.argv) > 3 else 400
@@ -27,11 +25,7 @@ token, cycle, kamus = operator(url)
 
 
 def stored():
-    sql = "SELECT count(*) FROM journal WHERE kind = 'proposal_submitted'"
-    if database.startswith("postgres"):
-        return int(subprocess.run(["psql", database, "-tAc", sql], check=True, capture_output=True, text=True).stdout)
-    with sqlite3.connect(database) as db:
-        return db.execute(sql).fetchone()[0]
+    return submitted(database)
 
 
 before = stored()

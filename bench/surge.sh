@@ -16,9 +16,9 @@ source scripts/demo-server.sh
 demo_server release
 SURGE="${SURGE_SECONDS:-600}"
 FIGURES="$DATA/figures.jsonl"
-read -r _ CYCLE _ < <(python3 -c 'import sys; sys.path.insert(0, "bench"); from client import operator; print(*operator(sys.argv[1]))' "$URL")
+CYCLE="$(curl -sf "$URL/api/v1/cycles?pemda=12.71" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')"
 FIRST="$(curl -sf "$URL/api/v1/proposals?cycle=$CYCLE&limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')"
-stored() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM journal WHERE kind = '"'"'proposal_submitted'"'"'").fetchone()[0])' "$DATA/rencana.db"; }
+stored() { python3 -c 'import sys; sys.path.insert(0, "bench"); from client import submitted; print(submitted(sys.argv[1]))' "$DATA/rencana.db"; }
 rss() { awk '/^VmRSS/ {print int($2 / 1024)}' "/proc/$SERVER/status"; }
 
 # Idle once the server has settled: its start's work done and its first memory trim made.

@@ -33,9 +33,10 @@ pub async fn backup(store: &Store, data_dir: &Path, to: &Path) -> anyhow::Result
     }
     store.backup_to(to).await?;
     let source = data_dir.join("attachments");
-    let files = if source.exists() { copy_files(&source, &attachments)? } else { 0 };
+    let files = if source.exists() { files_under(&source, Path::new(""))? } else { Vec::new() };
+    copy_files(&source, &files, &attachments)?;
     std::fs::create_dir_all(&attachments).with_context(|| format!("cannot create {}", attachments.display()))?;
-    Ok(BackedUp { database: to.to_path_buf(), attachments, files })
+    Ok(BackedUp { database: to.to_path_buf(), attachments, files: files.len() })
 }
 
 /// Every file under `root` (`photos|scans/ab/abcd…`), each checked to be what its name says: the
@@ -65,11 +66,10 @@ pub fn checked_files(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Copies every file under `from` into the same place under `to`, leaving files already there
-/// (the same name is the same content); returns how many files `from` holds.
-pub fn copy_files(from: &Path, to: &Path) -> anyhow::Result<usize> {
-    let files = files_under(from, Path::new(""))?;
-    for relative in &files {
+/// Copies `files` (paths relative to `from`) into the same places under `to`, leaving files
+/// already there (the same name is the same content).
+pub fn copy_files(from: &Path, files: &[PathBuf], to: &Path) -> anyhow::Result<()> {
+    for relative in files {
         let target = to.join(relative);
         if target.exists() {
             continue;
@@ -84,7 +84,7 @@ pub fn copy_files(from: &Path, to: &Path) -> anyhow::Result<usize> {
             .with_context(|| format!("cannot copy to {}", partial.display()))?;
         std::fs::rename(&partial, &target).with_context(|| format!("cannot put {} in place", target.display()))?;
     }
-    Ok(files.len())
+    Ok(())
 }
 
 /// The files under `root/relative`, as paths relative to `root`.

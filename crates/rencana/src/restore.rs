@@ -77,8 +77,9 @@ pub async fn restore(
     // database that names them: a file without its row is harmless, a row without its file not.
     let beside = crate::backup::attachments_beside(from);
     let attachments = if beside.is_dir() {
-        let checked = crate::backup::checked_files(&beside)
-            .and_then(|files| crate::backup::copy_files(&beside, &data_dir.join("attachments")).map(|_| files.len()));
+        let checked = crate::backup::checked_files(&beside).and_then(|files| {
+            crate::backup::copy_files(&beside, &files, &data_dir.join("attachments")).map(|()| files.len())
+        });
         match checked {
             Ok(count) => Some(count),
             Err(error) => {

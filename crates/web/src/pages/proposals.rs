@@ -352,7 +352,6 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
             .chain([detail.proposer.as_str()]),
     )
     .await?;
-    let deciders = &actors;
     let columns = detail
         .records
         .iter()
@@ -386,7 +385,7 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
                     (Some(by), Some(at)) => {
                         let at =
                             OffsetDateTime::parse(at, &Rfc3339).map(|t| tr.datetime(t)).unwrap_or_else(|_| at.clone());
-                        format!("{} — {at}", deciders.get(by).cloned().unwrap_or_default())
+                        format!("{} — {at}", actors.get(by).cloned().unwrap_or_default())
                     }
                     _ => String::new(),
                 },
