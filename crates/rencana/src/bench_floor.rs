@@ -16,6 +16,6 @@ pub async fn serve(listen: SocketAddr, bytes: usize) -> anyhow::Result<()> {
     };
     let app = Router::new().fallback(get(page));
     let listener = tokio::net::TcpListener::bind(listen).await?;
-    axum::serve(listener, app).await?;
+    axum::serve(listener, app.into_make_service()).await?;
     Ok(())
 }

@@ -27,6 +27,8 @@ pub const GROUP_MAX: usize = 64;
 
 /// A command waiting for the writer, and where its outcome goes.
 pub(crate) struct WriteJob {
+    /// The pemda the command acts in, resolved before it queued (a record's pemda never changes).
+    pemda: RegionCode,
     actor: Actor,
     command: Command,
     now: OffsetDateTime,
@@ -63,11 +65,16 @@ async fn commit_group(write: &DatabaseConnection, group: Vec<WriteJob>) {
         }
     };
     let mut decided = Vec::with_capacity(group.len());
+    let mut heads = ChainHeads::default();
     for job in group {
-        let outcome = commit_in_savepoint(&txn, &job.actor, &job.command, job.now).await;
+        let outcome = commit_in_savepoint(&txn, &mut heads, &job.pemda, &job.actor, &job.command, job.now).await;
         decided.push((job.outcome, outcome));
     }
-    match txn.commit().await {
+    let committed = match heads.write_back(&txn).await {
+        Ok(()) => txn.commit().await.map_err(StoreError::from),
+        Err(error) => Err(error),
+    };
+    match committed {
         Ok(()) => {
             for (reply, outcome) in decided {
                 // A caller that stopped waiting still had its write committed.
@@ -75,7 +82,6 @@ async fn commit_group(write: &DatabaseConnection, group: Vec<WriteJob>) {
             }
         }
         Err(error) => {
-            let error = StoreError::from(error);
             let reason = error.to_string();
             for (reply, outcome) in decided {
                 let _ = reply.send(match outcome {
@@ -87,28 +93,98 @@ async fn commit_group(write: &DatabaseConnection, group: Vec<WriteJob>) {
     }
 }
 
-/// One command of a group, in its own savepoint.
+/// One command of a group, in its own savepoint. A refused one leaves the chain heads as they
+/// were before it, locks included (PostgreSQL releases a lock taken after a savepoint rolled back to).
 async fn commit_in_savepoint(
     txn: &DatabaseTransaction,
+    heads: &mut ChainHeads,
+    pemda: &RegionCode,
     actor: &Actor,
     command: &Command,
     now: OffsetDateTime,
 ) -> Result<Vec<Event>> {
     let savepoint = txn.begin().await?;
-    let decided = async {
-        let pemda = crate::facts::resolve_pemda(&savepoint, &command.needs()).await?;
-        commit_in(&savepoint, &pemda, actor, command, now).await
-    }
-    .await;
-    match decided {
+    let before = heads.clone();
+    match commit_in(&savepoint, heads, pemda, actor, command, now).await {
         Ok(events) => {
             savepoint.commit().await?;
             Ok(events)
         }
         Err(error) => {
+            *heads = before;
             savepoint.rollback().await?;
             Err(error)
         }
+    }
+}
+
+/// The chain heads one write transaction holds: each pemda's head is locked and read once, by
+/// the first command of the transaction that acts there, carried forward in memory by every
+/// command after it, and written back once before the commit. A group of commands thus pays
+/// for its chain once, not once per command.
+#[derive(Clone, Default)]
+pub(crate) struct ChainHeads {
+    /// By pemda code: the head where this transaction's appends have left it; `None` for a
+    /// pemda with no chain (one that does not exist).
+    locked: std::collections::HashMap<String, Option<chain_head::Model>>,
+    /// The pemda codes whose head moved and must be written back.
+    moved: std::collections::BTreeSet<String>,
+}
+
+impl ChainHeads {
+    /// The pemda's head, locked for this transaction: a write to the head row takes PostgreSQL's
+    /// row lock and SQLite's write lock before anything is read, so that the decision after it
+    /// sees the state it changes, and SQLite never has to upgrade a read to a write.
+    async fn lock(&mut self, txn: &DatabaseTransaction, pemda: &RegionCode) -> Result<Option<chain_head::Model>> {
+        let code = pemda.to_string();
+        if let Some(head) = self.locked.get(&code) {
+            return Ok(head.clone());
+        }
+        let head = chain_head::Entity::update_many()
+            .col_expr(chain_head::Column::Seq, Expr::col(chain_head::Column::Seq))
+            .filter(chain_head::Column::PemdaCode.eq(code.clone()))
+            .exec_with_returning(txn)
+            .await?
+            .into_iter()
+            .next();
+        self.locked.insert(code, head.clone());
+        Ok(head)
+    }
+
+    /// A new pemda's chain starts at the genesis (kept if it exists already; the rules refuse a
+    /// pemda created twice).
+    async fn start(&mut self, txn: &DatabaseTransaction, pemda: &RegionCode) -> Result<()> {
+        chain_head::Entity::insert(chain_head::ActiveModel {
+            pemda_code: Set(pemda.to_string()),
+            seq: Set(0),
+            hash: Set(GENESIS_HASH.to_string()),
+        })
+        .on_conflict_do_nothing()
+        .exec(txn)
+        .await?;
+        self.locked.remove(pemda.as_str());
+        Ok(())
+    }
+
+    fn moved_to(&mut self, head: chain_head::Model) {
+        self.moved.insert(head.pemda_code.clone());
+        self.locked.insert(head.pemda_code.clone(), Some(head));
+    }
+
+    /// Writes each moved head back; to be done just before the transaction commits.
+    pub(crate) async fn write_back(&self, txn: &DatabaseTransaction) -> Result<()> {
+        for code in &self.moved {
+            if let Some(Some(head)) = self.locked.get(code) {
+                chain_head::Entity::update(chain_head::ActiveModel {
+                    pemda_code: Set(head.pemda_code.clone()),
+                    seq: Set(head.seq),
+                    hash: Set(head.hash.clone()),
+                })
+                .exec(txn)
+                .await?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -189,8 +265,11 @@ impl Store {
     /// ([`write_loop`]).
     pub async fn execute(&self, actor: &Actor, command: &Command, now: OffsetDateTime) -> Result<Vec<Event>> {
         let _slot = self.admit_writer()?;
+        // Resolved from the read pool, outside the writer: which pemda a user, proposal, reses or
+        // cycle belongs to never changes.
+        let pemda = crate::facts::resolve_pemda(&self.read, &command.needs()).await?;
         let (outcome, heard) = tokio::sync::oneshot::channel();
-        let job = WriteJob { actor: actor.clone(), command: command.clone(), now, outcome };
+        let job = WriteJob { pemda, actor: actor.clone(), command: command.clone(), now, outcome };
         let result = match self.jobs.send(job) {
             Ok(()) => heard.await.unwrap_or_else(|_| Err(StoreError::NotWritten("the writer stopped".into()))),
             Err(_) => Err(StoreError::NotWritten("the writer stopped".into())),
@@ -230,13 +309,15 @@ impl Store {
         let txn = self.begin_write().await?;
         let mut all = Vec::new();
         let mut batch_pemda = None;
+        let mut heads = ChainHeads::default();
         for command in commands {
             let pemda = crate::facts::resolve_pemda(&txn, &command.needs()).await?;
             if batch_pemda.get_or_insert_with(|| pemda.clone()) != &pemda {
                 return Err(DomainError::field("commands", domain::Rule::UnknownRegion).into());
             }
-            all.extend(commit_in(&txn, &pemda, actor, command, now).await?);
+            all.extend(commit_in(&txn, &mut heads, &pemda, actor, command, now).await?);
         }
+        heads.write_back(&txn).await?;
         txn.commit().await?;
         Ok(all)
     }
@@ -254,24 +335,17 @@ impl Store {
         commit: bool,
         progress: &(dyn Fn(usize) + Send + Sync),
     ) -> Result<BatchOutcome> {
-        use sea_orm::TransactionTrait;
         let _slot = self.admit_writer()?;
         let Some(first) = commands.first() else { return Ok(BatchOutcome::Committed(Vec::new())) };
         let pemda = crate::facts::resolve_pemda(&self.read, &first.needs()).await?;
         let txn = self.begin_write().await?;
         let mut events = Vec::new();
         let mut refused = Vec::new();
+        let mut heads = ChainHeads::default();
         for (index, command) in commands.iter().enumerate() {
-            let savepoint = txn.begin().await?;
-            match commit_in(&savepoint, &pemda, actor, command, now).await {
-                Ok(caused) => {
-                    savepoint.commit().await?;
-                    events.extend(caused);
-                }
-                Err(StoreError::Domain(error)) => {
-                    savepoint.rollback().await?;
-                    refused.push((index, error));
-                }
+            match commit_in_savepoint(&txn, &mut heads, &pemda, actor, command, now).await {
+                Ok(caused) => events.extend(caused),
+                Err(StoreError::Domain(error)) => refused.push((index, error)),
                 Err(other) => return Err(other),
             }
             if (index + 1) % 100 == 0 {
@@ -280,6 +354,7 @@ impl Store {
         }
         progress(commands.len());
         if refused.is_empty() && commit {
+            heads.write_back(&txn).await?;
             txn.commit().await?;
             Ok(BatchOutcome::Committed(events))
         } else {
@@ -298,47 +373,36 @@ pub enum BatchOutcome {
 }
 
 /// Locks the pemda's chain, reads the facts, decides, journals and applies: everything of one
-/// command but the transaction's begin and commit.
+/// command but the transaction's begin and commit (and the heads' write-back before it).
 async fn commit_in(
     txn: &DatabaseTransaction,
+    heads: &mut ChainHeads,
     pemda: &RegionCode,
     actor: &Actor,
     command: &Command,
     now: OffsetDateTime,
 ) -> Result<Vec<Event>> {
-    {
-        if matches!(command, Command::Regions(RegionCommand::CreatePemda(_))) {
-            chain_head::Entity::insert(chain_head::ActiveModel {
-                pemda_code: Set(pemda.to_string()),
-                seq: Set(0),
-                hash: Set(GENESIS_HASH.to_string()),
-            })
-            .on_conflict_do_nothing()
-            .exec(txn)
-            .await?;
-        }
-        // Every writer of this pemda queues here: a write to the head row takes PostgreSQL's row
-        // lock and SQLite's write lock at the start, before anything is read, so the decision
-        // below sees the state it changes and SQLite never has to upgrade a read to a write.
-        chain_head::Entity::update_many()
-            .col_expr(chain_head::Column::Seq, Expr::col(chain_head::Column::Seq))
-            .filter(chain_head::Column::PemdaCode.eq(pemda.to_string()))
-            .exec(txn)
-            .await?;
-        let head = chain_head::Entity::find_by_id(pemda.to_string()).one(txn).await?;
-        let facts = crate::facts::load(txn, &command.needs(), pemda, actor, now).await?;
-        let events = domain::decide(&facts, command, actor)?;
-        if events.is_empty() {
-            return Ok(events);
-        }
-        let Some(head) = head else {
-            return Err(DomainError::NotFound(Entity::Pemda, pemda.to_string()).into());
-        };
-        let first_seq = head.seq + 1;
-        crate::journal_append::append(txn, pemda, head, &events, actor, now).await?;
-        crate::apply::apply(txn, pemda, &events, first_seq, actor, now).await?;
-        Ok(events)
+    let creates_pemda = matches!(command, Command::Regions(RegionCommand::CreatePemda(_)));
+    if creates_pemda {
+        heads.start(txn, pemda).await?;
     }
+    // Every writer of this pemda queues here (see `ChainHeads::lock`).
+    let head = heads.lock(txn, pemda).await?;
+    // A pemda has a chain exactly when it exists, but for the one being created.
+    let pemda_known = (!creates_pemda).then_some(head.is_some());
+    let facts = crate::facts::load(txn, &command.needs(), pemda, pemda_known, actor, now).await?;
+    let events = domain::decide(&facts, command, actor)?;
+    if events.is_empty() {
+        return Ok(events);
+    }
+    let Some(head) = head else {
+        return Err(DomainError::NotFound(Entity::Pemda, pemda.to_string()).into());
+    };
+    let first_seq = head.seq + 1;
+    let moved = crate::journal_append::append(txn, pemda, head, &events, actor, now).await?;
+    heads.moved_to(moved);
+    crate::apply::apply(txn, pemda, &events, first_seq, actor, now).await?;
+    Ok(events)
 }
 
 #[cfg(test)]

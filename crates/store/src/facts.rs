@@ -39,11 +39,13 @@ pub(crate) async fn load_user_facts(db: &impl ConnectionTrait, id: Uuid) -> Resu
 }
 
 /// Reads, inside the write transaction and after the lock, what the command declares it needs
-/// ([`Command::needs`]); this loader knows no command.
+/// ([`Command::needs`]); this loader knows no command. `pemda_known` is whether the pemda exists
+/// when the caller knows it already (from its chain's head), saving the read.
 pub(crate) async fn load(
     txn: &DatabaseTransaction,
     needs: &Needs,
     pemda: &RegionCode,
+    pemda_known: Option<bool>,
     actor: &Actor,
     now: OffsetDateTime,
 ) -> Result<Facts> {
@@ -51,7 +53,10 @@ pub(crate) async fn load(
         Some(id) => load_user_facts(txn, id).await?,
         None => None,
     };
-    let pemda_exists = pemda::Entity::find_by_id(pemda.to_string()).one(txn).await?.is_some();
+    let pemda_exists = match pemda_known {
+        Some(known) => known,
+        None => pemda::Entity::find_by_id(pemda.to_string()).one(txn).await?.is_some(),
+    };
     let named: Vec<String> = needs.regions.iter().map(|c| c.to_string()).collect();
     let mut regions = HashMap::new();
     for chunk in named.chunks(500) {

@@ -1,5 +1,5 @@
 //! Appending to a pemda's journal: each event becomes the next entry of its hash chain, with the
-//! proposals it concerns indexed for their timelines, and the chain's head moves. One job, in the
+//! proposals it concerns indexed for their timelines, and the chain's new head answered. One job, in the
 //! transaction of the change it records; the transparency log (a Merkle tree over these entries)
 //! will grow from here.
 
@@ -12,7 +12,8 @@ use uuid::Uuid;
 use crate::Result;
 use crate::entity::{chain_head, journal, journal_subject};
 
-/// Appends `events` after `head` (read under the chain's lock) and moves the head.
+/// Appends `events` after `head` (read under the chain's lock) and answers the chain's new head,
+/// which the caller writes back before it commits (once for all the commands of a transaction).
 pub(crate) async fn append(
     txn: &DatabaseTransaction,
     pemda: &RegionCode,
@@ -20,7 +21,7 @@ pub(crate) async fn append(
     events: &[Event],
     actor: &Actor,
     now: OffsetDateTime,
-) -> Result<()> {
+) -> Result<chain_head::Model> {
     let (mut seq, mut prev_hash) = (head.seq, head.hash);
     let at = domain::journal_time(now);
     let actor_name = actor.journal_name();
@@ -71,12 +72,5 @@ pub(crate) async fn append(
     for chunk in subjects.chunks(500) {
         journal_subject::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
     }
-    chain_head::Entity::update(chain_head::ActiveModel {
-        pemda_code: Set(pemda.to_string()),
-        seq: Set(seq),
-        hash: Set(prev_hash),
-    })
-    .exec(txn)
-    .await?;
-    Ok(())
+    Ok(chain_head::Model { pemda_code: pemda.to_string(), seq, hash: prev_hash })
 }

@@ -158,7 +158,7 @@ impl Store {
             let mut options = ConnectOptions::new(url.to_string());
             // While PostgreSQL is down, a request waits this long for a connection before it is
             // told 503 (the pool keeps trying to connect meanwhile): a few seconds, not a timeout.
-            options.max_connections(16).acquire_timeout(Duration::from_secs(3)).sqlx_logging(false);
+            options.max_connections(16).acquire_timeout(Duration::from_secs(3)).sqlx_logging(statements_logged());
             let pool = Database::connect(options).await?;
             (pool.clone(), pool, Backend::Postgres)
         } else {
@@ -220,13 +220,20 @@ impl Store {
     }
 }
 
+/// Whether each SQL statement is logged (target `sqlx::query`, level info): set
+/// `RENCANA_LOG_SQL=1` to count and read what a request asks of the database. Off by default, as
+/// the logging costs time on every statement even when its level is filtered out.
+fn statements_logged() -> bool {
+    std::env::var_os("RENCANA_LOG_SQL").is_some()
+}
+
 fn sqlite_options(url: &str, connections: u32) -> ConnectOptions {
     let mut options = ConnectOptions::new(url.to_string());
     options
         .max_connections(connections)
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(30))
-        .sqlx_logging(false)
+        .sqlx_logging(statements_logged())
         // A file on this machine does not go stale like a socket: no ping before each use (one
         // trip to the connection's thread saved), only the transaction check below.
         .test_before_acquire(false)
@@ -239,8 +246,32 @@ fn sqlite_options(url: &str, connections: u32) -> ConnectOptions {
                 .busy_timeout(Duration::from_secs(10))
                 .create_if_missing(true)
         })
-        .map_sqlx_sqlite_before_acquire(|conn, _| Box::pin(outside_any_transaction(conn)));
+        .map_sqlx_sqlite_before_acquire(|conn, _| Box::pin(outside_any_transaction(conn)))
+        .map_sqlx_sqlite_pool_opts(|pool| pool.after_connect(|conn, _| Box::pin(plan_once(conn))));
     options
+}
+
+/// Lets SQLite plan each statement once, whatever its parameters (the query planner stability
+/// guarantee). Without it, SQLite (3.47 and later) reads the bound value of a `LIMIT ?`, as every
+/// `.one()` of the ORM writes, and must prepare the statement anew each time it runs: a tenth of
+/// the server's CPU under a crowd of submissions went into those prepares.
+async fn plan_once(conn: &mut sea_orm::sqlx::SqliteConnection) -> std::result::Result<(), sea_orm::sqlx::Error> {
+    let mut handle = conn.lock_handle().await?;
+    let mut enabled: std::ffi::c_int = 0;
+    // SAFETY: the handle is locked for this call and stays valid while it is held; the variadic
+    // arguments are the two this option takes (an int and a pointer to an int).
+    let code = unsafe {
+        libsqlite3_sys::sqlite3_db_config(
+            handle.as_raw_handle().as_ptr(),
+            libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
+            1 as std::ffi::c_int,
+            &mut enabled as *mut std::ffi::c_int,
+        )
+    };
+    if code != libsqlite3_sys::SQLITE_OK || enabled != 1 {
+        return Err(sea_orm::sqlx::Error::Configuration(format!("SQLite refused ENABLE_QPSG ({code})").into()));
+    }
+    Ok(())
 }
 
 /// Whether a pooled SQLite connection may be handed out: only outside any transaction. A write
@@ -273,5 +304,29 @@ mod unreachable_tests {
         assert!(!refused.is_unreachable());
         assert!(!StoreError::Database(DbErr::Custom("a bug".into())).is_unreachable());
         assert!(!StoreError::UnsupportedUrl.is_unreachable());
+    }
+
+    /// Every SQLite connection, read or write, plans a statement once (see `plan_once`).
+    #[tokio::test]
+    async fn every_sqlite_connection_plans_its_statements_once() {
+        let db = crate::testing::database().await.unwrap();
+        if db.store.backend() != Backend::Sqlite {
+            return;
+        }
+        for pool in [&db.store.read, &db.store.write] {
+            let mut conn = pool.get_sqlite_connection_pool().acquire().await.unwrap();
+            let mut handle = conn.lock_handle().await.unwrap();
+            let mut enabled: std::ffi::c_int = 0;
+            // SAFETY: as in `plan_once`; -1 asks for the setting without changing it.
+            let code = unsafe {
+                libsqlite3_sys::sqlite3_db_config(
+                    handle.as_raw_handle().as_ptr(),
+                    libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
+                    -1 as std::ffi::c_int,
+                    &mut enabled as *mut std::ffi::c_int,
+                )
+            };
+            assert_eq!((code, enabled), (libsqlite3_sys::SQLITE_OK, 1));
+        }
     }
 }
