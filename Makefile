@@ -50,6 +50,7 @@ bench: npm
 	bash bench/floors.sh
 	DATABASE=postgres bash bench/floors.sh
 	bash bench/surge.sh
+	bash bench/listing-scale.sh
 	bash bench/pages.sh
 	bash bench/lighthouse.sh
 	bash bench/herd.sh
