@@ -193,6 +193,21 @@ impl Store {
         Ok(filtered(filter).count(&self.read).await?)
     }
 
+    /// How many proposals match `filter` when they are at most `most`; `None` when there are
+    /// more. A page that shows a total pays for at most `most` rows counted, not for the whole
+    /// region (a kecamatan of 240,000 proposals took 93 ms to count).
+    pub async fn proposal_count_up_to(&self, filter: &ProposalFilter, most: u64) -> Result<Option<u64>> {
+        use sea_orm::{ConnectionTrait, QueryTrait};
+        let matching = filtered(filter).select_only().column(proposal::Column::Id).limit(most + 1).into_query();
+        let count = sea_orm::sea_query::Query::select()
+            .expr(Expr::cust("COUNT(*)"))
+            .from_subquery(matching, "bounded")
+            .to_owned();
+        let row = self.read.query_one(&count).await?.ok_or_else(|| StoreError::Corrupt("no count".into()))?;
+        let counted = u64::try_from(row.try_get_by_index::<i64>(0)?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok((counted <= most).then_some(counted))
+    }
+
     pub async fn proposal(&self, id: Uuid) -> Result<Option<ProposalDetail>> {
         let Some(row) = proposal::Entity::find_by_id(id).one(&self.read).await? else { return Ok(None) };
         let mut records = Vec::new();

@@ -83,6 +83,14 @@ async fn the_demo_holds_a_cycle_at_the_musrenbang_kecamatan() {
         after = Some(last.id);
         proposals.extend(page);
     }
+    // Counted whole, and counted up to a bound: exact within it, "more" beyond it.
+    let whole = ProposalFilter { cycle: Some(cycle.id), ..ProposalFilter::default() };
+    let total = proposals.len() as u64;
+    assert_eq!(store.proposal_count(&whole).await.unwrap(), total);
+    assert_eq!(store.proposal_count_up_to(&whole, total).await.unwrap(), Some(total));
+    assert_eq!(store.proposal_count_up_to(&whole, total + 1).await.unwrap(), Some(total));
+    assert_eq!(store.proposal_count_up_to(&whole, total - 1).await.unwrap(), None);
+    assert_eq!(store.proposal_count_up_to(&whole, 10).await.unwrap(), None);
     let count = |f: &dyn Fn(&store::ProposalSummary) -> bool| proposals.iter().filter(|p| f(p)).count();
     eprintln!(
         "proposals: {} (of kelurahan {}); at kelurahan, rejected {}; at kecamatan, pending {}, accepted {}, with changes {}, rejected {}",

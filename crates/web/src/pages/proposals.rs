@@ -722,14 +722,18 @@ async fn list_xlsx(ctx: PageCtx, Query(query): Query<ListQuery>) -> AppResult<ax
     Ok(crate::views::xlsx::download(&file, crate::views::xlsx::finish(book).await?))
 }
 
+/// The most proposals the explorer counts for its total; beyond it, it says "more than" this, so
+/// that a page's cost does not grow with the region's history.
+const COUNT_MOST: u64 = 10_000;
+
 /// The public proposals explorer: filters chosen from names, words searched in titles and
-/// addresses, the total found, pages by key.
+/// addresses, the total found (up to `COUNT_MOST`), pages by key.
 async fn list(ctx: PageCtx, Query(query): Query<ListQuery>) -> AppResult<ProposalsPage> {
     let store = &ctx.state.store;
     let tr = ctx.tr;
     let ExplorerFilter { filter, region, pemda, .. } = explorer_filter(store, &query).await?;
     let rows = store.proposals(&filter, query.after, LIST_PAGE).await?;
-    let total = store.proposal_count(&filter).await?;
+    let total = store.proposal_count_up_to(&filter, COUNT_MOST).await?;
     let names = |regions: Vec<domain::Region>| -> Choices {
         regions.into_iter().map(|r| (r.code.to_string(), format!("{} ({})", r.name, r.code))).collect()
     };
@@ -776,7 +780,10 @@ async fn list(ctx: PageCtx, Query(query): Query<ListQuery>) -> AppResult<Proposa
     let xlsx_href = format!("/proposals.xlsx?{filter_query}");
     let next = (rows.len() as u64 == LIST_PAGE).then(|| rows.last().map(|p| query.href(Some(p.id)))).flatten();
     Ok(ProposalsPage {
-        total: tr.f("proposals.found", &[("count", &tr.number(total as i64))]),
+        total: match total {
+            Some(total) => tr.f("proposals.found", &[("count", &tr.number(total as i64))]),
+            None => tr.f("proposals.found_more", &[("count", &tr.number(COUNT_MOST as i64))]),
+        },
         rows: rows
             .iter()
             .map(|p| {
