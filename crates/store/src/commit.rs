@@ -123,7 +123,7 @@ async fn commit_in_savepoint(
 /// command after it, and written back once before the commit. A group of commands thus pays
 /// for its chain once, not once per command.
 #[derive(Clone, Default)]
-pub(crate) struct ChainHeads {
+struct ChainHeads {
     /// By pemda code: the head where this transaction's appends have left it; `None` for a
     /// pemda with no chain (one that does not exist).
     locked: std::collections::HashMap<String, Option<chain_head::Model>>,
@@ -172,7 +172,7 @@ impl ChainHeads {
     }
 
     /// Writes each moved head back; to be done just before the transaction commits.
-    pub(crate) async fn write_back(&self, txn: &DatabaseTransaction) -> Result<()> {
+    async fn write_back(&self, txn: &DatabaseTransaction) -> Result<()> {
         for code in &self.moved {
             if let Some(Some(head)) = self.locked.get(code) {
                 chain_head::Entity::update(chain_head::ActiveModel {

@@ -256,6 +256,18 @@ fn sqlite_options(url: &str, connections: u32) -> ConnectOptions {
 /// `.one()` of the ORM writes, and must prepare the statement anew each time it runs: a tenth of
 /// the server's CPU under a crowd of submissions went into those prepares.
 async fn plan_once(conn: &mut sea_orm::sqlx::SqliteConnection) -> std::result::Result<(), sea_orm::sqlx::Error> {
+    match query_planner_stability(conn, 1).await? {
+        1 => Ok(()),
+        _ => Err(sea_orm::sqlx::Error::Configuration("SQLite left ENABLE_QPSG off".into())),
+    }
+}
+
+/// Sets the connection's query planner stability guarantee (1 on, 0 off, -1 unchanged) and
+/// answers whether it is on afterwards.
+async fn query_planner_stability(
+    conn: &mut sea_orm::sqlx::SqliteConnection,
+    setting: std::ffi::c_int,
+) -> std::result::Result<std::ffi::c_int, sea_orm::sqlx::Error> {
     let mut handle = conn.lock_handle().await?;
     let mut enabled: std::ffi::c_int = 0;
     // SAFETY: the handle is locked for this call and stays valid while it is held; the variadic
@@ -264,14 +276,14 @@ async fn plan_once(conn: &mut sea_orm::sqlx::SqliteConnection) -> std::result::R
         libsqlite3_sys::sqlite3_db_config(
             handle.as_raw_handle().as_ptr(),
             libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
-            1 as std::ffi::c_int,
+            setting,
             &mut enabled as *mut std::ffi::c_int,
         )
     };
-    if code != libsqlite3_sys::SQLITE_OK || enabled != 1 {
+    if code != libsqlite3_sys::SQLITE_OK {
         return Err(sea_orm::sqlx::Error::Configuration(format!("SQLite refused ENABLE_QPSG ({code})").into()));
     }
-    Ok(())
+    Ok(enabled)
 }
 
 /// Whether a pooled SQLite connection may be handed out: only outside any transaction. A write
@@ -315,18 +327,7 @@ mod unreachable_tests {
         }
         for pool in [&db.store.read, &db.store.write] {
             let mut conn = pool.get_sqlite_connection_pool().acquire().await.unwrap();
-            let mut handle = conn.lock_handle().await.unwrap();
-            let mut enabled: std::ffi::c_int = 0;
-            // SAFETY: as in `plan_once`; -1 asks for the setting without changing it.
-            let code = unsafe {
-                libsqlite3_sys::sqlite3_db_config(
-                    handle.as_raw_handle().as_ptr(),
-                    libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
-                    -1 as std::ffi::c_int,
-                    &mut enabled as *mut std::ffi::c_int,
-                )
-            };
-            assert_eq!((code, enabled), (libsqlite3_sys::SQLITE_OK, 1));
+            assert_eq!(query_planner_stability(&mut conn, -1).await.unwrap(), 1);
         }
     }
 }
