@@ -68,6 +68,14 @@ impl Command {
         }
     }
 
+    /// Whether the events of this command change nothing that another command of its kind
+    /// reads to be decided, so that a run of them (a forum's submissions) may be decided on
+    /// facts read once for the run ([`Needs::merged_with`]). Only a submission: what it writes
+    /// is its own new proposal, which no other submission looks at.
+    pub fn decides_apart_from_its_kind(&self) -> bool {
+        matches!(self, Command::Musrenbang(MusrenbangCommand::SubmitProposal(_)))
+    }
+
     /// A short name for logs.
     pub fn name(&self) -> &'static str {
         match self {

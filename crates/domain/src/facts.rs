@@ -156,6 +156,44 @@ pub struct Needs {
     pub member_of_subject: bool,
 }
 
+impl Needs {
+    /// What two commands need together, when one read can serve both: everything they name
+    /// alone (pemda, cycle, forum, proposal…) is the same, and the codes they look up are joined.
+    /// `None` when they differ in anything else.
+    pub fn merged_with(&self, other: &Needs) -> Option<Needs> {
+        fn join<T: PartialEq>(into: &mut Vec<T>, from: Vec<T>) {
+            for item in from {
+                if !into.contains(&item) {
+                    into.push(item);
+                }
+            }
+        }
+        let mut merged = self.clone();
+        let mut rest = other.clone();
+        let looked_up = |n: &mut Needs| {
+            (
+                std::mem::take(&mut n.regions),
+                std::mem::take(&mut n.kamus),
+                std::mem::take(&mut n.opd),
+                std::mem::take(&mut n.priorities),
+                std::mem::take(&mut n.usernames),
+            )
+        };
+        let (regions, kamus, opd, priorities, usernames) = looked_up(&mut rest);
+        let mine = looked_up(&mut merged);
+        if merged != rest {
+            return None;
+        }
+        (merged.regions, merged.kamus, merged.opd, merged.priorities, merged.usernames) = mine;
+        join(&mut merged.regions, regions);
+        join(&mut merged.kamus, kamus);
+        join(&mut merged.opd, opd);
+        join(&mut merged.priorities, priorities);
+        join(&mut merged.usernames, usernames);
+        Some(merged)
+    }
+}
+
 /// Which OPD's forum a command acts in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OpdForumNeed {
@@ -212,5 +250,54 @@ impl Facts {
             .as_ref()
             .filter(|c| c.id == cycle_id)
             .ok_or_else(|| DomainError::NotFound(Entity::Cycle, cycle_id.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use uuid::Uuid;
+
+    use super::{ForumNeed, Needs};
+    use crate::cycle::Stage;
+    use crate::planning::ForumKey;
+    use crate::region::RegionCode;
+
+    fn submission(cycle_id: Uuid, lingkungan: &str, kamus: &str) -> Needs {
+        let region = RegionCode::parse(lingkungan).expect("a lingkungan code");
+        Needs {
+            cycle: Some(cycle_id),
+            regions: vec![region.clone()],
+            kamus: vec![kamus.to_string()],
+            forum: Some(ForumNeed::Named {
+                key: ForumKey { cycle_id, stage: Stage::RembukWarga, region },
+                entries: false,
+            }),
+            ..Needs::default()
+        }
+    }
+
+    #[test]
+    fn needs_of_one_forum_merge_with_their_codes_joined_once() {
+        let cycle = Uuid::now_v7();
+        let first = submission(cycle, "12.71.01.1001.001", "PU-001");
+        let second = submission(cycle, "12.71.01.1001.001", "PU-004");
+        let merged = first.merged_with(&second).expect("the same forum merges");
+        assert_eq!(merged.kamus, vec!["PU-001".to_string(), "PU-004".to_string()]);
+        assert_eq!(merged.regions.len(), 1);
+        assert_eq!(merged.forum, first.forum);
+        let again = merged.merged_with(&first).expect("merging what is in already");
+        assert_eq!(again, merged);
+    }
+
+    #[test]
+    fn needs_that_name_different_things_do_not_merge() {
+        let cycle = Uuid::now_v7();
+        let here = submission(cycle, "12.71.01.1001.001", "PU-001");
+        let next_forum = submission(cycle, "12.71.01.1001.002", "PU-001");
+        assert!(here.merged_with(&next_forum).is_none());
+        let other_cycle = submission(Uuid::now_v7(), "12.71.01.1001.001", "PU-001");
+        assert!(here.merged_with(&other_cycle).is_none());
+        let decision = Needs { proposal: Some(Uuid::now_v7()), ..Needs::default() };
+        assert!(here.merged_with(&decision).is_none());
     }
 }

@@ -48,15 +48,12 @@ fn proposal(cycle_id: Uuid, stage: Stage, lingkungan: &str, title: &str, volume:
     }
 }
 
-#[tokio::test]
-async fn a_proposal_climbs_from_rembuk_warga_to_kecamatan_and_keeps_every_stages_figures() {
-    let db = database().await.unwrap();
-    let store = &db.store;
-    let now = OffsetDateTime::now_utc();
+/// On the demo's foundation, the 2027 cycle `cycle_id` whose forums are all open, no forward cap past the
+/// kelurahan's five, one OPD and one kamus item (`JLN-001`): Bappeda's admin and the cycle.
+async fn open_cycle(store: &store::Store, now: OffsetDateTime, cycle_id: Uuid) -> Actor {
     store::seed::seed_demo_foundation(store, now).await.unwrap();
     let admin = actor(store, "bappeda").await;
     let pemda = code("12.71");
-    let cycle_id = Uuid::now_v7();
     store
         .execute(
             &admin,
@@ -121,6 +118,17 @@ async fn a_proposal_climbs_from_rembuk_warga_to_kecamatan_and_keeps_every_stages
         .await
         .unwrap();
 
+    admin
+}
+
+#[tokio::test]
+async fn a_proposal_climbs_from_rembuk_warga_to_kecamatan_and_keeps_every_stages_figures() {
+    let db = database().await.unwrap();
+    let store = &db.store;
+    let now = OffsetDateTime::now_utc();
+    let cycle_id = Uuid::now_v7();
+    let admin = open_cycle(store, now, cycle_id).await;
+    let pemda = code("12.71");
     // Rembuk warga: the kepala lingkungan records three proposals, ranks them and finalises.
     let kepling = actor(store, "kepling.pasarbaru1").await;
     let inputs: Vec<ProposalInput> = ["Satu", "Dua", "Tiga"]
@@ -362,4 +370,88 @@ async fn a_proposal_climbs_from_rembuk_warga_to_kecamatan_and_keeps_every_stages
         matches!(closed, Err(StoreError::Domain(DomainError::StageClosed { stage: Stage::RembukWarga, .. }))),
         "{closed:?}"
     );
+}
+
+/// A batch decides a forum's submissions on one read of facts and writes them together; what it
+/// leaves must be what the same commands leave one by one, and a refusal inside such a run must
+/// leave nothing.
+#[tokio::test]
+async fn a_batch_of_submissions_leaves_what_the_same_commands_leave_one_by_one() {
+    let now = OffsetDateTime::now_utc();
+    let system = Actor::System { label: "test".into() };
+    let (one_by_one, batched) = (database().await.unwrap(), database().await.unwrap());
+    let cycle_id = Uuid::now_v7();
+    let mut commands = Vec::new();
+    let mut forums = Vec::new();
+    for (lingkungan, titles) in
+        [("12.71.01.1001.001", &["Satu", "Dua", "Tiga"][..]), ("12.71.01.1001.002", &["Empat", "Lima"][..])]
+    {
+        let mut ids = Vec::new();
+        for title in titles {
+            let mut input = proposal(cycle_id, Stage::RembukWarga, lingkungan, title, "10");
+            input.track = if ids.is_empty() { "apbd".into() } else { "dana_kelurahan".into() };
+            ids.push(input.proposal_id);
+            commands.push(Command::Musrenbang(MusrenbangCommand::SubmitProposal(input)));
+        }
+        let forum = ForumKey { cycle_id, stage: Stage::RembukWarga, region: code(lingkungan) };
+        ids.reverse();
+        commands.push(Command::Musrenbang(MusrenbangCommand::RankForum { forum: forum.clone(), order: ids }));
+        forums.push(forum);
+    }
+    let mut seen = Vec::new();
+    for (db, together) in [(&one_by_one, false), (&batched, true)] {
+        let store = &db.store;
+        open_cycle(store, now, cycle_id).await;
+        if together {
+            store.execute_batch(&system, &commands, now).await.unwrap();
+        } else {
+            for command in &commands {
+                store.execute(&system, command, now).await.unwrap();
+            }
+        }
+        let mut forums_seen = Vec::new();
+        for forum in &forums {
+            let view = store.forum(forum).await.unwrap();
+            let items: Vec<_> = view
+                .items
+                .iter()
+                .map(|(summary, record)| (summary.id, summary.title.clone(), record.rank, record.figures.cost))
+                .collect();
+            forums_seen.push(items);
+        }
+        let pemda = code("12.71");
+        let kinds: Vec<(String, String)> = store
+            .journal(&pemda, None, commands.len() as u64)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|entry| (entry.kind, entry.payload))
+            .collect();
+        let report = store.verify_chain(&pemda).await.unwrap();
+        assert!(report.valid, "{report:?}");
+        seen.push((forums_seen, kinds));
+    }
+    assert_eq!(seen[0], seen[1]);
+    assert_eq!(seen[1].0[0].len(), 3);
+
+    // A refusal in the middle of a run refuses the batch: nothing of it is written.
+    let store = &batched.store;
+    let pemda = code("12.71");
+    let head_before = store.journal(&pemda, None, 1).await.unwrap();
+    let mut wrong = proposal(cycle_id, Stage::RembukWarga, "12.71.01.1001.003", "Tujuh", "10");
+    wrong.kamus_code = "TIDAK-ADA".into();
+    let run: Vec<Command> = [
+        proposal(cycle_id, Stage::RembukWarga, "12.71.01.1001.003", "Enam", "10"),
+        wrong,
+        proposal(cycle_id, Stage::RembukWarga, "12.71.01.1001.003", "Delapan", "10"),
+    ]
+    .into_iter()
+    .map(|input| Command::Musrenbang(MusrenbangCommand::SubmitProposal(input)))
+    .collect();
+    let refused = store.execute_batch(&system, &run, now).await;
+    let Err(StoreError::Domain(DomainError::Invalid(errors))) = &refused else { panic!("{refused:?}") };
+    assert!(errors.iter().any(|e| e.field == "kamus_code"), "{errors:?}");
+    assert_eq!(store.journal(&pemda, None, 1).await.unwrap(), head_before);
+    let third = ForumKey { cycle_id, stage: Stage::RembukWarga, region: code("12.71.01.1001.003") };
+    assert!(store.forum(&third).await.unwrap().items.is_empty());
 }

@@ -6,7 +6,7 @@ use domain::{Actor, DprdEvent, RegionCode};
 use sea_orm::{ActiveValue::Set, DatabaseTransaction, EntityTrait};
 use time::OffsetDateTime;
 
-use super::musrenbang::{NewProposal, insert_photo, insert_proposal, insert_record};
+use super::musrenbang::{NewProposal, insert_photo, insert_proposals, insert_record};
 use crate::entity::{dapil, dprd_member, pokir, reses};
 use crate::{Result, StoreError};
 
@@ -98,7 +98,7 @@ pub(crate) async fn apply(
                 figures,
                 priority: priority.as_ref(),
             };
-            insert_proposal(txn, pemda, &new, actor, now).await?;
+            insert_proposals(txn, pemda, &[new], actor, now).await?;
             // A pokir goes to the OPD it names at once, to wait for that OPD's forum.
             let at_opd = StageRecord {
                 stage: Stage::ForumOpd,

@@ -27,7 +27,18 @@ pub(crate) async fn apply(
     actor: &Actor,
     now: OffsetDateTime,
 ) -> Result<()> {
+    // A run of submissions is written together, a few rows per statement.
+    let mut submitted = Vec::new();
     for (event, seq) in events.iter().zip(first_seq..) {
+        if let Event::Musrenbang(e) = event
+            && let Some(new) = musrenbang::submitted(e)
+        {
+            submitted.push(new);
+            continue;
+        }
+        if !submitted.is_empty() {
+            musrenbang::insert_proposals(txn, pemda, &std::mem::take(&mut submitted), actor, now).await?;
+        }
         match event {
             Event::Regions(e) => regions::apply(txn, pemda, e, now).await?,
             Event::Accounts(e) => accounts::apply(txn, pemda, e, now).await?,
@@ -39,6 +50,9 @@ pub(crate) async fn apply(
             Event::Rkpd(e) => rkpd::apply(txn, e).await?,
             Event::Documents(e) => documents::apply(txn, pemda, e, seq, actor, now).await?,
         }
+    }
+    if !submitted.is_empty() {
+        musrenbang::insert_proposals(txn, pemda, &submitted, actor, now).await?;
     }
     Ok(())
 }
