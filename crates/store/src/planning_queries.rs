@@ -116,6 +116,13 @@ impl Store {
         cycle_facts(&self.read, id).await
     }
 
+    /// A cycle's pemda and tahun anggaran alone: one row, where the windows and the RKPD that
+    /// [`Store::cycle`] reads with it are not needed (a proposal's flags).
+    pub async fn cycle_year(&self, id: Uuid) -> Result<Option<(RegionCode, i32)>> {
+        let Some(row) = cycle::Entity::find_by_id(id).one(&self.read).await? else { return Ok(None) };
+        Ok(Some((parse_code(&row.pemda_code)?, row.tahun_anggaran)))
+    }
+
     pub async fn opds(&self, pemda: &RegionCode) -> Result<Vec<Opd>> {
         Ok(opd::Entity::find()
             .filter(opd::Column::PemdaCode.eq(pemda.to_string()))

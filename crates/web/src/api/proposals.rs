@@ -172,7 +172,7 @@ pub(super) async fn proposal_json(state: &AppState, detail: &ProposalDetail) -> 
         track: detail.track.as_str(),
         proposer: public_actor(state, &tr, &detail.proposer).await?,
         priority: detail.priority.clone(),
-        pokir: state.store.pokir(detail.summary.id).await?.map(PokirJson::from),
+        pokir: crate::views::proposals::pokir_of(state, &detail.summary).await?.map(PokirJson::from),
         stages: detail.records.iter().map(StageRecordJson::from).collect(),
         red_flags: flags_of(state, detail).await?,
         renja_line: state.store.line_of_proposal(detail.summary.id).await?,

@@ -413,7 +413,7 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
     // asks the policy again.
     let entry = detail.summary.origin.entry_stage();
     let entry_region = detail.records.first().and_then(|r| forum_region_of(&r.figures.location.lingkungan, entry));
-    let pokir = store.pokir(id).await?;
+    let pokir = crate::views::proposals::pokir_of(&ctx.state, &detail.summary).await?;
     let may_add = match &pokir {
         Some(p) => domain::dprd::may_act_for(&ctx.actor(), &p.member.as_member()),
         None => {

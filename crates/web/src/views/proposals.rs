@@ -57,19 +57,31 @@ pub fn unit_prices(items: &HashMap<String, KamusItem>) -> HashMap<String, i64> {
     items.iter().map(|(code, item)| (code.clone(), item.unit_price)).collect()
 }
 
+/// Whose pokir a proposal is and what it answers; `None` without a read for a proposal that did
+/// not come from a member (only those have a pokir row).
+pub async fn pokir_of(
+    state: &AppState,
+    summary: &domain::views::ProposalSummary,
+) -> AppResult<Option<domain::views::PokirView>> {
+    if summary.origin != domain::planning::Origin::Pokir {
+        return Ok(None);
+    }
+    Ok(state.store.pokir(summary.id).await?)
+}
+
 /// The red flags of a proposal at its latest stage.
 pub async fn flags_of(state: &AppState, detail: &ProposalDetail) -> AppResult<Vec<RedFlag>> {
     let Some(latest) = detail.records.last() else { return Ok(Vec::new()) };
     let store = &state.store;
-    let Some(cycle) = store.cycle(detail.summary.cycle_id).await? else { return Ok(Vec::new()) };
-    let items =
-        store.kamus_items(&cycle.pemda, cycle.tahun_anggaran, std::slice::from_ref(&latest.figures.kamus_code)).await?;
+    let cycle_id = detail.summary.cycle_id;
+    let Some((pemda, tahun_anggaran)) = store.cycle_year(cycle_id).await? else { return Ok(Vec::new()) };
+    let items = store.kamus_items(&pemda, tahun_anggaran, std::slice::from_ref(&latest.figures.kamus_code)).await?;
     let prices = unit_prices(&items);
     let subject = FlagCandidate::of(detail.summary.id, &latest.figures);
-    let others = store.flag_candidates(cycle.id, std::slice::from_ref(&subject)).await?;
+    let others = store.flag_candidates(cycle_id, std::slice::from_ref(&subject)).await?;
     let mut flags = red_flags(&subject, &latest.figures, &others, &prices);
     if detail.summary.origin == domain::planning::Origin::Pokir {
-        flags.extend(pokir_flags(state, cycle.id, detail.summary.id, &latest.figures, &mut HashMap::new()).await?);
+        flags.extend(pokir_flags(state, cycle_id, detail.summary.id, &latest.figures, &mut HashMap::new()).await?);
     }
     Ok(flags)
 }
