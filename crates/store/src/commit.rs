@@ -106,7 +106,7 @@ async fn commit_in_savepoint(
 ) -> Result<Vec<Event>> {
     let savepoint = txn.begin().await?;
     let before = heads.clone();
-    match commit_in(&savepoint, heads, pemda, actor, command, now).await {
+    match commit_in(&savepoint, heads, pemda, actor, std::slice::from_ref(command), &command.needs(), now).await {
         Ok(events) => {
             savepoint.commit().await?;
             Ok(events)
@@ -318,10 +318,7 @@ impl Store {
             if batch_pemda.get_or_insert_with(|| pemda.clone()) != &pemda {
                 return Err(DomainError::field("commands", domain::Rule::UnknownRegion).into());
             }
-            all.extend(match run {
-                [command] => commit_in(&txn, &mut heads, &pemda, actor, command, now).await?,
-                run => commit_run(&txn, &mut heads, &pemda, actor, run, &needs, now).await?,
-            });
+            all.extend(commit_in(&txn, &mut heads, &pemda, actor, run, &needs, now).await?);
             rest = &rest[run.len()..];
         }
         heads.write_back(&txn).await?;
@@ -380,16 +377,21 @@ pub enum BatchOutcome {
 }
 
 /// Locks the pemda's chain, reads the facts, decides, journals and applies: everything of one
-/// command but the transaction's begin and commit (and the heads' write-back before it).
+/// command but the transaction's begin and commit (and the heads' write-back before it). Also
+/// of a run from [`apart_run`], with its merged `needs`: the facts read once, each command
+/// decided on them, and all their events journaled and applied together (the submissions' rows
+/// a few hundred per statement), the same outcome as one by one since none of them changes what
+/// another reads; a refusal refuses the whole run.
 async fn commit_in(
     txn: &DatabaseTransaction,
     heads: &mut ChainHeads,
     pemda: &RegionCode,
     actor: &Actor,
-    command: &Command,
+    run: &[Command],
+    needs: &Needs,
     now: OffsetDateTime,
 ) -> Result<Vec<Event>> {
-    let creates_pemda = matches!(command, Command::Regions(RegionCommand::CreatePemda(_)));
+    let creates_pemda = run.iter().any(|c| matches!(c, Command::Regions(RegionCommand::CreatePemda(_))));
     if creates_pemda {
         heads.start(txn, pemda).await?;
     }
@@ -397,8 +399,11 @@ async fn commit_in(
     let head = heads.lock(txn, pemda).await?;
     // A pemda has a chain exactly when it exists, but for the one being created.
     let pemda_known = (!creates_pemda).then_some(head.is_some());
-    let facts = crate::facts::load(txn, &command.needs(), pemda, pemda_known, actor, now).await?;
-    let events = domain::decide(&facts, command, actor)?;
+    let facts = crate::facts::load(txn, needs, pemda, pemda_known, actor, now).await?;
+    let mut events = Vec::new();
+    for command in run {
+        events.extend(domain::decide(&facts, command, actor)?);
+    }
     if events.is_empty() {
         return Ok(events);
     }
@@ -432,38 +437,6 @@ fn apart_run(commands: &[Command]) -> (&[Command], Needs) {
         len += 1;
     }
     (&commands[..len], needs)
-}
-
-/// [`commit_in`] for a run from [`apart_run`]: the facts read once, each command decided on
-/// them, and all their events journaled and applied together (the submissions' rows a few
-/// hundred per statement). The same outcome as one by one, since none of them changes what
-/// another reads; a refusal refuses the whole batch, as in [`Store::execute_batch`].
-async fn commit_run(
-    txn: &DatabaseTransaction,
-    heads: &mut ChainHeads,
-    pemda: &RegionCode,
-    actor: &Actor,
-    run: &[Command],
-    needs: &Needs,
-    now: OffsetDateTime,
-) -> Result<Vec<Event>> {
-    let head = heads.lock(txn, pemda).await?;
-    let facts = crate::facts::load(txn, needs, pemda, Some(head.is_some()), actor, now).await?;
-    let mut events = Vec::new();
-    for command in run {
-        events.extend(domain::decide(&facts, command, actor)?);
-    }
-    if events.is_empty() {
-        return Ok(events);
-    }
-    let Some(head) = head else {
-        return Err(DomainError::NotFound(Entity::Pemda, pemda.to_string()).into());
-    };
-    let first_seq = head.seq + 1;
-    let moved = crate::journal_append::append(txn, pemda, head, &events, actor, now).await?;
-    heads.moved_to(moved);
-    crate::apply::apply(txn, pemda, &events, first_seq, actor, now).await?;
-    Ok(events)
 }
 
 #[cfg(test)]

@@ -44,7 +44,7 @@ pub(crate) async fn apply(
             Event::Accounts(e) => accounts::apply(txn, pemda, e, now).await?,
             Event::Schedule(e) => schedule::apply(txn, pemda, e, now).await?,
             Event::MasterData(e) => masterdata::apply(txn, pemda, e).await?,
-            Event::Musrenbang(e) => musrenbang::apply(txn, pemda, e, actor, now).await?,
+            Event::Musrenbang(e) => musrenbang::apply(txn, e, now).await?,
             Event::Dprd(e) => dprd::apply(txn, pemda, e, actor, now).await?,
             Event::Renja(e) => renja::apply(txn, pemda, e, actor, now).await?,
             Event::Rkpd(e) => rkpd::apply(txn, e).await?,

@@ -17,19 +17,11 @@ use crate::entity::{forum, photo, proposal, proposal_stage, support};
 use crate::{Result, StoreError};
 
 /// Writes one musrenbang event; reads nothing to learn what to write.
-pub(crate) async fn apply(
-    txn: &DatabaseTransaction,
-    pemda: &RegionCode,
-    event: &MusrenbangEvent,
-    actor: &domain::Actor,
-    now: OffsetDateTime,
-) -> Result<()> {
+pub(crate) async fn apply(txn: &DatabaseTransaction, event: &MusrenbangEvent, now: OffsetDateTime) -> Result<()> {
     match event {
-        MusrenbangEvent::ProposalSubmitted { .. } => {
-            if let Some(new) = submitted(event) {
-                insert_proposals(txn, pemda, &[new], actor, now).await?;
-            }
-        }
+        // `apply::apply` takes every submission before it reaches here and writes each run of
+        // them with one `insert_proposals`.
+        MusrenbangEvent::ProposalSubmitted { .. } => {}
         MusrenbangEvent::ProposalDecided { proposal_id, record } => update_record(txn, *proposal_id, record).await?,
         MusrenbangEvent::ForumRanked { forum: key, order } => {
             proposal_stage::Entity::update_many()

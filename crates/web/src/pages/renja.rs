@@ -660,9 +660,7 @@ async fn line_page(mut ctx: PageCtx, Path(line): Path<String>) -> AppResult<Line
     let mut sources = Vec::with_capacity(view.sources.len());
     for source in &view.sources {
         let mut steps: Vec<String> = Vec::new();
-        if source.summary.origin == domain::planning::Origin::Pokir
-            && let Some(pokir) = store.pokir(source.summary.id).await?
-        {
+        if let Some(pokir) = crate::views::proposals::pokir_of(&ctx.state, &source.summary).await? {
             steps.push(tr.f(
                 "renja.from_reses",
                 &[
