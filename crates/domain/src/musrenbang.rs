@@ -1011,15 +1011,8 @@ mod tests {
 
     fn record(stage: Stage, status: Status, volume: i64, reason: Option<&str>) -> StageRecord {
         let location = Location { lingkungan: code(LINGKUNGAN), address: "Jl. A".into(), point: None };
-        StageRecord {
-            stage,
-            status,
-            rank: None,
-            figures: Figures::from_kamus(&kamus(100_000), volume, location).unwrap(),
-            reason: reason.map(str::to_string),
-            decided_by: None,
-            decided_at: None,
-        }
+        let figures = Figures::from_kamus(&kamus(100_000), volume, location).unwrap();
+        StageRecord { reason: reason.map(str::to_string), ..StageRecord::entering(stage, status, figures) }
     }
 
     fn decided(facts: &Facts, decision: DecisionInput) -> Result<StageRecord, DomainError> {

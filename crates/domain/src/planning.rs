@@ -231,6 +231,13 @@ pub struct StageRecord {
     pub decided_at: Option<String>,
 }
 
+impl StageRecord {
+    /// A proposal's record as it enters `stage`: no rank, no reason, not yet decided.
+    pub fn entering(stage: Stage, status: Status, figures: Figures) -> Self {
+        StageRecord { stage, status, rank: None, figures, reason: None, decided_by: None, decided_at: None }
+    }
+}
+
 /// A proposal as the rules see it: what it is and each stage's record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProposalFacts {

@@ -656,15 +656,7 @@ mod tests {
     }
 
     fn record(stage: Stage, status: Status, opd: &str) -> StageRecord {
-        StageRecord {
-            stage,
-            status,
-            rank: None,
-            figures: figures(opd, 1_000_000),
-            reason: None,
-            decided_by: None,
-            decided_at: None,
-        }
+        StageRecord::entering(stage, status, figures(opd, 1_000_000))
     }
 
     fn proposal(origin: Origin, opd: &str) -> ProposalFacts {

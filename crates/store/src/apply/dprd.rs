@@ -100,15 +100,7 @@ pub(crate) async fn apply(
             };
             insert_proposals(txn, pemda, &[new], actor, now).await?;
             // A pokir goes to the OPD it names at once, to wait for that OPD's forum.
-            let at_opd = StageRecord {
-                stage: Stage::ForumOpd,
-                status: Status::Pending,
-                rank: None,
-                figures: figures.clone(),
-                reason: None,
-                decided_by: None,
-                decided_at: None,
-            };
+            let at_opd = StageRecord::entering(Stage::ForumOpd, Status::Pending, figures.clone());
             insert_record(txn, *proposal_id, *cycle_id, &at_opd).await?;
             pokir::Entity::insert(pokir::ActiveModel {
                 proposal_id: Set(*proposal_id),

@@ -71,15 +71,7 @@ pub(crate) async fn apply(txn: &DatabaseTransaction, event: &MusrenbangEvent, no
             }
             let mut next_rows = Vec::with_capacity(proposals.len());
             for (proposal_id, figures) in proposals.iter().zip(figures) {
-                let record = StageRecord {
-                    stage: *to,
-                    status: Status::Pending,
-                    rank: None,
-                    figures: figures.clone(),
-                    reason: None,
-                    decided_by: None,
-                    decided_at: None,
-                };
+                let record = StageRecord::entering(*to, Status::Pending, figures.clone());
                 set_current(txn, *proposal_id, &record).await?;
                 next_rows.push(stage_row(*proposal_id, *cycle_id, &record));
             }
@@ -202,15 +194,7 @@ pub(super) async fn insert_proposals(
                 title_folded: Set(fold(new.title)),
                 address_folded: Set(fold(&figures.location.address)),
             });
-            let record = StageRecord {
-                stage: new.stage,
-                status: new.status,
-                rank: None,
-                figures: figures.clone(),
-                reason: None,
-                decided_by: None,
-                decided_at: None,
-            };
+            let record = StageRecord::entering(new.stage, new.status, figures.clone());
             records.push(stage_row(new.proposal_id, new.cycle_id, &record));
         }
         proposal::Entity::insert_many(proposals).exec(txn).await?;
