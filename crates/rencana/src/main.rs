@@ -169,6 +169,10 @@ enum Cmd {
         /// Restore over a database that is there (it is kept, not deleted).
         #[arg(long)]
         replace: bool,
+        /// Restore even when photos or scans the backup's record names are missing from its
+        /// folder and from the data directory.
+        #[arg(long)]
+        accept_missing_attachments: bool,
     },
 }
 
@@ -561,12 +565,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("backup written to {}", written.database.display());
             println!("with its {} photos and scans in {}", written.files, written.attachments.display());
         }
-        Cmd::Restore { from, replace } => {
+        Cmd::Restore { from, replace, accept_missing_attachments } => {
             if cli.database_url.as_deref().is_some_and(|url| !url.is_empty()) {
                 anyhow::bail!("this installation runs on PostgreSQL: restore its dump with pg_restore");
             }
+            let options = rencana::restore::Options {
+                replace: *replace,
+                accept_missing_attachments: *accept_missing_attachments,
+            };
             let restored =
-                rencana::restore::restore(from, &cli.data_dir, *replace, time::OffsetDateTime::now_utc()).await?;
+                rencana::restore::restore(from, &cli.data_dir, options, time::OffsetDateTime::now_utc()).await?;
             for (pemda, events) in &restored.pemda {
                 println!("pemda {pemda}: journal of {events} events verified");
             }
@@ -576,6 +584,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     "this backup has no attachments folder: copy the photos and scans into {} yourself",
                     cli.data_dir.join("attachments").display()
                 ),
+            }
+            if restored.missing_attachments > 0 {
+                println!(
+                    "{} photos and scans the record names are missing; their pages show them missing",
+                    restored.missing_attachments
+                );
             }
             if let Some(kept) = &restored.kept {
                 println!("the database it replaced is kept as {}", kept.display());

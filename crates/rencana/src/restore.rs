@@ -2,12 +2,27 @@
 //! directory's database, only once the copy opens, migrates to this release's schema and every
 //! pemda's journal verifies; the database it replaces is kept beside it, never deleted. The
 //! photos and scans in the backup's `FILE.attachments` folder come back too, each checked first
-//! against its name (its SHA-256).
+//! against its name (its SHA-256), and every photo and scan the record names must be there (in
+//! that folder or already in the data directory) unless the operator accepts their loss.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use store::Store;
+use store::attachments::{MissingAttachments, Shelf};
+
+/// How to restore.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Options {
+    /// Restore over a database that is there (it is kept, not deleted).
+    pub replace: bool,
+    /// Restore even when photos or scans the record names are in neither the backup's folder
+    /// nor the data directory (they were lost with the disk): their pages then show them missing.
+    pub accept_missing_attachments: bool,
+}
+
+/// How many missing attachments a refusal names.
+const MISSING_NAMED: usize = 5;
 
 /// What a restore put in place.
 #[derive(Debug)]
@@ -20,6 +35,8 @@ pub struct Restored {
     /// How many attachments the backup's folder held (all now in the data directory), or
     /// `None` when the backup has no folder (written before backups carried attachments).
     pub attachments: Option<usize>,
+    /// How many of the photos and scans the record names are missing (accepted).
+    pub missing_attachments: u64,
 }
 
 /// SQLite's files beside a database: its write-ahead log and its shared memory.
@@ -33,12 +50,12 @@ fn companions(database: &Path) -> [PathBuf; 2] {
 }
 
 /// Restores `from` as `data_dir/rencana.db`. With a database already there, only when
-/// `replace`; that one is moved to `rencana.db.before-restore-<unix time>` with its companions.
-/// The server must be stopped meanwhile.
+/// `options.replace`; that one is moved to `rencana.db.before-restore-<unix time>` with its
+/// companions. The server must be stopped meanwhile.
 pub async fn restore(
     from: &Path,
     data_dir: &Path,
-    replace: bool,
+    options: Options,
     now: time::OffsetDateTime,
 ) -> anyhow::Result<Restored> {
     let header = std::fs::read(from).with_context(|| format!("cannot read {}", from.display()))?;
@@ -51,7 +68,7 @@ pub async fn restore(
     drop(header);
     std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
     let database = data_dir.join("rencana.db");
-    if database.exists() && !replace {
+    if database.exists() && !options.replace {
         bail!(
             "{} already holds a database; pass --replace to restore over it (it is kept as rencana.db.before-restore-…)",
             database.display()
@@ -60,9 +77,25 @@ pub async fn restore(
     // The copy is checked where it will live, under another name, before anything is replaced.
     let staged = data_dir.join(format!("rencana.db.restoring-{}", now.unix_timestamp()));
     std::fs::copy(from, &staged).with_context(|| format!("cannot copy {} to {}", from.display(), staged.display()))?;
-    let checked = check(&staged).await;
-    let pemda = match checked {
-        Ok(pemda) => pemda,
+    let beside = crate::backup::attachments_beside(from);
+    let shelves = [beside.clone(), data_dir.join("attachments")];
+    let present = |shelf: Shelf, sha256: &str| shelves.iter().any(|root| root.join(shelf.place(sha256)).is_file());
+    let checked = check(&staged, present).await.and_then(|(pemda, missing)| {
+        if missing.missing > 0 && !options.accept_missing_attachments {
+            bail!(
+                "the backup's record names {} of its {} photos and scans that are in neither {} nor {} (the first: {}): \
+                 not restored; put them in place, or pass --accept-missing-attachments to restore without them",
+                missing.missing,
+                missing.named,
+                shelves[0].display(),
+                shelves[1].display(),
+                missing.first.join(", ")
+            );
+        }
+        Ok((pemda, missing.missing))
+    });
+    let (pemda, missing_attachments) = match checked {
+        Ok(checked) => checked,
         Err(error) => {
             for file in [staged.clone()].into_iter().chain(companions(&staged)) {
                 let _ = std::fs::remove_file(file);
@@ -75,7 +108,6 @@ pub async fn restore(
     }
     // The attachments are checked before anything is replaced, and copied in before the
     // database that names them: a file without its row is harmless, a row without its file not.
-    let beside = crate::backup::attachments_beside(from);
     let attachments = if beside.is_dir() {
         let checked = crate::backup::checked_files(&beside).and_then(|files| {
             crate::backup::copy_files(&beside, &files, &data_dir.join("attachments")).map(|()| files.len())
@@ -103,16 +135,23 @@ pub async fn restore(
         None
     };
     std::fs::rename(&staged, &database).with_context(|| format!("cannot put {} in place", database.display()))?;
-    Ok(Restored { database, kept, pemda, attachments })
+    Ok(Restored { database, kept, pemda, attachments, missing_attachments })
 }
 
-/// Opens the copy (which brings its schema up to this release's) and verifies every pemda's
-/// journal from its first entry.
-async fn check(staged: &Path) -> anyhow::Result<Vec<(String, i64)>> {
+/// Opens the copy (which brings its schema up to this release's), verifies every pemda's
+/// journal from its first entry, and looks for each photo and scan it names with `present`.
+async fn check(
+    staged: &Path,
+    present: impl Fn(Shelf, &str) -> bool,
+) -> anyhow::Result<(Vec<(String, i64)>, MissingAttachments)> {
     let store = Store::open(&format!("sqlite://{}", staged.display()))
         .await
         .with_context(|| format!("{} does not open as a Rencana database", staged.display()))?;
-    let verified = verify_every_journal(&store).await;
+    let verified = async {
+        let pemda = verify_every_journal(&store).await?;
+        Ok((pemda, store.missing_attachments(present, MISSING_NAMED).await?))
+    }
+    .await;
     // Closed before the copy is moved into place or removed, whatever the verdict.
     store.close().await?;
     verified

@@ -82,12 +82,96 @@ pub enum Shelf {
     Scans,
 }
 
+impl Shelf {
+    /// Where a file of this shelf lies under the attachments' root: `photos/ab/abcd…`.
+    pub fn place(self, sha256: &str) -> String {
+        let dir = match self {
+            Shelf::Photos => "photos",
+            Shelf::Scans => "scans",
+        };
+        format!("{dir}/{}/{}", &sha256[..2.min(sha256.len())], sha256)
+    }
+}
+
 fn object_path(shelf: Shelf, sha256: &str) -> ObjectPath {
-    let dir = match shelf {
-        Shelf::Photos => "photos",
-        Shelf::Scans => "scans",
-    };
-    ObjectPath::from(format!("{dir}/{}/{}", &sha256[..2.min(sha256.len())], sha256))
+    ObjectPath::from(shelf.place(sha256))
+}
+
+/// What [`Store::missing_attachments`] found.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct MissingAttachments {
+    /// How many files the record names (a photo shown twice counts twice).
+    pub named: u64,
+    pub missing: u64,
+    /// The places (as [`Shelf::place`] gives them) of the first few missing.
+    pub first: Vec<String>,
+}
+
+/// How many rows of the photos and scans one read takes.
+const NAMED_PAGE: u64 = 5_000;
+
+impl crate::Store {
+    /// Every photo and scan the record names, checked with `present`; those it does not find
+    /// are counted and the first `shown` named. Read a page at a time by primary key, so that a
+    /// large record's names never sit in memory together.
+    pub async fn missing_attachments(
+        &self,
+        present: impl Fn(Shelf, &str) -> bool,
+        shown: usize,
+    ) -> Result<MissingAttachments> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+        use crate::entity::{photo, scan};
+        let mut found = MissingAttachments::default();
+        let mut check = |shelf: Shelf, sha256: &str| {
+            found.named += 1;
+            if !present(shelf, sha256) {
+                found.missing += 1;
+                if found.first.len() < shown {
+                    found.first.push(shelf.place(sha256));
+                }
+            }
+        };
+        let mut after = None;
+        loop {
+            let mut page = photo::Entity::find()
+                .select_only()
+                .columns([photo::Column::Id, photo::Column::Sha256])
+                .order_by_asc(photo::Column::Id)
+                .limit(NAMED_PAGE);
+            if let Some(id) = after {
+                page = page.filter(photo::Column::Id.gt(id));
+            }
+            let rows: Vec<(uuid::Uuid, String)> = page.into_tuple().all(&self.read).await?;
+            for (_, sha256) in &rows {
+                check(Shelf::Photos, sha256);
+            }
+            match rows.last() {
+                Some((id, _)) if rows.len() as u64 == NAMED_PAGE => after = Some(*id),
+                _ => break,
+            }
+        }
+        let mut after: Option<String> = None;
+        loop {
+            let mut page = scan::Entity::find()
+                .select_only()
+                .column(scan::Column::Sha256)
+                .order_by_asc(scan::Column::Sha256)
+                .limit(NAMED_PAGE);
+            if let Some(sha256) = after.take() {
+                page = page.filter(scan::Column::Sha256.gt(sha256));
+            }
+            let rows: Vec<String> = page.into_tuple().all(&self.read).await?;
+            for sha256 in &rows {
+                check(Shelf::Scans, sha256);
+            }
+            match rows.last() {
+                Some(sha256) if rows.len() as u64 == NAMED_PAGE => after = Some(sha256.clone()),
+                _ => break,
+            }
+        }
+        Ok(found)
+    }
 }
 
 /// The longest side a scanned page may have, in pixels: A3 at 600 dpi.
