@@ -11,6 +11,7 @@ use sea_orm::{
 use time::OffsetDateTime;
 
 use crate::entity::chain_head;
+use crate::idempotency::Receipt;
 use crate::security::SecurityEvent;
 use crate::{Result, Store, StoreError};
 
@@ -33,6 +34,8 @@ pub(crate) struct WriteJob {
     actor: Actor,
     command: Command,
     now: OffsetDateTime,
+    /// The request's idempotency key, committed with the command's changes.
+    receipt: Option<Receipt>,
     outcome: tokio::sync::oneshot::Sender<Result<Vec<Event>>>,
 }
 
@@ -68,7 +71,9 @@ async fn commit_group(write: &DatabaseConnection, group: Vec<WriteJob>) {
     let mut decided = Vec::with_capacity(group.len());
     let mut heads = ChainHeads::default();
     for job in group {
-        let outcome = commit_in_savepoint(&txn, &mut heads, &job.pemda, &job.actor, &job.command, job.now).await;
+        let outcome =
+            commit_in_savepoint(&txn, &mut heads, &job.pemda, &job.actor, &job.command, job.receipt.as_ref(), job.now)
+                .await;
         decided.push((job.outcome, outcome));
     }
     let committed = match heads.write_back(&txn).await {
@@ -102,11 +107,20 @@ async fn commit_in_savepoint(
     pemda: &RegionCode,
     actor: &Actor,
     command: &Command,
+    receipt: Option<&Receipt>,
     now: OffsetDateTime,
 ) -> Result<Vec<Event>> {
     let savepoint = txn.begin().await?;
     let before = heads.clone();
-    match commit_in(&savepoint, heads, pemda, actor, std::slice::from_ref(command), &command.needs(), now).await {
+    let committed = async {
+        let events =
+            commit_in(&savepoint, heads, pemda, actor, std::slice::from_ref(command), &command.needs(), now).await?;
+        if let Some(receipt) = receipt {
+            receipt.write(&savepoint, now).await?;
+        }
+        Ok(events)
+    };
+    match committed.await {
         Ok(events) => {
             savepoint.commit().await?;
             Ok(events)
@@ -269,12 +283,17 @@ impl Store {
         // Resolved from the read pool, outside the writer: which pemda a user, proposal, reses or
         // cycle belongs to never changes.
         let pemda = crate::facts::resolve_pemda(&self.read, &command.needs()).await?;
+        let receipt = Receipt::pending();
         let (outcome, heard) = tokio::sync::oneshot::channel();
-        let job = WriteJob { pemda, actor: actor.clone(), command: command.clone(), now, outcome };
+        let job =
+            WriteJob { pemda, actor: actor.clone(), command: command.clone(), now, receipt: receipt.clone(), outcome };
         let result = match self.jobs.send(job) {
             Ok(()) => heard.await.unwrap_or_else(|_| Err(StoreError::NotWritten("the writer stopped".into()))),
             Err(_) => Err(StoreError::NotWritten("the writer stopped".into())),
         };
+        if let (Ok(_), Some(receipt)) = (&result, &receipt) {
+            receipt.mark_written();
+        }
         match result {
             Err(StoreError::Database(error)) => match error.sql_err() {
                 // Two writers raced for the same unique value; the loser hears what a check
@@ -321,8 +340,7 @@ impl Store {
             all.extend(commit_in(&txn, &mut heads, &pemda, actor, run, &needs, now).await?);
             rest = &rest[run.len()..];
         }
-        heads.write_back(&txn).await?;
-        txn.commit().await?;
+        commit_with_receipt(txn, &heads, now).await?;
         Ok(all)
     }
 
@@ -347,7 +365,7 @@ impl Store {
         let mut refused = Vec::new();
         let mut heads = ChainHeads::default();
         for (index, command) in commands.iter().enumerate() {
-            match commit_in_savepoint(&txn, &mut heads, &pemda, actor, command, now).await {
+            match commit_in_savepoint(&txn, &mut heads, &pemda, actor, command, None, now).await {
                 Ok(caused) => events.extend(caused),
                 Err(StoreError::Domain(error)) => refused.push((index, error)),
                 Err(other) => return Err(other),
@@ -358,14 +376,28 @@ impl Store {
         }
         progress(commands.len());
         if refused.is_empty() && commit {
-            heads.write_back(&txn).await?;
-            txn.commit().await?;
+            commit_with_receipt(txn, &heads, now).await?;
             Ok(BatchOutcome::Committed(events))
         } else {
             txn.rollback().await?;
             Ok(BatchOutcome::Refused(refused))
         }
     }
+}
+
+/// Commits a batch's transaction with the chain heads it moved and the idempotency key of the
+/// request it serves, if any.
+async fn commit_with_receipt(txn: DatabaseTransaction, heads: &ChainHeads, now: OffsetDateTime) -> Result<()> {
+    let receipt = Receipt::pending();
+    if let Some(receipt) = &receipt {
+        receipt.write(&txn, now).await?;
+    }
+    heads.write_back(&txn).await?;
+    txn.commit().await?;
+    if let Some(receipt) = receipt {
+        receipt.mark_written();
+    }
+    Ok(())
 }
 
 /// What [`Store::execute_all_or_report`] did: committed every command, or none, with each

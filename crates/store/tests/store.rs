@@ -279,3 +279,66 @@ async fn a_deleted_session_stays_deleted_when_an_old_request_saves_it() {
     sessions.save(&record).await.unwrap();
     assert!(sessions.load(&record.id).await.unwrap().is_none());
 }
+
+#[tokio::test]
+async fn an_idempotency_key_commits_with_its_write_and_keeps_a_second_write_out() {
+    use store::idempotency::{IdempotentAnswer, KEPT_SECONDS, Receipt};
+    let db = database().await.unwrap();
+    let now = OffsetDateTime::now_utc();
+    db.store.add_official_pemda("12.71", &system(), now).await.unwrap();
+    let journal = |db: &store::testing::TestDatabase| {
+        let store = db.store.clone();
+        async move { store.verify_chain(&code("12.71")).await.unwrap().events }
+    };
+
+    // A refused write leaves no key.
+    let refused = Receipt::new("scope", "key", "first")
+        .around(db.store.execute(&system(), &lingkungan("12.71.01.9999", "1", "Tidak Ada"), now))
+        .await;
+    assert!(refused.is_err());
+    assert!(db.store.idempotent_answer("scope", "key", now).await.unwrap().is_none());
+
+    // The write and its key commit together; the answer is not there yet.
+    let receipt = Receipt::new("scope", "key", "first");
+    receipt
+        .clone()
+        .around(db.store.execute(&system(), &lingkungan("12.71.01.1001", "1", "Lingkungan I"), now))
+        .await
+        .unwrap();
+    let kept = db.store.idempotent_answer("scope", "key", now).await.unwrap().unwrap();
+    assert_eq!((kept.fingerprint.as_str(), kept.answer), ("first", None));
+    let events = journal(&db).await;
+
+    // A second request under the key, from a process that did not see the first (its check came
+    // before the first committed), is refused inside its transaction and writes nothing.
+    let second = Receipt::new("scope", "key", "first")
+        .around(db.store.execute(&system(), &lingkungan("12.71.01.1001", "2", "Lingkungan II"), now))
+        .await;
+    assert!(matches!(second, Err(StoreError::Conflict { field: Some("idempotency_key") })), "{second:?}");
+    assert_eq!(db.store.children(&code("12.71.01.1001"), None).await.unwrap().len(), 1);
+    assert_eq!(journal(&db).await, events);
+
+    // One request's later writes do not trip over the key its first write left.
+    let receipt = Receipt::new("scope", "several", "one request");
+    let both = receipt.around(async {
+        db.store.execute(&system(), &lingkungan("12.71.01.1001", "3", "Lingkungan III"), now).await?;
+        db.store.execute(&system(), &lingkungan("12.71.01.1001", "4", "Lingkungan IV"), now).await
+    });
+    both.await.unwrap();
+
+    // The answer is kept beside the receipt, but never over another request's key.
+    let answer = IdempotentAnswer { status: 201, content_type: "application/json".into(), body: b"{}".to_vec() };
+    db.store.keep_idempotent_answer("scope", "key", "another", &answer, now).await.unwrap();
+    assert_eq!(db.store.idempotent_answer("scope", "key", now).await.unwrap().unwrap().answer, None);
+    db.store.keep_idempotent_answer("scope", "key", "first", &answer, now).await.unwrap();
+    assert_eq!(db.store.idempotent_answer("scope", "key", now).await.unwrap().unwrap().answer, Some(answer));
+
+    // After a day the key is free again.
+    let later = now + time::Duration::seconds(KEPT_SECONDS + 1);
+    assert!(db.store.idempotent_answer("scope", "key", later).await.unwrap().is_none());
+    Receipt::new("scope", "key", "fresh")
+        .around(db.store.execute(&system(), &lingkungan("12.71.01.1001", "5", "Lingkungan V"), later))
+        .await
+        .unwrap();
+    assert_eq!(db.store.idempotent_answer("scope", "key", later).await.unwrap().unwrap().fingerprint, "fresh");
+}

@@ -36,6 +36,9 @@ pub enum AppError {
     CannotClose(domain::error::CloseProblem),
     /// The cycle's RKPD is adopted: nothing of it changes any more.
     Adopted,
+    /// A write sent again under an `Idempotency-Key` whose first request was carried out but whose
+    /// answer was not kept: nothing was written again.
+    CarriedOut,
     /// The writer's queue is full: nothing was written; try again after this many seconds.
     Busy {
         retry_after: u64,
@@ -58,9 +61,11 @@ impl AppError {
             AppError::LoginRequired | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::StageClosed { .. } | AppError::ForumClosed | AppError::CannotClose(_) | AppError::Adopted => {
-                StatusCode::CONFLICT
-            }
+            AppError::StageClosed { .. }
+            | AppError::ForumClosed
+            | AppError::CannotClose(_)
+            | AppError::Adopted
+            | AppError::CarriedOut => StatusCode::CONFLICT,
             AppError::Busy { .. } | AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -7,8 +7,10 @@
 //! nothing, and sending it again is asked again. While the first is still running, a retry is
 //! told to come back in a second.
 //!
-//! The answer is kept just after the write commits, not in its transaction: a crash between the
-//! two would let one retry write again. The window is the time to insert one row.
+//! The key itself is committed in the write's own transaction (`store::idempotency::Receipt`),
+//! so a retry can never write twice, not even after a crash. The answer is kept just after: a
+//! retry that finds the key but no answer (the process died between the two, or the answer was
+//! too large to keep) is told that the request was carried out (409), not given a second write.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -19,7 +21,7 @@ use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
-use store::idempotency::IdempotentAnswer;
+use store::idempotency::{IdempotentAnswer, Receipt};
 use time::OffsetDateTime;
 
 use crate::error::AppError;
@@ -105,12 +107,20 @@ pub async fn replay_or_run(State(state): State<AppState>, request: Request, next
         return AppError::Busy { retry_after: 1 }.into_response();
     };
     match state.store.idempotent_answer(&scope, &key, OffsetDateTime::now_utc()).await {
-        Ok(Some(answer)) if answer.fingerprint == fingerprint => return replay(answer),
-        Ok(Some(_)) => return AppError::invalid("idempotency_key", domain::Rule::Taken).into_response(),
+        Ok(Some(kept)) if kept.fingerprint != fingerprint => {
+            return AppError::invalid("idempotency_key", domain::Rule::Taken).into_response();
+        }
+        Ok(Some(kept)) => {
+            return match kept.answer {
+                Some(answer) => replay(answer),
+                None => AppError::CarriedOut.into_response(),
+            };
+        }
         Ok(None) => {}
         Err(error) => return AppError::from(error).into_response(),
     }
-    let response = next.run(Request::from_parts(parts, Body::from(body))).await;
+    let receipt = Receipt::new(&scope, &key, &fingerprint);
+    let response = receipt.around(next.run(Request::from_parts(parts, Body::from(body)))).await;
     if !response.status().is_success() {
         return response;
     }
@@ -121,9 +131,9 @@ pub async fn replay_or_run(State(state): State<AppState>, request: Request, next
     if bytes.len() <= ANSWER_KEPT_MAX {
         let content_type =
             parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
-        let answer =
-            IdempotentAnswer { fingerprint, status: parts.status.as_u16(), content_type, body: bytes.to_vec() };
-        if let Err(error) = state.store.keep_idempotent_answer(&scope, &key, &answer, OffsetDateTime::now_utc()).await {
+        let answer = IdempotentAnswer { status: parts.status.as_u16(), content_type, body: bytes.to_vec() };
+        let kept = state.store.keep_idempotent_answer(&scope, &key, &fingerprint, &answer, OffsetDateTime::now_utc());
+        if let Err(error) = kept.await {
             tracing::warn!(%error, "an idempotent answer was not kept");
         }
     }

@@ -86,6 +86,29 @@ async fn a_retried_submission_is_answered_again_and_stored_once() {
 }
 
 #[tokio::test]
+async fn a_retry_after_a_crash_that_lost_the_answer_is_told_it_was_carried_out() {
+    let t = TestApp::new().await;
+    let cycle = common::open_cycle(&t, 2041, true, "R.01", "R-JLN", "100.000").await;
+    let kepling = t.token("kepling.pasarbaru1").await;
+    let key = Uuid::now_v7().to_string();
+    let first = submit(&t, &kepling, &key, &proposal(cycle, "Jalan Dahlia")).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
+
+    // What a crash between the write's commit and the keeping of its answer leaves: the key,
+    // committed with the write, and no answer.
+    t.db.tamper("UPDATE idempotent_answer SET status = 0").await.unwrap();
+    let again = submit(&t, &kepling, &key, &proposal(cycle, "Jalan Dahlia")).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.text);
+    assert_eq!(again.json()["type"], "/problems/carried-out");
+    assert!(again.json()["title"].as_str().unwrap().contains("sudah dijalankan"), "{}", again.text);
+    assert_eq!(count(&t, cycle).await, 1);
+    // Another request under the same key is still refused as a reused key.
+    let other = submit(&t, &kepling, &key, &proposal(cycle, "Jalan Teratai")).await;
+    assert_eq!(fields(&other), vec![field("idempotency_key", "taken")]);
+    assert_eq!(count(&t, cycle).await, 1);
+}
+
+#[tokio::test]
 async fn two_at_once_with_one_key_write_once() {
     let t = TestApp::new().await;
     let cycle = common::open_cycle(&t, 2040, true, "R.01", "R-JLN", "100.000").await;

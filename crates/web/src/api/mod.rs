@@ -166,6 +166,7 @@ fn problem(tr: &Tr, error: &AppError) -> Problem {
         }
         AppError::ForumClosed => ("forum-closed", tr.t("error.forum_closed"), None, Vec::new()),
         AppError::Adopted => ("adopted", tr.t("error.adopted"), None, Vec::new()),
+        AppError::CarriedOut => ("carried-out", tr.t("error.carried_out"), None, Vec::new()),
         AppError::CannotClose(problem) => {
             ("cannot-close", tr.cannot_close_title(problem), Some(tr.close_problem(problem)), Vec::new())
         }

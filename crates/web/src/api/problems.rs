@@ -44,7 +44,9 @@ const ANSWERS: [Answer; 8] = [
         name: "Conflict",
         description: "The change does not fit the record as it stands: it exists already, the stage's window or \
                       the forum is closed, the forum cannot close yet (`context` says why), the cycle's RKPD is \
-                      adopted (nothing of it changes any more), or another change came first.",
+                      adopted (nothing of it changes any more), another change came first, or the request sent \
+                      again under this `Idempotency-Key` was carried out the first time and its answer was \
+                      not kept (nothing was written again).",
         header: None,
     },
     Answer {

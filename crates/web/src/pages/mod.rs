@@ -155,6 +155,7 @@ async fn render_errors(State(_state): State<AppState>, jar: CookieJar, request: 
         AppError::StageClosed { stage, window } => tr.stage_closed(*stage, window.as_ref()),
         AppError::ForumClosed => tr.t("error.forum_closed").to_string(),
         AppError::Adopted => tr.t("error.adopted").to_string(),
+        AppError::CarriedOut => tr.t("error.carried_out").to_string(),
         AppError::CannotClose(problem) => format!("{} {}", tr.cannot_close_title(problem), tr.close_problem(problem)),
         AppError::Busy { .. } => tr.t("error.busy").to_string(),
         AppError::Unavailable { .. } => tr.t("error.unavailable").to_string(),
