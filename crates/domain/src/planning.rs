@@ -378,6 +378,8 @@ pub enum RedFlag {
     NearDuplicate { other: Uuid, metres: u32 },
     /// Another proposal of the same kamus item is on the same street of the same kelurahan.
     SameStreet { other: Uuid },
+    /// How many possible duplicates were found beyond the [`DUPLICATES_NAMED`] named.
+    MoreDuplicates { count: usize },
     /// A pokir costing more than [`POKIR_COST_MULTIPLE`] times what the cycle's other proposals
     /// of its kamus item typically cost (their median).
     PokirCostOutOfLine { cost: i64, typical: i64 },
@@ -387,6 +389,12 @@ pub enum RedFlag {
     /// pattern of one contractor's work spread over many names.
     PokirIdentical { kamus_code: String, cost: i64, count: usize },
 }
+
+/// How many of a proposal's possible duplicates its flags name, the nearest first; the others
+/// are counted in one flag. A street with hundreds of proposals of one kamus item (a careless or
+/// a hostile operator's) would otherwise make each of them list hundreds of lines, on every card
+/// of a forum page.
+pub const DUPLICATES_NAMED: usize = 5;
 
 /// How many times the typical cost a pokir may reach before it is flagged.
 pub const POKIR_COST_MULTIPLE: i64 = 3;
@@ -496,19 +504,31 @@ pub fn red_flags(
         flags.push(RedFlag::PriceDeparts { stage_unit_price: figures.unit_price, kamus_unit_price: price });
     }
     let mut seen = HashSet::new();
+    let (mut near, mut same_street) = (Vec::new(), Vec::new());
     for other in others.iter().filter(|o| o.id != subject.id && o.kamus_code == subject.kamus_code) {
         if let (Some(a), Some(b)) = (subject.point, other.point) {
             let metres = a.distance_m(b);
             if metres <= DUPLICATE_RADIUS_M && seen.insert(other.id) {
-                flags.push(RedFlag::NearDuplicate { other: other.id, metres: metres.round() as u32 });
+                near.push((metres.round() as u32, other.id));
                 continue;
             }
         }
-        let same_street =
+        let on_its_street =
             !subject.street.is_empty() && subject.street == other.street && subject.kelurahan == other.kelurahan;
-        if same_street && seen.insert(other.id) {
-            flags.push(RedFlag::SameStreet { other: other.id });
+        if on_its_street && seen.insert(other.id) {
+            same_street.push(other.id);
         }
+    }
+    near.sort_unstable();
+    same_street.sort_unstable();
+    let found = near.len() + same_street.len();
+    let duplicates = near
+        .into_iter()
+        .map(|(metres, other)| RedFlag::NearDuplicate { other, metres })
+        .chain(same_street.into_iter().map(|other| RedFlag::SameStreet { other }));
+    flags.extend(duplicates.take(DUPLICATES_NAMED));
+    if found > DUPLICATES_NAMED {
+        flags.push(RedFlag::MoreDuplicates { count: found - DUPLICATES_NAMED });
     }
     flags
 }
@@ -615,5 +635,35 @@ mod tests {
         assert!(matches!(flags[0], RedFlag::PriceDeparts { stage_unit_price: 100, kamus_unit_price: 120 }));
         assert!(matches!(flags[1], RedFlag::NearDuplicate { other, metres } if other == ids[1] && metres < 40));
         assert_eq!(flags[2], RedFlag::SameStreet { other: ids[2] });
+    }
+
+    #[test]
+    fn a_crowd_of_duplicates_is_named_nearest_first_and_the_rest_counted() {
+        let lingkungan = RegionCode::parse("12.71.01.1001.001").unwrap();
+        let figures = |address: &str, point: Option<Point>| Figures {
+            kamus_code: "JLN".into(),
+            unit: "meter".into(),
+            unit_price: 100,
+            volume: 1000,
+            cost: 100,
+            opd_code: "1.03".into(),
+            location: Location { lingkungan: lingkungan.clone(), address: address.into(), point },
+        };
+        let subject = figures("Jl. Merdeka", Point::from_degrees(3.5952, 98.6722));
+        // Ten on the same street without a point, listed first, and two near by, the nearer last.
+        let mut others: Vec<FlagCandidate> =
+            (10..20).map(|n| FlagCandidate::of(Uuid::from_u128(n), &figures("Jl. Merdeka", None))).collect();
+        others.push(FlagCandidate::of(Uuid::from_u128(2), &figures("Jl. Lain", Point::from_degrees(3.5957, 98.6722))));
+        others.push(FlagCandidate::of(Uuid::from_u128(3), &figures("Jl. Lain", Point::from_degrees(3.5953, 98.6722))));
+        let flags = red_flags(&FlagCandidate::of(Uuid::from_u128(1), &subject), &subject, &others, &HashMap::new());
+        assert_eq!(flags.len(), DUPLICATES_NAMED + 1, "{flags:?}");
+        assert!(matches!(flags[0], RedFlag::NearDuplicate { other, .. } if other == Uuid::from_u128(3)));
+        assert!(matches!(flags[1], RedFlag::NearDuplicate { other, .. } if other == Uuid::from_u128(2)));
+        assert_eq!(flags[2], RedFlag::SameStreet { other: Uuid::from_u128(10) });
+        assert_eq!(flags[DUPLICATES_NAMED], RedFlag::MoreDuplicates { count: 12 - DUPLICATES_NAMED });
+        // At the bound, nothing is counted.
+        let flags =
+            red_flags(&FlagCandidate::of(Uuid::from_u128(1), &subject), &subject, &others[..5], &HashMap::new());
+        assert!(!flags.iter().any(|f| matches!(f, RedFlag::MoreDuplicates { .. })), "{flags:?}");
     }
 }

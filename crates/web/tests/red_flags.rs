@@ -54,3 +54,32 @@ async fn near_duplicates_are_listed_with_what_they_duplicate_and_the_rest_is_not
     let newest = t.page("GET", "/red-flags", None, None).await;
     assert!(newest.text.contains("2037"), "without a cycle, the newest");
 }
+
+/// A street crowded with one kamus item's proposals: each names its nearest few and counts the
+/// rest, on the proposal's page and in its JSON, instead of listing every one of them.
+#[tokio::test]
+async fn a_crowd_on_one_street_is_named_a_few_and_counted() {
+    let t = TestApp::new().await;
+    let cycle = common::open_cycle(&t, 2038, true, "R.01", "R-JLN", "100.000").await;
+    let kepling = t.token("kepling.pasarbaru1").await;
+    let mut last = String::new();
+    for n in 0..9 {
+        let body = json!({"cycle_id": cycle, "stage": "rembuk_warga", "title": format!("Jalan rusak {n}"),
+            "problem": "Berlubang", "kamus_code": "R-JLN", "volume": "3", "lingkungan": "12.71.01.1001.001",
+            "address": "Jl. Gatot Subroto"});
+        let reply = t.json("POST", "/api/v1/proposals", Some(&kepling), &body).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+        last = reply.json()["id"].as_str().unwrap().to_string();
+    }
+    let answer = t.get(&format!("/api/v1/proposals/{last}"), None).await.json();
+    let flags = answer["red_flags"].as_array().unwrap();
+    let named = flags.iter().filter(|f| f["flag"] == "same_street").count();
+    assert_eq!(named, domain::planning::DUPLICATES_NAMED, "{answer}");
+    let more = flags.iter().find(|f| f["flag"] == "more_duplicates").expect("the rest counted");
+    assert_eq!(more["count"], 8 - domain::planning::DUPLICATES_NAMED, "{answer}");
+
+    let page = t.page("GET", &format!("/proposals/{last}"), None, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.text.matches("di jalan yang sama.").count(), domain::planning::DUPLICATES_NAMED, "{}", page.text);
+    assert!(page.text.contains("Ada 3 usulan lain lagi yang mungkin sama"), "{}", page.text);
+}

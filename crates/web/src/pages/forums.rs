@@ -248,6 +248,9 @@ pub fn flag_text(tr: &Tr, flag: &RedFlag) -> (String, Option<Uuid>) {
             (tr.f("flag.near_duplicate", &[("metres", &metres.to_string())]), Some(*other))
         }
         RedFlag::SameStreet { other } => (tr.t("flag.same_street").to_string(), Some(*other)),
+        RedFlag::MoreDuplicates { count } => {
+            (tr.f("flag.more_duplicates", &[("count", &tr.count(*count as u64))]), None)
+        }
         RedFlag::PokirCostOutOfLine { cost, typical } => (
             tr.f(
                 "flag.pokir_cost",
