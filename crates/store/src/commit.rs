@@ -282,7 +282,7 @@ impl Store {
         let _slot = self.admit_writer()?;
         // Resolved from the read pool, outside the writer: which pemda a user, proposal, reses or
         // cycle belongs to never changes.
-        let pemda = crate::facts::resolve_pemda(&self.read, &command.needs()).await?;
+        let pemda = crate::facts::resolve_pemda(&self.read, &command.needs(), Some(&self.cycle_years)).await?;
         let receipt = Receipt::pending();
         let (outcome, heard) = tokio::sync::oneshot::channel();
         let job =
@@ -333,7 +333,7 @@ impl Store {
         let mut rest = commands;
         while !rest.is_empty() {
             let (run, needs) = apart_run(rest);
-            let pemda = crate::facts::resolve_pemda(&txn, &needs).await?;
+            let pemda = crate::facts::resolve_pemda(&txn, &needs, None).await?;
             if batch_pemda.get_or_insert_with(|| pemda.clone()) != &pemda {
                 return Err(DomainError::field("commands", domain::Rule::UnknownRegion).into());
             }
@@ -359,7 +359,7 @@ impl Store {
     ) -> Result<BatchOutcome> {
         let _slot = self.admit_writer()?;
         let Some(first) = commands.first() else { return Ok(BatchOutcome::Committed(Vec::new())) };
-        let pemda = crate::facts::resolve_pemda(&self.read, &first.needs()).await?;
+        let pemda = crate::facts::resolve_pemda(&self.read, &first.needs(), Some(&self.cycle_years)).await?;
         let txn = self.begin_write().await?;
         let mut events = Vec::new();
         let mut refused = Vec::new();

@@ -19,6 +19,7 @@ use crate::entity::{
     nomenclature, opd, opd_ceiling, pemda, photo, pokir, proposal, proposal_stage, region, renja_line_stage, reses,
     rkpd, rpjmd_priority, support, user_grant,
 };
+use crate::planning_queries::CycleYears;
 use crate::rows::{parse_code, to_dapil, to_kamus, to_member, to_record, to_region, to_reses};
 use crate::{Result, StoreError};
 
@@ -276,8 +277,13 @@ pub(crate) async fn load(
 }
 
 /// The pemda a command acts in: the one it names, or (looked up outside the transaction) the
-/// pemda of the user, proposal or cycle it names.
-pub(crate) async fn resolve_pemda(db: &impl ConnectionTrait, needs: &Needs) -> Result<RegionCode> {
+/// pemda of the user, proposal or cycle it names. A cycle's pemda comes from `cycles` when given,
+/// which only a reader of committed rows may give (a batch's own transaction may not).
+pub(crate) async fn resolve_pemda(
+    db: &impl ConnectionTrait,
+    needs: &Needs,
+    cycles: Option<&CycleYears>,
+) -> Result<RegionCode> {
     if let Some(pemda) = &needs.pemda {
         return Ok(pemda.clone());
     }
@@ -296,6 +302,10 @@ pub(crate) async fn resolve_pemda(db: &impl ConnectionTrait, needs: &Needs) -> R
             .await?
             .ok_or_else(|| DomainError::NotFound(Entity::Reses, id.to_string()))?;
         parse_code(&row.pemda_code)?
+    } else if let (Some(id), Some(cycles)) = (needs.cycle, cycles) {
+        let (pemda, _) =
+            cycles.of(db, id).await?.ok_or_else(|| DomainError::NotFound(Entity::Cycle, id.to_string()))?;
+        pemda
     } else if let Some(id) = needs.cycle {
         let row = cycle::Entity::find_by_id(id)
             .one(db)

@@ -145,6 +145,7 @@ pub struct Store {
     jobs: tokio::sync::mpsc::UnboundedSender<commit::WriteJob>,
     /// Groups the writer committed.
     groups: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    cycle_years: planning_queries::CycleYears,
 }
 
 impl Store {
@@ -168,7 +169,16 @@ impl Store {
         let (jobs, queue) = tokio::sync::mpsc::unbounded_channel();
         let groups = std::sync::Arc::default();
         tokio::spawn(commit::write_loop(write.clone(), queue, std::sync::Arc::clone(&groups)));
-        Ok(Store { read, write, backend, attachments: None, writers: Default::default(), jobs, groups })
+        Ok(Store {
+            read,
+            write,
+            backend,
+            attachments: None,
+            writers: Default::default(),
+            jobs,
+            groups,
+            cycle_years: Default::default(),
+        })
     }
 
     /// The default SQLite database in a data directory, created when missing.

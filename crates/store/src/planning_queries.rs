@@ -96,6 +96,26 @@ pub(crate) fn to_summary(row: &proposal::Model) -> Result<ProposalSummary> {
     })
 }
 
+/// Each cycle's pemda and tahun anggaran, read once from committed rows and kept: neither ever
+/// changes, and a cycle is never deleted, so nothing here goes stale. A few entries a year.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CycleYears(std::sync::Arc<std::sync::RwLock<HashMap<Uuid, (RegionCode, i32)>>>);
+
+impl CycleYears {
+    /// `read` must see only committed rows: what it finds is kept.
+    pub(crate) async fn of(&self, read: &impl sea_orm::ConnectionTrait, id: Uuid) -> Result<Option<(RegionCode, i32)>> {
+        if let Some(known) = self.0.read().ok().and_then(|years| years.get(&id).cloned()) {
+            return Ok(Some(known));
+        }
+        let Some(row) = cycle::Entity::find_by_id(id).one(read).await? else { return Ok(None) };
+        let year = (parse_code(&row.pemda_code)?, row.tahun_anggaran);
+        if let Ok(mut years) = self.0.write() {
+            years.insert(id, year.clone());
+        }
+        Ok(Some(year))
+    }
+}
+
 impl Store {
     pub async fn cycles(&self, pemda: &RegionCode) -> Result<Vec<CycleFacts>> {
         let rows = cycle::Entity::find()
@@ -116,11 +136,10 @@ impl Store {
         cycle_facts(&self.read, id).await
     }
 
-    /// A cycle's pemda and tahun anggaran alone: one row, where the windows and the RKPD that
-    /// [`Store::cycle`] reads with it are not needed (a proposal's flags).
+    /// A cycle's pemda and tahun anggaran alone, where the windows and the RKPD that
+    /// [`Store::cycle`] reads with it are not needed (a proposal's flags, the pemda a write acts in).
     pub async fn cycle_year(&self, id: Uuid) -> Result<Option<(RegionCode, i32)>> {
-        let Some(row) = cycle::Entity::find_by_id(id).one(&self.read).await? else { return Ok(None) };
-        Ok(Some((parse_code(&row.pemda_code)?, row.tahun_anggaran)))
+        self.cycle_years.of(&self.read, id).await
     }
 
     pub async fn opds(&self, pemda: &RegionCode) -> Result<Vec<Opd>> {
