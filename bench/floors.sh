@@ -8,7 +8,7 @@
 #   SQLite alone on a copy of the same database (bench/sql-floor.py) or by pgbench on the served
 #   PostgreSQL database (bench/pg-floor.sh), and the disk's fsync rate.
 # Prints each figure, then each as a ratio to its floor, with the load average. Never fails on a
-# figure; fails only when the submissions acknowledged and those stored disagree (bench/herd.py).
+# figure; fails only when the submissions acknowledged and those stored disagree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATABASE="${DATABASE:-sqlite}"
@@ -62,16 +62,30 @@ FIRST="$(curl -sf "$URL/api/v1/proposals?cycle=$CYCLE&limit=1" | python3 -c 'imp
 page_and_floor "proposal page, 16 clients" 16 "/proposals/$FIRST"
 PROPOSAL_BYTES="$(curl -sf "$URL/proposals/$FIRST" | wc -c)"
 
-echo "submissions (POST /api/v1/proposals as the kecamatan operator, each durable, each a different"
-echo "proposal: bench/herd.py, Python threads, a closed loop; it checks that acknowledged = stored):"
+echo "submissions (POST /api/v1/proposals as the kecamatan operator, each durable: oha, keep-alive"
+echo "connections, a closed loop, ${EACH} s per figure; every 201 must be a stored proposal, and the same"
+echo "at 32 clients from bench/herd.py, Python threads and a new connection per request, as before):"
+read -r TOKEN KAMUS < <(python3 -c 'import sys; sys.path.insert(0, "bench"); from client import operator; t, c, k = operator(sys.argv[1]); print(t, k)' "$URL")
+BODY="$(python3 -c 'import json, sys; sys.path.insert(0, "bench"); from client import proposal; print(json.dumps(proposal(sys.argv[1], sys.argv[2], "Usulan beban", "Diajukan bersamaan", "Jl. Beban 1")))' "$CYCLE" "$KAMUS")"
+stored() { python3 -c 'import sys; sys.path.insert(0, "bench"); from client import submitted; print(submitted(sys.argv[1]))' "$COUNTED"; }
 for clients in 1 8 32; do
-  out="$(python3 bench/herd.py "$URL" "$COUNTED" "${RATE_SUBMITS:-600}" "$clients")"
-  rate="$(echo "$out" | sed -n 's/.*(\([0-9]*\)\/s)$/\1/p')"
-  p50="$(echo "$out" | sed -n 's/^latency ms: p50 \([0-9]*\) .*/\1/p')"
-  p99="$(echo "$out" | sed -n 's/.*p99 \([0-9]*\) .*/\1/p')"
-  python3 bench/figures.py put "$FIGURES" "submit, $clients clients" "{\"rate\": $rate, \"p50_ms\": $p50, \"p99_ms\": $p99}"
-  printf '  %-44s %9s/s  p50 %s ms  p99 %s ms  (%s)\n' "submit, $clients clients" "$rate" "$p50" "$p99" "$(echo "$out" | grep '^stored')"
+  before="$(stored)"
+  run "submit, $clients clients" "$clients" "$URL/api/v1/proposals" -m POST -T application/json \
+    -H "authorization: Bearer $TOKEN" -d "$BODY"
+  acknowledged="$(python3 bench/figures.py status "$FIGURES" "submit, $clients clients" 201)"
+  added=$(( $(stored) - before ))
+  echo "    acknowledged $acknowledged, stored $added"
+  if [ "$acknowledged" != "$added" ]; then
+    echo "submissions acknowledged ($acknowledged) and stored ($added) disagree" >&2
+    exit 1
+  fi
 done
+out="$(python3 bench/herd.py "$URL" "$COUNTED" "${RATE_SUBMITS:-600}" 32)"
+rate="$(echo "$out" | sed -n 's/.*(\([0-9]*\)\/s)$/\1/p')"
+p50="$(echo "$out" | sed -n 's/^latency ms: p50 \([0-9]*\) .*/\1/p')"
+p99="$(echo "$out" | sed -n 's/.*p99 \([0-9]*\) .*/\1/p')"
+python3 bench/figures.py put "$FIGURES" "submit, 32 clients, Python herd" "{\"rate\": $rate, \"p50_ms\": $p50, \"p99_ms\": $p99}"
+printf '  %-44s %9s/s  p50 %s ms  p99 %s ms  (%s)\n' "submit, 32 clients, Python herd" "$rate" "$p50" "$p99" "$(echo "$out" | grep '^stored')"
 
 echo "floors of the database and the disk (the same SQL without Rencana around it):"
 if [ "$DATABASE" = postgres ]; then

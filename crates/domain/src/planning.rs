@@ -378,7 +378,8 @@ pub enum RedFlag {
     NearDuplicate { other: Uuid, metres: u32 },
     /// Another proposal of the same kamus item is on the same street of the same kelurahan.
     SameStreet { other: Uuid },
-    /// How many possible duplicates were found beyond the [`DUPLICATES_NAMED`] named.
+    /// How many possible duplicates were found beyond the [`DUPLICATES_NAMED`] named: at least
+    /// this many more, since the search for them is bounded.
     MoreDuplicates { count: usize },
     /// A pokir costing more than [`POKIR_COST_MULTIPLE`] times what the cycle's other proposals
     /// of its kamus item typically cost (their median).

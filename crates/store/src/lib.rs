@@ -37,6 +37,7 @@ use sea_orm_migration::MigratorTrait;
 pub use commit::BatchOutcome;
 pub use document_queries::{StoredDocument, StoredScan};
 pub use domain::views::{ForumTotals, ForumView, ProposalDetail, ProposalFilter, ProposalSummary};
+pub use planning_queries::FLAG_CANDIDATES_OF_ONE;
 pub use queries::{PAGE_MAX, PemdaSummary, RegionCounts, UserRecord};
 
 #[derive(Debug, thiserror::Error)]

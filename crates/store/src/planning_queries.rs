@@ -28,6 +28,10 @@ type PlaceRow = (Uuid, String, String, String, Option<i32>, Option<i32>);
 
 /// At most how many neighbours the duplicate check reads for one page of subjects.
 const FLAG_CANDIDATES_MAX: u64 = 2_000;
+/// The most neighbours read for one proposal's own flags: enough to name the nearest
+/// [`domain::planning::DUPLICATES_NAMED`] and count a good many more, few enough that a
+/// proposal on a street of thousands answers as fast as one alone.
+pub const FLAG_CANDIDATES_OF_ONE: u64 = 100;
 
 /// A forum's stage rows.
 fn in_forum<S: QueryFilter>(select: S, key: &ForumKey) -> S {
@@ -470,6 +474,16 @@ impl Store {
     /// rule ([`domain::planning::red_flags`]) judges each one found; the indexes on the
     /// proposal's kept place find them without reading the rest of the cycle.
     pub async fn flag_candidates(&self, cycle_id: Uuid, subjects: &[FlagCandidate]) -> Result<Vec<FlagCandidate>> {
+        self.flag_candidates_up_to(cycle_id, subjects, FLAG_CANDIDATES_MAX).await
+    }
+
+    /// [`Store::flag_candidates`], at most `max` of them for every 50 subjects.
+    pub async fn flag_candidates_up_to(
+        &self,
+        cycle_id: Uuid,
+        subjects: &[FlagCandidate],
+        max: u64,
+    ) -> Result<Vec<FlagCandidate>> {
         let mut found: HashMap<Uuid, FlagCandidate> = HashMap::new();
         for chunk in subjects.chunks(50) {
             let mut any = Condition::any();
@@ -510,7 +524,7 @@ impl Store {
                     proposal::Column::LonE6,
                 ])
                 .filter(any)
-                .limit(FLAG_CANDIDATES_MAX)
+                .limit(max)
                 .into_tuple()
                 .all(&self.read)
                 .await?;

@@ -81,5 +81,5 @@ async fn a_crowd_on_one_street_is_named_a_few_and_counted() {
     let page = t.page("GET", &format!("/proposals/{last}"), None, None).await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.text.matches("di jalan yang sama.").count(), domain::planning::DUPLICATES_NAMED, "{}", page.text);
-    assert!(page.text.contains("Ada 3 usulan lain lagi yang mungkin sama"), "{}", page.text);
+    assert!(page.text.contains("Sedikitnya 3 usulan lain lagi mungkin sama"), "{}", page.text);
 }

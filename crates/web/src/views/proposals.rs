@@ -78,7 +78,8 @@ pub async fn flags_of(state: &AppState, detail: &ProposalDetail) -> AppResult<Ve
     let items = store.kamus_items(&pemda, tahun_anggaran, std::slice::from_ref(&latest.figures.kamus_code)).await?;
     let prices = unit_prices(&items);
     let subject = FlagCandidate::of(detail.summary.id, &latest.figures);
-    let others = store.flag_candidates(cycle_id, std::slice::from_ref(&subject)).await?;
+    let others =
+        store.flag_candidates_up_to(cycle_id, std::slice::from_ref(&subject), store::FLAG_CANDIDATES_OF_ONE).await?;
     let mut flags = red_flags(&subject, &latest.figures, &others, &prices);
     if detail.summary.origin == domain::planning::Origin::Pokir {
         flags.extend(pokir_flags(state, cycle_id, detail.summary.id, &latest.figures, &mut HashMap::new()).await?);
