@@ -73,12 +73,12 @@ impl Store {
             .filter(proposal::Column::CycleId.eq(cycle_id))
             .filter(proposal::Column::KamusCode.eq(kamus_code))
             .filter(proposal::Column::Origin.ne(domain::planning::Origin::Pokir.as_str()))
+            .select_only()
+            .column(proposal::Column::Cost)
             .limit(TYPICAL_COSTS_READ)
+            .into_tuple()
             .all(&self.read)
-            .await?
-            .into_iter()
-            .map(|p| p.cost)
-            .collect())
+            .await?)
     }
 
     /// What makes a proposal a pokir, when it is one.
