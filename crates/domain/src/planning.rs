@@ -606,20 +606,27 @@ mod tests {
         assert_eq!(forum_region_of(&l, Stage::Pokir), None);
     }
 
-    #[test]
-    fn duplicates_are_near_or_on_the_same_street() {
-        assert_eq!(street_key("Jl. Sei Batang Hari No. 5"), "seibatanghari5");
-        assert_eq!(street_key("jalan Sei  Batang-Hari no 5"), "seibatanghari5");
-        let lingkungan = RegionCode::parse("12.71.01.1001.001").unwrap();
-        let figures = |address: &str, point: Option<Point>, kamus: &str| Figures {
+    /// A proposal's figures in one lingkungan of Medan, as the duplicate checks compare them.
+    fn figures(address: &str, point: Option<Point>, kamus: &str) -> Figures {
+        Figures {
             kamus_code: kamus.into(),
             unit: "meter".into(),
             unit_price: 100,
             volume: 1000,
             cost: 100,
             opd_code: "1.03".into(),
-            location: Location { lingkungan: lingkungan.clone(), address: address.into(), point },
-        };
+            location: Location {
+                lingkungan: RegionCode::parse("12.71.01.1001.001").unwrap(),
+                address: address.into(),
+                point,
+            },
+        }
+    }
+
+    #[test]
+    fn duplicates_are_near_or_on_the_same_street() {
+        assert_eq!(street_key("Jl. Sei Batang Hari No. 5"), "seibatanghari5");
+        assert_eq!(street_key("jalan Sei  Batang-Hari no 5"), "seibatanghari5");
         let here = Point::from_degrees(3.5952, 98.6722);
         let near = Point::from_degrees(3.5955, 98.6722);
         let far = Point::from_degrees(3.6100, 98.6722);
@@ -640,16 +647,7 @@ mod tests {
 
     #[test]
     fn a_crowd_of_duplicates_is_named_nearest_first_and_the_rest_counted() {
-        let lingkungan = RegionCode::parse("12.71.01.1001.001").unwrap();
-        let figures = |address: &str, point: Option<Point>| Figures {
-            kamus_code: "JLN".into(),
-            unit: "meter".into(),
-            unit_price: 100,
-            volume: 1000,
-            cost: 100,
-            opd_code: "1.03".into(),
-            location: Location { lingkungan: lingkungan.clone(), address: address.into(), point },
-        };
+        let figures = |address: &str, point: Option<Point>| figures(address, point, "JLN");
         let subject = figures("Jl. Merdeka", Point::from_degrees(3.5952, 98.6722));
         // Ten on the same street without a point, listed first, and two near by, the nearer last.
         let mut others: Vec<FlagCandidate> =

@@ -42,7 +42,26 @@ pub struct IdempotentAnswer {
 }
 
 /// A row's status while only the receipt is there (no HTTP status is 0).
-const RECEIPT_ONLY: i32 = 0;
+const RECEIPT_ONLY: u16 = 0;
+
+/// A key's row as it is written: an answer, or with status 0 the receipt alone.
+fn row(
+    scope: &str,
+    key: &str,
+    fingerprint: &str,
+    answer: &IdempotentAnswer,
+    at: i64,
+) -> idempotent_answer::ActiveModel {
+    idempotent_answer::ActiveModel {
+        scope: Set(scope.to_string()),
+        key: Set(key.to_string()),
+        fingerprint: Set(fingerprint.to_string()),
+        status: Set(i32::from(answer.status)),
+        content_type: Set(answer.content_type.clone()),
+        body: Set(answer.body.clone()),
+        created_at: Set(at),
+    }
+}
 
 /// The key a request's writes are made under: written by the first write of the request that
 /// commits, in that write's transaction.
@@ -90,32 +109,26 @@ impl Receipt {
     /// the write as a conflict on `idempotency_key`, so that at most one of them lands.
     pub(crate) async fn write(&self, txn: &impl ConnectionTrait, now: OffsetDateTime) -> Result<()> {
         let at = now.unix_timestamp();
-        let written = idempotent_answer::Entity::insert(idempotent_answer::ActiveModel {
-            scope: Set(self.scope.clone()),
-            key: Set(self.key.clone()),
-            fingerprint: Set(self.fingerprint.clone()),
-            status: Set(RECEIPT_ONLY),
-            content_type: Set(String::new()),
-            body: Set(Vec::new()),
-            created_at: Set(at),
-        })
-        .on_conflict(
-            OnConflict::columns([idempotent_answer::Column::Scope, idempotent_answer::Column::Key])
-                .update_columns([
-                    idempotent_answer::Column::Fingerprint,
-                    idempotent_answer::Column::Status,
-                    idempotent_answer::Column::ContentType,
-                    idempotent_answer::Column::Body,
-                    idempotent_answer::Column::CreatedAt,
-                ])
-                // Only an expired row under the same key is replaced.
-                .action_and_where(
-                    Expr::col((idempotent_answer::Entity, idempotent_answer::Column::CreatedAt)).lte(at - KEPT_SECONDS),
-                )
-                .to_owned(),
-        )
-        .exec_without_returning(txn)
-        .await?;
+        let receipt = IdempotentAnswer { status: RECEIPT_ONLY, content_type: String::new(), body: Vec::new() };
+        let written = idempotent_answer::Entity::insert(row(&self.scope, &self.key, &self.fingerprint, &receipt, at))
+            .on_conflict(
+                OnConflict::columns([idempotent_answer::Column::Scope, idempotent_answer::Column::Key])
+                    .update_columns([
+                        idempotent_answer::Column::Fingerprint,
+                        idempotent_answer::Column::Status,
+                        idempotent_answer::Column::ContentType,
+                        idempotent_answer::Column::Body,
+                        idempotent_answer::Column::CreatedAt,
+                    ])
+                    // Only an expired row under the same key is replaced.
+                    .action_and_where(
+                        Expr::col((idempotent_answer::Entity, idempotent_answer::Column::CreatedAt))
+                            .lte(at - KEPT_SECONDS),
+                    )
+                    .to_owned(),
+            )
+            .exec_without_returning(txn)
+            .await?;
         if written == 1 { Ok(()) } else { Err(StoreError::Conflict { field: Some("idempotency_key") }) }
     }
 }
@@ -129,7 +142,7 @@ impl Store {
             .await?;
         Ok(found.map(|row| KeptKey {
             fingerprint: row.fingerprint,
-            answer: (row.status != RECEIPT_ONLY).then(|| IdempotentAnswer {
+            answer: (row.status != i32::from(RECEIPT_ONLY)).then(|| IdempotentAnswer {
                 status: u16::try_from(row.status).unwrap_or(500),
                 content_type: row.content_type,
                 body: row.body,
@@ -152,30 +165,22 @@ impl Store {
             .filter(idempotent_answer::Column::CreatedAt.lte(at - KEPT_SECONDS))
             .exec(&self.write)
             .await?;
-        idempotent_answer::Entity::insert(idempotent_answer::ActiveModel {
-            scope: Set(scope.to_string()),
-            key: Set(key.to_string()),
-            fingerprint: Set(fingerprint.to_string()),
-            status: Set(i32::from(answer.status)),
-            content_type: Set(answer.content_type.clone()),
-            body: Set(answer.body.clone()),
-            created_at: Set(at),
-        })
-        .on_conflict(
-            OnConflict::columns([idempotent_answer::Column::Scope, idempotent_answer::Column::Key])
-                .update_columns([
-                    idempotent_answer::Column::Status,
-                    idempotent_answer::Column::ContentType,
-                    idempotent_answer::Column::Body,
-                ])
-                // The receipt of this very request, never another request's key.
-                .action_and_where(
-                    Expr::col((idempotent_answer::Entity, idempotent_answer::Column::Fingerprint)).eq(fingerprint),
-                )
-                .to_owned(),
-        )
-        .exec_without_returning(&self.write)
-        .await?;
+        idempotent_answer::Entity::insert(row(scope, key, fingerprint, answer, at))
+            .on_conflict(
+                OnConflict::columns([idempotent_answer::Column::Scope, idempotent_answer::Column::Key])
+                    .update_columns([
+                        idempotent_answer::Column::Status,
+                        idempotent_answer::Column::ContentType,
+                        idempotent_answer::Column::Body,
+                    ])
+                    // The receipt of this very request, never another request's key.
+                    .action_and_where(
+                        Expr::col((idempotent_answer::Entity, idempotent_answer::Column::Fingerprint)).eq(fingerprint),
+                    )
+                    .to_owned(),
+            )
+            .exec_without_returning(&self.write)
+            .await?;
         Ok(())
     }
 }
