@@ -19,7 +19,7 @@ use crate::entity::{
     nomenclature, opd, opd_ceiling, pemda, photo, pokir, proposal, proposal_stage, region, renja_line_stage, reses,
     rkpd, rpjmd_priority, support, user_grant,
 };
-use crate::planning_queries::CycleYears;
+use crate::planning_queries::{CycleYears, cycle_year};
 use crate::rows::{parse_code, to_dapil, to_kamus, to_member, to_record, to_region, to_reses};
 use crate::{Result, StoreError};
 
@@ -302,16 +302,12 @@ pub(crate) async fn resolve_pemda(
             .await?
             .ok_or_else(|| DomainError::NotFound(Entity::Reses, id.to_string()))?;
         parse_code(&row.pemda_code)?
-    } else if let (Some(id), Some(cycles)) = (needs.cycle, cycles) {
-        let (pemda, _) =
-            cycles.of(db, id).await?.ok_or_else(|| DomainError::NotFound(Entity::Cycle, id.to_string()))?;
-        pemda
     } else if let Some(id) = needs.cycle {
-        let row = cycle::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .ok_or_else(|| DomainError::NotFound(Entity::Cycle, id.to_string()))?;
-        parse_code(&row.pemda_code)?
+        let year = match cycles {
+            Some(cycles) => cycles.of(db, id).await?,
+            None => cycle_year(db, id).await?,
+        };
+        year.ok_or_else(|| DomainError::NotFound(Entity::Cycle, id.to_string()))?.0
     } else {
         return Err(DomainError::NotFound(Entity::Pemda, String::new()).into());
     };

@@ -111,13 +111,18 @@ impl CycleYears {
         if let Some(known) = self.0.read().ok().and_then(|years| years.get(&id).cloned()) {
             return Ok(Some(known));
         }
-        let Some(row) = cycle::Entity::find_by_id(id).one(read).await? else { return Ok(None) };
-        let year = (parse_code(&row.pemda_code)?, row.tahun_anggaran);
+        let Some(year) = cycle_year(read, id).await? else { return Ok(None) };
         if let Ok(mut years) = self.0.write() {
             years.insert(id, year.clone());
         }
         Ok(Some(year))
     }
+}
+
+/// A cycle's pemda and tahun anggaran, read from its row.
+pub(crate) async fn cycle_year(db: &impl sea_orm::ConnectionTrait, id: Uuid) -> Result<Option<(RegionCode, i32)>> {
+    let Some(row) = cycle::Entity::find_by_id(id).one(db).await? else { return Ok(None) };
+    Ok(Some((parse_code(&row.pemda_code)?, row.tahun_anggaran)))
 }
 
 impl Store {
