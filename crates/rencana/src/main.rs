@@ -75,6 +75,14 @@ enum Cmd {
     BenchData {
         #[arg(long, default_value_t = 100_000)]
         proposals: usize,
+        /// The national size instead: the demo city, then every other kabupaten/kota of the
+        /// official list (each with `bappeda.<code>` and `kec.<code of its first kecamatan>`,
+        /// the demo password) at the musrenbang kelurahan/desa, about PROPOSALS in all.
+        #[arg(long)]
+        national: bool,
+        /// With --national: only the first N pemda (Medan first, then the list in code order).
+        #[arg(long, requires = "national")]
+        pemda: Option<usize>,
     },
     /// For benchmarks: a bare axum server answering every GET with BYTES bytes, the floor beside
     /// which `make bench` sets the pages' figures.
@@ -348,7 +356,22 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("  {username:<20} {role:<20} {scope:<18} {name}");
             }
         }
-        Cmd::BenchData { proposals } => {
+        Cmd::BenchData { proposals, national: true, pemda } => {
+            let store = open_store(&cli).await?;
+            eprintln!(
+                "Seeding the national size: {} pemda, about {proposals} proposals…",
+                pemda.map_or_else(|| store::official::pemda_count().to_string(), |n| n.to_string())
+            );
+            let started = std::time::Instant::now();
+            let seeded = store::seed::seed_national(&store, now, *pemda, *proposals, &mut national_reporter()).await?;
+            println!(
+                "Seeded in {:.1} s: {} pemda, {} proposals.",
+                started.elapsed().as_secs_f64(),
+                seeded.pemda,
+                seeded.proposals
+            );
+        }
+        Cmd::BenchData { proposals, national: false, .. } => {
             let store = open_store(&cli).await?;
             let scale = proposals.div_ceil(6_000).max(1);
             eprintln!("Seeding Kota Medan at {scale} times the demo (about {} proposals)…", scale * 6_000);
@@ -614,6 +637,23 @@ fn seed_reporter() -> impl FnMut(store::seed::SeedProgress) {
         if due {
             eprintln!("  {:>6.1} s  {stage}: {} of {}", started.elapsed().as_secs_f64(), p.done, p.total);
             last = Some((stage, std::time::Instant::now()));
+        }
+    }
+}
+
+/// Prints a national seed's progress: at most a line every two seconds, and the last.
+fn national_reporter() -> impl FnMut(store::seed::NationalProgress) {
+    let started = std::time::Instant::now();
+    let mut last: Option<std::time::Instant> = None;
+    move |p: store::seed::NationalProgress| {
+        if last.is_none_or(|at| at.elapsed().as_secs() >= 2) || p.done == p.total {
+            let elapsed = started.elapsed().as_secs_f64();
+            let rate = p.proposals as f64 / elapsed.max(0.001);
+            eprintln!(
+                "  {elapsed:>7.1} s  pemda {} of {} ({}): {} proposals, {rate:.0} a second",
+                p.done, p.total, p.pemda, p.proposals
+            );
+            last = Some(std::time::Instant::now());
         }
     }
 }

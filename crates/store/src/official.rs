@@ -51,22 +51,29 @@ pub fn pemda(code: &RegionCode) -> Option<OfficialPemda> {
     let prefix = format!("{}.", code.as_str());
     // The two big lists are parsed only as far as this pemda's lines, on demand: most
     // processes never need them, and a whole parse would keep 80,000 rows in memory for nothing.
-    let within = |text: &'static str| {
-        let mut reader = csv::Reader::from_reader(text.as_bytes());
-        reader
-            .records()
-            .filter_map(Result::ok)
-            .filter(|record| record.get(0).is_some_and(|c| c.starts_with(&prefix)))
-            .filter_map(|record| {
-                let code = RegionCode::parse(record.get(0)?).ok()?;
-                let level = code.level();
-                Some(Region { code, name: record.get(2)?.to_string(), level })
-            })
-            .collect::<Vec<_>>()
-    };
-    let mut regions = within(DISTRICTS);
-    regions.extend(within(VILLAGES));
+    let mut regions = regions_within(DISTRICTS, &prefix);
+    regions.extend(regions_within(VILLAGES, &prefix));
     Some(OfficialPemda { code: regency.code.clone(), name: regency.name.clone(), regions })
+}
+
+/// Every kelurahan and desa of the country (about 84,000), for sizing a national benchmark.
+pub fn all_villages() -> Vec<Region> {
+    regions_within(VILLAGES, "")
+}
+
+/// The regions of one of the big lists whose codes start with `prefix`.
+fn regions_within(text: &'static str, prefix: &str) -> Vec<Region> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    reader
+        .records()
+        .filter_map(Result::ok)
+        .filter(|record| record.get(0).is_some_and(|c| c.starts_with(prefix)))
+        .filter_map(|record| {
+            let code = RegionCode::parse(record.get(0)?).ok()?;
+            let level = code.level();
+            Some(Region { code, name: record.get(2)?.to_string(), level })
+        })
+        .collect()
 }
 
 /// Every kabupaten/kota code and name, for listings and checks.

@@ -8,13 +8,13 @@ use domain::dprd::{PokirInput, ResesInput};
 use domain::kamus::{Bidang, KamusInput};
 use domain::musrenbang::{DecisionInput, MeetingInput, ProposalInput};
 use domain::nomenclature::NomenclatureInput;
-use domain::planning::{ForumKey, Track, cost_of};
+use domain::planning::{ForumKey, LAT_RANGE, LON_RANGE, Track, cost_of};
 use domain::regions::{AddLingkungan, CreatePemda};
 use domain::rpjmd::PriorityInput;
 use domain::schedule::CreateCycle;
 use domain::{
-    AccountCommand, Actor, Command, DprdCommand, MasterDataCommand, MusrenbangCommand, RegionCode, RegionCommand,
-    RegionLevel, ScheduleCommand,
+    AccountCommand, Actor, Command, DprdCommand, MasterDataCommand, MusrenbangCommand, Region, RegionCode,
+    RegionCommand, RegionLevel, ScheduleCommand,
 };
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -22,8 +22,10 @@ use uuid::Uuid;
 use crate::{Result, Store, StoreError, official, passwords};
 
 mod adopted;
+mod national;
 
 pub use adopted::ADOPTED_TAHUN_ANGGARAN;
+pub use national::{NationalProgress, NationalSeeded, seed_national};
 
 /// Why a pemda cannot be added from the official list.
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +40,8 @@ pub enum AddPemdaError {
         "the demo in this database is incomplete (cut short, or made by an earlier version); remove the data directory and run `rencana demo` again"
     )]
     IncompleteDemo,
+    #[error("the demo is already in this database: a benchmark's data needs an empty one")]
+    AlreadySeeded,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -85,10 +89,35 @@ pub const DEMO_USERS: [(&str, &str, &str, &str); 9] = [
 ];
 
 /// How many lingkungan the demo gives a kelurahan: 8 to 18 depending on its code, about 2,000
-/// across Medan's 151 kelurahan, as in the real city.
-fn demo_lingkungan_count(code: &RegionCode) -> usize {
-    let digits: usize = code.as_str().bytes().filter(u8::is_ascii_digit).map(|b| (b - b'0') as usize).sum();
-    8 + (digits * 7 + code.as_str().len()) % 11
+/// across Medan's 151 kelurahan, as in the real city. A desa gets 2 to 6 dusun, as most have.
+fn demo_lingkungan_count(village: &Region) -> usize {
+    let code = village.code.as_str();
+    let digits: usize = code.bytes().filter(u8::is_ascii_digit).map(|b| (b - b'0') as usize).sum();
+    match village.level {
+        RegionLevel::Desa => 2 + (digits * 3 + code.len()) % 5,
+        _ => 8 + (digits * 7 + code.len()) % 11,
+    }
+}
+
+/// What a village calls the neighbourhoods below it: lingkungan in a kelurahan, dusun in a desa.
+fn neighbourhood_name(village: RegionLevel, number: usize) -> String {
+    let kind = if village == RegionLevel::Desa { "Dusun" } else { "Lingkungan" };
+    format!("{kind} {}", roman(number))
+}
+
+/// The lingkungan (dusun in a desa) the demo gives every village of `official`.
+fn demo_lingkungan(official: &official::OfficialPemda) -> Vec<AddLingkungan> {
+    let mut rows = Vec::new();
+    for village in official.regions.iter().filter(|r| r.level.is_village()) {
+        for number in 1..=demo_lingkungan_count(village) {
+            rows.push(AddLingkungan {
+                kelurahan: village.code.to_string(),
+                number: number.to_string(),
+                name: neighbourhood_name(village.level, number),
+            });
+        }
+    }
+    rows
 }
 
 /// How long before `now` the demo's foundation (regions, lingkungan, accounts, DPRD, OPD and
@@ -157,16 +186,7 @@ pub async fn seed_demo_foundation(store: &Store, at: OffsetDateTime) -> Result<R
     let actor = Actor::System { label: "demo".into() };
     let pemda = store.add_official_pemda(DEMO_PEMDA, &actor, at).await?;
     let official = official::pemda(&pemda).ok_or_else(|| AddPemdaError::Unknown(pemda.to_string()))?;
-    let mut rows = Vec::new();
-    for kelurahan in official.regions.iter().filter(|r| r.level == RegionLevel::Kelurahan) {
-        for number in 1..=demo_lingkungan_count(&kelurahan.code) {
-            rows.push(AddLingkungan {
-                kelurahan: kelurahan.code.to_string(),
-                number: number.to_string(),
-                name: format!("Lingkungan {}", roman(number)),
-            });
-        }
-    }
+    let rows = demo_lingkungan(&official);
     store.execute(&actor, &Command::Regions(RegionCommand::AddLingkunganBatch(rows)), at).await?;
     let password_hash = passwords::hash(DEMO_PASSWORD).await?;
     for (username, name, role, scope) in DEMO_USERS {
@@ -624,7 +644,8 @@ impl PlannedProposal {
 
 struct PlannedLingkungan {
     code: RegionCode,
-    number: usize,
+    /// "Lingkungan IV", or "Dusun IV" in a desa.
+    name: String,
     /// Days before `now` its rembuk warga met.
     days_ago: i64,
     proposals: Vec<PlannedProposal>,
@@ -633,7 +654,12 @@ struct PlannedLingkungan {
 struct PlannedKelurahan {
     code: RegionCode,
     name: String,
+    desa: bool,
     kecamatan: RegionCode,
+    /// Where its proposals' points are drawn around, and the streets they name.
+    centre: (f64, f64),
+    streets: Vec<&'static str>,
+    /// Days before `now` its musrenbang met; not yet met when not positive.
     days_ago: i64,
     lingkungan: Vec<PlannedLingkungan>,
     /// The kelurahan's own proposals, raised at its musrenbang.
@@ -656,39 +682,92 @@ struct DemoPlan {
     kelurahan: Vec<PlannedKelurahan>,
 }
 
-/// A point near `centre`, at most `radius` degrees away in each direction, inside Medan.
+/// A point near `centre`, at most `radius` degrees away in each direction, inside Indonesia.
 fn near(dice: &mut Dice, centre: (f64, f64), radius: f64) -> (f64, f64) {
-    let lat = (centre.0 + dice.spread() * radius).clamp(3.48, 3.80);
-    let lon = (centre.1 + dice.spread() * radius).clamp(98.59, 98.75);
+    let lat = (centre.0 + dice.spread() * radius).clamp(LAT_RANGE.0, LAT_RANGE.1);
+    let lon = (centre.1 + dice.spread() * radius).clamp(LON_RANGE.0, LON_RANGE.1);
     (lat, lon)
+}
+
+/// Roughly where each province's capital lies (latitude, longitude), by its Kemendagri code:
+/// where a pemda other than Medan is put, for a national benchmark's map points.
+#[rustfmt::skip]
+const PROVINCE_CENTRES: [(&str, (f64, f64)); 38] = [
+    ("11", (5.55, 95.32)), ("12", (3.59, 98.67)), ("13", (-0.95, 100.35)), ("14", (0.51, 101.45)),
+    ("15", (-1.61, 103.61)), ("16", (-2.98, 104.76)), ("17", (-3.80, 102.27)), ("18", (-5.43, 105.26)),
+    ("19", (-2.13, 106.11)), ("21", (0.92, 104.45)), ("31", (-6.20, 106.82)), ("32", (-6.91, 107.61)),
+    ("33", (-6.97, 110.42)), ("34", (-7.80, 110.36)), ("35", (-7.25, 112.75)), ("36", (-6.12, 106.15)),
+    ("51", (-8.65, 115.22)), ("52", (-8.58, 116.12)), ("53", (-10.16, 123.60)), ("61", (-0.03, 109.33)),
+    ("62", (-2.21, 113.92)), ("63", (-3.32, 114.59)), ("64", (-0.50, 117.15)), ("65", (2.84, 117.37)),
+    ("71", (1.47, 124.84)), ("72", (-0.90, 119.87)), ("73", (-5.15, 119.43)), ("74", (-3.97, 122.51)),
+    ("75", (0.54, 123.06)), ("76", (-2.68, 118.89)), ("81", (-3.70, 128.17)), ("82", (0.74, 127.57)),
+    ("91", (-2.53, 140.72)), ("92", (-0.86, 134.06)), ("93", (-8.49, 140.40)), ("94", (-3.37, 135.50)),
+    ("95", (-4.10, 138.95)), ("96", (-0.88, 131.25)),
+];
+
+/// Roughly where the `index`th kecamatan of `pemda` lies: Medan's own, or for another pemda a
+/// point drawn near its province's capital (the official list has no coordinates).
+fn kecamatan_centre(pemda: &RegionCode, index: usize) -> (f64, f64) {
+    if pemda.as_str() == DEMO_PEMDA {
+        return KECAMATAN_CENTRES[index % KECAMATAN_CENTRES.len()];
+    }
+    let province = pemda.as_str().split('.').next().unwrap_or_default();
+    let capital = PROVINCE_CENTRES.iter().find(|(code, _)| *code == province).map_or((-2.5, 118.0), |(_, c)| *c);
+    let town = near(&mut Dice::new(&format!("centre {pemda}")), capital, 0.6);
+    near(&mut Dice::new(&format!("centre {pemda} {index}")), town, 0.08)
+}
+
+/// How a plan is drawn: how much each rembuk warga raises, when the forums met, and why
+/// villages turn proposals down.
+struct Shape {
+    /// Proposals per rembuk warga, in thousandths of the demo's (2 to 4).
+    per_mille: usize,
+    /// The range of days before `now` the rembuk warga met.
+    rembuk_days_ago: (i64, i64),
+    /// The range of days before `now` the musrenbang kelurahan/desa meet; not positive for one
+    /// that has not met yet.
+    village_days_ago: (i64, i64),
+    rejections: &'static [&'static str],
+}
+
+impl Shape {
+    /// The demo's own: every lingkungan met four to five months ago, every kelurahan three.
+    fn demo(scale: usize) -> Shape {
+        Shape {
+            per_mille: scale.max(1) * 1000,
+            rembuk_days_ago: (121, 148),
+            village_days_ago: (82, 108),
+            rejections: &KELURAHAN_REJECTIONS,
+        }
+    }
 }
 
 fn plan_proposal(
     dice: &mut Dice,
     cycle_id: Uuid,
     stage: Stage,
-    lingkungan: &RegionCode,
-    number: usize,
-    streets: &[&'static str],
-    centre: (f64, f64),
+    lingkungan: &PlannedLingkungan,
+    village: &PlannedKelurahan,
+    rejections: &'static [&'static str],
 ) -> PlannedProposal {
     let kamus = dice.kamus();
-    let street = *dice.pick(streets);
+    let street = *dice.pick(&village.streets);
     let gang = *dice.pick(&GANGS);
     let on_gang = dice.percent() < 60;
     let place = if on_gang { gang.to_string() } else { street.to_string() };
     let address = if on_gang { format!("{gang}, {street}") } else { street.to_string() };
-    let title = kamus.title.replace("{tempat}", &place).replace("{ling}", &format!("Lingkungan {}", roman(number)));
+    let title = kamus.title.replace("{tempat}", &place).replace("{ling}", &lingkungan.name);
     let volume = dice.between(kamus.volume.0, kamus.volume.1);
     let (latitude, longitude) = if kamus.fisik || dice.percent() < 30 {
-        let (lat, lon) = near(dice, centre, 0.004);
+        let (lat, lon) = near(dice, village.centre, 0.004);
         (format!("{lat:.6}"), format!("{lon:.6}"))
     } else {
         (String::new(), String::new())
     };
-    let track = if dice.percent() < 7 { Track::DanaKelurahan } else { Track::Apbd };
+    // Dana kelurahan is a kelurahan's: a desa has its own village fund, outside this plan.
+    let track = if dice.percent() < 7 && !village.desa { Track::DanaKelurahan } else { Track::Apbd };
     let problem = (*dice.pick(&kamus.problems)).to_string();
-    let at_kelurahan = Verdict::draw(dice, volume, &address, "titik lokasi dikoreksi", &KELURAHAN_REJECTIONS);
+    let at_kelurahan = Verdict::draw(dice, volume, &address, "titik lokasi dikoreksi", rejections);
     PlannedProposal {
         input: ProposalInput {
             proposal_id: Uuid::now_v7(),
@@ -698,7 +777,7 @@ fn plan_proposal(
             problem,
             kamus_code: kamus.code.to_string(),
             volume: volume.to_string(),
-            lingkungan: lingkungan.to_string(),
+            lingkungan: lingkungan.code.to_string(),
             address,
             latitude,
             longitude,
@@ -713,9 +792,9 @@ fn plan_proposal(
 }
 
 impl DemoPlan {
-    /// The demo's plan; `scale` multiplies what each rembuk warga raises (1 for the demo itself,
-    /// more for a benchmark's city: the same forums, fuller).
-    fn draw(official: &official::OfficialPemda, cycle_id: Uuid, scale: usize, season: &str) -> DemoPlan {
+    /// A plan of `official`'s villages drawn to `shape` (the demo's is [`Shape::demo`]; a
+    /// benchmark's city raises more in the same forums). `season` is mixed into every draw.
+    fn draw(official: &official::OfficialPemda, cycle_id: Uuid, shape: &Shape, season: &str) -> DemoPlan {
         let kecamatan: Vec<(RegionCode, String)> = official
             .regions
             .iter()
@@ -723,46 +802,68 @@ impl DemoPlan {
             .map(|r| (r.code.clone(), r.name.clone()))
             .collect();
         let mut kelurahan = Vec::new();
-        for region in official.regions.iter().filter(|r| r.level == RegionLevel::Kelurahan) {
+        for region in official.regions.iter().filter(|r| r.level.is_village()) {
             let mut dice = Dice::new(&format!("{season}{}", region.code));
-            let parent = region.code.parent().expect("a kelurahan has a kecamatan");
+            let parent = region.code.parent().expect("a village has a kecamatan");
             let index = kecamatan.iter().position(|(c, _)| c == &parent).unwrap_or(0);
-            let centre = near(&mut dice, KECAMATAN_CENTRES[index % KECAMATAN_CENTRES.len()], 0.012);
+            let centre = near(&mut dice, kecamatan_centre(&official.code, index), 0.012);
             let mut streets: Vec<&'static str> = (0..5).map(|_| dice.text(&STREETS)).collect();
             streets.sort_unstable();
             streets.dedup();
-            let mut lingkungan = Vec::new();
-            for number in 1..=demo_lingkungan_count(&region.code) {
+            let mut village = PlannedKelurahan {
+                code: region.code.clone(),
+                name: region.name.clone(),
+                desa: region.level == RegionLevel::Desa,
+                kecamatan: parent,
+                centre,
+                streets,
+                days_ago: 0,
+                lingkungan: Vec::new(),
+                own: Vec::new(),
+            };
+            for number in 1..=demo_lingkungan_count(region) {
                 let code = region.code.child_lingkungan(&number.to_string()).expect("a lingkungan number");
                 let mut dice = Dice::new(&format!("{season}{code}"));
-                let proposals = (0..(2 + dice.below(3)) * scale)
-                    .map(|_| plan_proposal(&mut dice, cycle_id, Stage::RembukWarga, &code, number, &streets, centre))
+                // Rounded to the nearest, so that a whole multiple of the demo draws exactly
+                // that many times as much.
+                let count = ((2 + dice.below(3)) * shape.per_mille + 500) / 1000;
+                let mut lingkungan = PlannedLingkungan {
+                    code,
+                    name: neighbourhood_name(region.level, number),
+                    days_ago: 0,
+                    proposals: Vec::new(),
+                };
+                let stage = Stage::RembukWarga;
+                lingkungan.proposals = (0..count)
+                    .map(|_| plan_proposal(&mut dice, cycle_id, stage, &lingkungan, &village, shape.rejections))
                     .collect();
-                lingkungan.push(PlannedLingkungan { code, number, days_ago: dice.between(121, 148), proposals });
+                lingkungan.days_ago = dice.between(shape.rembuk_days_ago.0, shape.rembuk_days_ago.1);
+                village.lingkungan.push(lingkungan);
             }
             let own_count = if dice.percent() < 35 { 1 + dice.below(2) } else { 0 };
             let own = (0..own_count)
                 .map(|_| {
-                    let number = 1 + dice.below(lingkungan.len());
-                    let code = lingkungan[number - 1].code.clone();
-                    plan_proposal(&mut dice, cycle_id, Stage::MusrenbangKelurahan, &code, number, &streets, centre)
+                    let lingkungan = &village.lingkungan[dice.below(village.lingkungan.len())];
+                    plan_proposal(
+                        &mut dice,
+                        cycle_id,
+                        Stage::MusrenbangKelurahan,
+                        lingkungan,
+                        &village,
+                        shape.rejections,
+                    )
                 })
                 .collect();
-            kelurahan.push(PlannedKelurahan {
-                code: region.code.clone(),
-                name: region.name.clone(),
-                kecamatan: parent,
-                days_ago: dice.between(82, 108),
-                lingkungan,
-                own,
-            });
+            village.own = own;
+            village.days_ago = dice.between(shape.village_days_ago.0, shape.village_days_ago.1);
+            kelurahan.push(village);
         }
         DemoPlan { cycle_id, season: season.to_string(), kecamatan, kelurahan }
     }
 
     /// The plan of the demo's open cycle: one kecamatan fully decided, one half.
     fn open(official: &official::OfficialPemda, cycle_id: Uuid, scale: usize) -> DemoPlan {
-        let mut plan = DemoPlan::draw(official, cycle_id, scale, "");
+        let mut plan = DemoPlan::draw(official, cycle_id, &Shape::demo(scale), "");
         plan.draw_kecamatan(&code(KECAMATAN_DECIDED), 100);
         plan.draw_kecamatan(&code(KECAMATAN_HALF_DECIDED), 50);
         plan
@@ -853,45 +954,45 @@ fn meeting_date(at: OffsetDateTime) -> String {
 fn rembuk_minutes(
     dice: &mut Dice,
     lingkungan: &PlannedLingkungan,
-    kelurahan: &str,
+    kelurahan: &PlannedKelurahan,
     at: OffsetDateTime,
 ) -> MeetingInput {
     let chair = dice.person();
-    let mut attendees = vec![(chair.clone(), format!("Kepala Lingkungan {}", roman(lingkungan.number)))];
+    let mut attendees = vec![(chair.clone(), format!("Kepala {}", lingkungan.name))];
     for _ in 0..3 + dice.below(5) {
         attendees.push((dice.person(), (*dice.pick(&RESIDENT_ROLES)).to_string()));
     }
     attendees.dedup_by(|a, b| a.0 == b.0);
     let delegates = attendees.iter().skip(1).take(2).map(|(name, _)| name.clone()).collect();
+    let village = format!("{} {}", if kelurahan.desa { "Desa" } else { "Kelurahan" }, kelurahan.name);
     let place = if dice.percent() < 50 {
-        format!("Balai Warga Lingkungan {}, Kelurahan {kelurahan}", roman(lingkungan.number))
+        format!("Balai Warga {}, {village}", lingkungan.name)
     } else {
-        format!("Musholla Lingkungan {}, Kelurahan {kelurahan}", roman(lingkungan.number))
+        format!("Musholla {}, {village}", lingkungan.name)
     };
     MeetingInput { date: meeting_date(at), place, chair, attendees, delegates }
 }
 
 fn kelurahan_minutes(dice: &mut Dice, kelurahan: &PlannedKelurahan, at: OffsetDateTime) -> MeetingInput {
     let chair = dice.person();
+    let (head, secretary, office) = if kelurahan.desa {
+        ("Kepala Desa", "Sekretaris Desa", "Balai Desa")
+    } else {
+        ("Lurah", "Sekretaris Kelurahan", "Aula Kantor Lurah")
+    };
     let mut attendees = vec![
-        (chair.clone(), format!("Lurah {}", kelurahan.name)),
-        (dice.person(), "Sekretaris Kelurahan".to_string()),
+        (chair.clone(), format!("{head} {}", kelurahan.name)),
+        (dice.person(), secretary.to_string()),
         (dice.person(), "Ketua LPM".to_string()),
         (dice.person(), "Perwakilan Kecamatan".to_string()),
         (dice.person(), "Babinsa".to_string()),
         (dice.person(), "Bhabinkamtibmas".to_string()),
     ];
     for lingkungan in &kelurahan.lingkungan {
-        attendees.push((dice.person(), format!("Kepala Lingkungan {}", roman(lingkungan.number))));
+        attendees.push((dice.person(), format!("Kepala {}", lingkungan.name)));
     }
     let delegates = attendees.iter().skip(2).take(3).map(|(name, _)| name.clone()).collect();
-    MeetingInput {
-        date: meeting_date(at),
-        place: format!("Aula Kantor Lurah {}", kelurahan.name),
-        chair,
-        attendees,
-        delegates,
-    }
+    MeetingInput { date: meeting_date(at), place: format!("{office} {}", kelurahan.name), chair, attendees, delegates }
 }
 
 fn kecamatan_minutes(dice: &mut Dice, plan: &DemoPlan, kecamatan: &RegionCode, at: OffsetDateTime) -> MeetingInput {
@@ -1042,7 +1143,7 @@ async fn seed_lower_forums(
         let mut dice = Dice::new(&format!("{}rembuk {}", plan.season, lingkungan.code));
         dice.shuffle(&mut order);
         commands.push(Command::Musrenbang(MusrenbangCommand::RankForum { forum: forum.clone(), order }));
-        let meeting = rembuk_minutes(&mut dice, lingkungan, &kelurahan.name, at);
+        let meeting = rembuk_minutes(&mut dice, lingkungan, kelurahan, at);
         commands.push(Command::Musrenbang(MusrenbangCommand::RecordMeeting { forum: forum.clone(), meeting }));
         commands.push(Command::Musrenbang(MusrenbangCommand::CloseForum { forum }));
         let actor = forum_actor(store, "kepling.pasarbaru1", &kepling_scope, &lingkungan.code).await?;
@@ -1058,8 +1159,8 @@ async fn seed_lower_forums(
         }
     }
 
-    // Musrenbang kelurahan, in the order they met.
-    let mut kelurahan_order: Vec<&PlannedKelurahan> = plan.kelurahan.iter().collect();
+    // Musrenbang kelurahan, in the order they met; those still to meet are left waiting.
+    let mut kelurahan_order: Vec<&PlannedKelurahan> = plan.kelurahan.iter().filter(|k| k.days_ago > 0).collect();
     kelurahan_order.sort_by_key(|k| (std::cmp::Reverse(k.days_ago), k.code.clone()));
     let lurah_scope = code("12.71.01.1001");
     let total = kelurahan_order.len();
@@ -1367,12 +1468,8 @@ mod tests {
     #[test]
     fn the_demo_has_about_two_thousand_lingkungan() {
         let medan = official::pemda(&RegionCode::parse("12.71").unwrap()).unwrap();
-        let total: usize = medan
-            .regions
-            .iter()
-            .filter(|r| r.level == RegionLevel::Kelurahan)
-            .map(|r| demo_lingkungan_count(&r.code))
-            .sum();
+        let total: usize =
+            medan.regions.iter().filter(|r| r.level == RegionLevel::Kelurahan).map(demo_lingkungan_count).sum();
         assert!((1_800..=2_200).contains(&total), "{total}");
     }
 

@@ -44,7 +44,7 @@ pub(super) async fn seed_adopted_cycle(
     let pemda = code(DEMO_PEMDA);
     let official = official::pemda(&pemda).ok_or_else(|| AddPemdaError::Unknown(pemda.to_string()))?;
     let system = Actor::System { label: "demo".into() };
-    let mut plan = DemoPlan::draw(&official, Uuid::now_v7(), 1, "2026 ");
+    let mut plan = DemoPlan::draw(&official, Uuid::now_v7(), &Shape::demo(1), "2026 ");
     let kecamatan: Vec<RegionCode> = plan.kecamatan.iter().map(|(c, _)| c.clone()).collect();
     for k in &kecamatan {
         plan.draw_kecamatan(k, 100);
