@@ -314,28 +314,65 @@ pub(crate) async fn resolve_pemda(
     Ok(resolved)
 }
 
+/// A cycle with its windows and whether its RKPD is adopted, in one statement: every command in
+/// a cycle reads these, and three round trips to SQLite's thread cost more than the joined rows.
 pub(crate) async fn cycle_facts(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<CycleFacts>> {
-    let Some(row) = cycle::Entity::find_by_id(id).one(db).await? else { return Ok(None) };
-    let windows = cycle_stage::Entity::find()
-        .filter(cycle_stage::Column::CycleId.eq(id))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|w| Some((Stage::parse(&w.stage)?, Window { opens: w.opens, closes: w.closes })))
-        .collect();
-    let cap = |value: Option<i32>| value.and_then(|v| u32::try_from(v).ok());
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    let query = Query::select()
+        .columns(
+            [
+                cycle::Column::PemdaCode,
+                cycle::Column::TahunAnggaran,
+                cycle::Column::CapRembukWarga,
+                cycle::Column::CapMusrenbangKelurahan,
+                cycle::Column::CapMusrenbangKecamatan,
+                cycle::Column::OnlineProposals,
+            ]
+            .map(|column| (cycle::Entity, column)),
+        )
+        .expr_as(Expr::col((cycle_stage::Entity, cycle_stage::Column::Stage)), "window_stage")
+        .expr_as(Expr::col((cycle_stage::Entity, cycle_stage::Column::Opens)), "window_opens")
+        .expr_as(Expr::col((cycle_stage::Entity, cycle_stage::Column::Closes)), "window_closes")
+        .expr_as(Expr::col((rkpd::Entity, rkpd::Column::PerkadaNumber)), "perkada_number")
+        .from(cycle::Entity)
+        .left_join(
+            cycle_stage::Entity,
+            Expr::col((cycle_stage::Entity, cycle_stage::Column::CycleId)).equals((cycle::Entity, cycle::Column::Id)),
+        )
+        .left_join(
+            rkpd::Entity,
+            Expr::col((rkpd::Entity, rkpd::Column::CycleId)).equals((cycle::Entity, cycle::Column::Id)),
+        )
+        .and_where(Expr::col((cycle::Entity, cycle::Column::Id)).eq(id))
+        .to_owned();
+    let rows = db.query_all(&query).await?;
+    let Some(row) = rows.first() else { return Ok(None) };
+    let mut windows = std::collections::BTreeMap::new();
+    for window in &rows {
+        let stage: Option<String> = window.try_get("", "window_stage")?;
+        let opens: Option<OffsetDateTime> = window.try_get("", "window_opens")?;
+        let closes: Option<OffsetDateTime> = window.try_get("", "window_closes")?;
+        if let (Some(stage), Some(opens), Some(closes)) = (stage.as_deref().and_then(Stage::parse), opens, closes) {
+            windows.insert(stage, Window { opens, closes });
+        }
+    }
+    let cap = |column: &str| -> Result<Option<u32>> {
+        Ok(row.try_get::<Option<i32>>("", column)?.and_then(|v| u32::try_from(v).ok()))
+    };
+    let pemda: String = row.try_get("", "pemda_code")?;
+    let perkada: Option<String> = row.try_get("", "perkada_number")?;
     Ok(Some(CycleFacts {
         id,
-        pemda: parse_code(&row.pemda_code)?,
-        tahun_anggaran: row.tahun_anggaran,
+        pemda: parse_code(&pemda)?,
+        tahun_anggaran: row.try_get("", "tahun_anggaran")?,
         windows,
         caps: ForwardCaps {
-            rembuk_warga: cap(row.cap_rembuk_warga),
-            musrenbang_kelurahan: cap(row.cap_musrenbang_kelurahan),
-            musrenbang_kecamatan: cap(row.cap_musrenbang_kecamatan),
+            rembuk_warga: cap("cap_rembuk_warga")?,
+            musrenbang_kelurahan: cap("cap_musrenbang_kelurahan")?,
+            musrenbang_kecamatan: cap("cap_musrenbang_kecamatan")?,
         },
-        online_proposals: row.online_proposals,
-        adopted: rkpd::Entity::find_by_id(id).one(db).await?.is_some_and(|r| r.perkada_number.is_some()),
+        online_proposals: row.try_get("", "online_proposals")?,
+        adopted: perkada.is_some(),
     }))
 }
 

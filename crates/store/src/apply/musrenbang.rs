@@ -5,7 +5,7 @@ use domain::kamus::Bidang;
 use domain::planning::{Figures, Origin, StageRecord, Status, Track, forum_region_of, street_key};
 use domain::search::fold;
 use domain::{MusrenbangEvent, RegionCode};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
@@ -31,10 +31,19 @@ pub(crate) async fn apply(txn: &DatabaseTransaction, event: &MusrenbangEvent, no
                 .filter(proposal_stage::Column::ForumRegion.eq(key.region.to_string()))
                 .exec(txn)
                 .await?;
-            for (position, id) in order.iter().enumerate() {
+            // A few hundred ranks per statement (`CASE proposal_id WHEN … THEN rank`): a forum
+            // ranks all its proposals at once, and one statement each cost a round trip each.
+            const RANKS_PER_STATEMENT: usize = 200;
+            for (chunk_index, chunk) in order.chunks(RANKS_PER_STATEMENT).enumerate() {
+                let mut ranks = CaseStatement::new();
+                for (offset, id) in chunk.iter().enumerate() {
+                    let rank = i32::try_from(chunk_index * RANKS_PER_STATEMENT + offset + 1)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    ranks = ranks.case(proposal_stage::Column::ProposalId.eq(*id), rank);
+                }
                 proposal_stage::Entity::update_many()
-                    .col_expr(proposal_stage::Column::Rank, i32::try_from(position + 1).ok().into())
-                    .filter(proposal_stage::Column::ProposalId.eq(*id))
+                    .col_expr(proposal_stage::Column::Rank, ranks.into())
+                    .filter(proposal_stage::Column::ProposalId.is_in(chunk.to_vec()))
                     .filter(proposal_stage::Column::Stage.eq(key.stage.as_str()))
                     .exec(txn)
                     .await?;
