@@ -416,9 +416,25 @@ async fn submitted_figures(db: &impl ConnectionTrait, id: Uuid, pemda: &str) -> 
 
 /// A forum and what it holds at its stage; a forum nobody has touched yet is open and empty.
 pub(crate) async fn forum_facts(db: &impl ConnectionTrait, key: &ForumKey, with_entries: bool) -> Result<ForumFacts> {
-    let row = forum::Entity::find_by_id((key.cycle_id, key.stage.as_str().to_string(), key.region.to_string()))
-        .one(db)
-        .await?;
+    // The forum this one forwards to, when the next stage meets over a region: its row is read
+    // with this one's, in one statement.
+    let upper = key.stage.next_forum().filter(|next| next.forum_depth().is_some()).zip(key.region.parent());
+    // Each alternative names the whole primary key, so that either database looks both up by it.
+    let forum_is = |stage: Stage, region: &RegionCode| {
+        sea_orm::Condition::all()
+            .add(forum::Column::CycleId.eq(key.cycle_id))
+            .add(forum::Column::Stage.eq(stage.as_str()))
+            .add(forum::Column::RegionCode.eq(region.to_string()))
+    };
+    let mut these = sea_orm::Condition::any().add(forum_is(key.stage, &key.region));
+    if let Some((stage, region)) = &upper {
+        these = these.add(forum_is(*stage, region));
+    }
+    let rows = forum::Entity::find().filter(these).all(db).await?;
+    let row_of = |stage: Stage, region: &RegionCode| {
+        rows.iter().find(|r| r.stage == stage.as_str() && r.region_code == region.as_str()).cloned()
+    };
+    let row = row_of(key.stage, &key.region);
     // Everything but the entries is a few rows by key; the entries grow with the forum.
     let entries = if with_entries {
         proposal_stage::Entity::find()
@@ -450,17 +466,7 @@ pub(crate) async fn forum_facts(db: &impl ConnectionTrait, key: &ForumKey, with_
         Some(row) => (row.closed, row.meeting.and_then(|m| serde_json::from_str::<Meeting>(&m).ok())),
         None => (false, None),
     };
-    // The forum this one forwards to, when the next stage meets over a region.
-    let upper = key.stage.next_forum().filter(|next| next.forum_depth().is_some()).zip(key.region.parent());
-    let upper_closed = match upper {
-        Some((stage, region)) => {
-            forum::Entity::find_by_id((key.cycle_id, stage.as_str().to_string(), region.to_string()))
-                .one(db)
-                .await?
-                .is_some_and(|r| r.closed)
-        }
-        None => false,
-    };
+    let upper_closed = upper.is_some_and(|(stage, region)| row_of(stage, &region).is_some_and(|r| r.closed));
     Ok(ForumFacts { key: key.clone(), closed, meeting, entries, ceiling, upper_closed })
 }
 

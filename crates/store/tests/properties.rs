@@ -428,6 +428,14 @@ async fn records(world: &World) -> HashMap<(Uuid, Stage), StageRecord> {
     let mut all = HashMap::new();
     for id in &world.proposals {
         if let Some(detail) = world.store.proposal(*id).await.unwrap() {
+            // The proposal's row shows where it stands: its latest record's stage, status and
+            // figures (the lists read them there, not from the records).
+            let latest = detail.records.iter().max_by_key(|r| r.stage).expect("a proposal has a record");
+            let summary = &detail.summary;
+            let shown = (summary.stage, summary.status, summary.cost, &summary.lingkungan, &summary.kamus_code);
+            let figures = &latest.figures;
+            let stands = (latest.stage, latest.status, figures.cost, &figures.location.lingkungan, &figures.kamus_code);
+            assert_eq!(shown, stands, "the row of {id} does not show its latest record");
             for record in detail.records {
                 all.insert((*id, record.stage), record);
             }

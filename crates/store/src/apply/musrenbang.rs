@@ -78,14 +78,24 @@ pub(crate) async fn apply(txn: &DatabaseTransaction, event: &MusrenbangEvent, no
                     figures.len()
                 )));
             }
-            let mut next_rows = Vec::with_capacity(proposals.len());
-            for (proposal_id, figures) in proposals.iter().zip(figures) {
-                let record = StageRecord::entering(*to, Status::Pending, figures.clone());
-                set_current(txn, *proposal_id, &record).await?;
-                next_rows.push(stage_row(*proposal_id, *cycle_id, &record));
-            }
-            for chunk in next_rows.chunks(500) {
-                proposal_stage::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
+            let next_rows: Vec<_> = proposals
+                .iter()
+                .zip(figures)
+                .map(|(id, figures)| {
+                    stage_row(*id, *cycle_id, &StageRecord::entering(*to, Status::Pending, figures.clone()))
+                })
+                .collect();
+            for (ids, rows) in proposals.chunks(500).zip(next_rows.chunks(500)) {
+                proposal_stage::Entity::insert_many(rows.to_vec()).exec(txn).await?;
+                // Only the stage and status move: the figures forwarded are those of the record
+                // at the forum that closed, which its row already shows (`set_current` ran when
+                // that record was made or decided).
+                proposal::Entity::update_many()
+                    .col_expr(proposal::Column::CurrentStage, to.as_str().into())
+                    .col_expr(proposal::Column::CurrentStatus, Status::Pending.as_str().into())
+                    .filter(proposal::Column::Id.is_in(ids.to_vec()))
+                    .exec(txn)
+                    .await?;
             }
         }
         MusrenbangEvent::PhotoAttached { proposal_id, photo: attached } => {
