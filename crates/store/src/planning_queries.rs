@@ -42,17 +42,37 @@ fn in_forum<S: QueryFilter>(select: S, key: &ForumKey) -> S {
 }
 
 /// The proposals a filter keeps; every filter is served by an index whose columns it starts.
+///
+/// The pemda's indexes serve a list narrowed by the pemda alone, or by the pemda and a stage
+/// (`ix_proposal_pemda_stage`, which SQLite takes for its two equalities). Beside any other
+/// narrowing the pemda is compared as `pemda_code || ''`, which no index serves: SQLite, without
+/// statistics, would otherwise take the pemda's index over the cycle's or the kecamatan's, and
+/// on a server of one pemda that index holds every proposal (215 ms a page at 1,000,000).
 fn filtered(filter: &ProposalFilter) -> sea_orm::Select<proposal::Entity> {
+    let narrowed_otherwise = filter.cycle.is_some()
+        || filter.region.as_ref().is_some_and(|r| r.depth() != 2)
+        || filter.status.is_some()
+        || filter.origin.is_some()
+        || filter.opd.is_some();
+    let pemda_is = |code: String| -> sea_orm::sea_query::SimpleExpr {
+        if narrowed_otherwise {
+            Expr::col((proposal::Entity, proposal::Column::PemdaCode))
+                .binary(sea_orm::sea_query::BinOper::Custom("||"), Expr::val(""))
+                .eq(code)
+        } else {
+            proposal::Column::PemdaCode.eq(code)
+        }
+    };
     let mut query = proposal::Entity::find();
     if let Some(pemda) = &filter.pemda {
-        query = query.filter(proposal::Column::PemdaCode.eq(pemda.to_string()));
+        query = query.filter(pemda_is(pemda.to_string()));
     }
     if let Some(cycle) = filter.cycle {
         query = query.filter(proposal::Column::CycleId.eq(cycle));
     }
     if let Some(region) = &filter.region {
         query = match region.depth() {
-            2 => query.filter(proposal::Column::PemdaCode.eq(region.to_string())),
+            2 => query.filter(pemda_is(region.to_string())),
             3 => query.filter(proposal::Column::KecamatanCode.eq(region.to_string())),
             4 => query.filter(proposal::Column::KelurahanCode.eq(region.to_string())),
             5 => query.filter(proposal::Column::LingkunganCode.eq(region.to_string())),

@@ -220,5 +220,29 @@ mod tests {
             met += usize::from(db.store.forum_page(&key, 0, 0).await.unwrap().facts.meeting.is_some());
         }
         assert!(met > 0 && met < 24, "{met} of 24 villages met");
+
+        // A second pemda on the server: each list narrowed by a pemda keeps to its own, whether
+        // the pemda is the only narrowing (its index) or beside another (compared unindexed).
+        let seribu = code("31.01");
+        let seribu_raised =
+            seed_one(&db.store, &official::pemda(&seribu).unwrap(), &shape, "not a real hash", now).await.unwrap();
+        let seribu_cycle = db.store.cycles(&seribu).await.unwrap().remove(0);
+        let count = |filter: crate::ProposalFilter| {
+            let store = db.store.clone();
+            async move { store.proposal_count(&filter).await.unwrap() }
+        };
+        let of = |pemda: &RegionCode| crate::ProposalFilter { pemda: Some(pemda.clone()), ..Default::default() };
+        assert_eq!(count(of(&batu)).await, raised);
+        assert_eq!(count(of(&seribu)).await, seribu_raised);
+        let by_region = crate::ProposalFilter { region: Some(seribu.clone()), ..Default::default() };
+        assert_eq!(count(by_region).await, seribu_raised);
+        assert_eq!(count(crate::ProposalFilter { cycle: Some(cycle.id), ..of(&batu) }).await, raised);
+        assert_eq!(count(crate::ProposalFilter { cycle: Some(seribu_cycle.id), ..of(&batu) }).await, 0);
+        let waiting =
+            |pemda: &RegionCode| crate::ProposalFilter { stage: Some(Stage::MusrenbangKelurahan), ..of(pemda) };
+        let in_both = count(crate::ProposalFilter { stage: Some(Stage::MusrenbangKelurahan), ..Default::default() });
+        assert_eq!(count(waiting(&batu)).await + count(waiting(&seribu)).await, in_both.await);
+        let page = db.store.proposals(&of(&seribu), None, 1_000).await.unwrap();
+        assert!(page.iter().all(|p| p.lingkungan.as_str().starts_with("31.01.")) && page.len() as u64 == seribu_raised);
     }
 }
