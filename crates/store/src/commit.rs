@@ -49,10 +49,12 @@ pub(crate) async fn write_loop(
     write: DatabaseConnection,
     mut jobs: tokio::sync::mpsc::UnboundedReceiver<WriteJob>,
     groups: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    record_version: crate::queries::RecordVersion,
 ) {
     let mut group = Vec::with_capacity(GROUP_MAX);
     while jobs.recv_many(&mut group, GROUP_MAX).await > 0 {
         commit_group(&write, std::mem::take(&mut group)).await;
+        record_version.committed();
         groups.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 }
@@ -341,6 +343,7 @@ impl Store {
             rest = &rest[run.len()..];
         }
         commit_with_receipt(txn, &heads, now).await?;
+        self.record_version.committed();
         Ok(all)
     }
 
@@ -377,6 +380,7 @@ impl Store {
         progress(commands.len());
         if refused.is_empty() && commit {
             commit_with_receipt(txn, &heads, now).await?;
+            self.record_version.committed();
             Ok(BatchOutcome::Committed(events))
         } else {
             txn.rollback().await?;

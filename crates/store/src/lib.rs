@@ -147,6 +147,7 @@ pub struct Store {
     /// Groups the writer committed.
     groups: std::sync::Arc<std::sync::atomic::AtomicU64>,
     cycle_years: planning_queries::CycleYears,
+    record_version: queries::RecordVersion,
 }
 
 impl Store {
@@ -169,7 +170,8 @@ impl Store {
         migration::Migrator::up(&write, None).await?;
         let (jobs, queue) = tokio::sync::mpsc::unbounded_channel();
         let groups = std::sync::Arc::default();
-        tokio::spawn(commit::write_loop(write.clone(), queue, std::sync::Arc::clone(&groups)));
+        let record_version = queries::RecordVersion::default();
+        tokio::spawn(commit::write_loop(write.clone(), queue, std::sync::Arc::clone(&groups), record_version.clone()));
         Ok(Store {
             read,
             write,
@@ -179,6 +181,7 @@ impl Store {
             jobs,
             groups,
             cycle_years: Default::default(),
+            record_version,
         })
     }
 

@@ -208,6 +208,7 @@ impl Store {
         };
         let row = tlog_checkpoint::Entity::insert(row).exec_with_returning(&txn).await?;
         txn.commit().await?;
+        self.record_version.committed();
         Ok(Some(to_checkpoint(row, Vec::new())))
     }
 

@@ -342,3 +342,25 @@ async fn an_idempotency_key_commits_with_its_write_and_keeps_a_second_write_out(
         .unwrap();
     assert_eq!(db.store.idempotent_answer("scope", "key", later).await.unwrap().unwrap().fingerprint, "fresh");
 }
+
+/// The record's version is read once a second at most while this process writes nothing (it
+/// reads a row per pemda), and anew after each of its own commits.
+#[tokio::test]
+async fn the_record_version_is_kept_a_second_and_forgotten_at_each_commit() {
+    let db = database().await.unwrap();
+    let now = OffsetDateTime::now_utc();
+    db.store.add_official_pemda("12.71", &system(), now).await.unwrap();
+    let first = db.store.record_version().await.unwrap();
+    // Another server's write to the same database: not seen while the version is kept.
+    db.tamper("UPDATE chain_head SET seq = seq + 1000").await.unwrap();
+    assert_eq!(db.store.record_version().await.unwrap(), first);
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    let later = db.store.record_version().await.unwrap();
+    assert_ne!(later, first, "seen once the second is over");
+    db.tamper("UPDATE chain_head SET seq = seq - 1000").await.unwrap();
+    // This process's own commit: seen at once.
+    db.store.execute(&system(), &lingkungan("12.71.01.1001", "1", "Lingkungan I"), now).await.unwrap();
+    let after_commit = db.store.record_version().await.unwrap();
+    assert_ne!(after_commit, later);
+    assert_eq!(after_commit.0, first.0 + 1, "one more event than at first");
+}
