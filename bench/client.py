@@ -58,6 +58,28 @@ def percentile_ms(latencies, q):
     return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
 
 
+def time_each(url, paths, requests):
+    """Times each (label, path) of PATHS REQUESTS times, one request at a time (as the public),
+    printing its p50 and worst; stops a path at its first answer other than 200. Returns
+    {label: p50 ms}."""
+    import time
+
+    out = {}
+    for label, path in paths:
+        times = []
+        for _ in range(requests):
+            start = time.monotonic()
+            status, body = call(url, "GET", path, timeout=120)
+            times.append(time.monotonic() - start)
+            if status != 200:
+                print(f"  {label}: answered {status}: {body[:200]!r}")
+                break
+        times.sort()
+        out[label] = round(percentile_ms(times, 0.5), 2)
+        print(f"  {label:<36} p50 {percentile_ms(times, 0.5):8.1f} ms  worst {times[-1] * 1000:8.1f} ms")
+    return out
+
+
 def submitted(database):
     """How many submissions the journal holds: DATABASE is the SQLite file or a postgres:// URL
     (counted with psql)."""

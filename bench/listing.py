@@ -8,9 +8,8 @@ Rencana on 127.0.0.1. Prints a line per request and appends {label: p50 ms} to F
 
 import json
 import sys
-import time
 
-from client import call, percentile_ms
+from client import call, time_each
 
 url, cycle, figures = sys.argv[1], sys.argv[2], sys.argv[3]
 requests = int(sys.argv[4]) if len(sys.argv) > 4 else 21
@@ -33,18 +32,6 @@ paths = [
     ("explorer page, one cycle", f"/proposals?cycle={cycle}"),
     ("explorer page, a kecamatan", "/proposals?region=12.71.01"),
 ]
-out = {}
-for label, path in paths:
-    times = []
-    for _ in range(requests):
-        start = time.monotonic()
-        status, body = call(url, "GET", path, timeout=120)
-        times.append(time.monotonic() - start)
-        if status != 200:
-            print(f"  {label}: answered {status}: {body[:200]!r}")
-            break
-    times.sort()
-    out[label] = round(percentile_ms(times, 0.5), 2)
-    print(f"  {label:<36} p50 {percentile_ms(times, 0.5):8.1f} ms  worst {times[-1] * 1000:8.1f} ms")
+out = time_each(url, paths, requests)
 with open(figures, "a") as f:
     f.write(json.dumps(out) + "\n")

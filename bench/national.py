@@ -11,10 +11,9 @@ pages must cost what the first pemda's cost. Prints a line per request; never fa
 import json
 import sqlite3
 import sys
-import time
 import uuid
 
-from client import call, percentile_ms
+from client import call, time_each
 
 url, database = sys.argv[1], sys.argv[2]
 requests = int(sys.argv[3]) if len(sys.argv) > 3 else 11
@@ -30,7 +29,10 @@ def rows(sql, *args):
 
 
 codes = [r[0] for r in rows("SELECT code FROM pemda ORDER BY code")]
-order = [r[0] for r in rows("SELECT pemda_code FROM proposal GROUP BY pemda_code ORDER BY min(id)")]
+# The order the pemda were seeded in: their first proposal's id (a UUIDv7, so by time; PostgreSQL
+# has no min() of a uuid, its text sorts the same).
+first_id = "min(id::text)" if database.startswith("postgres") else "min(id)"
+order = [r[0] for r in rows(f"SELECT pemda_code FROM proposal GROUP BY pemda_code ORDER BY {first_id}")]
 print(f"== {len(codes)} pemda; {rows('SELECT count(*) FROM proposal')[0][0]} proposals")
 chosen = [("first", order[0]), ("middle", order[len(order) // 2]), ("last", order[-1])]
 for place, pemda in chosen:
@@ -51,14 +53,4 @@ for place, pemda in chosen:
         ("proposal page", f"/proposals/{one}"),
     ]
     print(f"-- {place}: {pemda}")
-    for label, path in paths:
-        times = []
-        for _ in range(requests):
-            start = time.monotonic()
-            status, body = call(url, "GET", path, timeout=120)
-            times.append(time.monotonic() - start)
-            if status != 200:
-                print(f"  {label}: answered {status}: {body[:200]!r}")
-                break
-        times.sort()
-        print(f"  {label:<36} p50 {percentile_ms(times, 0.5):8.1f} ms  worst {times[-1] * 1000:8.1f} ms")
+    time_each(url, paths, requests)

@@ -49,13 +49,9 @@ fn in_forum<S: QueryFilter>(select: S, key: &ForumKey) -> S {
 /// statistics, would otherwise take the pemda's index over the cycle's or the kecamatan's, and
 /// on a server of one pemda that index holds every proposal (215 ms a page at 1,000,000).
 fn filtered(filter: &ProposalFilter) -> sea_orm::Select<proposal::Entity> {
-    let narrowed_otherwise = filter.cycle.is_some()
-        || filter.region.as_ref().is_some_and(|r| r.depth() != 2)
-        || filter.status.is_some()
-        || filter.origin.is_some()
-        || filter.opd.is_some();
+    let indexed = by_pemda_index(filter);
     let pemda_is = |code: String| -> sea_orm::sea_query::SimpleExpr {
-        if narrowed_otherwise {
+        if !indexed {
             Expr::col((proposal::Entity, proposal::Column::PemdaCode))
                 .binary(sea_orm::sea_query::BinOper::Custom("||"), Expr::val(""))
                 .eq(code)
@@ -101,6 +97,36 @@ fn filtered(filter: &ProposalFilter) -> sea_orm::Select<proposal::Entity> {
         );
     }
     query
+}
+
+/// Whether a list narrows by a pemda through the pemda's indexes: when the pemda is its only
+/// narrowing but for a stage (see [`filtered`]).
+fn by_pemda_index(filter: &ProposalFilter) -> bool {
+    let by_pemda = filter.pemda.is_some() || filter.region.as_ref().is_some_and(|r| r.depth() == 2);
+    let narrowed_otherwise = filter.cycle.is_some()
+        || filter.region.as_ref().is_some_and(|r| r.depth() != 2)
+        || filter.status.is_some()
+        || filter.origin.is_some()
+        || filter.opd.is_some();
+    by_pemda && !narrowed_otherwise
+}
+
+/// A filtered list in the order proposals were raised. Through a pemda's index it is ordered by
+/// the index's columns (`pemda_code`, the stage when named, then `id`): the same order under the
+/// list's equalities, and the only one PostgreSQL reads from that index. Ordered by `id` alone,
+/// it walked the primary key instead, expecting the pemda's rows to be spread evenly, and a
+/// pemda seeded late cost 61 ms a page over 12 pemda.
+fn in_raised_order(
+    filter: &ProposalFilter,
+    mut query: sea_orm::Select<proposal::Entity>,
+) -> sea_orm::Select<proposal::Entity> {
+    if by_pemda_index(filter) {
+        query = query.order_by_asc(proposal::Column::PemdaCode);
+        if filter.stage.is_some() {
+            query = query.order_by_asc(proposal::Column::CurrentStage);
+        }
+    }
+    query.order_by_asc(proposal::Column::Id)
 }
 
 pub(crate) fn to_summary(row: &proposal::Model) -> Result<ProposalSummary> {
@@ -216,26 +242,22 @@ impl Store {
         if let Some(after) = after {
             query = query.filter(proposal::Column::Id.gt(after));
         }
-        let rows = query
-            .order_by_asc(proposal::Column::Id)
-            .limit(std::cmp::min(limit, crate::PAGE_MAX))
-            .all(&self.read)
-            .await?;
+        let rows = in_raised_order(filter, query).limit(std::cmp::min(limit, crate::PAGE_MAX)).all(&self.read).await?;
         rows.iter().map(to_summary).collect()
     }
 
     /// Where the proposals `filter` keeps are, for a map: id, status and point (millionths of a
     /// degree) of at most `limit` of them in id order; those without a point are left out.
     pub async fn proposal_points(&self, filter: &ProposalFilter, limit: u64) -> Result<Vec<(Uuid, String, i32, i32)>> {
-        let rows: Vec<(Uuid, String, Option<i32>, Option<i32>)> = filtered(filter)
+        let located = filtered(filter)
             .filter(proposal::Column::LatE6.is_not_null())
-            .filter(proposal::Column::LonE6.is_not_null())
+            .filter(proposal::Column::LonE6.is_not_null());
+        let rows: Vec<(Uuid, String, Option<i32>, Option<i32>)> = in_raised_order(filter, located)
             .select_only()
             .column(proposal::Column::Id)
             .column(proposal::Column::CurrentStatus)
             .column(proposal::Column::LatE6)
             .column(proposal::Column::LonE6)
-            .order_by_asc(proposal::Column::Id)
             .limit(limit)
             .into_tuple()
             .all(&self.read)
