@@ -94,6 +94,11 @@ pub async fn seed_national(
     Ok(NationalSeeded { pemda: total, proposals: written })
 }
 
+/// The most a rembuk warga raises in a national seed, in thousandths of the demo's rate: 100
+/// times it, about 300 proposals each, some 120 million over the country. A pemda's plan is
+/// drawn in memory before it is written, so `--proposals` cannot ask for more.
+const PER_MILLE_MAX: usize = 100_000;
+
 /// Proposals per rembuk warga, in thousandths of the demo's, that raise about `proposals` in
 /// the villages of `chosen` (each village adds about half a proposal of its own).
 fn per_mille_for(chosen: &[RegionCode], proposals: usize) -> usize {
@@ -105,7 +110,7 @@ fn per_mille_for(chosen: &[RegionCode], proposals: usize) -> usize {
     let lingkungan: usize = villages.iter().map(demo_lingkungan_count).sum();
     let raised = proposals.saturating_sub(villages.len() / 2);
     // Three proposals per rembuk warga at the demo's rate (2 to 4).
-    (raised * 1000 / (3 * lingkungan.max(1))).max(1)
+    (raised.saturating_mul(1000) / (3 * lingkungan.max(1))).clamp(1, PER_MILLE_MAX)
 }
 
 /// One pemda other than Medan, whole: its regions, lingkungan, accounts and master data a year
@@ -176,6 +181,8 @@ mod tests {
         let expected = lingkungan * 3 * per_mille / 1000 + villages.len() / 2;
         assert!((4_900_000..=5_100_000).contains(&expected), "{per_mille} per mille gives {expected}");
         assert!(per_mille > 1000, "the national size raises more than the demo's rate: {per_mille}");
+        assert_eq!(per_mille_for(&all, usize::MAX), PER_MILLE_MAX, "an absurd size is bounded");
+        assert_eq!(per_mille_for(&all, 0), 1, "every rembuk warga raises something");
     }
 
     /// Kota Batu (35.79) has desa and kelurahan both.
