@@ -190,17 +190,29 @@ pub async fn seed_demo_foundation(store: &Store, at: OffsetDateTime) -> Result<R
     store.execute(&actor, &Command::Regions(RegionCommand::AddLingkunganBatch(rows)), at).await?;
     let password_hash = passwords::hash(DEMO_PASSWORD).await?;
     for (username, name, role, scope) in DEMO_USERS {
-        let command = Command::Accounts(AccountCommand::CreateUser(CreateUser {
-            pemda: pemda.clone(),
-            user_id: Uuid::now_v7(),
-            username: username.into(),
-            name: name.into(),
-            password_hash: password_hash.clone(),
-            grants: vec![GrantInput { role: role.into(), scope: scope.into() }],
-        }));
+        let command = demo_account(&pemda, username.into(), name.into(), &password_hash, role, scope.into());
         store.execute(&actor, &command, at).await?;
     }
     Ok(pemda)
+}
+
+/// A demo account with one grant and the demo password's `password_hash`.
+fn demo_account(
+    pemda: &RegionCode,
+    username: String,
+    name: String,
+    password_hash: &str,
+    role: &str,
+    scope: String,
+) -> Command {
+    Command::Accounts(AccountCommand::CreateUser(CreateUser {
+        pemda: pemda.clone(),
+        user_id: Uuid::now_v7(),
+        username,
+        name,
+        password_hash: password_hash.to_string(),
+        grants: vec![GrantInput { role: role.into(), scope }],
+    }))
 }
 
 /// How many dapil and members the demo's DPRD has: Medan's 50 seats in 5 dapil.
@@ -243,14 +255,8 @@ pub async fn seed_demo_dprd(store: &Store, pemda: &RegionCode, at: OffsetDateTim
     for n in 0..DEMO_MEMBERS {
         let username = if n == 0 { "dprd.demo".to_string() } else { format!("dprd.{n:02}") };
         if n > 0 {
-            commands.push(Command::Accounts(AccountCommand::CreateUser(CreateUser {
-                pemda: pemda.clone(),
-                user_id: Uuid::now_v7(),
-                username: username.clone(),
-                name: format!("{} {}", GIVEN[n % GIVEN.len()], FAMILY[(n / GIVEN.len() + n) % FAMILY.len()]),
-                password_hash: password_hash.clone(),
-                grants: vec![GrantInput { role: "anggota_dprd".into(), scope: String::new() }],
-            })));
+            let name = format!("{} {}", GIVEN[n % GIVEN.len()], FAMILY[(n / GIVEN.len() + n) % FAMILY.len()]);
+            commands.push(demo_account(pemda, username.clone(), name, &password_hash, "anggota_dprd", String::new()));
         }
         let dapil = n % DEMO_DAPIL + 1;
         commands.push(Command::Dprd(DprdCommand::SaveMember {
@@ -669,6 +675,12 @@ struct PlannedKelurahan {
 impl PlannedKelurahan {
     fn all(&self) -> impl Iterator<Item = &PlannedProposal> {
         self.lingkungan.iter().flat_map(|l| l.proposals.iter()).chain(self.own.iter())
+    }
+
+    /// Whether its musrenbang has met by `now`: only then are its own proposals raised and its
+    /// decisions written.
+    fn has_met(&self) -> bool {
+        self.days_ago > 0
     }
 }
 
@@ -1160,7 +1172,7 @@ async fn seed_lower_forums(
     }
 
     // Musrenbang kelurahan, in the order they met; those still to meet are left waiting.
-    let mut kelurahan_order: Vec<&PlannedKelurahan> = plan.kelurahan.iter().filter(|k| k.days_ago > 0).collect();
+    let mut kelurahan_order: Vec<&PlannedKelurahan> = plan.kelurahan.iter().filter(|k| k.has_met()).collect();
     kelurahan_order.sort_by_key(|k| (std::cmp::Reverse(k.days_ago), k.code.clone()));
     let lurah_scope = code("12.71.01.1001");
     let total = kelurahan_order.len();

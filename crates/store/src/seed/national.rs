@@ -136,17 +136,8 @@ async fn seed_one(
         );
     for (username, title, role, scope) in accounts {
         let place = scope.map_or(official.name.as_str(), |k| k.name.as_str());
-        foundation.push(Command::Accounts(AccountCommand::CreateUser(CreateUser {
-            pemda: pemda.clone(),
-            user_id: Uuid::now_v7(),
-            username,
-            name: format!("{title} {place}"),
-            password_hash: password_hash.to_string(),
-            grants: vec![GrantInput {
-                role: role.into(),
-                scope: scope.map(|k| k.code.to_string()).unwrap_or_default(),
-            }],
-        })));
+        let scope = scope.map(|k| k.code.to_string()).unwrap_or_default();
+        foundation.push(demo_account(&pemda, username, format!("{title} {place}"), password_hash, role, scope));
     }
     foundation.extend(pemda_master_data(&pemda));
     store.execute_batch(&system, &foundation, founded).await?;
@@ -160,7 +151,7 @@ async fn seed_one(
         .kelurahan
         .iter()
         .map(|k| {
-            k.lingkungan.iter().map(|l| l.proposals.len()).sum::<usize>() + if k.days_ago > 0 { k.own.len() } else { 0 }
+            k.lingkungan.iter().map(|l| l.proposals.len()).sum::<usize>() + if k.has_met() { k.own.len() } else { 0 }
         })
         .sum();
     Ok(raised as u64)
