@@ -11,9 +11,12 @@ use typst_layout::PagedDocument;
 const MAIN: &str = include_str!("../templates/dokumen.typ");
 const PIECES: &str = include_str!("../templates/rencana.typ");
 
-/// The typesetter: fonts and templates loaded once, shared by every request.
+/// The typesetter: fonts and templates loaded once, at the first document printed, and shared by
+/// every request after it.
 pub struct Typst {
-    engine: TypstEngine<typst_as_lib::TypstTemplateCollection>,
+    // Built on first use: reading the fonts' tables makes the process touch some 10 MB of them,
+    // which a server that prints nothing (most of the year) would otherwise hold from its start.
+    engine: std::sync::OnceLock<TypstEngine<typst_as_lib::TypstTemplateCollection>>,
 }
 
 impl std::fmt::Debug for Typst {
@@ -30,12 +33,17 @@ impl Default for Typst {
 
 impl Typst {
     pub fn new() -> Typst {
-        let engine = TypstEngine::builder()
-            .fonts(typst_assets::fonts())
-            .with_static_source_file_resolver([("dokumen.typ", MAIN), ("rencana.typ", PIECES)])
-            .comemo_evict_max_age(Some(10))
-            .build();
-        Typst { engine }
+        Typst { engine: std::sync::OnceLock::new() }
+    }
+
+    fn engine(&self) -> &TypstEngine<typst_as_lib::TypstTemplateCollection> {
+        self.engine.get_or_init(|| {
+            TypstEngine::builder()
+                .fonts(typst_assets::fonts())
+                .with_static_source_file_resolver([("dokumen.typ", MAIN), ("rencana.typ", PIECES)])
+                .comemo_evict_max_age(Some(10))
+                .build()
+        })
     }
 }
 
@@ -46,7 +54,7 @@ impl Printer for Typst {
         inputs.insert("data".into(), data.into_value());
         inputs.insert("qr".into(), qr_svg(&document.stamp.url).into_value());
         let laid_out: PagedDocument = self
-            .engine
+            .engine()
             .compile_with_input("dokumen.typ", inputs)
             .output
             .map_err(|e| PrintError::Template(format!("{e:?}")))?;
