@@ -18,7 +18,9 @@ use uuid::Uuid;
 use crate::entity::{ceiling, cycle, journal, journal_subject, kamus_item, opd, photo, proposal, proposal_stage};
 use crate::facts::{cycle_facts, forum_facts};
 use crate::rows::{parse_code, to_kamus, to_record};
-use crate::{ForumTotals, ForumView, ProposalDetail, ProposalFilter, ProposalSummary, Result, Store, StoreError};
+use crate::{
+    Backend, ForumTotals, ForumView, ProposalDetail, ProposalFilter, ProposalSummary, Result, Store, StoreError,
+};
 
 /// One status of a forum, counted: status, entries, ranked entries, cheapest and dearest cost.
 type StatusCount = (String, i64, i64, Option<i64>, Option<i64>);
@@ -48,15 +50,23 @@ fn in_forum<S: QueryFilter>(select: S, key: &ForumKey) -> S {
 /// narrowing the pemda is compared as `pemda_code || ''`, which no index serves: SQLite, without
 /// statistics, would otherwise take the pemda's index over the cycle's or the kecamatan's, and
 /// on a server of one pemda that index holds every proposal (215 ms a page at 1,000,000).
-fn filtered(filter: &ProposalFilter) -> sea_orm::Select<proposal::Entity> {
+///
+/// On PostgreSQL the pemda of an indexed list is compared as `pemda_code IN ($1, $1)`, the same
+/// code twice. With a plain equality (or an `IN` of one, which PostgreSQL reads as one) the
+/// planner knows the pemda is one value, drops it from the order, and is left with `ORDER BY
+/// id`, which the primary key serves: it then walks the key expecting the pemda's rows to be
+/// spread evenly through it, and a pemda seeded late read every proposal before its own (76 ms a
+/// page over 12 pemda, 516 ms over 1,000,000). A list of two is an array comparison: the pemda
+/// stays in the order, which only the pemda's indexes give (`EXPLAIN`: an Index Scan on
+/// `ix_proposal_pemda`, the page's key in its Index Cond).
+fn filtered(filter: &ProposalFilter, backend: Backend) -> sea_orm::Select<proposal::Entity> {
     let indexed = by_pemda_index(filter);
     let pemda_is = |code: String| -> sea_orm::sea_query::SimpleExpr {
-        if !indexed {
-            Expr::col((proposal::Entity, proposal::Column::PemdaCode))
-                .binary(sea_orm::sea_query::BinOper::Custom("||"), Expr::val(""))
-                .eq(code)
-        } else {
-            proposal::Column::PemdaCode.eq(code)
+        let column = Expr::col((proposal::Entity, proposal::Column::PemdaCode));
+        match (indexed, backend) {
+            (false, _) => column.binary(sea_orm::sea_query::BinOper::Custom("||"), Expr::val("")).eq(code),
+            (true, Backend::Sqlite) => column.eq(code),
+            (true, Backend::Postgres) => column.is_in([code.clone(), code]),
         }
     };
     let mut query = proposal::Entity::find();
@@ -113,9 +123,8 @@ fn by_pemda_index(filter: &ProposalFilter) -> bool {
 
 /// A filtered list in the order proposals were raised. Through a pemda's index it is ordered by
 /// the index's columns (`pemda_code`, the stage when named, then `id`): the same order under the
-/// list's equalities, and the only one PostgreSQL reads from that index. Ordered by `id` alone,
-/// it walked the primary key instead, expecting the pemda's rows to be spread evenly, and a
-/// pemda seeded late cost 61 ms a page over 12 pemda.
+/// list's equalities, and, with the pemda compared through an array on PostgreSQL (see
+/// [`filtered`]), one that only the pemda's indexes give.
 fn in_raised_order(
     filter: &ProposalFilter,
     mut query: sea_orm::Select<proposal::Entity>,
@@ -238,7 +247,7 @@ impl Store {
         after: Option<Uuid>,
         limit: u64,
     ) -> Result<Vec<ProposalSummary>> {
-        let mut query = filtered(filter);
+        let mut query = filtered(filter, self.backend);
         if let Some(after) = after {
             query = query.filter(proposal::Column::Id.gt(after));
         }
@@ -249,7 +258,7 @@ impl Store {
     /// Where the proposals `filter` keeps are, for a map: id, status and point (millionths of a
     /// degree) of at most `limit` of them in id order; those without a point are left out.
     pub async fn proposal_points(&self, filter: &ProposalFilter, limit: u64) -> Result<Vec<(Uuid, String, i32, i32)>> {
-        let located = filtered(filter)
+        let located = filtered(filter, self.backend)
             .filter(proposal::Column::LatE6.is_not_null())
             .filter(proposal::Column::LonE6.is_not_null());
         let rows: Vec<(Uuid, String, Option<i32>, Option<i32>)> = in_raised_order(filter, located)
@@ -267,7 +276,7 @@ impl Store {
 
     /// How many proposals match `filter`.
     pub async fn proposal_count(&self, filter: &ProposalFilter) -> Result<u64> {
-        Ok(filtered(filter).count(&self.read).await?)
+        Ok(filtered(filter, self.backend).count(&self.read).await?)
     }
 
     /// How many proposals match `filter` when they are at most `most`; `None` when there are
@@ -275,7 +284,8 @@ impl Store {
     /// region (a kecamatan of 240,000 proposals took 93 ms to count).
     pub async fn proposal_count_up_to(&self, filter: &ProposalFilter, most: u64) -> Result<Option<u64>> {
         use sea_orm::{ConnectionTrait, QueryTrait};
-        let matching = filtered(filter).select_only().column(proposal::Column::Id).limit(most + 1).into_query();
+        let matching =
+            filtered(filter, self.backend).select_only().column(proposal::Column::Id).limit(most + 1).into_query();
         let count = sea_orm::sea_query::Query::select()
             .expr(Expr::cust("COUNT(*)"))
             .from_subquery(matching, "bounded")
