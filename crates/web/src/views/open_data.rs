@@ -224,7 +224,7 @@ pub async fn proposals(store: &Store, cycle: &CycleFacts, format: Format) -> App
     let opds = store.opds(&cycle.pemda).await?.into_iter().map(|o| (o.code, o.name)).collect();
     let cursor = Cursor {
         store: store.clone(),
-        filter: ProposalFilter { cycle: Some(cycle.id), pemda: Some(cycle.pemda.clone()), ..ProposalFilter::default() },
+        filter: ProposalFilter { cycle: Some(cycle.id), ..ProposalFilter::default() },
         tahun: cycle.tahun_anggaran,
         format,
         opds,
