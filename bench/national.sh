@@ -13,6 +13,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATABASE="${DATABASE:-sqlite}"
+if [ "$DATABASE" = postgres ] && [ -n "${NATIONAL_DATA:-}" ]; then
+  echo "NATIONAL_DATA is a SQLite data directory; it cannot be served with DATABASE=postgres" >&2
+  exit 2
+fi
 if [ "$DATABASE" = postgres ] && [ -z "${RENCANA_TEST_DATABASE_URL:-}" ]; then
   PG_DURABLE=1 exec bash scripts/with-postgres.sh bash "$0" "$@"
 fi
