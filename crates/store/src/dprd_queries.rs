@@ -54,11 +54,13 @@ impl Store {
             .collect();
         let mut summaries = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
-            for row in proposal::Entity::find()
-                .filter(proposal::Column::Id.is_in(chunk.to_vec()))
-                .order_by_asc(proposal::Column::Id)
-                .all(&self.read)
-                .await?
+            for row in crate::planning_queries::SummaryRow::select(
+                proposal::Entity::find()
+                    .filter(proposal::Column::Id.is_in(chunk.to_vec()))
+                    .order_by_asc(proposal::Column::Id),
+            )
+            .all(&self.read)
+            .await?
             {
                 summaries.push(crate::planning_queries::to_summary(&row)?);
             }

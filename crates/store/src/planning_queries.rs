@@ -138,7 +138,75 @@ fn in_raised_order(
     query.order_by_asc(proposal::Column::Id)
 }
 
-pub(crate) fn to_summary(row: &proposal::Model) -> Result<ProposalSummary> {
+/// The columns of a proposal that its summary shows: what lists, forums and Renja sources read,
+/// instead of the whole row. sqlx copies every column of every row it returns, and the rest of
+/// the row (the problem text, the folded search columns, the place) is most of its bytes.
+#[derive(Debug, sea_orm::FromQueryResult)]
+pub(crate) struct SummaryRow {
+    id: Uuid,
+    cycle_id: Uuid,
+    title: String,
+    origin: String,
+    current_stage: String,
+    current_status: String,
+    lingkungan_code: String,
+    kamus_code: String,
+    opd_code: String,
+    cost: i64,
+    support_count: i32,
+    created_at: sea_orm::prelude::TimeDateTimeWithTimeZone,
+}
+
+impl SummaryRow {
+    /// `query` narrowed to the summary's columns, read as summary rows.
+    pub(crate) fn select(
+        query: sea_orm::Select<proposal::Entity>,
+    ) -> sea_orm::Selector<sea_orm::SelectModel<SummaryRow>> {
+        use proposal::Column as C;
+        query
+            .select_only()
+            .columns([
+                C::Id,
+                C::CycleId,
+                C::Title,
+                C::Origin,
+                C::CurrentStage,
+                C::CurrentStatus,
+                C::LingkunganCode,
+                C::KamusCode,
+                C::OpdCode,
+                C::Cost,
+                C::SupportCount,
+                C::CreatedAt,
+            ])
+            .into_model::<SummaryRow>()
+    }
+
+    pub(crate) fn id(&self) -> Uuid {
+        self.id
+    }
+}
+
+impl From<&proposal::Model> for SummaryRow {
+    fn from(row: &proposal::Model) -> SummaryRow {
+        SummaryRow {
+            id: row.id,
+            cycle_id: row.cycle_id,
+            title: row.title.clone(),
+            origin: row.origin.clone(),
+            current_stage: row.current_stage.clone(),
+            current_status: row.current_status.clone(),
+            lingkungan_code: row.lingkungan_code.clone(),
+            kamus_code: row.kamus_code.clone(),
+            opd_code: row.opd_code.clone(),
+            cost: row.cost,
+            support_count: row.support_count,
+            created_at: row.created_at,
+        }
+    }
+}
+
+pub(crate) fn to_summary(row: &SummaryRow) -> Result<ProposalSummary> {
     Ok(ProposalSummary {
         id: row.id,
         cycle_id: row.cycle_id,
@@ -251,7 +319,9 @@ impl Store {
         if let Some(after) = after {
             query = query.filter(proposal::Column::Id.gt(after));
         }
-        let rows = in_raised_order(filter, query).limit(std::cmp::min(limit, crate::PAGE_MAX)).all(&self.read).await?;
+        let rows = SummaryRow::select(in_raised_order(filter, query).limit(std::cmp::min(limit, crate::PAGE_MAX)))
+            .all(&self.read)
+            .await?;
         rows.iter().map(to_summary).collect()
     }
 
@@ -305,7 +375,7 @@ impl Store {
         }
         records.sort_by_key(|r| r.stage);
         Ok(Some(ProposalDetail {
-            summary: to_summary(&row)?,
+            summary: to_summary(&SummaryRow::from(&row))?,
             problem: row.problem.clone(),
             bidang: Bidang::parse(&row.bidang).ok_or_else(|| StoreError::Corrupt(row.bidang.clone()))?,
             fisik: row.fisik,
@@ -510,10 +580,11 @@ impl Store {
         let mut summaries = HashMap::with_capacity(rows.len());
         let ids: Vec<Uuid> = rows.iter().map(|r| r.proposal_id).collect();
         for chunk in ids.chunks(500) {
-            for row in
-                proposal::Entity::find().filter(proposal::Column::Id.is_in(chunk.to_vec())).all(&self.read).await?
+            for row in SummaryRow::select(proposal::Entity::find().filter(proposal::Column::Id.is_in(chunk.to_vec())))
+                .all(&self.read)
+                .await?
             {
-                summaries.insert(row.id, to_summary(&row)?);
+                summaries.insert(row.id(), to_summary(&row)?);
             }
         }
         let mut items = Vec::with_capacity(rows.len());

@@ -159,10 +159,13 @@ impl Store {
             {
                 records.entry(row.proposal_id).or_default().push(to_record(&row)?);
             }
-            for row in
-                proposal::Entity::find().filter(proposal::Column::Id.is_in(chunk.to_vec())).all(&self.read).await?
+            for row in crate::planning_queries::SummaryRow::select(
+                proposal::Entity::find().filter(proposal::Column::Id.is_in(chunk.to_vec())),
+            )
+            .all(&self.read)
+            .await?
             {
-                let mut kept = records.remove(&row.id).unwrap_or_default();
+                let mut kept = records.remove(&row.id()).unwrap_or_default();
                 kept.sort_by_key(|r| r.stage);
                 sources.push(LineSource { summary: crate::planning_queries::to_summary(&row)?, records: kept });
             }
