@@ -91,6 +91,46 @@ async fn the_demo_holds_a_cycle_at_the_musrenbang_kecamatan() {
     assert_eq!(store.proposal_count_up_to(&whole, total + 1).await.unwrap(), Some(total));
     assert_eq!(store.proposal_count_up_to(&whole, total - 1).await.unwrap(), None);
     assert_eq!(store.proposal_count_up_to(&whole, 10).await.unwrap(), None);
+    // A cycle is of one pemda: naming the pemda (or a region holding it) beside the cycle keeps
+    // every proposal, naming another keeps none; so does a cycle that does not exist.
+    let beside = |pemda: Option<&str>, region: Option<&str>| ProposalFilter {
+        cycle: Some(cycle.id),
+        pemda: pemda.map(code),
+        region: region.map(code),
+        ..ProposalFilter::default()
+    };
+    let first_page: Vec<_> = proposals.iter().take(50).map(|p| p.id).collect();
+    for same in [
+        beside(Some("12.71"), None),
+        beside(None, Some("12.71")),
+        beside(None, Some("12")),
+        beside(Some("12.71"), Some("12")),
+    ] {
+        assert_eq!(store.proposal_count(&same).await.unwrap(), total, "{same:?}");
+        assert_eq!(store.proposal_count_up_to(&same, 10).await.unwrap(), None, "{same:?}");
+        let page: Vec<_> = store.proposals(&same, None, 50).await.unwrap().into_iter().map(|p| p.id).collect();
+        assert_eq!(page, first_page, "{same:?}");
+    }
+    for none in [
+        beside(Some("12.72"), None),
+        beside(None, Some("12.72")),
+        beside(None, Some("13")),
+        beside(None, Some("12.72.01")),
+        beside(Some("12.71"), Some("12.72")),
+        ProposalFilter { cycle: Some(uuid::Uuid::from_u128(0x5eed)), ..ProposalFilter::default() },
+    ] {
+        assert_eq!(store.proposal_count(&none).await.unwrap(), 0, "{none:?}");
+        assert_eq!(store.proposal_count_up_to(&none, 10).await.unwrap(), Some(0), "{none:?}");
+        assert!(store.proposals(&none, None, 50).await.unwrap().is_empty(), "{none:?}");
+        assert!(store.proposal_points(&none, 50).await.unwrap().is_empty(), "{none:?}");
+    }
+    let kecamatan_of_medan = store.children(&pemda, None).await.unwrap()[0].code.clone();
+    let in_kecamatan = ProposalFilter { region: Some(kecamatan_of_medan.clone()), ..beside(Some("12.71"), None) };
+    let in_kecamatan_alone = ProposalFilter { region: Some(kecamatan_of_medan), ..whole.clone() };
+    assert_eq!(
+        store.proposal_count(&in_kecamatan).await.unwrap(),
+        store.proposal_count(&in_kecamatan_alone).await.unwrap()
+    );
     let count = |f: &dyn Fn(&store::ProposalSummary) -> bool| proposals.iter().filter(|p| f(p)).count();
     eprintln!(
         "proposals: {} (of kelurahan {}); at kelurahan, rejected {}; at kecamatan, pending {}, accepted {}, with changes {}, rejected {}",

@@ -705,10 +705,7 @@ async fn explorer_filter(store: &store::Store, query: &ListQuery) -> AppResult<E
             _ => None,
         },
     };
-    // A cycle is of one pemda, so naming the pemda beside it narrows nothing; it would only make
-    // the total count read each proposal of the cycle for its pemda instead of the cycle's index
-    // alone (9 of the 12 ms of the demo's cycle page).
-    filter.pemda = if cycle.is_some() { None } else { pemda.clone() };
+    filter.pemda = pemda.clone();
     Ok(ExplorerFilter { filter, cycle, region, pemda })
 }
 
