@@ -80,11 +80,56 @@ def time_each(url, paths, requests):
     return out
 
 
-def submitted(database):
-    """How many submissions the journal holds: DATABASE is the SQLite file or a postgres:// URL
-    (counted with psql)."""
-    sql = "SELECT count(*) FROM journal WHERE kind = 'proposal_submitted'"
+def journal_count(database, kind):
+    """How many events of KIND the journal holds: DATABASE is the SQLite file or a postgres://
+    URL (counted with psql)."""
+    sql = f"SELECT count(*) FROM journal WHERE kind = '{kind}'"
     if database.startswith("postgres"):
         return int(subprocess.run(["psql", database, "-tAc", sql], check=True, capture_output=True, text=True).stdout)
     with sqlite3.connect(database) as db:
         return db.execute(sql).fetchone()[0]
+
+
+def submitted(database):
+    """How many submissions the journal holds (see `journal_count`)."""
+    return journal_count(database, "proposal_submitted")
+
+
+def paced(rate, seconds, threads, send):
+    """Calls `send(n)` for n = 0, 1, … at a fixed arrival rate for SECONDS from THREADS threads,
+    and returns the figures as one dict. Each call is due at its moment on the schedule and its
+    latency counts from that moment, not from when a free thread sent it, so a slow server cannot
+    hide its queue (no coordinated omission). `send` returns the answer's status; an exception
+    (a dropped connection) counts as an answer named by its type."""
+    import time
+    from collections import Counter
+
+    total = int(rate * seconds)
+    start = time.monotonic() + 0.5
+    answers, latencies, lock = Counter(), [], threading.Lock()
+    next_index = [0]
+
+    def worker():
+        while True:
+            with lock:
+                n = next_index[0]
+                if n >= total:
+                    return
+                next_index[0] += 1
+            due = start + n / rate
+            pause = due - time.monotonic()
+            if pause > 0:
+                time.sleep(pause)
+            try:
+                status = send(n)
+            except Exception as error:
+                status = type(error).__name__
+            with lock:
+                answers[str(status)] += 1
+                latencies.append(time.monotonic() - due)
+
+    run_threads(threads, worker)
+    elapsed = time.monotonic() - start
+    latencies.sort()
+    p = lambda q: round(percentile_ms(latencies, q), 1)
+    return {"rate": round(total / elapsed, 1), "p50_ms": p(0.5), "p99_ms": p(0.99), "codes": dict(answers), "errors": {}}

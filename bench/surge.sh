@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The city surge of deadline day (issue 11, part 4) on the Kota Medan demo, SQLite, release
-# build, traffic to 127.0.0.1 only: at a fixed arrival rate, whatever the answers' speed, for
+# The city surge of deadline day (issue 11, part 4) on the Kota Medan demo, release build, on
+# SQLite, or with DATABASE=postgres on a throwaway PostgreSQL with fsync and synchronous commits
+# on; traffic to 127.0.0.1 only: at a fixed arrival rate, whatever the answers' speed, for
 # SURGE_SECONDS (600 by default), with oha correcting latencies for coordinated omission:
 # - 33 submissions per second (POST /api/v1/proposals as the kecamatan operator, each a
 #   different proposal: bench/paced.py, latency counted from each one's moment on the schedule);
@@ -11,20 +12,29 @@
 # acknowledged and the stored submissions disagree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+DATABASE="${DATABASE:-sqlite}"
+if [ "$DATABASE" = postgres ] && [ -z "${RENCANA_TEST_DATABASE_URL:-}" ]; then
+  PG_DURABLE=1 exec bash scripts/with-postgres.sh bash "$0" "$@"
+fi
+if [ "$DATABASE" = postgres ]; then
+  export RENCANA_DATABASE_URL="$RENCANA_TEST_DATABASE_URL"
+  unset SEEDED_DATA
+fi
 source scripts/ensure-oha.sh
 source scripts/demo-server.sh
 demo_server release
+if [ "$DATABASE" = postgres ]; then COUNTED="$RENCANA_DATABASE_URL"; else COUNTED="$DATA/rencana.db"; fi
 SURGE="${SURGE_SECONDS:-600}"
 FIGURES="$DATA/figures.jsonl"
 CYCLE="$(curl -sf "$URL/api/v1/cycles?pemda=12.71" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')"
 FIRST="$(curl -sf "$URL/api/v1/proposals?cycle=$CYCLE&limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')"
-stored() { python3 -c 'import sys; sys.path.insert(0, "bench"); from client import submitted; print(submitted(sys.argv[1]))' "$DATA/rencana.db"; }
+stored() { python3 -c 'import sys; sys.path.insert(0, "bench"); from client import submitted; print(submitted(sys.argv[1]))' "$COUNTED"; }
 rss() { awk '/^VmRSS/ {print int($2 / 1024)}' "/proc/$SERVER/status"; }
 
 # Idle once the server has settled: its start's work done and its first memory trim made.
 sleep 35
 IDLE="$(rss)"
-echo "Kota Medan demo, release build, SQLite, $(nproc) cores (oha shares them), ${SURGE} s at a fixed arrival rate"
+echo "Kota Medan demo, release build, $DATABASE (durable commits), $(nproc) cores (oha shares them), ${SURGE} s at a fixed arrival rate"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); server idle: $IDLE MB resident"
 before="$(stored)"
 
@@ -36,7 +46,7 @@ stream() { # name rate workers url [oha options…]
   STREAMS+=("$!")
 }
 STREAMS=()
-python3 bench/paced.py "$URL" 33 "$SURGE" >"$DATA/submit.json" &
+python3 bench/paced.py submit "$URL" 33 "$SURGE" >"$DATA/submit.json" &
 STREAMS+=("$!")
 stream forum 300 64 "$URL/forums/$CYCLE/musrenbang_kelurahan/12.71.01.1001"
 stream list 200 64 "$URL/proposals?cycle=$CYCLE"
@@ -59,7 +69,7 @@ acknowledged="$(python3 bench/figures.py status "$FIGURES" submit 201)"
 added=$(($(stored) - before))
 AFTER="$(rss)"
 sleep 35
-echo "server memory: idle $IDLE MB, at most $PEAK MB during the surge, $AFTER MB at its end, $(rss) MB 35 s later"
+echo "server memory: idle $IDLE MB, at most $PEAK MB during the surge, $AFTER MB at its end, $(rss) MB 35 s later$([ "$DATABASE" = postgres ] && echo " (Rencana's process alone, not PostgreSQL's)")"
 echo "submissions: acknowledged (201) $acknowledged, stored $added"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ "$added" != "$acknowledged" ]; then
