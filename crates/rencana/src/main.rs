@@ -4,6 +4,13 @@
 mod bench_floor;
 mod memory;
 
+/// mimalloc instead of glibc's malloc: a page is built from many short strings and buffers, and
+/// glibc spent about a quarter of a loaded server's CPU allocating and consolidating them (the
+/// kelurahan forum page under 16 clients, `perf`). C libraries (SQLite's page cache) still
+/// allocate through glibc, which `memory` trims.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::Read;
 use std::net::SocketAddr;
 use std::path::PathBuf;
