@@ -9,17 +9,10 @@
 # (200) and the decisions the journal holds disagree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DATABASE="${DATABASE:-sqlite}"
-if [ "$DATABASE" = postgres ] && [ -z "${RENCANA_TEST_DATABASE_URL:-}" ]; then
-  PG_DURABLE=1 exec bash scripts/with-postgres.sh bash "$0" "$@"
-fi
-if [ "$DATABASE" = postgres ]; then
-  export RENCANA_DATABASE_URL="$RENCANA_TEST_DATABASE_URL"
-  unset SEEDED_DATA
-fi
+source bench/on-database.sh "$@"
 source scripts/demo-server.sh
 demo_server release
-if [ "$DATABASE" = postgres ]; then COUNTED="$RENCANA_DATABASE_URL"; else COUNTED="$DATA/rencana.db"; fi
+COUNTED="$(counted_database)"
 FIGURES="$DATA/figures.jsonl"
 EACH="${DECIDE_SECONDS:-20}"
 decided() { python3 -c 'import sys; sys.path.insert(0, "bench"); from client import journal_count; print(journal_count(sys.argv[1], "proposal_decided"))' "$COUNTED"; }

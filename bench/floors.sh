@@ -11,18 +11,11 @@
 # figure; fails only when the submissions acknowledged and those stored disagree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DATABASE="${DATABASE:-sqlite}"
-if [ "$DATABASE" = postgres ] && [ -z "${RENCANA_TEST_DATABASE_URL:-}" ]; then
-  PG_DURABLE=1 exec bash scripts/with-postgres.sh bash "$0" "$@"
-fi
+source bench/on-database.sh "$@"
 source scripts/ensure-oha.sh
-if [ "$DATABASE" = postgres ]; then
-  export RENCANA_DATABASE_URL="$RENCANA_TEST_DATABASE_URL"
-  unset SEEDED_DATA
-fi
 source scripts/demo-server.sh
 demo_server release
-if [ "$DATABASE" = postgres ]; then COUNTED="$RENCANA_DATABASE_URL"; else COUNTED="$DATA/rencana.db"; fi
+COUNTED="$(counted_database)"
 EACH="${SECONDS_EACH:-10}"
 FIGURES="$DATA/figures.jsonl"
 CYCLE="$(curl -sf "$URL/api/v1/cycles?pemda=12.71" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')"
