@@ -52,20 +52,8 @@ impl Store {
             .into_iter()
             .map(|p| p.proposal_id)
             .collect();
-        let mut summaries = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(500) {
-            for row in crate::planning_queries::SummaryRow::select(
-                proposal::Entity::find()
-                    .filter(proposal::Column::Id.is_in(chunk.to_vec()))
-                    .order_by_asc(proposal::Column::Id),
-            )
-            .all(&self.read)
-            .await?
-            {
-                summaries.push(crate::planning_queries::to_summary(&row)?);
-            }
-        }
-        Ok(summaries)
+        let mut summaries = self.summaries_by_id(&ids).await?;
+        Ok(ids.iter().filter_map(|id| summaries.remove(id)).collect())
     }
 
     /// What the cycle's proposals of a kamus item other than pokir cost: at most
@@ -127,7 +115,7 @@ impl Store {
         ids.sort();
         ids.dedup();
         let mut accounts: HashMap<Uuid, (String, String)> = HashMap::new();
-        for chunk in ids.chunks(500) {
+        for chunk in ids.chunks(crate::IN_LIST_MAX) {
             for user in
                 app_user::Entity::find().filter(app_user::Column::Id.is_in(chunk.to_vec())).all(&self.read).await?
             {

@@ -60,7 +60,7 @@ pub(crate) async fn load(
     };
     let named: Vec<String> = needs.regions.iter().map(|c| c.to_string()).collect();
     let mut regions = HashMap::new();
-    for chunk in named.chunks(500) {
+    for chunk in named.chunks(crate::IN_LIST_MAX) {
         for row in region::Entity::find().filter(region::Column::Code.is_in(chunk.to_vec())).all(txn).await? {
             if let Some(region) = to_region(&row) {
                 regions.insert(region.code.clone(), region);
@@ -69,7 +69,7 @@ pub(crate) async fn load(
     }
     let villages: Vec<String> = regions.values().filter(|r| r.level.is_village()).map(|r| r.code.to_string()).collect();
     let mut lingkungan_names: HashMap<RegionCode, HashSet<String>> = HashMap::new();
-    for chunk in villages.chunks(500) {
+    for chunk in villages.chunks(crate::IN_LIST_MAX) {
         for row in region::Entity::find().filter(region::Column::ParentCode.is_in(chunk.to_vec())).all(txn).await? {
             if let Ok(parent) = RegionCode::parse(&row.parent_code) {
                 lingkungan_names.entry(parent).or_default().insert(row.name.to_lowercase());
@@ -116,7 +116,7 @@ pub(crate) async fn load(
     let mut asked: Vec<String> = needs.opd.clone();
     asked.sort();
     asked.dedup();
-    for chunk in asked.chunks(500) {
+    for chunk in asked.chunks(crate::IN_LIST_MAX) {
         opd_codes.extend(
             opd::Entity::find()
                 .filter(opd::Column::PemdaCode.eq(pemda.to_string()))
@@ -145,7 +145,7 @@ pub(crate) async fn load(
     let year =
         needs.nomenclature.as_ref().and_then(|need| need.tahun_anggaran.or(cycle.as_ref().map(|c| c.tahun_anggaran)));
     if let (Some(need), Some(year)) = (&needs.nomenclature, year) {
-        for chunk in need.codes.chunks(500) {
+        for chunk in need.codes.chunks(crate::IN_LIST_MAX) {
             nomenclature.extend(
                 nomenclature::Entity::find()
                     .filter(nomenclature::Column::PemdaCode.eq(pemda.to_string()))
@@ -198,7 +198,7 @@ pub(crate) async fn load(
         None => None,
     };
     let mut priorities = HashSet::new();
-    for chunk in needs.priorities.chunks(500) {
+    for chunk in needs.priorities.chunks(crate::IN_LIST_MAX) {
         priorities.extend(
             rpjmd_priority::Entity::find()
                 .filter(rpjmd_priority::Column::PemdaCode.eq(pemda.to_string()))

@@ -53,7 +53,7 @@ pub(crate) async fn append(
             hash: Set(entry.hash),
         });
     }
-    for chunk in rows.chunks(500) {
+    for chunk in rows.chunks(crate::IN_LIST_MAX) {
         journal::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
     }
     // Each proposal's timeline is read from the journal through this index.
@@ -69,7 +69,7 @@ pub(crate) async fn append(
             })
         })
         .collect();
-    for chunk in subjects.chunks(500) {
+    for chunk in subjects.chunks(crate::IN_LIST_MAX) {
         journal_subject::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
     }
     Ok(chain_head::Model { pemda_code: pemda.to_string(), seq, hash: prev_hash })

@@ -30,6 +30,11 @@ pub mod transparency_log;
 use std::path::Path;
 use std::time::Duration;
 
+/// The most keys one `IN (…)` list carries: reads and writes by many keys go in chunks of it, so
+/// that a statement stays far below SQLite's and PostgreSQL's bounds on bound parameters and its
+/// plan stays the same whatever the number of keys.
+pub(crate) const IN_LIST_MAX: usize = 500;
+
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement};
 use sea_orm_migration::MigratorTrait;

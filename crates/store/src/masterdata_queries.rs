@@ -34,7 +34,7 @@ impl Store {
         wanted.sort();
         wanted.dedup();
         let mut found = std::collections::HashMap::new();
-        for chunk in wanted.chunks(500) {
+        for chunk in wanted.chunks(crate::IN_LIST_MAX) {
             for row in self
                 .nomenclature_of(pemda, tahun_anggaran)
                 .filter(row::Column::Code.is_in(chunk.to_vec()))

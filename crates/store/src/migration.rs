@@ -877,7 +877,7 @@ async fn backfill_places(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
         by_key.entry(domain::planning::street_key(&address)).or_default().push(id);
     }
     for (key, ids) in by_key {
-        for chunk in ids.chunks(500) {
+        for chunk in ids.chunks(crate::IN_LIST_MAX) {
             let update = Query::update()
                 .table(Proposal::Table)
                 .value(Proposal::StreetKey, key.clone())

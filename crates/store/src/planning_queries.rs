@@ -594,14 +594,11 @@ impl Store {
         Ok(items)
     }
 
-    /// Stage rows with their proposals' summaries, in the rows' order.
-    pub(crate) async fn with_summaries(
-        &self,
-        rows: &[proposal_stage::Model],
-    ) -> Result<Vec<(ProposalSummary, StageRecord)>> {
-        let mut summaries = HashMap::with_capacity(rows.len());
-        let ids: Vec<Uuid> = rows.iter().map(|r| r.proposal_id).collect();
-        for chunk in ids.chunks(500) {
+    /// The summaries of these proposals, by id, read by key in chunks; an id without a proposal
+    /// is left out.
+    pub(crate) async fn summaries_by_id(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, ProposalSummary>> {
+        let mut summaries = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(crate::IN_LIST_MAX) {
             for row in SummaryRow::select(proposal::Entity::find().filter(proposal::Column::Id.is_in(chunk.to_vec())))
                 .all(&self.read)
                 .await?
@@ -609,6 +606,16 @@ impl Store {
                 summaries.insert(row.id(), to_summary(&row)?);
             }
         }
+        Ok(summaries)
+    }
+
+    /// Stage rows with their proposals' summaries, in the rows' order.
+    pub(crate) async fn with_summaries(
+        &self,
+        rows: &[proposal_stage::Model],
+    ) -> Result<Vec<(ProposalSummary, StageRecord)>> {
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.proposal_id).collect();
+        let mut summaries = self.summaries_by_id(&ids).await?;
         let mut items = Vec::with_capacity(rows.len());
         for row in rows {
             if let Some(summary) = summaries.remove(&row.proposal_id) {
@@ -774,7 +781,7 @@ impl Store {
         codes: &[String],
     ) -> Result<HashMap<String, KamusItem>> {
         let mut items = HashMap::with_capacity(codes.len());
-        for chunk in codes.chunks(500) {
+        for chunk in codes.chunks(crate::IN_LIST_MAX) {
             let rows = kamus_item::Entity::find()
                 .filter(kamus_item::Column::PemdaCode.eq(pemda.to_string()))
                 .filter(kamus_item::Column::TahunAnggaran.eq(tahun_anggaran))

@@ -93,7 +93,7 @@ impl Store {
     pub async fn region_names(&self, codes: &[RegionCode]) -> Result<std::collections::HashMap<RegionCode, String>> {
         let mut names = std::collections::HashMap::new();
         let wanted: Vec<String> = codes.iter().map(ToString::to_string).collect();
-        for chunk in wanted.chunks(500) {
+        for chunk in wanted.chunks(crate::IN_LIST_MAX) {
             for row in region::Entity::find().filter(region::Column::Code.is_in(chunk.to_vec())).all(&self.read).await?
             {
                 if let Some(region) = to_region(&row) {

@@ -31,7 +31,7 @@ async fn summaries(db: &impl ConnectionTrait, lines: Vec<renja_line::Model>) -> 
     let ids: Vec<Uuid> = lines.iter().map(|l| l.id).collect();
     let mut stages: HashMap<Uuid, Vec<LineStage>> = HashMap::new();
     let mut sources: HashMap<Uuid, u64> = HashMap::new();
-    for chunk in ids.chunks(500) {
+    for chunk in ids.chunks(crate::IN_LIST_MAX) {
         for row in renja_line_stage::Entity::find()
             .filter(renja_line_stage::Column::LineId.is_in(chunk.to_vec()))
             .all(db)
@@ -149,9 +149,8 @@ impl Store {
             .into_iter()
             .map(|s| s.proposal_id)
             .collect();
-        let mut sources = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(500) {
-            let mut records: HashMap<Uuid, Vec<domain::planning::StageRecord>> = HashMap::new();
+        let mut records: HashMap<Uuid, Vec<domain::planning::StageRecord>> = HashMap::new();
+        for chunk in ids.chunks(crate::IN_LIST_MAX) {
             for row in proposal_stage::Entity::find()
                 .filter(proposal_stage::Column::ProposalId.is_in(chunk.to_vec()))
                 .all(&self.read)
@@ -159,17 +158,17 @@ impl Store {
             {
                 records.entry(row.proposal_id).or_default().push(to_record(&row)?);
             }
-            for row in crate::planning_queries::SummaryRow::select(
-                proposal::Entity::find().filter(proposal::Column::Id.is_in(chunk.to_vec())),
-            )
-            .all(&self.read)
-            .await?
-            {
-                let mut kept = records.remove(&row.id()).unwrap_or_default();
-                kept.sort_by_key(|r| r.stage);
-                sources.push(LineSource { summary: crate::planning_queries::to_summary(&row)?, records: kept });
-            }
         }
+        let mut sources: Vec<LineSource> = self
+            .summaries_by_id(&ids)
+            .await?
+            .into_values()
+            .map(|summary| {
+                let mut kept = records.remove(&summary.id).unwrap_or_default();
+                kept.sort_by_key(|r| r.stage);
+                LineSource { summary, records: kept }
+            })
+            .collect();
         sources.sort_by_key(|s| (s.summary.origin.as_str(), s.summary.id));
         Ok(Some(LineView { line, sources }))
     }
@@ -196,7 +195,7 @@ impl Store {
     /// read by key, without the items each line carries.
     pub async fn lines_of_proposals(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, (Uuid, String)>> {
         let mut line_of = HashMap::with_capacity(ids.len());
-        for chunk in ids.chunks(500) {
+        for chunk in ids.chunks(crate::IN_LIST_MAX) {
             line_of.extend(
                 renja_source::Entity::find()
                     .filter(renja_source::Column::ProposalId.is_in(chunk.to_vec()))
@@ -208,7 +207,7 @@ impl Store {
         }
         let line_ids: Vec<Uuid> = line_of.values().copied().collect();
         let mut codes = HashMap::new();
-        for chunk in line_ids.chunks(500) {
+        for chunk in line_ids.chunks(crate::IN_LIST_MAX) {
             for line in
                 renja_line::Entity::find().filter(renja_line::Column::Id.is_in(chunk.to_vec())).all(&self.read).await?
             {
@@ -228,14 +227,14 @@ impl Store {
         let row = rkpd::Entity::find_by_id(cycle_id).one(&self.read).await?;
         let mut sources = Vec::new();
         let ids: Vec<Uuid> = lines.iter().map(|l| l.id).collect();
-        for chunk in ids.chunks(500) {
+        for chunk in ids.chunks(crate::IN_LIST_MAX) {
             let carried = renja_source::Entity::find()
                 .filter(renja_source::Column::LineId.is_in(chunk.to_vec()))
                 .all(&self.read)
                 .await?;
             let line_of: HashMap<Uuid, Uuid> = carried.iter().map(|s| (s.proposal_id, s.line_id)).collect();
             let proposal_ids: Vec<Uuid> = line_of.keys().copied().collect();
-            for ids in proposal_ids.chunks(500) {
+            for ids in proposal_ids.chunks(crate::IN_LIST_MAX) {
                 // Only the four columns the totals count: a proposal's texts stay unread.
                 let rows: Vec<(Uuid, String, String, i64)> = proposal::Entity::find()
                     .select_only()

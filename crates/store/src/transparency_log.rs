@@ -90,7 +90,7 @@ fn index(i: u64) -> Result<i64> {
 /// Reads the stored hashes at `indexes` of `pemda`'s tree.
 async fn hashes_at(db: &impl ConnectionTrait, pemda: &str, indexes: &[u64]) -> Result<KnownHashes> {
     let mut known = KnownHashes::default();
-    for chunk in indexes.chunks(500) {
+    for chunk in indexes.chunks(crate::IN_LIST_MAX) {
         let wanted = chunk.iter().map(|i| index(*i)).collect::<Result<Vec<_>>>()?;
         let rows = tlog_hash::Entity::find()
             .filter(tlog_hash::Column::PemdaCode.eq(pemda))

@@ -20,7 +20,7 @@ pub(crate) async fn apply(txn: &DatabaseTransaction, pemda: &RegionCode, event: 
         }
         MasterDataEvent::KamusUpserted { tahun_anggaran, items } => {
             let codes: Vec<String> = items.iter().map(|i| i.code.clone()).collect();
-            for chunk in codes.chunks(500) {
+            for chunk in codes.chunks(crate::IN_LIST_MAX) {
                 kamus_item::Entity::delete_many()
                     .filter(kamus_item::Column::PemdaCode.eq(pemda.to_string()))
                     .filter(kamus_item::Column::TahunAnggaran.eq(*tahun_anggaran))
@@ -62,7 +62,7 @@ pub(crate) async fn apply(txn: &DatabaseTransaction, pemda: &RegionCode, event: 
         }
         MasterDataEvent::NomenclatureImported { tahun_anggaran, items } => {
             let codes: Vec<String> = items.iter().map(|i| i.code.clone()).collect();
-            for chunk in codes.chunks(500) {
+            for chunk in codes.chunks(crate::IN_LIST_MAX) {
                 nomenclature::Entity::delete_many()
                     .filter(nomenclature::Column::PemdaCode.eq(pemda.to_string()))
                     .filter(nomenclature::Column::TahunAnggaran.eq(*tahun_anggaran))

@@ -55,7 +55,7 @@ pub(crate) async fn apply(txn: &DatabaseTransaction, event: &MusrenbangEvent, no
         }
         MusrenbangEvent::ForumClosed { forum: key, not_forwarded, .. } => {
             upsert_forum(txn, key.cycle_id, key.stage, key.region.as_str(), None, Some(true)).await?;
-            for chunk in not_forwarded.chunks(500) {
+            for chunk in not_forwarded.chunks(crate::IN_LIST_MAX) {
                 proposal_stage::Entity::update_many()
                     .col_expr(proposal_stage::Column::Status, Status::NotForwarded.as_str().into())
                     .filter(proposal_stage::Column::ProposalId.is_in(chunk.to_vec()))
@@ -85,7 +85,7 @@ pub(crate) async fn apply(txn: &DatabaseTransaction, event: &MusrenbangEvent, no
                     stage_row(*id, *cycle_id, &StageRecord::entering(*to, Status::Pending, figures.clone()))
                 })
                 .collect();
-            for (ids, rows) in proposals.chunks(500).zip(next_rows.chunks(500)) {
+            for (ids, rows) in proposals.chunks(crate::IN_LIST_MAX).zip(next_rows.chunks(crate::IN_LIST_MAX)) {
                 proposal_stage::Entity::insert_many(rows.to_vec()).exec(txn).await?;
                 // Only the stage and status move: the figures forwarded are those of the record
                 // at the forum that closed, which its row already shows (`set_current` ran when

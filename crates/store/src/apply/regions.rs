@@ -25,7 +25,7 @@ pub(crate) async fn apply(
             .exec(txn)
             .await?;
             let rows: Vec<_> = regions.iter().map(|r| region_row(code, r)).collect();
-            for chunk in rows.chunks(500) {
+            for chunk in rows.chunks(crate::IN_LIST_MAX) {
                 region::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
             }
         }
