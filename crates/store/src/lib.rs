@@ -160,7 +160,11 @@ impl Store {
     pub async fn open(url: &str) -> Result<Store> {
         let (read, write, backend) = if url.starts_with("sqlite:") {
             let read = Database::connect(sqlite_options(url, 8)).await?;
-            let write = Database::connect(sqlite_options(url, 1)).await?;
+            let mut write = sqlite_options(url, 1);
+            // Only the writer's connection can be left inside a transaction by a refused commit;
+            // the check costs a round trip to the connection's thread, so the readers skip it.
+            write.map_sqlx_sqlite_before_acquire(|conn, _| Box::pin(outside_any_transaction(conn)));
+            let write = Database::connect(write).await?;
             (read, write, Backend::Sqlite)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let mut options = ConnectOptions::new(url.to_string());
@@ -246,6 +250,9 @@ fn statements_logged() -> bool {
     std::env::var_os("RENCANA_LOG_SQL").is_some()
 }
 
+/// The rows a SQLite connection's thread hands over before it waits for the request to take them.
+const ROWS_IN_FLIGHT: usize = 1_024;
+
 fn sqlite_options(url: &str, connections: u32) -> ConnectOptions {
     let mut options = ConnectOptions::new(url.to_string());
     options
@@ -264,8 +271,11 @@ fn sqlite_options(url: &str, connections: u32) -> ConnectOptions {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
                 .create_if_missing(true)
+                // A statement's rows cross from the connection's thread through a channel; at the
+                // default 50 the thread stops at each fiftieth row until the request drains them,
+                // and a forum page's few hundred rows cost a dozen more wake-ups.
+                .row_buffer_size(ROWS_IN_FLIGHT)
         })
-        .map_sqlx_sqlite_before_acquire(|conn, _| Box::pin(outside_any_transaction(conn)))
         .map_sqlx_sqlite_pool_opts(|pool| pool.after_connect(|conn, _| Box::pin(plan_once(conn))));
     options
 }
@@ -305,11 +315,12 @@ async fn query_planner_stability(
     Ok(enabled)
 }
 
-/// Whether a pooled SQLite connection may be handed out: only outside any transaction. A write
-/// refused by a full disk can leave SQLite inside the transaction while sqlx believes it ended;
-/// a connection in that state would answer later commits as done while they only nest in a
-/// transaction that never commits (seen in `bench/full-disk.sh`). Such a connection is closed
-/// and a new one opened.
+/// Whether the writer's pooled SQLite connection may be handed out: only outside any
+/// transaction. A write refused by a full disk can leave SQLite inside the transaction while sqlx
+/// believes it ended; a connection in that state would answer later commits as done while they
+/// only nest in a transaction that never commits (seen in `bench/full-disk.sh`). Such a
+/// connection is closed and a new one opened. The check is a round trip to the connection's
+/// thread (`lock_handle` asks it to let go of the database for the call).
 async fn outside_any_transaction(
     conn: &mut sea_orm::sqlx::SqliteConnection,
 ) -> std::result::Result<bool, sea_orm::sqlx::Error> {
