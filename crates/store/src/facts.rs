@@ -317,10 +317,28 @@ pub(crate) async fn resolve_pemda(
 /// A cycle with its windows and whether its RKPD is adopted, in one statement: every command in
 /// a cycle reads these, and three round trips to SQLite's thread cost more than the joined rows.
 pub(crate) async fn cycle_facts(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<CycleFacts>> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    Ok(cycles_facts(db, Expr::col((cycle::Entity, cycle::Column::Id)).eq(id)).await?.pop())
+}
+
+/// The facts of a pemda's cycles, the latest tahun anggaran first: one statement, whatever their
+/// number.
+pub(crate) async fn pemda_cycles_facts(db: &impl ConnectionTrait, pemda: &RegionCode) -> Result<Vec<CycleFacts>> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    let mut cycles =
+        cycles_facts(db, Expr::col((cycle::Entity, cycle::Column::PemdaCode)).eq(pemda.to_string())).await?;
+    cycles.sort_by_key(|c| std::cmp::Reverse(c.tahun_anggaran));
+    Ok(cycles)
+}
+
+/// The facts of the cycles `condition` selects, each read with its stage windows and its
+/// adoption in one joined statement (a row per window), in no particular order.
+async fn cycles_facts(db: &impl ConnectionTrait, condition: sea_orm::sea_query::SimpleExpr) -> Result<Vec<CycleFacts>> {
     use sea_orm::sea_query::{Expr, ExprTrait, Query};
     let query = Query::select()
         .columns(
             [
+                cycle::Column::Id,
                 cycle::Column::PemdaCode,
                 cycle::Column::TahunAnggaran,
                 cycle::Column::CapRembukWarga,
@@ -343,37 +361,43 @@ pub(crate) async fn cycle_facts(db: &impl ConnectionTrait, id: Uuid) -> Result<O
             rkpd::Entity,
             Expr::col((rkpd::Entity, rkpd::Column::CycleId)).equals((cycle::Entity, cycle::Column::Id)),
         )
-        .and_where(Expr::col((cycle::Entity, cycle::Column::Id)).eq(id))
+        .and_where(condition)
+        // A cycle's rows one after the other.
+        .order_by((cycle::Entity, cycle::Column::Id), sea_orm::Order::Asc)
         .to_owned();
-    let rows = db.query_all(&query).await?;
-    let Some(row) = rows.first() else { return Ok(None) };
-    let mut windows = std::collections::BTreeMap::new();
-    for window in &rows {
-        let stage: Option<String> = window.try_get("", "window_stage")?;
-        let opens: Option<OffsetDateTime> = window.try_get("", "window_opens")?;
-        let closes: Option<OffsetDateTime> = window.try_get("", "window_closes")?;
-        if let (Some(stage), Some(opens), Some(closes)) = (stage.as_deref().and_then(Stage::parse), opens, closes) {
-            windows.insert(stage, Window { opens, closes });
+    let mut cycles: Vec<CycleFacts> = Vec::new();
+    for row in db.query_all(&query).await? {
+        let id: Uuid = row.try_get("", "id")?;
+        if cycles.last().is_none_or(|c| c.id != id) {
+            let cap = |column: &str| -> Result<Option<u32>> {
+                Ok(row.try_get::<Option<i32>>("", column)?.and_then(|v| u32::try_from(v).ok()))
+            };
+            let pemda: String = row.try_get("", "pemda_code")?;
+            let perkada: Option<String> = row.try_get("", "perkada_number")?;
+            cycles.push(CycleFacts {
+                id,
+                pemda: parse_code(&pemda)?,
+                tahun_anggaran: row.try_get("", "tahun_anggaran")?,
+                windows: std::collections::BTreeMap::new(),
+                caps: ForwardCaps {
+                    rembuk_warga: cap("cap_rembuk_warga")?,
+                    musrenbang_kelurahan: cap("cap_musrenbang_kelurahan")?,
+                    musrenbang_kecamatan: cap("cap_musrenbang_kecamatan")?,
+                },
+                online_proposals: row.try_get("", "online_proposals")?,
+                adopted: perkada.is_some(),
+            });
+        }
+        let stage: Option<String> = row.try_get("", "window_stage")?;
+        let opens: Option<OffsetDateTime> = row.try_get("", "window_opens")?;
+        let closes: Option<OffsetDateTime> = row.try_get("", "window_closes")?;
+        if let (Some(stage), Some(opens), Some(closes), Some(cycle)) =
+            (stage.as_deref().and_then(Stage::parse), opens, closes, cycles.last_mut())
+        {
+            cycle.windows.insert(stage, Window { opens, closes });
         }
     }
-    let cap = |column: &str| -> Result<Option<u32>> {
-        Ok(row.try_get::<Option<i32>>("", column)?.and_then(|v| u32::try_from(v).ok()))
-    };
-    let pemda: String = row.try_get("", "pemda_code")?;
-    let perkada: Option<String> = row.try_get("", "perkada_number")?;
-    Ok(Some(CycleFacts {
-        id,
-        pemda: parse_code(&pemda)?,
-        tahun_anggaran: row.try_get("", "tahun_anggaran")?,
-        windows,
-        caps: ForwardCaps {
-            rembuk_warga: cap("cap_rembuk_warga")?,
-            musrenbang_kelurahan: cap("cap_musrenbang_kelurahan")?,
-            musrenbang_kecamatan: cap("cap_musrenbang_kecamatan")?,
-        },
-        online_proposals: row.try_get("", "online_proposals")?,
-        adopted: perkada.is_some(),
-    }))
+    Ok(cycles)
 }
 
 pub(crate) async fn proposal_facts(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<ProposalFacts>> {

@@ -259,19 +259,9 @@ pub(crate) async fn cycle_year(db: &impl sea_orm::ConnectionTrait, id: Uuid) -> 
 }
 
 impl Store {
+    /// A pemda's cycles, the latest tahun anggaran first.
     pub async fn cycles(&self, pemda: &RegionCode) -> Result<Vec<CycleFacts>> {
-        let rows = cycle::Entity::find()
-            .filter(cycle::Column::PemdaCode.eq(pemda.to_string()))
-            .order_by_desc(cycle::Column::TahunAnggaran)
-            .all(&self.read)
-            .await?;
-        let mut cycles = Vec::with_capacity(rows.len());
-        for row in rows {
-            if let Some(facts) = cycle_facts(&self.read, row.id).await? {
-                cycles.push(facts);
-            }
-        }
-        Ok(cycles)
+        crate::facts::pemda_cycles_facts(&self.read, pemda).await
     }
 
     pub async fn cycle(&self, id: Uuid) -> Result<Option<CycleFacts>> {

@@ -2,13 +2,29 @@
 
 use domain::journal::{ChainReport, ChainVerifier, JournalEntry};
 use domain::{Grant, Region, RegionCode, RegionLevel, UserActor};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::entity::{app_user, chain_checkpoint, chain_head, journal, pemda, region, user_grant};
 use crate::rows::{to_entry, to_grant, to_region};
 use crate::{Result, Store};
+
+/// A user's row and grants as the record the web layer reads; a row whose pemda code does not
+/// parse is left out, as a user that cannot be placed.
+fn to_user_record(user: app_user::Model, grants: Vec<&user_grant::Model>) -> Option<UserRecord> {
+    Some(UserRecord {
+        id: user.id,
+        pemda: RegionCode::parse(&user.pemda_code).ok()?,
+        grants: grants.into_iter().filter_map(to_grant).collect(),
+        username: user.username,
+        name: user.name,
+        disabled: user.disabled,
+        created_at: user.created_at,
+    })
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PemdaSummary {
@@ -171,45 +187,45 @@ impl Store {
         Ok(users
             .into_iter()
             .filter_map(|user| {
-                Some(UserRecord {
-                    id: user.id,
-                    pemda: RegionCode::parse(&user.pemda_code).ok()?,
-                    grants: grants.iter().filter(|g| g.user_id == user.id).filter_map(to_grant).collect(),
-                    username: user.username,
-                    name: user.name,
-                    disabled: user.disabled,
-                    created_at: user.created_at,
-                })
+                let own: Vec<&user_grant::Model> = grants.iter().filter(|g| g.user_id == user.id).collect();
+                to_user_record(user, own)
             })
             .collect())
     }
 
-    pub async fn user(&self, id: Uuid) -> Result<Option<UserRecord>> {
-        let users = app_user::Entity::find_by_id(id).all(&self.read).await?;
-        Ok(self.with_grants(users).await?.pop())
+    /// The users a query finds, each with its grants, in one statement (the grants joined): for
+    /// queries without a limit, as a limit would count a user's grants, not the users.
+    async fn users_joined(
+        &self,
+        query: Select<app_user::Entity>,
+    ) -> Result<Vec<(app_user::Model, Vec<user_grant::Model>)>> {
+        Ok(query.find_with_related(user_grant::Entity).order_by_asc(user_grant::Column::Id).all(&self.read).await?)
     }
 
-    /// The users named, those that exist, with their grants: two queries however many names.
+    /// A user with their grants: one statement, as every signed-in request asks it.
+    pub async fn user(&self, id: Uuid) -> Result<Option<UserRecord>> {
+        let found = self.users_joined(app_user::Entity::find_by_id(id)).await?;
+        Ok(found.into_iter().find_map(|(user, grants)| to_user_record(user, grants.iter().collect())))
+    }
+
+    /// The users named, those that exist, with their grants: one statement however many names.
     pub async fn users_named(&self, usernames: &[String]) -> Result<Vec<UserRecord>> {
         if usernames.is_empty() {
             return Ok(Vec::new());
         }
-        let users = app_user::Entity::find()
-            .filter(app_user::Column::Username.is_in(usernames.to_vec()))
-            .all(&self.read)
+        let found = self
+            .users_joined(app_user::Entity::find().filter(app_user::Column::Username.is_in(usernames.to_vec())))
             .await?;
-        self.with_grants(users).await
+        Ok(found.into_iter().filter_map(|(user, grants)| to_user_record(user, grants.iter().collect())).collect())
     }
 
     /// The user and their password hash, for logging in.
     pub async fn credentials(&self, username: &str) -> Result<Option<(UserRecord, String)>> {
-        let Some(user) =
-            app_user::Entity::find().filter(app_user::Column::Username.eq(username)).one(&self.read).await?
-        else {
-            return Ok(None);
-        };
-        let hash = user.password_hash.clone();
-        Ok(self.with_grants(vec![user]).await?.pop().map(|u| (u, hash)))
+        let found = self.users_joined(app_user::Entity::find().filter(app_user::Column::Username.eq(username))).await?;
+        Ok(found.into_iter().find_map(|(user, grants)| {
+            let hash = user.password_hash.clone();
+            to_user_record(user, grants.iter().collect()).map(|record| (record, hash))
+        }))
     }
 
     /// The users of a pemda in username order, at most [`PAGE_MAX`] after `after`.
