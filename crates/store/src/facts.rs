@@ -325,14 +325,11 @@ pub(crate) async fn cycle_facts(db: &impl ConnectionTrait, id: Uuid) -> Result<O
 /// number.
 pub(crate) async fn pemda_cycles_facts(db: &impl ConnectionTrait, pemda: &RegionCode) -> Result<Vec<CycleFacts>> {
     use sea_orm::sea_query::{Expr, ExprTrait};
-    let mut cycles =
-        cycles_facts(db, Expr::col((cycle::Entity, cycle::Column::PemdaCode)).eq(pemda.to_string())).await?;
-    cycles.sort_by_key(|c| std::cmp::Reverse(c.tahun_anggaran));
-    Ok(cycles)
+    cycles_facts(db, Expr::col((cycle::Entity, cycle::Column::PemdaCode)).eq(pemda.to_string())).await
 }
 
 /// The facts of the cycles `condition` selects, each read with its stage windows and its
-/// adoption in one joined statement (a row per window), in no particular order.
+/// adoption in one joined statement (a row per window), the latest tahun anggaran first.
 async fn cycles_facts(db: &impl ConnectionTrait, condition: sea_orm::sea_query::SimpleExpr) -> Result<Vec<CycleFacts>> {
     use sea_orm::sea_query::{Expr, ExprTrait, Query};
     let query = Query::select()
@@ -362,7 +359,8 @@ async fn cycles_facts(db: &impl ConnectionTrait, condition: sea_orm::sea_query::
             Expr::col((rkpd::Entity, rkpd::Column::CycleId)).equals((cycle::Entity, cycle::Column::Id)),
         )
         .and_where(condition)
-        // A cycle's rows one after the other.
+        // The latest year first, and a cycle's rows one after the other.
+        .order_by((cycle::Entity, cycle::Column::TahunAnggaran), sea_orm::Order::Desc)
         .order_by((cycle::Entity, cycle::Column::Id), sea_orm::Order::Asc)
         .to_owned();
     let mut cycles: Vec<CycleFacts> = Vec::new();
