@@ -26,16 +26,25 @@ run: npm build
 	$(RENCANA) demo
 	$(RENCANA) serve --demo
 
+# The browser journeys and the security gates serve copies of one demo, seeded by the debug
+# build while the Rust tests run (scripts/demo-seed.sh).
+DEMO_SEED := $(TARGET_DIR)/demo-seed
+# The crates whose tests open a database: the run on PostgreSQL leaves out the others (domain,
+# documents, reports), which would only repeat themselves.
+DATABASE_CRATES := -p store -p web -p rencana
+
 test: npm
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	bash scripts/audit-dependencies.sh
-	$(CARGO) test --workspace
-	bash scripts/with-postgres.sh $(CARGO) test --workspace
-	bash scripts/ensure-chromium.sh
 	$(CARGO) build -p rencana
-	$(NODE) --test tests/e2e/*.test.mjs
-	RENCANA_BIN=$(RENCANA) bash scripts/security-gates.sh
+	bash scripts/demo-seed.sh start $(RENCANA) $(DEMO_SEED)
+	$(CARGO) test --workspace
+	bash scripts/with-postgres.sh $(CARGO) test $(DATABASE_CRATES)
+	bash scripts/ensure-chromium.sh
+	bash scripts/demo-seed.sh wait $(DEMO_SEED)
+	RENCANA_E2E_DEMO=$(DEMO_SEED)/data $(NODE) --test tests/e2e/*.test.mjs
+	SEEDED_DATA=$(DEMO_SEED)/data RENCANA_BIN=$(RENCANA) bash scripts/security-gates.sh
 
 # The failure tests: kill -9 under load, a full disk, PostgreSQL stopped and started.
 resilience: npm
@@ -74,7 +83,7 @@ test-sqlite: npm
 	$(CARGO) test --workspace
 
 test-postgres: npm
-	bash scripts/with-postgres.sh $(CARGO) test --workspace
+	bash scripts/with-postgres.sh $(CARGO) test $(DATABASE_CRATES)
 
 e2e: build
 	bash scripts/ensure-chromium.sh

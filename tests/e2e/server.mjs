@@ -8,6 +8,8 @@
 // The binary is ${CARGO_TARGET_DIR:-target}/debug/rencana (relative paths are
 // taken from the repository root), or $RENCANA_BIN when set. Build it first
 // with `cargo build -p rencana`. Set E2E_VERBOSE=1 to see the server's output.
+// $RENCANA_E2E_DEMO names a data dir the same binary seeded with `rencana demo` today
+// (`make test` seeds one while the Rust tests run); each server copies it instead of seeding.
 
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -131,6 +133,7 @@ function stopChild(child) {
  * copies are removed.
  */
 async function seededDemo(bin) {
+  if (process.env.RENCANA_E2E_DEMO) return path.resolve(ROOT, process.env.RENCANA_E2E_DEMO);
   const { mtimeMs, size } = await stat(bin);
   const prefix = 'rencana-e2e-demo-';
   const key = `${prefix}${Math.round(mtimeMs)}-${size}-${new Date().toISOString().slice(0, 10)}`;
