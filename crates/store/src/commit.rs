@@ -42,8 +42,7 @@ pub(crate) struct WriteJob {
 /// The writer: takes the commands waiting in its queue, up to [`GROUP_MAX`], and commits them in
 /// one transaction, each decided in order on the state the ones before it left and each (when it
 /// is not alone) in a savepoint of its own, so that a refused one is rolled back without
-/// touching the others. One
-/// sync of the disk then makes the whole group durable. Each caller hears its own outcome only
+/// touching the others. One sync of the disk then makes the whole group durable. Each caller hears its own outcome only
 /// after the commit, so nothing is acknowledged that a crash could lose. It ends when the last
 /// handle of the store is dropped.
 pub(crate) async fn write_loop(
@@ -87,8 +86,8 @@ async fn commit_group(write: &DatabaseConnection, group: Vec<WriteJob>) {
         decided.push((job.outcome, outcome));
     }
     let committed = if alone && decided.iter().all(|(_, outcome)| outcome.is_err()) {
-        // The refusal is what its caller hears; a failed rollback leaves the connection to the
-        // writer pool's check before its next use.
+        // Whatever the rollback's own outcome, nothing of the command is committed: its caller
+        // hears the refusal.
         let _ = txn.rollback().await;
         Ok(())
     } else {
