@@ -42,9 +42,9 @@ pub(crate) struct WriteJob {
 /// The writer: takes the commands waiting in its queue, up to [`GROUP_MAX`], and commits them in
 /// one transaction, each decided in order on the state the ones before it left and each (when it
 /// is not alone) in a savepoint of its own, so that a refused one is rolled back without
-/// touching the others. One sync of the disk then makes the whole group durable. Each caller hears its own outcome only
-/// after the commit, so nothing is acknowledged that a crash could lose. It ends when the last
-/// handle of the store is dropped.
+/// touching the others. One sync of the disk then makes the whole group durable. Each caller
+/// hears its own outcome only after the commit, so nothing is acknowledged that a crash could
+/// lose. It ends when the last handle of the store is dropped.
 pub(crate) async fn write_loop(
     write: DatabaseConnection,
     mut jobs: tokio::sync::mpsc::UnboundedReceiver<WriteJob>,
