@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One Kota Medan demo for the browser journeys and the security gates of `make test`, seeded by
 # the debug build in the background while the Rust tests run: a debug seed takes minutes of one
-# core, and the long tests (the demo's own, the fuzzing) leave the other core idle.
+# core, and the long tests (the store's demo test above all) leave the other core idle.
 #
 #   demo-seed.sh start BIN DIR   seeds into DIR/data with BIN, its output in DIR/log (a seed
 #                                started before into DIR is stopped first)
