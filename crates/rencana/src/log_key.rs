@@ -91,7 +91,8 @@ mod tests {
 
     #[test]
     fn a_key_is_created_private_then_read_back_and_refused_once_others_can_read_it() {
-        let dir = std::env::temp_dir().join(format!("rencana-key-{}", uuid::Uuid::now_v7().simple()));
+        let scratch = store::testing::TempDir::new("rencana-key").unwrap();
+        let dir = scratch.path();
         let path = dir.join("log.key");
         let created = load_or_create(&path, "rencana.test").unwrap();
         let again = load_or_create(&path, "another.name").unwrap();
@@ -104,6 +105,5 @@ mod tests {
             assert!(load_or_create(&path, "rencana.test").unwrap_err().to_string().contains("chmod 600"));
         }
         assert!(load_or_create(&dir.join("other.key"), "has space").is_err());
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -33,7 +33,8 @@ async fn every_document_of_a_cycle_is_written_and_recorded() {
         public_url: "https://rencana.test".into(),
     };
     let app = web::app(db.store.clone(), config);
-    let to = std::env::temp_dir().join(format!("rencana-export-{}", uuid::Uuid::now_v7()));
+    let scratch = store::testing::TempDir::new("rencana-export").unwrap();
+    let to = scratch.path().join("out");
     let export = |what: &str, region: &str| Export {
         pemda: pemda.clone(),
         year: 2036,
@@ -93,5 +94,4 @@ async fn every_document_of_a_cycle_is_written_and_recorded() {
         run(&db.store, app, &Export { year: 2040, ..export("berita-acara", "12.71") }).await.is_err(),
         "no such cycle"
     );
-    let _ = std::fs::remove_dir_all(&to);
 }

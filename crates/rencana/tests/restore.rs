@@ -5,17 +5,18 @@
 use domain::{Actor, RegionCode};
 use rencana::restore::Options;
 use store::Store;
+use store::testing::TempDir;
 use time::OffsetDateTime;
 
-fn folder(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("rencana-restore-{name}-{}", uuid::Uuid::now_v7().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn scratch() -> TempDir {
+    TempDir::new("rencana-restore").unwrap()
 }
 
 #[tokio::test]
 async fn a_backup_comes_back_whole_and_what_it_replaces_is_kept() {
     let now = OffsetDateTime::now_utc();
+    let scratch = scratch();
+    let folder = |name: &str| scratch.folder(name).unwrap();
     let live = folder("live");
     let store = Store::open(&Store::sqlite_url(&live)).await.unwrap();
     store::seed::seed_demo_foundation(&store, now).await.unwrap();
@@ -51,6 +52,8 @@ async fn a_backup_comes_back_whole_and_what_it_replaces_is_kept() {
 #[tokio::test]
 async fn a_file_that_is_not_a_good_backup_changes_nothing() {
     let now = OffsetDateTime::now_utc();
+    let scratch = scratch();
+    let folder = |name: &str| scratch.folder(name).unwrap();
     let dir = folder("bad");
     let text = dir.join("notes.txt");
     std::fs::write(&text, "not a database").unwrap();
@@ -84,6 +87,8 @@ async fn the_photos_and_scans_come_back_with_the_backup_each_checked() {
     use axum::body::Bytes;
     use store::attachments::{Attachments, Shelf};
     let now = OffsetDateTime::now_utc();
+    let scratch = scratch();
+    let folder = |name: &str| scratch.folder(name).unwrap();
     let live = folder("att-live");
     let store = Store::open(&Store::sqlite_url(&live)).await.unwrap();
     store::seed::seed_demo_foundation(&store, now).await.unwrap();
@@ -133,6 +138,8 @@ async fn every_photo_the_record_names_comes_back_or_its_loss_is_accepted() {
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
     use store::attachments::{Attachments, Shelf};
     let now = OffsetDateTime::now_utc();
+    let scratch = scratch();
+    let folder = |name: &str| scratch.folder(name).unwrap();
     let live = folder("miss-live");
     let store = Store::open(&Store::sqlite_url(&live)).await.unwrap();
     store::seed::seed_demo_foundation(&store, now).await.unwrap();

@@ -84,8 +84,8 @@ impl Installation {
     }
 }
 
-fn state_dir() -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("rencana-witness-{}", uuid::Uuid::now_v7().simple()))
+fn state_dir() -> store::testing::TempDir {
+    store::testing::TempDir::new("rencana-witness").unwrap()
 }
 
 #[tokio::test]
@@ -94,8 +94,9 @@ async fn a_witness_cosigns_the_honest_installation_and_reports_the_one_that_rewr
     let honest = installation("rencana-a.test", 1).await;
     let rewriter = installation("rencana-b.test", 2).await;
     let (state_a, state_b) = (state_dir(), state_dir());
-    let watch_a = Witness::open(&state_a, "inspektorat.test", &honest.url, honest.log.verifier_key()).unwrap();
-    let watch_b = Witness::open(&state_b, "inspektorat.test", &rewriter.url, rewriter.log.verifier_key()).unwrap();
+    let watch_a = Witness::open(state_a.path(), "inspektorat.test", &honest.url, honest.log.verifier_key()).unwrap();
+    let watch_b =
+        Witness::open(state_b.path(), "inspektorat.test", &rewriter.url, rewriter.log.verifier_key()).unwrap();
     for (installation, witness) in [(&honest, &watch_a), (&rewriter, &watch_b)] {
         installation.db.store.add_witness(&witness.verifier_key(), OffsetDateTime::now_utc()).await.unwrap();
         installation.checkpoint().await;
@@ -123,7 +124,7 @@ async fn a_witness_cosigns_the_honest_installation_and_reports_the_one_that_rewr
     rewriter.checkpoint().await;
     let verdict = watch_b.observe(1_800_000_180).await.unwrap();
     assert!(matches!(&verdict[..], [Finding::Alert { what, .. }] if what.contains("not consistent")), "{verdict:?}");
-    let alerts = std::fs::read_to_string(state_b.join("alerts.log")).unwrap();
+    let alerts = std::fs::read_to_string(state_b.path().join("alerts.log")).unwrap();
     assert!(alerts.contains("ALERT rencana-b.test/12.71"), "{alerts}");
     // It stays reported: the witness keeps what it saw, not what it is shown.
     assert!(watch_b.observe(1_800_000_240).await.unwrap()[0].is_alert());
@@ -137,9 +138,6 @@ async fn a_witness_cosigns_the_honest_installation_and_reports_the_one_that_rewr
     honest.db.tamper("DELETE FROM tlog_checkpoint WHERE size = (SELECT MAX(size) FROM tlog_checkpoint)").await.unwrap();
     let rolled = watch_a.observe(1_800_000_240).await.unwrap();
     assert!(matches!(&rolled[..], [Finding::Alert { what, .. }] if what.contains("after size")), "{rolled:?}");
-    for dir in [state_a, state_b] {
-        std::fs::remove_dir_all(dir).unwrap();
-    }
 }
 
 #[tokio::test]

@@ -40,8 +40,30 @@ impl Drop for ServerDatabase {
     }
 }
 
-/// A temporary directory removed on drop.
-struct TempDir(PathBuf);
+/// A test's own folder under the system's temporary one, removed when the guard drops: when the
+/// test ends, passed or failed. (A folder removed by a test's last line stays when an assertion
+/// fails first; tests that removed none once left hundreds in `/tmp`.)
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    /// A new empty folder named `{prefix}-{unique}`.
+    pub fn new(prefix: &str) -> std::io::Result<Self> {
+        let dir = std::env::temp_dir().join(format!("{prefix}-{}", uuid::Uuid::now_v7().simple()));
+        std::fs::create_dir_all(&dir)?;
+        Ok(Self(dir))
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    /// A new empty folder `name` inside this one.
+    pub fn folder(&self, name: &str) -> std::io::Result<PathBuf> {
+        let dir = self.0.join(name);
+        std::fs::create_dir_all(&dir)?;
+        Ok(dir)
+    }
+}
 
 impl Drop for TempDir {
     fn drop(&mut self) {
@@ -80,13 +102,12 @@ pub async fn database() -> Result<TestDatabase> {
             })
         }
         _ => {
-            let dir = std::env::temp_dir().join(format!("rencana-test-{}", uuid::Uuid::now_v7().simple()));
-            std::fs::create_dir_all(&dir).map_err(|e| crate::StoreError::Backup(e.to_string()))?;
-            let url = Store::sqlite_url(&dir);
+            let dir = TempDir::new("rencana-test").map_err(|e| crate::StoreError::Backup(e.to_string()))?;
+            let url = Store::sqlite_url(dir.path());
             Ok(TestDatabase {
                 store: Store::open(&url).await?.with_attachments(crate::attachments::Attachments::memory()),
                 url,
-                _dir: Some(TempDir(dir)),
+                _dir: Some(dir),
                 _server_database: None,
             })
         }

@@ -245,9 +245,8 @@ async fn backup_copies_sqlite_and_explains_postgres() {
     db.store.add_official_pemda("12.71", &system(), OffsetDateTime::now_utc()).await.unwrap();
     // A folder of its own: opening the copy adds SQLite's -wal and -shm files beside it, and all
     // go when the folder does.
-    let folder = std::env::temp_dir().join(format!("rencana-backup-{}", Uuid::now_v7().simple()));
-    std::fs::create_dir(&folder).unwrap();
-    let target = folder.join("backup.db");
+    let folder = store::testing::TempDir::new("rencana-backup").unwrap();
+    let target = folder.path().join("backup.db");
     let result = db.store.backup_to(&target).await;
     match db.store.backend() {
         store::Backend::Sqlite => {
@@ -261,7 +260,6 @@ async fn backup_copies_sqlite_and_explains_postgres() {
             assert!(result.unwrap_err().to_string().contains("pg_dump"));
         }
     }
-    let _ = std::fs::remove_dir_all(&folder);
 }
 
 #[tokio::test]

@@ -13,9 +13,8 @@ const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/relea
 
 #[tokio::test]
 async fn the_previous_release_s_database_is_migrated_with_nothing_lost() {
-    let dir = std::env::temp_dir().join(format!("rencana-upgrade-{}", uuid::Uuid::now_v7().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let copy = dir.join("rencana.db");
+    let dir = store::testing::TempDir::new("rencana-upgrade").unwrap();
+    let copy = dir.path().join("rencana.db");
     std::fs::copy(FIXTURE, &copy).unwrap();
     let store = Store::open(&format!("sqlite://{}", copy.display())).await.unwrap();
 
@@ -44,5 +43,4 @@ async fn the_previous_release_s_database_is_migrated_with_nothing_lost() {
     let chain = store.verify_chain(&medan).await.unwrap();
     assert!(chain.valid && chain.events == 6, "{chain:?}");
     store.close().await.unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
 }
