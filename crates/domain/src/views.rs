@@ -41,6 +41,14 @@ pub struct ProposalDetail {
     pub records: Vec<StageRecord>,
 }
 
+impl ProposalDetail {
+    /// Whether a Renja line may carry it: only the forum OPD's acceptance puts a proposal on a
+    /// line, so one without a record there has none, and needs no look.
+    pub fn may_be_on_a_renja_line(&self) -> bool {
+        self.records.iter().any(|record| record.stage == Stage::ForumOpd)
+    }
+}
+
 /// Which proposals a list shows. Every field narrows; `region` may be any level.
 #[derive(Debug, Clone, Default)]
 pub struct ProposalFilter {

@@ -167,6 +167,7 @@ async fn refusals_name_the_stage_the_region_and_the_field() {
     let warga = t.token("warga.demo").await;
     let reply = t.json("POST", "/api/v1/proposals", Some(&warga), &proposal_body(cycle, "Warga", "5")).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+    assert_eq!(reply.json()["proposer"], "Warga", "not even in the answer to their own submission");
     let id = reply.json()["id"].as_str().unwrap().to_string();
     let shown = t.get(&format!("/api/v1/proposals/{id}"), None).await.json();
     assert_eq!(shown["proposer"], "Warga", "a resident's name is never published");

@@ -368,7 +368,8 @@ async fn pokir_submit(ctx: ApiCtx, ApiJson(input): ApiJson<NewPokir>) -> AppResu
     }));
     ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
     let detail = ctx.state.store.proposal(proposal_id).await?.ok_or(AppError::NotFound)?;
-    Ok((StatusCode::CREATED, Json(super::proposals::proposal_json(&ctx.state, &detail).await?)).into_response())
+    Ok((StatusCode::CREATED, Json(super::proposals::proposal_json(&ctx.state, &detail, ctx.user.as_ref()).await?))
+        .into_response())
 }
 
 /// A member's pokir in a cycle, in the order entered. Any user of the pemda (the public reads

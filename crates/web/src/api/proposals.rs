@@ -162,15 +162,20 @@ pub struct ProposalJson {
     pub renja_line: Option<Uuid>,
 }
 
-pub(super) async fn proposal_json(state: &AppState, detail: &ProposalDetail) -> AppResult<ProposalJson> {
+/// A proposal's answer; `caller` is the signed-in account of the request, already read.
+pub(super) async fn proposal_json(
+    state: &AppState,
+    detail: &ProposalDetail,
+    caller: Option<&store::UserRecord>,
+) -> AppResult<ProposalJson> {
     let tr = crate::i18n::Tr::default();
     // Four reads that do not wait on each other, made side by side: on PostgreSQL each is a
     // round trip of its own, which a submission's answer would otherwise wait for in turn.
     let (proposer, pokir, red_flags, renja_line) = tokio::try_join!(
-        public_actor(state, &tr, &detail.proposer),
+        public_actor(state, &tr, &detail.proposer, caller),
         crate::views::proposals::pokir_of(state, &detail.summary),
         flags_of(state, detail),
-        async { Ok(state.store.line_of_proposal(detail.summary.id).await?) },
+        crate::views::proposals::renja_line_of(state, detail),
     )?;
     Ok(ProposalJson {
         summary: ProposalSummaryJson::from(&detail.summary),
@@ -292,7 +297,7 @@ async fn submit(ctx: ApiCtx, ApiJson(input): ApiJson<NewProposal>) -> AppResult<
     }));
     ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
     let detail = ctx.state.store.proposal(proposal_id).await?.ok_or(AppError::NotFound)?;
-    Ok((StatusCode::CREATED, Json(proposal_json(&ctx.state, &detail).await?)).into_response())
+    Ok((StatusCode::CREATED, Json(proposal_json(&ctx.state, &detail, ctx.user.as_ref()).await?)).into_response())
 }
 
 /// Which proposals: every filter narrows.
@@ -417,7 +422,7 @@ fn parse_id(id: &str) -> AppResult<Uuid> {
     responses((status = 200, body = ProposalJson)))]
 async fn get_proposal(ctx: ApiCtx, Path(IdPath { id }): Path<IdPath>) -> AppResult<Json<ProposalJson>> {
     let detail = ctx.state.store.proposal(parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(proposal_json(&ctx.state, &detail).await?))
+    Ok(Json(proposal_json(&ctx.state, &detail, ctx.user.as_ref()).await?))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -513,7 +518,7 @@ async fn decide(
     let command = Command::Musrenbang(MusrenbangCommand::DecideProposal { proposal_id, stage, decision });
     ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
     let detail = ctx.state.store.proposal(proposal_id).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(proposal_json(&ctx.state, &detail).await?))
+    Ok(Json(proposal_json(&ctx.state, &detail, ctx.user.as_ref()).await?))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -376,7 +376,7 @@ async fn decide(
     let command = Command::Renja(RenjaCommand::Decide { proposal_id, decision });
     ctx.state.store.execute(&ctx.actor(), &command, OffsetDateTime::now_utc()).await?;
     let detail = ctx.state.store.proposal(proposal_id).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(proposal_json(&ctx.state, &detail).await?))
+    Ok(Json(proposal_json(&ctx.state, &detail, ctx.user.as_ref()).await?))
 }
 
 /// Records the forum OPD's berita acara (date, place, chair, attendees, the kecamatan delegates).

@@ -15,10 +15,34 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 /// How the public sees who acted: officials by account (their acts are public duties),
-/// residents only as "warga" (personal data is never published).
-pub async fn public_actor(state: &AppState, tr: &crate::i18n::Tr, journal_name: &str) -> AppResult<String> {
+/// residents only as "warga" (personal data is never published). `known` is an account already
+/// read, the caller's: when it is the one named, the name is decided without reading it again
+/// (a submission's answer names its proposer, who is the caller).
+pub async fn public_actor(
+    state: &AppState,
+    tr: &crate::i18n::Tr,
+    journal_name: &str,
+    known: Option<&store::UserRecord>,
+) -> AppResult<String> {
+    if let Some(user) = known.filter(|user| journal_name.strip_prefix("user:") == Some(user.username.as_str())) {
+        return Ok(shown_as(tr, journal_name, is_shown_by_name(user)));
+    }
     let mut shown = public_actors(state, tr, [journal_name]).await?;
     Ok(shown.remove(journal_name).unwrap_or_default())
+}
+
+/// Whether an account is shown by its name: any role beyond a resident's is an official's.
+fn is_shown_by_name(user: &store::UserRecord) -> bool {
+    !user.grants.iter().all(|g| g.role == domain::Role::Warga)
+}
+
+/// A journal name as the public sees it, `by_name` when its account is an official's.
+fn shown_as(tr: &crate::i18n::Tr, journal_name: &str, by_name: bool) -> String {
+    match journal_name.strip_prefix("user:") {
+        None => journal_name.to_string(),
+        Some(username) if by_name => username.to_string(),
+        Some(_) => tr.role(domain::Role::Warga).to_string(),
+    }
 }
 
 /// [`public_actor`] for every journal name of a page at once (a timeline names the same few
@@ -36,18 +60,14 @@ pub async fn public_actors<'a>(
         .users_named(&usernames)
         .await?
         .into_iter()
-        .filter(|user| !user.grants.iter().all(|g| g.role == domain::Role::Warga))
+        .filter(is_shown_by_name)
         .map(|user| user.username)
         .collect();
     Ok(names
         .into_iter()
         .map(|name| {
-            let shown = match name.strip_prefix("user:") {
-                None => name.to_string(),
-                Some(username) if staff.contains(username) => username.to_string(),
-                Some(_) => tr.role(domain::Role::Warga).to_string(),
-            };
-            (name.to_string(), shown)
+            let by_name = name.strip_prefix("user:").is_some_and(|username| staff.contains(username));
+            (name.to_string(), shown_as(tr, name, by_name))
         })
         .collect())
 }
@@ -67,6 +87,14 @@ pub async fn pokir_of(
         return Ok(None);
     }
     Ok(state.store.pokir(summary.id).await?)
+}
+
+/// The Renja line that carries a proposal; `None` without a read for one no line may carry.
+pub async fn renja_line_of(state: &AppState, detail: &ProposalDetail) -> AppResult<Option<Uuid>> {
+    if !detail.may_be_on_a_renja_line() {
+        return Ok(None);
+    }
+    Ok(state.store.line_of_proposal(detail.summary.id).await?)
 }
 
 /// The red flags of a proposal at its latest stage.
