@@ -378,12 +378,12 @@ impl Store {
     }
 
     pub async fn proposal(&self, id: Uuid) -> Result<Option<ProposalDetail>> {
-        let Some(row) = proposal::Entity::find_by_id(id).one(&self.read).await? else { return Ok(None) };
+        // With its stage rows joined: one statement, as every proposal page and answer asks it.
+        let found = proposal::Entity::find_by_id(id).find_with_related(proposal_stage::Entity).all(&self.read).await?;
+        let Some((row, stage_rows)) = found.into_iter().next() else { return Ok(None) };
         let mut records = Vec::new();
-        for stage_row in
-            proposal_stage::Entity::find().filter(proposal_stage::Column::ProposalId.eq(id)).all(&self.read).await?
-        {
-            records.push(to_record(&stage_row)?);
+        for stage_row in &stage_rows {
+            records.push(to_record(stage_row)?);
         }
         records.sort_by_key(|r| r.stage);
         Ok(Some(ProposalDetail {

@@ -14,7 +14,7 @@ use crate::{Result, Store};
 
 /// A user's row and grants as the record the web layer reads; a row whose pemda code does not
 /// parse is left out, as a user that cannot be placed.
-fn to_user_record(user: app_user::Model, grants: Vec<&user_grant::Model>) -> Option<UserRecord> {
+pub(crate) fn to_user_record(user: app_user::Model, grants: Vec<&user_grant::Model>) -> Option<UserRecord> {
     Some(UserRecord {
         id: user.id,
         pemda: RegionCode::parse(&user.pemda_code).ok()?,

@@ -4,14 +4,14 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 use uuid::Uuid;
 
-use crate::entity::web_session;
+use crate::entity::{app_user, user_grant, web_session};
 use crate::{Result, Store};
 
 /// The key under which a logged-in session keeps its user's id.
@@ -90,10 +90,7 @@ impl Store {
             .filter(web_session::Column::ExpiresAt.gt(OffsetDateTime::now_utc()))
             .one(&self.read)
             .await?;
-        let Some(row) = row else { return Ok(None) };
-        let data: HashMap<String, serde_json::Value> =
-            rmp_serde::from_slice(&row.data).map_err(|e| crate::StoreError::Session(e.to_string()))?;
-        Ok(Some(Record { id: *id, data, expiry_date: row.expires_at }))
+        row.map(|row| to_record(id, &row)).transpose()
     }
 
     /// Starts a session for `user_id` outside the cookie layer (an API token), returning the token.
@@ -116,6 +113,29 @@ impl Store {
         Ok(record.filter(is_token))
     }
 
+    /// The session behind a token, if it is live, with the account it names and its grants (the
+    /// account `None` when it is gone): one statement, as every API request with a token asks it.
+    pub async fn token_session_and_user(&self, token: &str) -> Result<Option<(Record, Option<crate::UserRecord>)>> {
+        let Ok(id) = token.parse::<Id>() else {
+            return Ok(None);
+        };
+        let rows = web_session::Entity::find_by_id(id_hash(&id))
+            .filter(web_session::Column::ExpiresAt.gt(OffsetDateTime::now_utc()))
+            .find_also_related(app_user::Entity)
+            .and_also_related(user_grant::Entity)
+            .order_by_asc(user_grant::Column::Id)
+            .all(&self.read)
+            .await?;
+        let Some((session, user, _)) = rows.first() else { return Ok(None) };
+        let record = to_record(&id, session)?;
+        if !is_token(&record) {
+            return Ok(None);
+        }
+        let grants: Vec<&user_grant::Model> = rows.iter().filter_map(|(_, _, grant)| grant.as_ref()).collect();
+        let user = user.clone().and_then(|user| crate::queries::to_user_record(user, grants));
+        Ok(Some((record, user)))
+    }
+
     pub async fn end_token(&self, token: &str) -> Result<()> {
         if let Ok(id) = token.parse::<Id>()
             && self.token_session(token).await?.is_some()
@@ -133,6 +153,12 @@ impl Store {
             .await?;
         Ok(result.rows_affected)
     }
+}
+
+fn to_record(id: &Id, row: &web_session::Model) -> Result<Record> {
+    let data: HashMap<String, serde_json::Value> =
+        rmp_serde::from_slice(&row.data).map_err(|e| crate::StoreError::Session(e.to_string()))?;
+    Ok(Record { id: *id, data, expiry_date: row.expires_at })
 }
 
 /// The key under which a session keeps the time its user logged in, for the absolute timeout.

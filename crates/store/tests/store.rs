@@ -109,6 +109,41 @@ async fn lingkungan_and_users_are_journaled_and_refusals_write_nothing() {
     assert!(db.store.verify_chain(&code("12.71")).await.unwrap().valid);
 }
 
+/// A token's session and its account are read together (one statement, every API request): the
+/// account as `user` reads it, every grant in order, and nothing for a token that is not live.
+#[tokio::test]
+async fn a_token_brings_its_account_with_every_grant() {
+    let db = database().await.unwrap();
+    let now = OffsetDateTime::now_utc();
+    db.store.add_official_pemda("12.71", &system(), now).await.unwrap();
+    let user_id = Uuid::now_v7();
+    let create = Command::Accounts(AccountCommand::CreateUser(CreateUser {
+        pemda: code("12.71"),
+        user_id,
+        username: "op.dua".into(),
+        name: "Operator Dua Wilayah".into(),
+        password_hash: store::passwords::hash("Dua-Wilayah-2027").await.unwrap(),
+        grants: vec![
+            GrantInput { role: "operator_kelurahan".into(), scope: "12.71.01.1001".into() },
+            GrantInput { role: "operator_kecamatan".into(), scope: "12.71.01".into() },
+        ],
+    }));
+    db.store.execute(&system(), &create, now).await.unwrap();
+    let token = db.store.create_token(user_id, now, now + time::Duration::hours(1)).await.unwrap();
+    let (record, account) = db.store.token_session_and_user(&token).await.unwrap().unwrap();
+    assert_eq!(
+        record.data.get(store::sessions::USER_ID_KEY).and_then(|v| v.as_str()),
+        Some(user_id.to_string().as_str())
+    );
+    let account = account.unwrap();
+    assert_eq!(account.grants.len(), 2);
+    assert_eq!(account, db.store.user(user_id).await.unwrap().unwrap());
+
+    assert!(db.store.token_session_and_user("not-a-token").await.unwrap().is_none());
+    let expired = db.store.create_token(user_id, now, now - time::Duration::seconds(1)).await.unwrap();
+    assert!(db.store.token_session_and_user(&expired).await.unwrap().is_none());
+}
+
 #[tokio::test]
 async fn verification_names_the_one_edited_event() {
     let db = database().await.unwrap();

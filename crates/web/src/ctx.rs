@@ -223,19 +223,20 @@ impl FromRequestParts<AppState> for ApiCtx {
             .map(|t| t.trim().to_string());
         let mut user = None;
         if let Some(token) = &token {
-            let Some(record) = state.store.token_session(token).await? else {
+            let Some((record, account)) = state.store.token_session_and_user(token).await? else {
                 return Err(AppError::LoginRequired);
             };
             let user_id = record.data.get(USER_ID_KEY).and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok());
             let login_at = record.data.get(LOGIN_AT_KEY).and_then(|v| v.as_i64());
-            match user_id {
-                Some(id) => match state.store.user(id).await? {
-                    Some(found) if !found.disabled && !login_expired(login_at, OffsetDateTime::now_utc()) => {
-                        user = Some(found)
-                    }
-                    _ => return Err(AppError::LoginRequired),
-                },
-                None => return Err(AppError::LoginRequired),
+            match account {
+                Some(found)
+                    if user_id == Some(found.id)
+                        && !found.disabled
+                        && !login_expired(login_at, OffsetDateTime::now_utc()) =>
+                {
+                    user = Some(found)
+                }
+                _ => return Err(AppError::LoginRequired),
             }
         }
         Ok(ApiCtx { tr: Tr::new(lang), user, token, state: state.clone() })

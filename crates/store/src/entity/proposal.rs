@@ -37,6 +37,15 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(has_many = "super::proposal_stage::Entity")]
+    Stage,
+}
+
+impl Related<super::proposal_stage::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Stage.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

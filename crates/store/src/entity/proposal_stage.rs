@@ -28,6 +28,15 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::proposal::Entity", from = "Column::ProposalId", to = "super::proposal::Column::Id")]
+    Proposal,
+}
+
+impl Related<super::proposal::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Proposal.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}
