@@ -426,10 +426,7 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
     }
     let photos = store.photos(id).await?.into_iter().map(|p| p.id).collect();
     let place = place_of(&tr, &detail, &names);
-    let line = match detail.may_be_on_a_renja_line() {
-        true => store.lines_of_proposals(&[id]).await?.remove(&id),
-        false => None,
-    };
+    let line = if detail.may_be_on_a_renja_line() { store.lines_of_proposals(&[id]).await?.remove(&id) } else { None };
     let outcome = match line {
         Some((line, code)) => (Some(format!("/renja/baris/{line}")), tr.f("proposal.in_line", &[("code", &code)])),
         None => match detail.records.last() {
