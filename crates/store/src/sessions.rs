@@ -86,10 +86,7 @@ impl Store {
     }
 
     async fn load_record(&self, id: &Id) -> Result<Option<Record>> {
-        let row = web_session::Entity::find_by_id(id_hash(id))
-            .filter(web_session::Column::ExpiresAt.gt(OffsetDateTime::now_utc()))
-            .one(&self.read)
-            .await?;
+        let row = live(id).one(&self.read).await?;
         row.map(|row| to_record(id, &row)).transpose()
     }
 
@@ -119,8 +116,7 @@ impl Store {
         let Ok(id) = token.parse::<Id>() else {
             return Ok(None);
         };
-        let rows = web_session::Entity::find_by_id(id_hash(&id))
-            .filter(web_session::Column::ExpiresAt.gt(OffsetDateTime::now_utc()))
+        let rows = live(&id)
             .find_also_related(app_user::Entity)
             .and_also_related(user_grant::Entity)
             .order_by_asc(user_grant::Column::Id)
@@ -153,6 +149,12 @@ impl Store {
             .await?;
         Ok(result.rows_affected)
     }
+}
+
+/// The row of session `id` if it has not expired: one past its expiry is no session, whichever
+/// way it is read.
+fn live(id: &Id) -> sea_orm::Select<web_session::Entity> {
+    web_session::Entity::find_by_id(id_hash(id)).filter(web_session::Column::ExpiresAt.gt(OffsetDateTime::now_utc()))
 }
 
 fn to_record(id: &Id, row: &web_session::Model) -> Result<Record> {
