@@ -36,10 +36,8 @@ else
   "$BIN" --data-dir "$WORK" bench-data --national --proposals "${NATIONAL_PROPOSALS:-1000000}" \
     ${NATIONAL_PEMDA:+--pemda "$NATIONAL_PEMDA"}
 fi
-if [ "$DATABASE" = postgres ]; then
-  # As autovacuum would have by the time anyone reads a database this size.
-  psql "$COUNTED" -qc ANALYZE
-fi
+# `bench-data` ends with PostgreSQL's statistics refreshed (`Store::refresh_statistics`), as
+# autovacuum would have by the time anyone reads a database this size.
 started=$(date +%s.%N)
 "$BIN" --data-dir "$WORK" audit checkpoint >"$WORK/checkpoint.log"
 echo "== $(grep -c 'signed$' "$WORK/checkpoint.log") checkpoints signed offline in $(python3 -c "print(f'{$(date +%s.%N) - $started:.1f}')") s"

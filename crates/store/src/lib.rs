@@ -215,6 +215,18 @@ impl Store {
         Ok(())
     }
 
+    /// Has PostgreSQL sample every table anew for its planner: after a bulk load, which writes
+    /// in minutes what the planner's figures (kept up by autovacuum a minute or more later)
+    /// still count as empty or small; until then it chooses plans for the tables it thinks it
+    /// has. On SQLite there is nothing to refresh: Rencana keeps no statistics there, and its
+    /// queries are written for SQLite's planner without them.
+    pub async fn refresh_statistics(&self) -> Result<()> {
+        if self.backend == Backend::Postgres {
+            self.write.execute_unprepared("ANALYZE").await?;
+        }
+        Ok(())
+    }
+
     /// Closes every connection and waits until they are closed, so that the database's files
     /// may be moved or removed afterwards. Dropping a store closes its connections only later,
     /// on their own threads: a file renamed meanwhile can be written by one of them still.

@@ -10,8 +10,10 @@ use domain::planning::{
     DUPLICATE_RADIUS_M, FlagCandidate, ForumKey, Origin, PhotoRef, Point, StageRecord, Status, Track,
 };
 use domain::{MusrenbangCommand, RegionCode, kamus::Bidang};
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement, UnionType, ValueTuple};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -34,6 +36,56 @@ const FLAG_CANDIDATES_MAX: u64 = 2_000;
 /// [`domain::planning::DUPLICATES_NAMED`] and count a good many more, few enough that a
 /// proposal on a street of thousands answers as fast as one alone.
 pub const FLAG_CANDIDATES_OF_ONE: u64 = 100;
+
+/// The columns of a proposal's kept place, as [`PlaceRow`] reads them.
+const PLACE_COLUMNS: [proposal::Column; 6] = [
+    proposal::Column::Id,
+    proposal::Column::KamusCode,
+    proposal::Column::KelurahanCode,
+    proposal::Column::StreetKey,
+    proposal::Column::LatE6,
+    proposal::Column::LonE6,
+];
+
+/// A column of the subject a search is for (`column1`, `column2`… of its list of values).
+fn of_subject(n: usize) -> Expr {
+    Expr::col(("subject", format!("column{n}")))
+}
+
+fn of_proposal(column: proposal::Column) -> Expr {
+    Expr::col((proposal::Entity, column))
+}
+
+/// The proposals of the cycle that `matches` one of `subjects`, a list of values joined in as
+/// `subject`: a search of the index `matches` names for each.
+fn subject_search(cycle_id: Uuid, subjects: Vec<ValueTuple>, matches: Condition) -> SelectStatement {
+    Query::select()
+        .columns(PLACE_COLUMNS.map(|column| (proposal::Entity, column)))
+        .from_values(subjects, "subject")
+        .cross_join(proposal::Entity)
+        .cond_where(Condition::all().add(of_proposal(proposal::Column::CycleId).eq(cycle_id)).add(matches))
+        .to_owned()
+}
+
+/// The proposals of the cycle in one of `boxes` (kamus code, south, north, west, east, in
+/// millionths of a degree) with its kamus item, by `ix_proposal_near`.
+fn near_search(cycle_id: Uuid, boxes: Vec<ValueTuple>) -> SelectStatement {
+    let matches = Condition::all()
+        .add(of_proposal(proposal::Column::KamusCode).eq(of_subject(1)))
+        .add(of_proposal(proposal::Column::LatE6).between(of_subject(2), of_subject(3)))
+        .add(of_proposal(proposal::Column::LonE6).between(of_subject(4), of_subject(5)));
+    subject_search(cycle_id, boxes, matches)
+}
+
+/// The proposals of the cycle on one of `streets` (kamus code, kelurahan code, street key) with
+/// its kamus item, by `ix_proposal_street`.
+fn street_search(cycle_id: Uuid, streets: Vec<ValueTuple>) -> SelectStatement {
+    let matches = Condition::all()
+        .add(of_proposal(proposal::Column::KamusCode).eq(of_subject(1)))
+        .add(of_proposal(proposal::Column::KelurahanCode).eq(of_subject(2)))
+        .add(of_proposal(proposal::Column::StreetKey).eq(of_subject(3)));
+    subject_search(cycle_id, streets, matches)
+}
 
 /// A forum's stage rows.
 fn in_forum<S: QueryFilter>(select: S, key: &ForumKey) -> S {
@@ -633,49 +685,48 @@ impl Store {
     ) -> Result<Vec<FlagCandidate>> {
         let mut found: HashMap<Uuid, FlagCandidate> = HashMap::new();
         for chunk in subjects.chunks(50) {
-            let mut any = Condition::any();
-            for subject in chunk {
-                if let Some(point) = subject.point {
-                    let ((south, north), (west, east)) = point.box_around(DUPLICATE_RADIUS_M);
-                    any = any.add(
-                        Condition::all()
-                            .add(proposal::Column::CycleId.eq(cycle_id))
-                            .add(proposal::Column::KamusCode.eq(subject.kamus_code.clone()))
-                            .add(proposal::Column::LatE6.between(south, north))
-                            .add(proposal::Column::LonE6.between(west, east)),
-                    );
-                }
-                if let (false, Some(kelurahan)) = (subject.street.is_empty(), &subject.kelurahan) {
-                    any = any.add(
-                        Condition::all()
-                            .add(proposal::Column::CycleId.eq(cycle_id))
-                            .add(proposal::Column::KamusCode.eq(subject.kamus_code.clone()))
-                            .add(proposal::Column::KelurahanCode.eq(kelurahan.to_string()))
-                            .add(proposal::Column::StreetKey.eq(subject.street.clone())),
-                    );
-                }
-            }
-            if any.is_empty() {
+            // The subjects are joined in as a list of values, one index search of the proposals
+            // per subject and kind: PostgreSQL plans such a join in a fraction of the time it
+            // takes over the same searches written as one alternative each (7 ms for 50
+            // subjects, measured on the demo). The join is a cross join so that SQLite keeps the
+            // values outside and searches the index for each (it never reorders a cross join);
+            // left to choose, SQLite 3.51 scanned the cycle's proposals once per subject instead.
+            let near: Vec<ValueTuple> = chunk
+                .iter()
+                .filter_map(|subject| {
+                    let ((south, north), (west, east)) = subject.point?.box_around(DUPLICATE_RADIUS_M);
+                    let kamus = subject.kamus_code.clone();
+                    Some(ValueTuple::Many(vec![kamus.into(), south.into(), north.into(), west.into(), east.into()]))
+                })
+                .collect();
+            let on_street: Vec<ValueTuple> = chunk
+                .iter()
+                .filter_map(|subject| {
+                    let kelurahan = subject.kelurahan.as_ref().filter(|_| !subject.street.is_empty())?;
+                    let (kamus, street) = (subject.kamus_code.clone(), subject.street.clone());
+                    Some(ValueTuple::Many(vec![kamus.into(), kelurahan.to_string().into(), street.into()]))
+                })
+                .collect();
+            let searches = [
+                (!near.is_empty()).then(|| near_search(cycle_id, near)),
+                (!on_street.is_empty()).then(|| street_search(cycle_id, on_street)),
+            ];
+            let Some(mut query) = searches.iter().flatten().cloned().reduce(|mut first, second| {
+                first.union(UnionType::Distinct, second);
+                first
+            }) else {
                 continue;
-            }
-            // The cycle is named inside each branch, so that each is one search of its index.
-            // Only the columns the rule compares: a neighbour's problem text is not read.
-            let rows: Vec<PlaceRow> = proposal::Entity::find()
-                .select_only()
-                .columns([
-                    proposal::Column::Id,
-                    proposal::Column::KamusCode,
-                    proposal::Column::KelurahanCode,
-                    proposal::Column::StreetKey,
-                    proposal::Column::LatE6,
-                    proposal::Column::LonE6,
-                ])
-                .filter(any)
-                .limit(max)
-                .into_tuple()
-                .all(&self.read)
-                .await?;
-            for (id, kamus_code, kelurahan, street, lat_e6, lon_e6) in rows {
+            };
+            query.limit(max);
+            for row in self.read.query_all(&query).await? {
+                let (id, kamus_code, kelurahan, street, lat_e6, lon_e6): PlaceRow = (
+                    row.try_get("", "id")?,
+                    row.try_get("", "kamus_code")?,
+                    row.try_get("", "kelurahan_code")?,
+                    row.try_get("", "street_key")?,
+                    row.try_get("", "lat_e6")?,
+                    row.try_get("", "lon_e6")?,
+                );
                 let point = lat_e6.zip(lon_e6).map(|(lat_e6, lon_e6)| Point { lat_e6, lon_e6 });
                 let kelurahan = RegionCode::parse(&kelurahan).ok();
                 found.insert(id, FlagCandidate { id, kamus_code, kelurahan, street, point });

@@ -155,6 +155,7 @@ pub async fn seed_demo_scaled(
     store.execute_batch(&Actor::System { label: "demo".into() }, &pemda_master_data(&pemda), founded).await?;
     adopted::seed_adopted_cycle(store, now - Duration::days(YEAR_DAYS), progress).await?;
     seed_demo_cycle(store, now, scale.max(1), progress).await?;
+    store.refresh_statistics().await?;
     Ok(true)
 }
 

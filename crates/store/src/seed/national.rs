@@ -91,6 +91,7 @@ pub async fn seed_national(
         written += seed_one(store, &official, &shape, &password_hash, now).await?;
         progress(NationalProgress { done: done + 1, total, pemda: official.name.clone(), proposals: written });
     }
+    store.refresh_statistics().await?;
     Ok(NationalSeeded { pemda: total, proposals: written })
 }
 
