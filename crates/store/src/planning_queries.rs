@@ -37,7 +37,8 @@ const FLAG_CANDIDATES_MAX: u64 = 2_000;
 /// proposal on a street of thousands answers as fast as one alone.
 pub const FLAG_CANDIDATES_OF_ONE: u64 = 100;
 
-/// The columns of a proposal's kept place, as [`PlaceRow`] reads them.
+/// The columns of a proposal's kept place, as [`PlaceRow`] reads them: only what the duplicate
+/// rule compares (a neighbour's problem text is not read).
 const PLACE_COLUMNS: [proposal::Column; 6] = [
     proposal::Column::Id,
     proposal::Column::KamusCode,
@@ -711,7 +712,7 @@ impl Store {
                 (!near.is_empty()).then(|| near_search(cycle_id, near)),
                 (!on_street.is_empty()).then(|| street_search(cycle_id, on_street)),
             ];
-            let Some(mut query) = searches.iter().flatten().cloned().reduce(|mut first, second| {
+            let Some(mut query) = searches.into_iter().flatten().reduce(|mut first, second| {
                 first.union(UnionType::Distinct, second);
                 first
             }) else {
