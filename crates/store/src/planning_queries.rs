@@ -37,7 +37,7 @@ const FLAG_CANDIDATES_MAX: u64 = 2_000;
 /// proposal on a street of thousands answers as fast as one alone.
 pub const FLAG_CANDIDATES_OF_ONE: u64 = 100;
 
-/// The columns of a proposal's kept place, as [`PlaceRow`] reads them: only what the duplicate
+/// The columns of a proposal's kept place, in the order of [`PlaceRow`]: only what the duplicate
 /// rule compares (a neighbour's problem text is not read).
 const PLACE_COLUMNS: [proposal::Column; 6] = [
     proposal::Column::Id,
@@ -720,14 +720,7 @@ impl Store {
             };
             query.limit(max);
             for row in self.read.query_all(&query).await? {
-                let (id, kamus_code, kelurahan, street, lat_e6, lon_e6): PlaceRow = (
-                    row.try_get("", "id")?,
-                    row.try_get("", "kamus_code")?,
-                    row.try_get("", "kelurahan_code")?,
-                    row.try_get("", "street_key")?,
-                    row.try_get("", "lat_e6")?,
-                    row.try_get("", "lon_e6")?,
-                );
+                let (id, kamus_code, kelurahan, street, lat_e6, lon_e6) = row.try_get_many_by_index::<PlaceRow>()?;
                 let point = lat_e6.zip(lon_e6).map(|(lat_e6, lon_e6)| Point { lat_e6, lon_e6 });
                 let kelurahan = RegionCode::parse(&kelurahan).ok();
                 found.insert(id, FlagCandidate { id, kamus_code, kelurahan, street, point });

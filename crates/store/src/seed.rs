@@ -145,6 +145,21 @@ pub async fn seed_demo_scaled(
     scale: usize,
     progress: &mut dyn FnMut(SeedProgress),
 ) -> Result<bool, AddPemdaError> {
+    let seeded = seed_demo_rows(store, now, scale, progress).await?;
+    if seeded {
+        store.refresh_statistics().await?;
+    }
+    Ok(seeded)
+}
+
+/// [`seed_demo_scaled`] without refreshing the statistics after it: for a seed that goes on to
+/// load more (the national size) and refreshes them once at its end.
+pub(crate) async fn seed_demo_rows(
+    store: &Store,
+    now: OffsetDateTime,
+    scale: usize,
+    progress: &mut dyn FnMut(SeedProgress),
+) -> Result<bool, AddPemdaError> {
     let code = RegionCode::parse(DEMO_PEMDA).map_err(|e| AddPemdaError::Malformed(DEMO_PEMDA.into(), e))?;
     if store.pemda(&code).await?.is_some() {
         return if demo_is_complete(store, &code).await? { Ok(false) } else { Err(AddPemdaError::IncompleteDemo) };
@@ -155,7 +170,6 @@ pub async fn seed_demo_scaled(
     store.execute_batch(&Actor::System { label: "demo".into() }, &pemda_master_data(&pemda), founded).await?;
     adopted::seed_adopted_cycle(store, now - Duration::days(YEAR_DAYS), progress).await?;
     seed_demo_cycle(store, now, scale.max(1), progress).await?;
-    store.refresh_statistics().await?;
     Ok(true)
 }
 

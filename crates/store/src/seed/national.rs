@@ -74,7 +74,7 @@ pub async fn seed_national(
     let total = chosen.len();
     progress(NationalProgress { done: 0, total, pemda: String::new(), proposals: 0 });
     let scale = ((per_mille + 500) / 1000).max(1);
-    if !seed_demo_scaled(store, now, scale, &mut |_| {}).await? {
+    if !seed_demo_rows(store, now, scale, &mut |_| {}).await? {
         return Err(AddPemdaError::AlreadySeeded);
     }
     let mut written = store.proposal_count(&crate::ProposalFilter { pemda: Some(medan), ..Default::default() }).await?;
