@@ -28,5 +28,5 @@ while [ "$have" -lt "$total" ]; do
   have=$(( have + added ))
   echo "  $have proposals ($(( $(date +%s) - start )) s)" >&2
 done
-psql "$url" -q -c "ANALYZE proposal"
+psql "$url" -q -c "VACUUM (ANALYZE) proposal"
 echo "$have proposals in $copy synthetic cycles beside the real ones, in $(( $(date +%s) - start )) s"

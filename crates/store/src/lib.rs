@@ -215,14 +215,15 @@ impl Store {
         Ok(())
     }
 
-    /// Has PostgreSQL sample every table anew for its planner: after a bulk load, which writes
-    /// in minutes what the planner's figures (kept up by autovacuum a minute or more later)
-    /// still count as empty or small; until then it chooses plans for the tables it thinks it
-    /// has. On SQLite there is nothing to refresh: Rencana keeps no statistics there, and its
-    /// queries are written for SQLite's planner without them.
+    /// Has PostgreSQL sample every table anew for its planner, and mark the pages it has seen
+    /// whole: after a bulk load, which writes in minutes what the planner's figures (kept up by
+    /// autovacuum a minute or more later) still count as empty or small; until then it chooses
+    /// plans for the tables it thinks it has, and its index-only scans (a forum's counts) still
+    /// visit each row's page. On SQLite there is nothing to refresh: Rencana keeps no statistics
+    /// there, and its queries are written for SQLite's planner without them.
     pub async fn refresh_statistics(&self) -> Result<()> {
         if self.backend == Backend::Postgres {
-            self.write.execute_unprepared("ANALYZE").await?;
+            self.write.execute_unprepared("VACUUM (ANALYZE)").await?;
         }
         Ok(())
     }

@@ -585,6 +585,10 @@ impl Store {
             rows.extend(
                 in_forum(proposal_stage::Entity::find(), key)
                     .filter(proposal_stage::Column::Rank.is_null())
+                    // By rank too, though every rank here is null: the order is then the index's
+                    // own, and PostgreSQL reads the page's rows alone instead of sorting all the
+                    // forum's unranked ones (it does not count `IS NULL` as an equality).
+                    .order_by_asc(proposal_stage::Column::Rank)
                     .order_by_asc(proposal_stage::Column::ProposalId)
                     .offset(offset.saturating_sub(totals.ranked))
                     .limit(wanted)

@@ -25,7 +25,7 @@ use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
 use store::Store;
 use store::sessions::DbSessionStore;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -81,7 +81,10 @@ pub fn app(store: Store, config: Config) -> Router {
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         // axum's own extractors stop at 2 MB unless told otherwise; photos may weigh 5 MB.
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(CompressionLayer::new())
+        // gzip at level 2, not the default 6: a 33 KB forum page still goes out as 4.7 KB (4.3
+        // at level 6, 5.8 at level 1) and a list of 50 as 2.3 KB (1.9, 3.0), for 5% less server
+        // CPU a forum page and 10% less a list (measured on the Medan demo).
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(2)))
         .layer(axum::middleware::from_fn(time_out_reads))
         // Outside every layer that may answer on its own (a body too large, a read that timed
         // out), so that no response goes without them.

@@ -325,9 +325,9 @@ async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, refusal: Refusal, page: u
         view.items.iter().map(|(summary, record)| FlagCandidate::of(summary.id, &record.figures)).collect();
     let neighbours = store.flag_candidates(cycle.id, &subjects).await?;
     // What the forum accepted, whole: the ranking form orders all of it, and a kecamatan shows
-    // it per OPD as its output. Only read where shown.
-    let accepted_items =
-        if can_act || key.stage == Stage::MusrenbangKecamatan { store.forum_accepted(key).await? } else { Vec::new() };
+    // it per OPD as its output. Only read where shown, and not when the counts say it is empty.
+    let shown = can_act || key.stage == Stage::MusrenbangKecamatan;
+    let accepted_items = if shown && totals.accepted > 0 { store.forum_accepted(key).await? } else { Vec::new() };
     let ranking = if can_act {
         accepted_items
             .iter()
