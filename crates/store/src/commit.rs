@@ -36,13 +36,17 @@ pub(crate) struct WriteJob {
     now: OffsetDateTime,
     /// The request's idempotency key, committed with the command's changes.
     receipt: Option<Receipt>,
-    outcome: tokio::sync::oneshot::Sender<Result<Vec<Event>>>,
+    outcome: Reply,
 }
 
+/// Where a command's outcome goes: to the caller waiting in [`Store::execute`].
+type Reply = tokio::sync::oneshot::Sender<Result<Vec<Event>>>;
+
 /// The writer: takes the commands waiting in its queue, up to [`GROUP_MAX`], and commits them in
-/// one transaction, each decided in order on the state the ones before it left and each (when it
-/// is not alone) in a savepoint of its own, so that a refused one is rolled back without
-/// touching the others. One sync of the disk then makes the whole group durable. Each caller
+/// one transaction, each decided in order on the state the ones before it left. One refused by
+/// the rules writes nothing and touches none of the others; should a write fail, the group is
+/// committed again with each command in a savepoint of its own ([`commit_unguarded`]). One sync
+/// of the disk then makes the whole group durable. Each caller
 /// hears its own outcome only after the commit, so nothing is acknowledged that a crash could
 /// lose. It ends when the last handle of the store is dropped.
 pub(crate) async fn write_loop(
@@ -60,34 +64,66 @@ pub(crate) async fn write_loop(
 }
 
 async fn commit_group(write: &DatabaseConnection, group: Vec<WriteJob>) {
+    let group = match commit_unguarded(write, group).await {
+        Ok(()) => return,
+        Err(group) => group,
+    };
     let txn = match begin_write(write).await {
         Ok(txn) => txn,
-        Err(error) => {
-            let reason = error.to_string();
-            for job in group {
-                let _ = job.outcome.send(Err(unwritten(&error, &reason)));
-            }
-            return;
-        }
+        Err(error) => return unbegun(group, &error),
     };
     let mut decided = Vec::with_capacity(group.len());
     let mut heads = ChainHeads::default();
-    // A command alone in its group needs no savepoint: refusing it is rolling the transaction
-    // back. That spares two statements of every write made while no other is waiting, which is
-    // most of them outside a deadline.
-    let alone = group.len() == 1;
     for job in group {
         let (pemda, actor, command, receipt) = (&job.pemda, &job.actor, &job.command, job.receipt.as_ref());
-        let outcome = if alone {
-            commit_job(&txn, &mut heads, pemda, actor, command, receipt, job.now).await
-        } else {
-            commit_in_savepoint(&txn, &mut heads, pemda, actor, command, receipt, job.now).await
-        };
+        let outcome = commit_in_savepoint(&txn, &mut heads, pemda, actor, command, receipt, job.now).await;
         decided.push((job.outcome, outcome));
     }
-    let committed = if alone && decided.iter().all(|(_, outcome)| outcome.is_err()) {
-        // Whatever the rollback's own outcome, nothing of the command is committed: its caller
-        // hears the refusal.
+    let committed = match heads.write_back(&txn).await {
+        Ok(()) => txn.commit().await.map_err(StoreError::from),
+        Err(error) => Err(error),
+    };
+    answer(decided, committed);
+}
+
+/// Commits a group without a savepoint per command, which would cost two more statements each
+/// (two more round trips on PostgreSQL, where a submission makes about ten). A command the rules
+/// refuse is refused before it writes anything, so the others need no protection from it. Only
+/// a statement that fails after its command began writing (a constraint, a full disk, a lost
+/// connection) spoils the transaction: the group is then rolled back and handed back, untouched,
+/// to be committed command by command in savepoints. A group of one is answered instead, as
+/// it would fail the same way again; so is a group that could not begin.
+///
+/// Creating a pemda starts its chain before the rules decide, so a group holding one is handed
+/// back at once.
+async fn commit_unguarded(write: &DatabaseConnection, group: Vec<WriteJob>) -> std::result::Result<(), Vec<WriteJob>> {
+    if group.len() > 1 && group.iter().any(|job| creates_pemda(std::slice::from_ref(&job.command))) {
+        return Err(group);
+    }
+    let txn = match begin_write(write).await {
+        Ok(txn) => txn,
+        Err(error) => {
+            unbegun(group, &error);
+            return Ok(());
+        }
+    };
+    let mut heads = ChainHeads::default();
+    let mut outcomes = Vec::with_capacity(group.len());
+    for job in &group {
+        let (pemda, actor, command, receipt) = (&job.pemda, &job.actor, &job.command, job.receipt.as_ref());
+        match commit_job(&txn, &mut heads, pemda, actor, command, receipt, job.now).await {
+            Ok(events) => outcomes.push(Ok(events)),
+            Err(Spoiled::Refused(refusal)) => outcomes.push(Err(refusal)),
+            Err(Spoiled::Transaction(_)) if group.len() > 1 => {
+                // Whatever the rollback's own outcome, nothing of the group is committed.
+                let _ = txn.rollback().await;
+                return Err(group);
+            }
+            Err(Spoiled::Transaction(error)) => outcomes.push(Err(error)),
+        }
+    }
+    let committed = if outcomes.iter().all(|outcome| outcome.is_err()) {
+        // Nothing to keep: whatever the rollback's own outcome, each caller hears its refusal.
         let _ = txn.rollback().await;
         Ok(())
     } else {
@@ -96,6 +132,21 @@ async fn commit_group(write: &DatabaseConnection, group: Vec<WriteJob>) {
             Err(error) => Err(error),
         }
     };
+    answer(group.into_iter().map(|job| job.outcome).zip(outcomes).collect(), committed);
+    Ok(())
+}
+
+/// Tells each caller of a group whose transaction could not begin that nothing was written.
+fn unbegun(group: Vec<WriteJob>, error: &StoreError) {
+    let reason = error.to_string();
+    for job in group {
+        let _ = job.outcome.send(Err(unwritten(error, &reason)));
+    }
+}
+
+/// Tells each caller of a group its outcome once the group's commit is known: a write that the
+/// commit did not keep is heard as not written, a refusal as itself.
+fn answer(decided: Vec<(Reply, Result<Vec<Event>>)>, committed: Result<()>) {
     match committed {
         Ok(()) => {
             for (reply, outcome) in decided {
@@ -113,6 +164,14 @@ async fn commit_group(write: &DatabaseConnection, group: Vec<WriteJob>) {
             }
         }
     }
+}
+
+/// Why a command of a group was not written: refused before it wrote anything (the transaction
+/// is as it was before the command), or failed in a way that may have left part of it written
+/// or the transaction unusable (PostgreSQL refuses every statement after a failed one).
+enum Spoiled {
+    Refused(StoreError),
+    Transaction(StoreError),
 }
 
 /// One command of a group, in its own savepoint. A refused one leaves the chain heads as they
@@ -133,7 +192,7 @@ async fn commit_in_savepoint(
             savepoint.commit().await?;
             Ok(events)
         }
-        Err(error) => {
+        Err(Spoiled::Refused(error) | Spoiled::Transaction(error)) => {
             *heads = before;
             savepoint.rollback().await?;
             Err(error)
@@ -151,10 +210,17 @@ async fn commit_job(
     command: &Command,
     receipt: Option<&Receipt>,
     now: OffsetDateTime,
-) -> Result<Vec<Event>> {
-    let events = commit_in(txn, heads, pemda, actor, std::slice::from_ref(command), &command.needs(), now).await?;
+) -> std::result::Result<Vec<Event>, Spoiled> {
+    let run = std::slice::from_ref(command);
+    let decided = match decide_in(txn, heads, pemda, actor, run, &command.needs(), now).await {
+        Ok(decided) => decided,
+        // Only reads (and the chain's lock, kept) came before a refusal by the rules.
+        Err(StoreError::Domain(refusal)) if !creates_pemda(run) => return Err(Spoiled::Refused(refusal.into())),
+        Err(error) => return Err(Spoiled::Transaction(error)),
+    };
+    let events = record_in(txn, heads, pemda, decided, actor, now).await.map_err(Spoiled::Transaction)?;
     if let Some(receipt) = receipt {
-        receipt.write(txn, now).await?;
+        receipt.write(txn, now).await.map_err(Spoiled::Transaction)?;
     }
     Ok(events)
 }
@@ -451,7 +517,28 @@ async fn commit_in(
     needs: &Needs,
     now: OffsetDateTime,
 ) -> Result<Vec<Event>> {
-    let creates_pemda = run.iter().any(|c| matches!(c, Command::Regions(RegionCommand::CreatePemda(_))));
+    let decided = decide_in(txn, heads, pemda, actor, run, needs, now).await?;
+    record_in(txn, heads, pemda, decided, actor, now).await
+}
+
+/// What the rules decided for a run, and the chain's head it will be appended after.
+struct Decided {
+    head: Option<chain_head::Model>,
+    events: Vec<Event>,
+}
+
+/// The first half of [`commit_in`]: locks the chain, reads the facts and decides. It writes
+/// nothing but the lock, and the chain's start when the run creates its pemda.
+async fn decide_in(
+    txn: &DatabaseTransaction,
+    heads: &mut ChainHeads,
+    pemda: &RegionCode,
+    actor: &Actor,
+    run: &[Command],
+    needs: &Needs,
+    now: OffsetDateTime,
+) -> Result<Decided> {
+    let creates_pemda = creates_pemda(run);
     if creates_pemda {
         heads.start(txn, pemda).await?;
     }
@@ -464,17 +551,32 @@ async fn commit_in(
     for command in run {
         events.extend(domain::decide(&facts, command, actor)?);
     }
-    if events.is_empty() {
-        return Ok(events);
-    }
-    let Some(head) = head else {
+    if !events.is_empty() && head.is_none() {
         return Err(DomainError::NotFound(Entity::Pemda, pemda.to_string()).into());
-    };
+    }
+    Ok(Decided { head, events })
+}
+
+/// The second half of [`commit_in`]: journals and applies what was decided.
+async fn record_in(
+    txn: &DatabaseTransaction,
+    heads: &mut ChainHeads,
+    pemda: &RegionCode,
+    decided: Decided,
+    actor: &Actor,
+    now: OffsetDateTime,
+) -> Result<Vec<Event>> {
+    let Decided { head, events } = decided;
+    let Some(head) = head.filter(|_| !events.is_empty()) else { return Ok(events) };
     let first_seq = head.seq + 1;
     let moved = crate::journal_append::append(txn, pemda, head, &events, actor, now).await?;
     heads.moved_to(moved);
     crate::apply::apply(txn, pemda, &events, first_seq, actor, now).await?;
     Ok(events)
+}
+
+fn creates_pemda(run: &[Command]) -> bool {
+    run.iter().any(|c| matches!(c, Command::Regions(RegionCommand::CreatePemda(_))))
 }
 
 /// The most commands decided on one read of facts: what they look up together stays small.
@@ -567,6 +669,70 @@ mod tests {
         store.writers.store(0, Ordering::SeqCst);
         store.execute(&system, &add("1"), now).await.unwrap();
         assert_eq!(store.writers.load(Ordering::SeqCst), 0, "a write gives its place back when done");
+    }
+
+    /// One group, decided without savepoints: a command the rules refuse leaves the others as
+    /// they were, and a write that fails after the rules passed it (here a second command
+    /// holding the same idempotency key) sends the group through savepoints, where only that
+    /// command is lost. Whatever the path, the chain holds exactly the commands answered as
+    /// written.
+    #[tokio::test]
+    async fn a_group_keeps_every_command_but_the_refused_and_the_failed() {
+        let db = crate::testing::database().await.unwrap();
+        let store = &db.store;
+        let system = Actor::System { label: "test".into() };
+        let now = OffsetDateTime::now_utc();
+        store.add_official_pemda("12.71", &system, now).await.unwrap();
+        let pemda = RegionCode::parse("12.71").unwrap();
+        let add = |number: &str| {
+            Command::Regions(RegionCommand::AddLingkungan(AddLingkungan {
+                kelurahan: "12.71.01.1001".into(),
+                number: number.into(),
+                name: format!("Lingkungan {number}"),
+            }))
+        };
+        let job = |number: &str, key: Option<&str>| {
+            let (outcome, heard) = tokio::sync::oneshot::channel();
+            let receipt = key.map(|key| Receipt::new("scope", key, number));
+            let job =
+                WriteJob { pemda: pemda.clone(), actor: system.clone(), command: add(number), now, receipt, outcome };
+            (job, heard)
+        };
+        let before = store.verify_chain(&pemda).await.unwrap().events;
+
+        // Rules only: "2" is refused (taken by the command before it), the rest are written.
+        let (jobs, heard): (Vec<_>, Vec<_>) =
+            [job("1", None), job("2", None), job("2", None), job("3", None)].into_iter().unzip();
+        commit_group(&store.write, jobs).await;
+        let mut written = Vec::new();
+        for heard in heard {
+            written.push(heard.await.unwrap().is_ok());
+        }
+        assert_eq!(written, [true, true, false, true]);
+        assert_eq!(store.verify_chain(&pemda).await.unwrap().events, before + 3);
+
+        // A failed write: the second holder of key "k" is refused by the database after the
+        // rules passed it; the commands around it are written all the same.
+        let (jobs, heard): (Vec<_>, Vec<_>) =
+            [job("4", Some("k")), job("5", None), job("6", Some("k")), job("6", None)].into_iter().unzip();
+        commit_group(&store.write, jobs).await;
+        let mut outcomes = Vec::new();
+        for heard in heard {
+            outcomes.push(heard.await.unwrap());
+        }
+        assert!(outcomes[0].is_ok() && outcomes[1].is_ok() && outcomes[3].is_ok(), "{outcomes:?}");
+        assert!(matches!(outcomes[2], Err(StoreError::Conflict { field: Some("idempotency_key") })), "{outcomes:?}");
+        let report = store.verify_chain(&pemda).await.unwrap();
+        assert!(report.valid, "{report:?}");
+        assert_eq!(report.events, before + 6);
+        let numbers: Vec<String> = store
+            .children(&RegionCode::parse("12.71.01.1001").unwrap(), None)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|region| region.name)
+            .collect();
+        assert_eq!(numbers.len(), 6, "{numbers:?}");
     }
 
     /// A connection SQLite left inside a transaction (as a commit refused by a full disk can)
