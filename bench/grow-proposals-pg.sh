@@ -8,9 +8,10 @@ url="$1" total="$2"
 columns="$(psql "$url" -tAc "SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position)
   FROM information_schema.columns WHERE table_name = 'proposal' AND column_name NOT IN ('id', 'cycle_id')")"
 have="$(psql "$url" -tAc "SELECT count(*) FROM proposal")"
-originals="$have"
+originals="$(psql "$url" -tAc "SELECT count(*) FROM proposal WHERE id < '10000000-0000-0000-0000-000000000000'")"
 start=$(date +%s)
-copy=0
+# Synthetic cycles of an earlier run are kept: the next ones are numbered after them.
+copy="$(psql "$url" -tAc "SELECT count(DISTINCT cycle_id) FROM proposal WHERE cycle_id >= '10000000-0000-0000-0000-000000000000'")"
 while [ "$have" -lt "$total" ]; do
   # Twenty copies a statement; ids begin 0x10…, after every UUIDv7 of these years (0x01…).
   take=$(( (total - have + originals - 1) / originals ))
