@@ -200,6 +200,26 @@ fn within_cycle(filter: &ProposalFilter, cycle_pemda: &RegionCode) -> Option<Pro
     Some(scoped)
 }
 
+/// `filter` without a pemda named beside a region inside it; `None` when the region lies
+/// outside the pemda, so nothing can match.
+///
+/// A region's code begins with its pemda's, so the pemda narrows nothing there, yet costs: it is
+/// then compared as `pemda_code || ''` (see [`filtered`]), which PostgreSQL estimates at half a
+/// percent of the rows. Expecting 389 of a kecamatan's 75,630 proposals at 1,000,000, it chose
+/// its plans for a handful of rows (the explorer's page of the kecamatan: 18 ms, 4 without).
+fn within_region(filter: &ProposalFilter) -> Option<ProposalFilter> {
+    let mut scoped = filter.clone();
+    if let (Some(region), Some(pemda)) = (&filter.region, &filter.pemda)
+        && region.depth() > 2
+    {
+        if !region.is_within(pemda) {
+            return None;
+        }
+        scoped.pemda = None;
+    }
+    Some(scoped)
+}
+
 /// A filtered list in the order proposals were raised. Through a pemda's index it is ordered by
 /// the index's columns (`pemda_code`, the stage when named, then `id`): the same order under the
 /// list's equalities, and, with the pemda compared through an array on PostgreSQL (see
@@ -361,12 +381,14 @@ impl Store {
         Ok(ceilings)
     }
 
-    /// `filter` as the lists run it: without what its cycle implies ([`within_cycle`]); `None`
-    /// when nothing can match, a cycle that does not exist included.
+    /// `filter` as the lists run it: without what its region and its cycle imply
+    /// ([`within_region`], [`within_cycle`]); `None` when nothing can match, a cycle that does
+    /// not exist included.
     async fn scoped(&self, filter: &ProposalFilter) -> Result<Option<ProposalFilter>> {
-        let Some(cycle) = filter.cycle else { return Ok(Some(filter.clone())) };
+        let Some(filter) = within_region(filter) else { return Ok(None) };
+        let Some(cycle) = filter.cycle else { return Ok(Some(filter)) };
         let Some((cycle_pemda, _)) = self.cycle_years.of(&self.read, cycle).await? else { return Ok(None) };
-        Ok(within_cycle(filter, &cycle_pemda))
+        Ok(within_cycle(&filter, &cycle_pemda))
     }
 
     /// Proposals matching `filter`, in the order they were raised, `limit` after `after`.
@@ -419,8 +441,15 @@ impl Store {
     pub async fn proposal_count_up_to(&self, filter: &ProposalFilter, most: u64) -> Result<Option<u64>> {
         use sea_orm::{ConnectionTrait, QueryTrait};
         let Some(filter) = &self.scoped(filter).await? else { return Ok(Some(0)) };
-        let matching =
-            filtered(filter, self.backend).select_only().column(proposal::Column::Id).limit(most + 1).into_query();
+        // In the list's order, which an index of every filter gives: the count then stops at
+        // `most + 1` rows read in that index. Unordered, PostgreSQL chose a bitmap of every
+        // matching row, or a sequential scan, before the limit (a kecamatan at 1,000,000: 7.6 ms,
+        // 88.8 at 5,000,000; in order, with the pemda dropped by `within_region`, under 2).
+        let matching = in_raised_order(filter, filtered(filter, self.backend))
+            .select_only()
+            .column(proposal::Column::Id)
+            .limit(most + 1)
+            .into_query();
         let count = sea_orm::sea_query::Query::select()
             .expr(Expr::cust("COUNT(*)"))
             .from_subquery(matching, "bounded")
@@ -865,6 +894,26 @@ mod tests {
             named(Some("12.71"), Some("12.72.01.1001")),
         ] {
             assert!(within_cycle(&contradicting, &medan).is_none(), "{contradicting:?}");
+        }
+    }
+
+    #[test]
+    fn a_region_inside_the_pemda_drops_the_pemda() {
+        let named = |pemda: Option<&str>, region: Option<&str>| ProposalFilter {
+            pemda: pemda.map(code),
+            region: region.map(code),
+            ..ProposalFilter::default()
+        };
+        for region in ["12.71.01", "12.71.01.1001"] {
+            let scoped = within_region(&named(Some("12.71"), Some(region))).expect("a region of the pemda");
+            assert_eq!((scoped.pemda, scoped.region), (None, Some(code(region))));
+        }
+        for kept in [named(Some("12.71"), None), named(Some("12.71"), Some("12.71")), named(None, Some("12.71.01"))] {
+            let scoped = within_region(&kept).expect("nothing contradicts");
+            assert_eq!((&scoped.pemda, &scoped.region), (&kept.pemda, &kept.region), "{kept:?}");
+        }
+        for contradicting in [named(Some("12.71"), Some("12.72.01")), named(Some("12.71"), Some("13.71.01.1001"))] {
+            assert!(within_region(&contradicting).is_none(), "{contradicting:?}");
         }
     }
 }
