@@ -174,50 +174,44 @@ fn by_pemda_index(filter: &ProposalFilter) -> bool {
     by_pemda && !narrowed_otherwise
 }
 
-/// `filter` without what its cycle already implies, given the cycle's pemda; `None` when the two
-/// contradict each other, so nothing can match.
+/// `filter` without what a pemda it lies in already implies: a pemda, or a region at or above
+/// it, named beside; `None` when they contradict each other, so nothing can match.
 ///
 /// A cycle is of one pemda, so a pemda, or a region at or above the pemda, named beside the
 /// cycle narrows nothing, yet costs: beside a cycle the pemda is compared unindexed (see
 /// [`filtered`]), row by row, where the cycle's index alone would cover a count (the demo's
 /// explorer page for a cycle spent 9 of its 12 ms so). Dropping the comparison serves every
 /// caller: the explorer, the API's lists and counts, the open-data downloads.
-fn within_cycle(filter: &ProposalFilter, cycle_pemda: &RegionCode) -> Option<ProposalFilter> {
+fn within_pemda(filter: &ProposalFilter, implied: &RegionCode) -> Option<ProposalFilter> {
     let mut scoped = filter.clone();
-    if scoped.pemda.take().is_some_and(|pemda| &pemda != cycle_pemda) {
+    if scoped.pemda.take().is_some_and(|pemda| &pemda != implied) {
         return None;
     }
     if let Some(region) = scoped.region.take() {
         if region.depth() > 2 {
-            if !region.is_within(cycle_pemda) {
+            if !region.is_within(implied) {
                 return None;
             }
             scoped.region = Some(region);
-        } else if !cycle_pemda.is_within(&region) {
+        } else if !implied.is_within(&region) {
             return None;
         }
     }
     Some(scoped)
 }
 
-/// `filter` without a pemda named beside a region inside it; `None` when the region lies
-/// outside the pemda, so nothing can match.
+/// `filter` without a pemda named beside a region inside it ([`within_pemda`] of that pemda);
+/// `None` when the region lies outside the pemda, so nothing can match.
 ///
 /// A region's code begins with its pemda's, so the pemda narrows nothing there, yet costs: it is
 /// then compared as `pemda_code || ''` (see [`filtered`]), which PostgreSQL estimates at half a
 /// percent of the rows. Expecting 389 of a kecamatan's 75,630 proposals at 1,000,000, it chose
 /// its plans for a handful of rows (the explorer's page of the kecamatan: 18 ms, 4 without).
 fn within_region(filter: &ProposalFilter) -> Option<ProposalFilter> {
-    let mut scoped = filter.clone();
-    if let (Some(region), Some(pemda)) = (&filter.region, &filter.pemda)
-        && region.depth() > 2
-    {
-        if !region.is_within(pemda) {
-            return None;
-        }
-        scoped.pemda = None;
+    match (&filter.region, &filter.pemda) {
+        (Some(region), Some(pemda)) if region.depth() > 2 => within_pemda(filter, pemda),
+        _ => Some(filter.clone()),
     }
-    Some(scoped)
 }
 
 /// A filtered list in the order proposals were raised. Through a pemda's index it is ordered by
@@ -382,13 +376,13 @@ impl Store {
     }
 
     /// `filter` as the lists run it: without what its region and its cycle imply
-    /// ([`within_region`], [`within_cycle`]); `None` when nothing can match, a cycle that does
+    /// ([`within_region`], and [`within_pemda`] of the cycle's pemda); `None` when nothing can match, a cycle that does
     /// not exist included.
     async fn scoped(&self, filter: &ProposalFilter) -> Result<Option<ProposalFilter>> {
         let Some(filter) = within_region(filter) else { return Ok(None) };
         let Some(cycle) = filter.cycle else { return Ok(Some(filter)) };
         let Some((cycle_pemda, _)) = self.cycle_years.of(&self.read, cycle).await? else { return Ok(None) };
-        Ok(within_cycle(&filter, &cycle_pemda))
+        Ok(within_pemda(&filter, &cycle_pemda))
     }
 
     /// Proposals matching `filter`, in the order they were raised, `limit` after `after`.
@@ -881,10 +875,10 @@ mod tests {
             ..ProposalFilter::default()
         };
         for implied in [named(Some("12.71"), None), named(None, Some("12.71")), named(Some("12.71"), Some("12"))] {
-            let scoped = within_cycle(&implied, &medan).expect("the cycle's own pemda");
+            let scoped = within_pemda(&implied, &medan).expect("the cycle's own pemda");
             assert_eq!((scoped.cycle, scoped.pemda, scoped.region), (cycle, None, None), "{implied:?}");
         }
-        let below = within_cycle(&named(Some("12.71"), Some("12.71.01")), &medan).expect("a kecamatan of the pemda");
+        let below = within_pemda(&named(Some("12.71"), Some("12.71.01")), &medan).expect("a kecamatan of the pemda");
         assert_eq!((below.pemda, below.region), (None, Some(code("12.71.01"))));
         for contradicting in [
             named(Some("12.72"), None),
@@ -893,7 +887,7 @@ mod tests {
             named(None, Some("12.72.01")),
             named(Some("12.71"), Some("12.72.01.1001")),
         ] {
-            assert!(within_cycle(&contradicting, &medan).is_none(), "{contradicting:?}");
+            assert!(within_pemda(&contradicting, &medan).is_none(), "{contradicting:?}");
         }
     }
 
