@@ -152,6 +152,7 @@ pub struct Store {
     /// Groups the writer committed.
     groups: std::sync::Arc<std::sync::atomic::AtomicU64>,
     cycle_years: planning_queries::CycleYears,
+    known_regions: queries::KnownRegions,
     record_version: queries::RecordVersion,
 }
 
@@ -190,6 +191,7 @@ impl Store {
             jobs,
             groups,
             cycle_years: Default::default(),
+            known_regions: Default::default(),
             record_version,
         })
     }

@@ -26,6 +26,52 @@ pub(crate) fn to_user_record(user: app_user::Model, grants: Vec<&user_grant::Mod
     })
 }
 
+/// Regions read from committed rows and kept, the most recently asked at most
+/// [`KnownRegions::MAX`]: a region's row is only ever inserted (with its pemda, or as a
+/// lingkungan added later), never changed or deleted, so nothing kept goes stale, on this server
+/// or beside others on the same database. A code not found is not kept, as it may be added.
+/// Every forum, list and proposal page names its regions; a city has a few thousand.
+#[derive(Debug, Clone)]
+pub(crate) struct KnownRegions(std::sync::Arc<std::sync::Mutex<hashlink::LruCache<RegionCode, Region>>>);
+
+impl Default for KnownRegions {
+    fn default() -> Self {
+        KnownRegions(std::sync::Arc::new(std::sync::Mutex::new(hashlink::LruCache::new(KnownRegions::MAX))))
+    }
+}
+
+impl KnownRegions {
+    /// About 2 MB when full: a few large kabupaten, or many pemda's most visited regions.
+    const MAX: usize = 16_384;
+
+    /// The regions of `codes` kept, and the codes not kept (each once).
+    fn split(&self, codes: &[RegionCode]) -> (std::collections::HashMap<RegionCode, Region>, Vec<RegionCode>) {
+        let mut found = std::collections::HashMap::with_capacity(codes.len());
+        let mut missing = std::collections::HashSet::new();
+        let Ok(mut known) = self.0.lock() else { return (found, codes.to_vec()) };
+        for code in codes {
+            match known.get(code) {
+                Some(region) => {
+                    found.insert(code.clone(), region.clone());
+                }
+                None => {
+                    missing.insert(code.clone());
+                }
+            }
+        }
+        (found, missing.into_iter().collect())
+    }
+
+    /// `regions` were read from committed rows.
+    fn keep(&self, regions: &[Region]) {
+        if let Ok(mut known) = self.0.lock() {
+            for region in regions {
+                known.insert(region.code.clone(), region.clone());
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PemdaSummary {
     pub code: RegionCode,
@@ -101,23 +147,27 @@ impl Store {
         if code.level().is_pemda() {
             return Ok(self.pemda(code).await?.map(|p| Region { code: p.code, name: p.name, level: p.level }));
         }
-        let row = region::Entity::find_by_id(code.to_string()).one(&self.read).await?;
-        Ok(row.as_ref().and_then(to_region))
+        Ok(self.regions(std::slice::from_ref(code)).await?.remove(code))
     }
 
     /// The names of the regions named, by code (those that exist).
     pub async fn region_names(&self, codes: &[RegionCode]) -> Result<std::collections::HashMap<RegionCode, String>> {
-        let mut names = std::collections::HashMap::new();
-        let wanted: Vec<String> = codes.iter().map(ToString::to_string).collect();
+        Ok(self.regions(codes).await?.into_iter().map(|(code, region)| (code, region.name)).collect())
+    }
+
+    /// The regions named (below the pemda), by code: those kept first, the rest read in chunks
+    /// and kept.
+    async fn regions(&self, codes: &[RegionCode]) -> Result<std::collections::HashMap<RegionCode, Region>> {
+        let (mut found, missing) = self.known_regions.split(codes);
+        let wanted: Vec<String> = missing.iter().map(ToString::to_string).collect();
         for chunk in wanted.chunks(crate::IN_LIST_MAX) {
-            for row in region::Entity::find().filter(region::Column::Code.is_in(chunk.to_vec())).all(&self.read).await?
-            {
-                if let Some(region) = to_region(&row) {
-                    names.insert(region.code, region.name);
-                }
-            }
+            let rows =
+                region::Entity::find().filter(region::Column::Code.is_in(chunk.to_vec())).all(&self.read).await?;
+            let read: Vec<Region> = rows.iter().filter_map(to_region).collect();
+            self.known_regions.keep(&read);
+            found.extend(read.into_iter().map(|region| (region.code.clone(), region)));
         }
-        Ok(names)
+        Ok(found)
     }
 
     /// The names of these lingkungan and of the kelurahan and kecamatan that hold them, in one

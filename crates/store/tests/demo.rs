@@ -204,6 +204,14 @@ async fn the_demo_holds_a_cycle_at_the_musrenbang_kecamatan() {
     for region in paged.enumerate().filter(|(i, c)| *i < 6 || c.as_str() == KECAMATAN_DECIDED).map(|(_, c)| c) {
         let key = ForumKey { cycle_id: cycle.id, stage: Stage::MusrenbangKecamatan, region: region.clone() };
         let whole = store.forum(&key).await.unwrap();
+        // The rules' entries, read apart, give the order: ranked by rank, then the unranked as
+        // they arrived (by id).
+        let mut expected: Vec<_> =
+            whole.facts.entries.iter().map(|e| (e.rank.is_none(), e.rank, e.proposal_id)).collect();
+        expected.sort();
+        let shown: Vec<_> =
+            whole.items.iter().map(|(summary, record)| (record.rank.is_none(), record.rank, summary.id)).collect();
+        assert_eq!(shown, expected, "{region}: the forum's order");
         let mut paged = Vec::new();
         for offset in (0..whole.items.len() as u64).step_by(50) {
             let page = store.forum_page(&key, offset, 50).await.unwrap();

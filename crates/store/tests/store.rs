@@ -65,6 +65,26 @@ async fn a_pemda_comes_with_its_official_tree() {
 }
 
 #[tokio::test]
+async fn region_names_kept_by_the_store_never_hide_a_region_added_later() {
+    let db = database().await.unwrap();
+    let now = OffsetDateTime::now_utc();
+    db.store.add_official_pemda("12.71", &system(), now).await.unwrap();
+    let (kelurahan, added) = (code("12.71.01.1001"), code("12.71.01.1001.001"));
+    let asked = [kelurahan.clone(), added.clone(), kelurahan.clone()];
+    let before = db.store.region_names(&asked).await.unwrap();
+    assert_eq!(before.len(), 1, "the lingkungan does not exist yet: {before:?}");
+    // Asked twice, the kelurahan comes from what the store kept; the lingkungan was not kept
+    // as missing, and is found once added.
+    db.store.execute(&system(), &lingkungan("12.71.01.1001", "1", "Lingkungan I"), now).await.unwrap();
+    let after = db.store.region_names(&asked).await.unwrap();
+    assert_eq!(after.get(&kelurahan), before.get(&kelurahan));
+    assert_eq!(after.get(&added).map(String::as_str), Some("Lingkungan I"));
+    let region = db.store.region(&added).await.unwrap().unwrap();
+    assert_eq!((region.name.as_str(), region.level), ("Lingkungan I", RegionLevel::Lingkungan));
+    assert_eq!(db.store.region(&code("12.71.01.1001.002")).await.unwrap(), None);
+}
+
+#[tokio::test]
 async fn lingkungan_and_users_are_journaled_and_refusals_write_nothing() {
     let db = database().await.unwrap();
     let now = OffsetDateTime::now_utc();
