@@ -41,7 +41,8 @@ impl Default for KnownRegions {
 }
 
 impl KnownRegions {
-    /// About 2 MB when full: a few large kabupaten, or many pemda's most visited regions.
+    /// About 3 MB when full, by its entries' sizes: a few large kabupaten, or the most visited
+    /// regions of many pemda.
     const MAX: usize = 16_384;
 
     /// The regions of `codes` kept, and the codes not kept (each once).
