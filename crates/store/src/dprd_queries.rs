@@ -52,7 +52,7 @@ impl Store {
             .into_iter()
             .map(|p| p.proposal_id)
             .collect();
-        let mut summaries = self.summaries_by_id(&ids).await?;
+        let mut summaries = crate::planning_queries::summaries_by_id(&self.read, &ids).await?;
         Ok(ids.iter().filter_map(|id| summaries.remove(id)).collect())
     }
 

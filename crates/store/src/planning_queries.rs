@@ -319,6 +319,37 @@ pub(crate) fn to_summary(row: &SummaryRow) -> Result<ProposalSummary> {
     })
 }
 
+/// The summaries of these proposals, by id, read by key in chunks; an id without a proposal is
+/// left out.
+pub(crate) async fn summaries_by_id(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, ProposalSummary>> {
+    let mut summaries = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(crate::IN_LIST_MAX) {
+        for row in SummaryRow::select(proposal::Entity::find().filter(proposal::Column::Id.is_in(chunk.to_vec())))
+            .all(db)
+            .await?
+        {
+            summaries.insert(row.id(), to_summary(&row)?);
+        }
+    }
+    Ok(summaries)
+}
+
+/// Stage rows with their proposals' summaries, in the rows' order.
+pub(crate) async fn with_summaries(
+    db: &impl ConnectionTrait,
+    rows: &[proposal_stage::Model],
+) -> Result<Vec<(ProposalSummary, StageRecord)>> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.proposal_id).collect();
+    let mut summaries = summaries_by_id(db, &ids).await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
+        if let Some(summary) = summaries.remove(&row.proposal_id) {
+            items.push((summary, to_record(row)?));
+        }
+    }
+    Ok(items)
+}
+
 /// Each cycle's pemda and tahun anggaran, read once from committed rows and kept: neither ever
 /// changes, and a cycle is never deleted, so nothing here goes stale. A few entries a year.
 #[derive(Debug, Clone, Default)]
@@ -521,7 +552,7 @@ impl Store {
         let mut items = Vec::with_capacity(facts.entries.len());
         let mut offset = 0;
         loop {
-            let page = self.forum_items(key, &totals, offset, crate::PAGE_MAX).await?;
+            let page = self.forum_items(&self.read, key, &totals, offset, crate::PAGE_MAX).await?;
             offset += page.len() as u64;
             let last = page.len() < crate::PAGE_MAX as usize;
             items.extend(page);
@@ -536,20 +567,26 @@ impl Store {
     /// and `limit` of its proposals after the first `offset`, in rank order then the order they
     /// arrived. What it reads grows with the page, not with the forum or the cycle.
     /// An offset past the end shows the last page.
+    ///
+    /// Its reads share one connection, in one transaction: a connection given back to the pool
+    /// is pinged first (sqlx), a round trip to PostgreSQL or to SQLite's thread for every
+    /// statement otherwise.
     pub async fn forum_page(&self, key: &ForumKey, offset: u64, limit: u64) -> Result<ForumView> {
-        let facts = forum_facts(&self.read, key, false).await?;
-        let totals = self.forum_totals(key).await?;
+        let txn = sea_orm::TransactionTrait::begin(&self.read).await?;
+        let facts = forum_facts(&txn, key, false).await?;
+        let totals = self.forum_totals(&txn, key).await?;
         let limit = std::cmp::min(limit, crate::PAGE_MAX);
         let mut first = offset;
         if first >= totals.entries && limit > 0 {
             first = totals.entries.saturating_sub(1) / limit * limit;
         }
-        let items = if limit == 0 { Vec::new() } else { self.forum_items(key, &totals, first, limit).await? };
+        let items = if limit == 0 { Vec::new() } else { self.forum_items(&txn, key, &totals, first, limit).await? };
+        txn.commit().await?;
         Ok(ForumView { facts, totals, first, items })
     }
 
     /// How many proposals a forum holds in each status, and what it accepted costs.
-    async fn forum_totals(&self, key: &ForumKey) -> Result<ForumTotals> {
+    async fn forum_totals(&self, db: &impl ConnectionTrait, key: &ForumKey) -> Result<ForumTotals> {
         let by_status: Vec<StatusCount> = in_forum(proposal_stage::Entity::find(), key)
             .select_only()
             .column(proposal_stage::Column::Status)
@@ -559,7 +596,7 @@ impl Store {
             .column_as(Expr::col(proposal_stage::Column::Cost).max(), "dearest")
             .group_by(proposal_stage::Column::Status)
             .into_tuple()
-            .all(&self.read)
+            .all(db)
             .await?;
         let mut totals = ForumTotals::default();
         // The database adds the accepted costs when their sum cannot leave its integers; stored
@@ -591,12 +628,11 @@ impl Store {
             accepted_rows
                 .column_as(Expr::cust("CAST(SUM(cost) AS BIGINT)"), "total")
                 .into_tuple::<Option<i64>>()
-                .one(&self.read)
+                .one(db)
                 .await?
                 .flatten()
         } else {
-            let costs: Vec<i64> =
-                accepted_rows.column(proposal_stage::Column::Cost).into_tuple().all(&self.read).await?;
+            let costs: Vec<i64> = accepted_rows.column(proposal_stage::Column::Cost).into_tuple().all(db).await?;
             domain::money::sum(costs).ok()
         };
         Ok(totals)
@@ -606,12 +642,13 @@ impl Store {
     /// unranked in the order they arrived, each through the index in that order.
     async fn forum_items(
         &self,
+        db: &impl ConnectionTrait,
         key: &ForumKey,
         totals: &ForumTotals,
         offset: u64,
         limit: u64,
     ) -> Result<Vec<(ProposalSummary, StageRecord)>> {
-        let backend = self.read.get_database_backend();
+        let backend = db.get_database_backend();
         let in_page_order = || {
             in_forum(proposal_stage::Entity::find(), key)
                 .order_by_asc(proposal_stage::Column::Rank)
@@ -621,22 +658,22 @@ impl Store {
         if self.backend == Backend::Postgres {
             // PostgreSQL's index keeps a null rank after every ranked row, which is the page's
             // order: one read in it serves both parts.
-            rows = paged(in_page_order().into_model(), backend, offset, limit).all(&self.read).await?;
+            rows = paged(in_page_order().into_model(), backend, offset, limit).all(db).await?;
         } else {
             // SQLite's keeps the nulls first: the ranked rows and the unranked are read apart,
             // each in its index's order.
             if offset < totals.ranked {
                 let ranked = in_page_order().filter(proposal_stage::Column::Rank.is_not_null());
-                rows = paged(ranked.into_model(), backend, offset, limit).all(&self.read).await?;
+                rows = paged(ranked.into_model(), backend, offset, limit).all(db).await?;
             }
             let wanted = limit.saturating_sub(rows.len() as u64);
             if wanted > 0 {
                 let unranked = in_page_order().filter(proposal_stage::Column::Rank.is_null());
                 let skipped = offset.saturating_sub(totals.ranked);
-                rows.extend(paged(unranked.into_model(), backend, skipped, wanted).all(&self.read).await?);
+                rows.extend(paged(unranked.into_model(), backend, skipped, wanted).all(db).await?);
             }
         }
-        self.with_summaries(&rows).await
+        with_summaries(db, &rows).await
     }
 
     /// What a forum accepted, by OPD then rank: its output, and what its ranking orders.
@@ -646,7 +683,7 @@ impl Store {
             .filter(proposal_stage::Column::Status.is_in(accepted))
             .all(&self.read)
             .await?;
-        let mut items = self.with_summaries(&rows).await?;
+        let mut items = with_summaries(&self.read, &rows).await?;
         items.sort_by_key(|(summary, record)| (record.rank.unwrap_or(u32::MAX), summary.id));
         Ok(items)
     }
@@ -676,37 +713,6 @@ impl Store {
             if let Some(stage) = latest.remove(&summary.id) {
                 let record = to_record(&stage)?;
                 items.push((summary, record));
-            }
-        }
-        Ok(items)
-    }
-
-    /// The summaries of these proposals, by id, read by key in chunks; an id without a proposal
-    /// is left out.
-    pub(crate) async fn summaries_by_id(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, ProposalSummary>> {
-        let mut summaries = HashMap::with_capacity(ids.len());
-        for chunk in ids.chunks(crate::IN_LIST_MAX) {
-            for row in SummaryRow::select(proposal::Entity::find().filter(proposal::Column::Id.is_in(chunk.to_vec())))
-                .all(&self.read)
-                .await?
-            {
-                summaries.insert(row.id(), to_summary(&row)?);
-            }
-        }
-        Ok(summaries)
-    }
-
-    /// Stage rows with their proposals' summaries, in the rows' order.
-    pub(crate) async fn with_summaries(
-        &self,
-        rows: &[proposal_stage::Model],
-    ) -> Result<Vec<(ProposalSummary, StageRecord)>> {
-        let ids: Vec<Uuid> = rows.iter().map(|r| r.proposal_id).collect();
-        let mut summaries = self.summaries_by_id(&ids).await?;
-        let mut items = Vec::with_capacity(rows.len());
-        for row in rows {
-            if let Some(summary) = summaries.remove(&row.proposal_id) {
-                items.push((summary, to_record(row)?));
             }
         }
         Ok(items)

@@ -134,7 +134,7 @@ impl Store {
                     .await?,
             );
         }
-        let items = self.with_summaries(&rows).await?;
+        let items = crate::planning_queries::with_summaries(&self.read, &rows).await?;
         Ok(RenjaView { facts, lines, items, items_total, offset })
     }
 
@@ -159,8 +159,7 @@ impl Store {
                 records.entry(row.proposal_id).or_default().push(to_record(&row)?);
             }
         }
-        let mut sources: Vec<LineSource> = self
-            .summaries_by_id(&ids)
+        let mut sources: Vec<LineSource> = crate::planning_queries::summaries_by_id(&self.read, &ids)
             .await?
             .into_values()
             .map(|summary| {
