@@ -426,8 +426,8 @@ impl Store {
     }
 
     /// `filter` as the lists run it: without what its region and its cycle imply
-    /// ([`within_region`], and [`within_pemda`] of the cycle's pemda); `None` when nothing can match, a cycle that does
-    /// not exist included.
+    /// ([`within_region`], and [`within_pemda`] of the cycle's pemda); `None` when nothing can
+    /// match, a cycle that does not exist included.
     async fn scoped(&self, filter: &ProposalFilter) -> Result<Option<ProposalFilter>> {
         let Some(filter) = within_region(filter) else { return Ok(None) };
         let Some(cycle) = filter.cycle else { return Ok(Some(filter)) };
@@ -655,7 +655,7 @@ impl Store {
                 .order_by_asc(proposal_stage::Column::ProposalId)
         };
         let mut rows = Vec::new();
-        if self.backend == Backend::Postgres {
+        if backend == sea_orm::DbBackend::Postgres {
             // PostgreSQL's index keeps a null rank after every ranked row, which is the page's
             // order: one read in it serves both parts.
             rows = paged(in_page_order().into_model(), backend, offset, limit).all(db).await?;
