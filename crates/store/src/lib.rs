@@ -172,6 +172,13 @@ impl Store {
             // While PostgreSQL is down, a request waits this long for a connection before it is
             // told 503 (the pool keeps trying to connect meanwhile): a few seconds, not a timeout.
             options.max_connections(16).acquire_timeout(Duration::from_secs(3)).sqlx_logging(statements_logged());
+            // sqlx pings a connection before handing it out and again when it is given back: two
+            // round trips to PostgreSQL for every statement. The ping on its return stays (sqlx
+            // has no switch for it), and drops a connection the server has closed. The one before
+            // is kept for connections idle long enough for the server to have restarted meanwhile;
+            // a busy connection found dead all the same fails its statement as unreachable (503,
+            // and the pool connects again).
+            options.test_before_acquire_if_idle_for(PING_IDLE_AFTER);
             let pool = Database::connect(options).await?;
             (pool.clone(), pool, Backend::Postgres)
         } else {
@@ -264,6 +271,10 @@ impl Store {
 fn statements_logged() -> bool {
     std::env::var_os("RENCANA_LOG_SQL").is_some()
 }
+
+/// How long a PostgreSQL connection may have lain idle in the pool before it is pinged on its way
+/// out: a restart of the server takes seconds, and a connection under load is idle for far less.
+const PING_IDLE_AFTER: Duration = Duration::from_secs(1);
 
 /// The rows a SQLite connection's thread hands over before it waits for the request to take them.
 const ROWS_IN_FLIGHT: usize = 1_024;
