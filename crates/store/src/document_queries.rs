@@ -13,6 +13,46 @@ use crate::{Result, Store, StoreError};
 pub use crate::entity::document::Model as StoredDocument;
 pub use crate::entity::scan::Model as StoredScan;
 
+impl<R: crate::Reads> Store<R> {
+    /// The print whose bytes hash to `sha256` (lowercase hex).
+    pub async fn document(&self, sha256: &str) -> Result<Option<StoredDocument>> {
+        Ok(document::Entity::find_by_id(sha256.to_string()).one(&self.read).await?)
+    }
+
+    /// The prints recorded under a printed code, oldest first (one, unless the typesetter
+    /// changed between prints of the same content).
+    pub async fn documents_with_code(&self, code: &str) -> Result<Vec<StoredDocument>> {
+        Ok(document::Entity::find()
+            .filter(document::Column::Code.eq(code))
+            .order_by_asc(document::Column::Seq)
+            .all(&self.read)
+            .await?)
+    }
+
+    /// The scan whose bytes hash to `sha256`.
+    pub async fn scan(&self, sha256: &str) -> Result<Option<StoredScan>> {
+        Ok(scan::Entity::find_by_id(sha256.to_string()).one(&self.read).await?)
+    }
+
+    /// The scans of one forum of a cycle, oldest first.
+    pub async fn scans_of(&self, of: &ScanOf) -> Result<Vec<StoredScan>> {
+        Ok(scan::Entity::find()
+            .filter(scan::Column::CycleId.eq(of.cycle_id()))
+            .filter(scan::Column::Forum.eq(of.forum()))
+            .order_by_asc(scan::Column::Seq)
+            .all(&self.read)
+            .await?)
+    }
+
+    /// A scan's record and bytes.
+    pub async fn scan_bytes(&self, sha256: &str) -> Result<Option<(StoredScan, bytes::Bytes)>> {
+        let Some(record) = self.scan(sha256).await? else { return Ok(None) };
+        let Some(attachments) = self.attachments.as_ref() else { return Ok(None) };
+        Ok(attachments.get(Shelf::Scans, sha256).await?.map(|bytes| (record, bytes)))
+    }
+}
+
+/// The writes of this module, on the pool's store only (see [`crate::Reads`]).
 impl Store {
     /// Records a print unless a print with these bytes is already recorded, and answers the
     /// record either way: printing the same list twice journals it once.
@@ -32,21 +72,6 @@ impl Store {
             Err(error) => return Err(error),
         }
         self.document(&sha256).await?.ok_or_else(|| StoreError::Corrupt(format!("document {sha256} not recorded")))
-    }
-
-    /// The print whose bytes hash to `sha256` (lowercase hex).
-    pub async fn document(&self, sha256: &str) -> Result<Option<StoredDocument>> {
-        Ok(document::Entity::find_by_id(sha256.to_string()).one(&self.read).await?)
-    }
-
-    /// The prints recorded under a printed code, oldest first (one, unless the typesetter
-    /// changed between prints of the same content).
-    pub async fn documents_with_code(&self, code: &str) -> Result<Vec<StoredDocument>> {
-        Ok(document::Entity::find()
-            .filter(document::Column::Code.eq(code))
-            .order_by_asc(document::Column::Seq)
-            .all(&self.read)
-            .await?)
     }
 
     /// Keeps a scan of a forum's signed berita acara byte for byte and records its hash. The
@@ -87,27 +112,5 @@ impl Store {
             Err(error) => return Err(error),
         }
         self.scan(&sha256).await?.ok_or_else(|| StoreError::Corrupt(format!("scan {sha256} not recorded")))
-    }
-
-    /// The scan whose bytes hash to `sha256`.
-    pub async fn scan(&self, sha256: &str) -> Result<Option<StoredScan>> {
-        Ok(scan::Entity::find_by_id(sha256.to_string()).one(&self.read).await?)
-    }
-
-    /// The scans of one forum of a cycle, oldest first.
-    pub async fn scans_of(&self, of: &ScanOf) -> Result<Vec<StoredScan>> {
-        Ok(scan::Entity::find()
-            .filter(scan::Column::CycleId.eq(of.cycle_id()))
-            .filter(scan::Column::Forum.eq(of.forum()))
-            .order_by_asc(scan::Column::Seq)
-            .all(&self.read)
-            .await?)
-    }
-
-    /// A scan's record and bytes.
-    pub async fn scan_bytes(&self, sha256: &str) -> Result<Option<(StoredScan, bytes::Bytes)>> {
-        let Some(record) = self.scan(sha256).await? else { return Ok(None) };
-        let Some(attachments) = self.attachments.as_ref() else { return Ok(None) };
-        Ok(attachments.get(Shelf::Scans, sha256).await?.map(|bytes| (record, bytes)))
     }
 }

@@ -17,7 +17,7 @@ pub const TYPICAL_COSTS_READ: u64 = 201;
 use crate::rows::{to_dapil, to_member, to_reses};
 use crate::{Result, Store};
 
-impl Store {
+impl<R: crate::Reads> Store<R> {
     /// One member of the pemda, by account.
     pub async fn member(&self, pemda: &RegionCode, user_id: Uuid) -> Result<Option<MemberView>> {
         Ok(self.members(pemda).await?.into_iter().find(|m| m.user_id == user_id))

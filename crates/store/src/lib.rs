@@ -36,7 +36,10 @@ use std::time::Duration;
 pub(crate) const IN_LIST_MAX: usize = 500;
 
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseExecutor, DatabaseTransaction, DbBackend,
+    DbErr, Statement, TransactionTrait,
+};
 use sea_orm_migration::MigratorTrait;
 
 pub use commit::BatchOutcome;
@@ -132,11 +135,12 @@ impl Backend {
     }
 }
 
-/// The database handle shared by every request.
+/// The database handle shared by every request; as `Store<DatabaseTransaction>`, the same reads
+/// on one connection held for a whole request ([`Store::reading`]).
 #[derive(Debug, Clone)]
-pub struct Store {
-    /// Reads: a pool of connections.
-    read: DatabaseConnection,
+pub struct Store<R = DatabaseConnection> {
+    /// Reads: a pool of connections, or one connection of it (see [`Reads`]).
+    read: R,
     /// Writes: on SQLite a single connection, so writers queue in the pool instead of
     /// contending for SQLite's lock (measured here: multi-second worst-case waits when several
     /// connections fought for it); on PostgreSQL the same pool as reads, serialised per pemda
@@ -156,7 +160,53 @@ pub struct Store {
     record_version: queries::RecordVersion,
 }
 
+/// What a store reads through: its pool, where each statement takes a connection and gives it
+/// back, or one connection for a request's reads in one read-only transaction, begun by
+/// [`Store::reading`].
+///
+/// A connection given back to the pool is pinged by sqlx (`PoolConnection::return_to_pool`): a
+/// round trip to PostgreSQL, or to SQLite's thread, for every statement read through the pool. A
+/// page that reads a dozen times reads in one session instead, for the cost of its `BEGIN`.
+pub trait Reads: ConnectionTrait + TransactionTrait + Send + Sync {
+    /// Several reads on one connection: a transaction begun on the pool, ended when dropped; the
+    /// session's own connection as it is.
+    fn together(&self) -> impl std::future::Future<Output = Result<DatabaseExecutor<'_>>> + Send;
+}
+
+impl Reads for DatabaseConnection {
+    async fn together(&self) -> Result<DatabaseExecutor<'_>> {
+        Ok(DatabaseExecutor::OwnedTransaction(self.begin().await?))
+    }
+}
+
+impl Reads for DatabaseTransaction {
+    async fn together(&self) -> Result<DatabaseExecutor<'_>> {
+        Ok(DatabaseExecutor::Transaction(self))
+    }
+}
+
 impl Store {
+    /// The store's reads on one connection, in one transaction, until the session is dropped: for
+    /// a page that reads many times. It holds its connection meanwhile, so every read of the
+    /// request must go through it (one taken from the pool besides could wait for a connection
+    /// that requests like it hold). It writes nothing, and ends by rolling back, which costs no
+    /// round trip of its own: sqlx sends the `ROLLBACK` with the ping that takes the connection
+    /// back.
+    pub async fn reading(&self) -> Result<Store<DatabaseTransaction>> {
+        Ok(Store {
+            read: self.read.begin().await?,
+            write: self.write.clone(),
+            backend: self.backend,
+            attachments: self.attachments.clone(),
+            writers: std::sync::Arc::clone(&self.writers),
+            jobs: self.jobs.clone(),
+            groups: std::sync::Arc::clone(&self.groups),
+            cycle_years: self.cycle_years.clone(),
+            known_regions: self.known_regions.clone(),
+            record_version: self.record_version.clone(),
+        })
+    }
+
     /// Connects and brings the schema up to date.
     pub async fn open(url: &str) -> Result<Store> {
         let (read, write, backend) = if url.starts_with("sqlite:") {

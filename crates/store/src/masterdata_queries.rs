@@ -14,7 +14,7 @@ use crate::{Result, Store};
 /// The most entries a search answers.
 pub const NOMENCLATURE_SEARCH_MAX: u64 = 100;
 
-impl Store {
+impl<R: crate::Reads> Store<R> {
     fn nomenclature_of(&self, pemda: &RegionCode, tahun_anggaran: i32) -> sea_orm::Select<row::Entity> {
         row::Entity::find()
             .filter(row::Column::PemdaCode.eq(pemda.to_string()))

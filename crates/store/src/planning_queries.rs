@@ -375,7 +375,7 @@ pub(crate) async fn cycle_year(db: &impl sea_orm::ConnectionTrait, id: Uuid) -> 
     Ok(Some((parse_code(&row.pemda_code)?, row.tahun_anggaran)))
 }
 
-impl Store {
+impl<R: crate::Reads> Store<R> {
     /// A pemda's cycles, the latest tahun anggaran first.
     pub async fn cycles(&self, pemda: &RegionCode) -> Result<Vec<CycleFacts>> {
         crate::facts::pemda_cycles_facts(&self.read, pemda).await
@@ -483,7 +483,7 @@ impl Store {
     /// more. A page that shows a total pays for at most `most` rows counted, not for the whole
     /// region (a kecamatan of 240,000 proposals took 93 ms to count).
     pub async fn proposal_count_up_to(&self, filter: &ProposalFilter, most: u64) -> Result<Option<u64>> {
-        use sea_orm::{ConnectionTrait, QueryTrait};
+        use sea_orm::QueryTrait;
         let Some(filter) = &self.scoped(filter).await? else { return Ok(Some(0)) };
         // In the list's order, which an index of every filter gives: the count then stops at
         // `most + 1` rows read in that index. Unordered, PostgreSQL chose a bitmap of every
@@ -568,11 +568,9 @@ impl Store {
     /// arrived. What it reads grows with the page, not with the forum or the cycle.
     /// An offset past the end shows the last page.
     ///
-    /// Its reads share one connection, in one transaction: a connection given back to the pool
-    /// is pinged first (sqlx), a round trip to PostgreSQL or to SQLite's thread for every
-    /// statement otherwise.
+    /// Its reads share one connection, in one transaction (see [`crate::Reads`]).
     pub async fn forum_page(&self, key: &ForumKey, offset: u64, limit: u64) -> Result<ForumView> {
-        let txn = sea_orm::TransactionTrait::begin(&self.read).await?;
+        let txn = self.read.together().await?;
         let facts = forum_facts(&txn, key, false).await?;
         let totals = self.forum_totals(&txn, key).await?;
         let limit = std::cmp::min(limit, crate::PAGE_MAX);
@@ -581,7 +579,6 @@ impl Store {
             first = totals.entries.saturating_sub(1) / limit * limit;
         }
         let items = if limit == 0 { Vec::new() } else { self.forum_items(&txn, key, &totals, first, limit).await? };
-        txn.commit().await?;
         Ok(ForumView { facts, totals, first, items })
     }
 
@@ -796,6 +793,43 @@ impl Store {
             .collect())
     }
 
+    /// A photo's bytes and type, if it belongs to the proposal.
+    pub async fn photo_bytes(&self, proposal_id: Uuid, photo_id: Uuid) -> Result<Option<(String, bytes::Bytes)>> {
+        let Some(row) = photo::Entity::find_by_id(photo_id).one(&self.read).await? else { return Ok(None) };
+        if row.proposal_id != proposal_id {
+            return Ok(None);
+        }
+        let Some(attachments) = &self.attachments else { return Ok(None) };
+        Ok(attachments
+            .get(crate::attachments::Shelf::Photos, &row.sha256)
+            .await?
+            .map(|bytes| (row.content_type, bytes)))
+    }
+
+    /// These kamus items of a tahun anggaran, by code (those that exist): their names for a page,
+    /// today's prices for the price check.
+    pub async fn kamus_items(
+        &self,
+        pemda: &RegionCode,
+        tahun_anggaran: i32,
+        codes: &[String],
+    ) -> Result<HashMap<String, KamusItem>> {
+        let mut items = HashMap::with_capacity(codes.len());
+        for chunk in codes.chunks(crate::IN_LIST_MAX) {
+            let rows = kamus_item::Entity::find()
+                .filter(kamus_item::Column::PemdaCode.eq(pemda.to_string()))
+                .filter(kamus_item::Column::TahunAnggaran.eq(tahun_anggaran))
+                .filter(kamus_item::Column::Code.is_in(chunk.to_vec()))
+                .all(&self.read)
+                .await?;
+            items.extend(rows.into_iter().filter_map(to_kamus).map(|k| (k.code.clone(), k)));
+        }
+        Ok(items)
+    }
+}
+
+/// The writes of this module, on the pool's store only (see [`crate::Reads`]).
+impl Store {
     /// Stores a photo (decoded whole as a JPEG or PNG within the bounds, and encoded anew; see
     /// [`crate::attachments::check_photo`]) and records it with the proposal, for `actor`, in
     /// the journal.
@@ -842,40 +876,6 @@ impl Store {
         // record without its file.
         let sha256 = attachments.put(crate::attachments::Shelf::Photos, checked.bytes).await?;
         Ok(PhotoRef { id: Uuid::now_v7(), sha256, content_type: checked.content_type.to_string(), size })
-    }
-
-    /// A photo's bytes and type, if it belongs to the proposal.
-    pub async fn photo_bytes(&self, proposal_id: Uuid, photo_id: Uuid) -> Result<Option<(String, bytes::Bytes)>> {
-        let Some(row) = photo::Entity::find_by_id(photo_id).one(&self.read).await? else { return Ok(None) };
-        if row.proposal_id != proposal_id {
-            return Ok(None);
-        }
-        let Some(attachments) = &self.attachments else { return Ok(None) };
-        Ok(attachments
-            .get(crate::attachments::Shelf::Photos, &row.sha256)
-            .await?
-            .map(|bytes| (row.content_type, bytes)))
-    }
-
-    /// These kamus items of a tahun anggaran, by code (those that exist): their names for a page,
-    /// today's prices for the price check.
-    pub async fn kamus_items(
-        &self,
-        pemda: &RegionCode,
-        tahun_anggaran: i32,
-        codes: &[String],
-    ) -> Result<HashMap<String, KamusItem>> {
-        let mut items = HashMap::with_capacity(codes.len());
-        for chunk in codes.chunks(crate::IN_LIST_MAX) {
-            let rows = kamus_item::Entity::find()
-                .filter(kamus_item::Column::PemdaCode.eq(pemda.to_string()))
-                .filter(kamus_item::Column::TahunAnggaran.eq(tahun_anggaran))
-                .filter(kamus_item::Column::Code.is_in(chunk.to_vec()))
-                .all(&self.read)
-                .await?;
-            items.extend(rows.into_iter().filter_map(to_kamus).map(|k| (k.code.clone(), k)));
-        }
-        Ok(items)
     }
 }
 

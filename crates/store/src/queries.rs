@@ -117,7 +117,7 @@ pub const PAGE_MAX: u64 = 500;
 /// The most lingkungan one export carries: far above any city's count.
 const LINGKUNGAN_EXPORT_MAX: u64 = 100_000;
 
-impl Store {
+impl<R: crate::Reads> Store<R> {
     pub async fn pemda(&self, code: &RegionCode) -> Result<Option<PemdaSummary>> {
         let row = pemda::Entity::find_by_id(code.to_string()).one(&self.read).await?;
         Ok(row.and_then(|row| {
@@ -289,63 +289,6 @@ impl Store {
         self.with_grants(users).await
     }
 
-    /// Recomputes the pemda's whole hash chain from its first entry, a page of entries at a time
-    /// (the CLI and auditors), and holds it against the transparency log's leaves and signed
-    /// roots (`audit_whole`). The head is read first and the chain checked up to it, so that
-    /// events written meanwhile do not look like damage. The outcome becomes the pemda's
-    /// checkpoint, from which [`Store::verify_chain_since_checkpoint`] continues.
-    pub async fn verify_chain(&self, pemda: &RegionCode) -> Result<ChainReport> {
-        let (head_seq, head_hash) = self.chain_head_of(pemda).await?;
-        let report = self.audit_whole(pemda, head_seq, &head_hash).await?;
-        self.record_checkpoint(pemda, &report).await?;
-        Ok(report)
-    }
-
-    /// Checks only what was added since the pemda's last checkpoint (the public check, which
-    /// anyone may ask for as often as they like: it costs what was added, not the history), and
-    /// moves the checkpoint on. The checkpoint's own entry must still carry the hash it was
-    /// verified with, and a break found once stays reported. An entry edited before the
-    /// checkpoint is seen only by a full walk ([`Store::verify_chain`]). Returns the report and
-    /// the sequence number the walk started after (0 for a walk from the start).
-    pub async fn verify_chain_since_checkpoint(&self, pemda: &RegionCode) -> Result<(ChainReport, i64)> {
-        let (head_seq, head_hash) = self.chain_head_of(pemda).await?;
-        let checkpoint = chain_checkpoint::Entity::find_by_id(pemda.to_string()).one(&self.read).await?;
-        let broken = |first_broken: i64| ChainReport {
-            valid: false,
-            events: head_seq,
-            head: head_hash.clone(),
-            first_broken: Some(first_broken),
-        };
-        let Some(checkpoint) = checkpoint else {
-            let report = self.walk_chain(pemda, ChainVerifier::default(), 0, head_seq, &head_hash).await?;
-            self.record_checkpoint(pemda, &report).await?;
-            return Ok((report, 0));
-        };
-        if let Some(first_broken) = checkpoint.first_broken {
-            return Ok((broken(first_broken), checkpoint.seq));
-        }
-        // A head behind what was once verified: the chain was cut short.
-        if checkpoint.seq > head_seq {
-            let report = broken(head_seq + 1);
-            self.record_checkpoint(pemda, &report).await?;
-            return Ok((report, checkpoint.seq));
-        }
-        if checkpoint.seq > 0 {
-            let anchor = journal::Entity::find_by_id((pemda.to_string(), checkpoint.seq)).one(&self.read).await?;
-            if anchor.is_none_or(|row| row.hash != checkpoint.hash) {
-                let report = broken(checkpoint.seq);
-                self.record_checkpoint(pemda, &report).await?;
-                return Ok((report, checkpoint.seq));
-            }
-        }
-        let verifier = ChainVerifier::resume(checkpoint.seq, &checkpoint.hash);
-        let report = self.walk_chain(pemda, verifier, checkpoint.seq, head_seq, &head_hash).await?;
-        if !report.valid || report.events > checkpoint.seq {
-            self.record_checkpoint(pemda, &report).await?;
-        }
-        Ok((report, checkpoint.seq))
-    }
-
     /// Where the record stands, for a reader's copy of a page: every pemda's head and its latest
     /// signed checkpoint, summed (it grows with every change anywhere, and with every checkpoint,
     /// which pages that show inclusion proofs depend on), and when the latest head was written.
@@ -365,7 +308,6 @@ impl Store {
     }
 
     async fn read_record_version(&self) -> Result<(i64, Option<OffsetDateTime>)> {
-        use sea_orm::ConnectionTrait;
         let rows = self
             .read
             .query_all_raw(sea_orm::Statement::from_string(
@@ -418,31 +360,6 @@ impl Store {
         }
         // Entries past the head are writes that landed after it was read, not damage.
         Ok(verifier.finish(Some((head_seq, head_hash))))
-    }
-
-    /// Keeps where the chain was last verified: the head when it verified, the break when not.
-    async fn record_checkpoint(&self, pemda: &RegionCode, report: &ChainReport) -> Result<()> {
-        let row = chain_checkpoint::ActiveModel {
-            pemda_code: Set(pemda.to_string()),
-            seq: Set(report.events),
-            hash: Set(report.head.clone()),
-            first_broken: Set(report.first_broken),
-            checked_at: Set(OffsetDateTime::now_utc()),
-        };
-        chain_checkpoint::Entity::insert(row)
-            .on_conflict(
-                sea_orm::sea_query::OnConflict::column(chain_checkpoint::Column::PemdaCode)
-                    .update_columns([
-                        chain_checkpoint::Column::Seq,
-                        chain_checkpoint::Column::Hash,
-                        chain_checkpoint::Column::FirstBroken,
-                        chain_checkpoint::Column::CheckedAt,
-                    ])
-                    .to_owned(),
-            )
-            .exec(&self.write)
-            .await?;
-        Ok(())
     }
 
     /// The journal of a pemda, newest first, at most `limit` entries before `before`.
@@ -517,5 +434,90 @@ impl RecordVersion {
     fn keep(&self, commits: u64, version: (i64, Option<OffsetDateTime>)) {
         *self.kept.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) =
             Some((commits, std::time::Instant::now(), version));
+    }
+}
+
+/// The writes of this module, on the pool's store only (see [`crate::Reads`]).
+impl Store {
+    /// Recomputes the pemda's whole hash chain from its first entry, a page of entries at a time
+    /// (the CLI and auditors), and holds it against the transparency log's leaves and signed
+    /// roots (`audit_whole`). The head is read first and the chain checked up to it, so that
+    /// events written meanwhile do not look like damage. The outcome becomes the pemda's
+    /// checkpoint, from which [`Store::verify_chain_since_checkpoint`] continues.
+    pub async fn verify_chain(&self, pemda: &RegionCode) -> Result<ChainReport> {
+        let (head_seq, head_hash) = self.chain_head_of(pemda).await?;
+        let report = self.audit_whole(pemda, head_seq, &head_hash).await?;
+        self.record_checkpoint(pemda, &report).await?;
+        Ok(report)
+    }
+
+    /// Checks only what was added since the pemda's last checkpoint (the public check, which
+    /// anyone may ask for as often as they like: it costs what was added, not the history), and
+    /// moves the checkpoint on. The checkpoint's own entry must still carry the hash it was
+    /// verified with, and a break found once stays reported. An entry edited before the
+    /// checkpoint is seen only by a full walk ([`Store::verify_chain`]). Returns the report and
+    /// the sequence number the walk started after (0 for a walk from the start).
+    pub async fn verify_chain_since_checkpoint(&self, pemda: &RegionCode) -> Result<(ChainReport, i64)> {
+        let (head_seq, head_hash) = self.chain_head_of(pemda).await?;
+        let checkpoint = chain_checkpoint::Entity::find_by_id(pemda.to_string()).one(&self.read).await?;
+        let broken = |first_broken: i64| ChainReport {
+            valid: false,
+            events: head_seq,
+            head: head_hash.clone(),
+            first_broken: Some(first_broken),
+        };
+        let Some(checkpoint) = checkpoint else {
+            let report = self.walk_chain(pemda, ChainVerifier::default(), 0, head_seq, &head_hash).await?;
+            self.record_checkpoint(pemda, &report).await?;
+            return Ok((report, 0));
+        };
+        if let Some(first_broken) = checkpoint.first_broken {
+            return Ok((broken(first_broken), checkpoint.seq));
+        }
+        // A head behind what was once verified: the chain was cut short.
+        if checkpoint.seq > head_seq {
+            let report = broken(head_seq + 1);
+            self.record_checkpoint(pemda, &report).await?;
+            return Ok((report, checkpoint.seq));
+        }
+        if checkpoint.seq > 0 {
+            let anchor = journal::Entity::find_by_id((pemda.to_string(), checkpoint.seq)).one(&self.read).await?;
+            if anchor.is_none_or(|row| row.hash != checkpoint.hash) {
+                let report = broken(checkpoint.seq);
+                self.record_checkpoint(pemda, &report).await?;
+                return Ok((report, checkpoint.seq));
+            }
+        }
+        let verifier = ChainVerifier::resume(checkpoint.seq, &checkpoint.hash);
+        let report = self.walk_chain(pemda, verifier, checkpoint.seq, head_seq, &head_hash).await?;
+        if !report.valid || report.events > checkpoint.seq {
+            self.record_checkpoint(pemda, &report).await?;
+        }
+        Ok((report, checkpoint.seq))
+    }
+
+    /// Keeps where the chain was last verified: the head when it verified, the break when not.
+    async fn record_checkpoint(&self, pemda: &RegionCode, report: &ChainReport) -> Result<()> {
+        let row = chain_checkpoint::ActiveModel {
+            pemda_code: Set(pemda.to_string()),
+            seq: Set(report.events),
+            hash: Set(report.head.clone()),
+            first_broken: Set(report.first_broken),
+            checked_at: Set(OffsetDateTime::now_utc()),
+        };
+        chain_checkpoint::Entity::insert(row)
+            .on_conflict(
+                sea_orm::sea_query::OnConflict::column(chain_checkpoint::Column::PemdaCode)
+                    .update_columns([
+                        chain_checkpoint::Column::Seq,
+                        chain_checkpoint::Column::Hash,
+                        chain_checkpoint::Column::FirstBroken,
+                        chain_checkpoint::Column::CheckedAt,
+                    ])
+                    .to_owned(),
+            )
+            .exec(&self.write)
+            .await?;
+        Ok(())
     }
 }

@@ -77,7 +77,7 @@ pub(crate) async fn line_facts(db: &impl ConnectionTrait, id: Uuid) -> Result<Op
     Ok(Some(LineFacts { id, cycle_id: line.cycle_id, opd_code: line.opd_code, stages }))
 }
 
-impl Store {
+impl<R: crate::Reads> Store<R> {
     /// The pagu indikatif of each OPD in a cycle.
     pub async fn opd_ceilings(&self, cycle_id: Uuid) -> Result<HashMap<String, i64>> {
         Ok(opd_ceiling::Entity::find()

@@ -7,7 +7,7 @@ use domain::cycle::Stage;
 use domain::kamus::Bidang;
 use domain::planning::{Origin, Status};
 use domain::statistics::Tally;
-use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use sea_orm::{DbBackend, Statement};
 use uuid::Uuid;
 
 use crate::{Result, Store, StoreError};
@@ -16,7 +16,7 @@ use crate::{Result, Store, StoreError};
 /// its integers on a sum of bounded costs; the parts are joined in a wide integer.
 const SPLIT: i64 = 1_000_000_000;
 
-impl Store {
+impl<R: crate::Reads> Store<R> {
     /// The cycle's stage records counted per stage, status, kecamatan, OPD, bidang and origin.
     pub async fn cycle_tallies(&self, cycle_id: Uuid) -> Result<Vec<Tally>> {
         let backend = self.read.get_database_backend();

@@ -219,6 +219,14 @@ async fn the_demo_holds_a_cycle_at_the_musrenbang_kecamatan() {
             let facts_but_entries = ForumFacts { entries: Vec::new(), ..whole.facts.clone() };
             assert_eq!(page.facts, facts_but_entries, "{region}: a page has every fact but the entries");
             assert_eq!(page.first, offset);
+            // A page's reads in a session, on one connection, read the same.
+            let session = store.reading().await.unwrap();
+            let in_session = session.forum_page(&key, offset, 50).await.unwrap();
+            assert_eq!(
+                (&in_session.facts, &in_session.totals, in_session.first, &in_session.items),
+                (&page.facts, &page.totals, page.first, &page.items),
+                "{region}: in a session"
+            );
             paged.extend(page.items);
         }
         assert_eq!(paged, whole.items, "{region}");

@@ -85,6 +85,28 @@ async fn region_names_kept_by_the_store_never_hide_a_region_added_later() {
 }
 
 #[tokio::test]
+async fn a_reading_session_reads_what_the_pool_reads_and_gives_its_connection_back_when_dropped() {
+    let db = database().await.unwrap();
+    let now = OffsetDateTime::now_utc();
+    db.store.add_official_pemda("12.71", &system(), now).await.unwrap();
+    db.store.execute(&system(), &lingkungan("12.71.01.1001", "1", "Lingkungan I"), now).await.unwrap();
+    let kelurahan = code("12.71.01.1001");
+    let from_pool = db.store.children(&kelurahan, None).await.unwrap();
+    assert_eq!(from_pool.len(), 1);
+    // More sessions, one after another, than either pool holds connections (8 readers on SQLite,
+    // 16 on PostgreSQL): a session that kept its connection once dropped would leave the later
+    // ones waiting for a connection until the pool gives up.
+    for n in 0..40 {
+        let session = tokio::time::timeout(std::time::Duration::from_secs(10), db.store.reading())
+            .await
+            .unwrap_or_else(|_| panic!("session {n} waited for a connection"))
+            .unwrap();
+        assert_eq!(session.children(&kelurahan, None).await.unwrap(), from_pool, "session {n}");
+        assert_eq!(session.lingkungan_within(&kelurahan).await.unwrap(), from_pool, "session {n}");
+    }
+}
+
+#[tokio::test]
 async fn lingkungan_and_users_are_journaled_and_refusals_write_nothing() {
     let db = database().await.unwrap();
     let now = OffsetDateTime::now_utc();

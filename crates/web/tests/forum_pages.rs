@@ -198,6 +198,46 @@ async fn a_big_forum_is_paged_but_ranked_whole() {
     assert_eq!(beyond.status, StatusCode::OK, "a page past the end shows the last one");
 }
 
+/// The forum page and the proposal page each read on one connection held for the request: many
+/// of them at once, more than the pool holds connections, as the operator and as the public,
+/// all answer (a page that took a second connection besides could wait for ever on those the
+/// others hold).
+#[tokio::test]
+async fn many_forum_and_proposal_pages_at_once_all_answer() {
+    use domain::{Actor, Command};
+    let t = TestApp::new().await;
+    let cycle = open_cycle(&t).await;
+    let ids: Vec<Uuid> = (0..4).map(|_| Uuid::now_v7()).collect();
+    let commands: Vec<Command> = ids
+        .iter()
+        .enumerate()
+        .map(|(n, id)| submission(*id, cycle, Stage::RembukWarga, &format!("Usulan serentak {n}"), "1"))
+        .collect();
+    t.db.store
+        .execute_batch(&Actor::System { label: "test".into() }, &commands, time::OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    let kepling = t.page_login("kepling.pasarbaru1").await;
+    let forum = format!("/forums/{cycle}/rembuk_warga/12.71.01.1001.001");
+    let pages: Vec<(String, Option<&str>)> = (0..48)
+        .map(|n| match n % 3 {
+            0 => (forum.clone(), Some(kepling.as_str())),
+            1 => (forum.clone(), None),
+            _ => (format!("/proposals/{}", ids[n % ids.len()]), None),
+        })
+        .collect();
+    let answers = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        futures_util::future::join_all(pages.iter().map(|(uri, cookie)| t.page("GET", uri, *cookie, None))),
+    )
+    .await
+    .expect("every page answered within a minute");
+    for ((uri, _), answer) in pages.iter().zip(answers) {
+        assert_eq!(answer.status, StatusCode::OK, "{uri}");
+        assert!(answer.text.contains("Usulan serentak"), "{uri}");
+    }
+}
+
 /// Forum day: names on every card, nothing chosen in advance, several accepted at once (all or
 /// none), the order moved by an arrow, and a refused decision explained on its own card.
 #[tokio::test]

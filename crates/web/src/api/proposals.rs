@@ -172,10 +172,10 @@ pub(super) async fn proposal_json(
     // Four reads that do not wait on each other, made side by side: on PostgreSQL each is a
     // round trip of its own, which a submission's answer would otherwise wait for in turn.
     let (proposer, pokir, red_flags, renja_line) = tokio::try_join!(
-        public_actor(state, &tr, &detail.proposer, caller),
-        crate::views::proposals::pokir_of(state, &detail.summary),
-        flags_of(state, detail),
-        crate::views::proposals::renja_line_of(state, detail),
+        public_actor(&state.store, &tr, &detail.proposer, caller),
+        crate::views::proposals::pokir_of(&state.store, &detail.summary),
+        flags_of(&state.store, detail),
+        crate::views::proposals::renja_line_of(&state.store, detail),
     )?;
     Ok(ProposalJson {
         summary: ProposalSummaryJson::from(&detail.summary),
@@ -445,7 +445,7 @@ async fn history(ctx: ApiCtx, Path(IdPath { id }): Path<IdPath>) -> AppResult<Js
         return Err(AppError::NotFound);
     }
     let entries = ctx.state.store.proposal_history(id).await?;
-    let actors = public_actors(&ctx.state, &ctx.tr, entries.iter().map(|e| e.actor.as_str())).await?;
+    let actors = public_actors(&ctx.state.store, &ctx.tr, entries.iter().map(|e| e.actor.as_str())).await?;
     let mut history = Vec::with_capacity(entries.len());
     for e in entries {
         let mut payload: serde_json::Value = serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null);

@@ -292,7 +292,8 @@ struct Refusal {
 }
 
 async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, refusal: Refusal, page: usize) -> AppResult<ForumPage> {
-    let store = ctx.state.store.clone();
+    // A dozen reads: on one connection (no read through the pool besides, see `Store::reading`).
+    let store = ctx.state.store.reading().await?;
     let tr = ctx.tr;
     let cycle = forum_cycle(&store, key).await?;
     let region = store.region(&key.region).await?.ok_or(AppError::NotFound)?;
@@ -399,7 +400,8 @@ async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, refusal: Refusal, page: u
         (Vec::new(), Vec::new(), Vec::new())
     };
     let meeting = facts.meeting.clone();
-    let scans = scan_list_of(ctx, &cycle, ScanOf::Musrenbang { key: key.clone() }, meeting.is_some(), &href).await?;
+    let scans =
+        scan_list_of(ctx, &store, &cycle, ScanOf::Musrenbang { key: key.clone() }, meeting.is_some(), &href).await?;
     let mut per_opd: Vec<(String, Vec<OpdRow>)> = Vec::new();
     if key.stage == Stage::MusrenbangKecamatan {
         let names = &opd_names;
@@ -475,6 +477,7 @@ async fn forum_page(ctx: &mut PageCtx, key: &ForumKey, refusal: Refusal, page: u
 /// are recorded (a scan is refused before, whatever a form sends).
 pub(super) async fn scan_list_of(
     ctx: &mut PageCtx,
+    store: &store::Store<impl store::Reads>,
     cycle: &CycleFacts,
     of: ScanOf,
     minutes: bool,
@@ -484,7 +487,7 @@ pub(super) async fn scan_list_of(
     if may {
         ctx.ensure_csrf().await?;
     }
-    crate::views::scans::scan_list(&ctx.state, &ctx.tr, &of, may.then(|| format!("{href}/pindaian"))).await
+    crate::views::scans::scan_list(store, &ctx.tr, &of, may.then(|| format!("{href}/pindaian"))).await
 }
 
 /// A scan from its upload form (the form's CSRF token checked), kept and journaled.

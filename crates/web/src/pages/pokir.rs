@@ -195,7 +195,7 @@ async fn page(ctx: &mut PageCtx, which: Which) -> AppResult<PokirPage> {
         .into_iter()
         .map(|p| PokirRow { id: p.id, title: p.title, cost: tr.rupiah(p.cost), status: tr.status(p.status) })
         .collect();
-    let flags = crate::views::proposals::member_pokir_flags(&ctx.state, cycle_id, member.user_id)
+    let flags = crate::views::proposals::member_pokir_flags(&ctx.state.store, cycle_id, member.user_id)
         .await?
         .iter()
         .map(|f| super::forums::flag_text(&tr, f).0)

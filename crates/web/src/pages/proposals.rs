@@ -329,10 +329,11 @@ async fn show(mut ctx: PageCtx, Path(id): Path<String>) -> AppResult<ProposalPag
 }
 
 async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppResult<ProposalPage> {
-    let store = ctx.state.store.clone();
+    // A dozen reads: on one connection (no read through the pool besides, see `Store::reading`).
+    let store = ctx.state.store.reading().await?;
     let detail = store.proposal(id).await?.ok_or(AppError::NotFound)?;
     let tr = ctx.tr;
-    let flags = flags_of(&ctx.state, &detail).await?.iter().map(|f| flag_text(&tr, f)).collect();
+    let flags = flags_of(&store, &detail).await?.iter().map(|f| flag_text(&tr, f)).collect();
     let lingkungan: Vec<RegionCode> = detail
         .records
         .iter()
@@ -342,7 +343,7 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
     let names = store.place_names(lingkungan.iter()).await?;
     let history = store.proposal_history(id).await?;
     let actors = public_actors(
-        &ctx.state,
+        &store,
         &tr,
         detail
             .records
@@ -413,7 +414,7 @@ async fn proposal_page(ctx: &mut PageCtx, id: Uuid, errors: Vec<String>) -> AppR
     // asks the policy again.
     let entry = detail.summary.origin.entry_stage();
     let entry_region = detail.records.first().and_then(|r| forum_region_of(&r.figures.location.lingkungan, entry));
-    let pokir = crate::views::proposals::pokir_of(&ctx.state, &detail.summary).await?;
+    let pokir = crate::views::proposals::pokir_of(&store, &detail.summary).await?;
     let may_add = match &pokir {
         Some(p) => domain::dprd::may_act_for(&ctx.actor(), &p.member.as_member()),
         None => {

@@ -297,7 +297,7 @@ async fn renja_view(
     };
     let meeting = view.facts.meeting.clone();
     let of = ScanOf::ForumOpd { cycle_id: cycle.id, opd_code: opd.to_string() };
-    let scans = super::forums::scan_list_of(ctx, cycle, of, meeting.is_some(), &href).await?;
+    let scans = super::forums::scan_list_of(ctx, &store, cycle, of, meeting.is_some(), &href).await?;
     Ok(RenjaPage {
         heading: tr.f("renja.title", &[("opd", &opd_name), ("year", &cycle.tahun_anggaran.to_string())]),
         rkpd_href: format!("/rkpd/{}", cycle.id),
@@ -660,7 +660,7 @@ async fn line_page(mut ctx: PageCtx, Path(line): Path<String>) -> AppResult<Line
     let mut sources = Vec::with_capacity(view.sources.len());
     for source in &view.sources {
         let mut steps: Vec<String> = Vec::new();
-        if let Some(pokir) = crate::views::proposals::pokir_of(&ctx.state, &source.summary).await? {
+        if let Some(pokir) = crate::views::proposals::pokir_of(&ctx.state.store, &source.summary).await? {
             steps.push(tr.f(
                 "renja.from_reses",
                 &[
@@ -773,7 +773,7 @@ async fn rkpd_view(ctx: &mut PageCtx, cycle: &CycleFacts, errors: Vec<String>) -
     let finalised = store.finalised_renja(cycle.id).await?;
     let of = ScanOf::MusrenbangRkpd { cycle_id: cycle.id };
     let rkpd_href = format!("/rkpd/{}", cycle.id);
-    let scans = super::forums::scan_list_of(ctx, cycle, of, view.musrenbang.is_some(), &rkpd_href).await?;
+    let scans = super::forums::scan_list_of(ctx, &store, cycle, of, view.musrenbang.is_some(), &rkpd_href).await?;
     let opd_rows = opds
         .iter()
         .map(|o| {

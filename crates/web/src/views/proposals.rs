@@ -19,7 +19,7 @@ use crate::state::AppState;
 /// read, the caller's: when it is the one named, the name is decided without reading it again
 /// (a submission's answer names its proposer, who is the caller).
 pub async fn public_actor(
-    state: &AppState,
+    store: &store::Store<impl store::Reads>,
     tr: &crate::i18n::Tr,
     journal_name: &str,
     known: Option<&store::UserRecord>,
@@ -27,7 +27,7 @@ pub async fn public_actor(
     if let Some(user) = known.filter(|user| journal_name.strip_prefix("user:") == Some(user.username.as_str())) {
         return Ok(shown_as(tr, journal_name, is_shown_by_name(user)));
     }
-    let mut shown = public_actors(state, tr, [journal_name]).await?;
+    let mut shown = public_actors(store, tr, [journal_name]).await?;
     Ok(shown.remove(journal_name).unwrap_or_default())
 }
 
@@ -48,21 +48,15 @@ fn shown_as(tr: &crate::i18n::Tr, journal_name: &str, by_name: bool) -> String {
 /// [`public_actor`] for every journal name of a page at once (a timeline names the same few
 /// accounts again and again): the accounts are read in one go, not once per entry.
 pub async fn public_actors<'a>(
-    state: &AppState,
+    store: &store::Store<impl store::Reads>,
     tr: &crate::i18n::Tr,
     journal_names: impl IntoIterator<Item = &'a str>,
 ) -> AppResult<HashMap<String, String>> {
     let names: std::collections::BTreeSet<&str> = journal_names.into_iter().collect();
     let usernames: Vec<String> =
         names.iter().filter_map(|name| name.strip_prefix("user:")).map(str::to_string).collect();
-    let staff: std::collections::HashSet<String> = state
-        .store
-        .users_named(&usernames)
-        .await?
-        .into_iter()
-        .filter(is_shown_by_name)
-        .map(|user| user.username)
-        .collect();
+    let staff: std::collections::HashSet<String> =
+        store.users_named(&usernames).await?.into_iter().filter(is_shown_by_name).map(|user| user.username).collect();
     Ok(names
         .into_iter()
         .map(|name| {
@@ -80,27 +74,29 @@ pub fn unit_prices(items: &HashMap<String, KamusItem>) -> HashMap<String, i64> {
 /// Whose pokir a proposal is and what it answers; `None` without a read for a proposal that did
 /// not come from a member (only those have a pokir row).
 pub async fn pokir_of(
-    state: &AppState,
+    store: &store::Store<impl store::Reads>,
     summary: &domain::views::ProposalSummary,
 ) -> AppResult<Option<domain::views::PokirView>> {
     if summary.origin != domain::planning::Origin::Pokir {
         return Ok(None);
     }
-    Ok(state.store.pokir(summary.id).await?)
+    Ok(store.pokir(summary.id).await?)
 }
 
 /// The Renja line that carries a proposal; `None` without a read for one no line may carry.
-pub async fn renja_line_of(state: &AppState, detail: &ProposalDetail) -> AppResult<Option<Uuid>> {
+pub async fn renja_line_of(
+    store: &store::Store<impl store::Reads>,
+    detail: &ProposalDetail,
+) -> AppResult<Option<Uuid>> {
     if !detail.may_be_on_a_renja_line() {
         return Ok(None);
     }
-    Ok(state.store.line_of_proposal(detail.summary.id).await?)
+    Ok(store.line_of_proposal(detail.summary.id).await?)
 }
 
 /// The red flags of a proposal at its latest stage.
-pub async fn flags_of(state: &AppState, detail: &ProposalDetail) -> AppResult<Vec<RedFlag>> {
+pub async fn flags_of(store: &store::Store<impl store::Reads>, detail: &ProposalDetail) -> AppResult<Vec<RedFlag>> {
     let Some(latest) = detail.records.last() else { return Ok(Vec::new()) };
-    let store = &state.store;
     let cycle_id = detail.summary.cycle_id;
     let Some((pemda, tahun_anggaran)) = store.cycle_year(cycle_id).await? else { return Ok(Vec::new()) };
     let items = store.kamus_items(&pemda, tahun_anggaran, std::slice::from_ref(&latest.figures.kamus_code)).await?;
@@ -110,7 +106,7 @@ pub async fn flags_of(state: &AppState, detail: &ProposalDetail) -> AppResult<Ve
         store.flag_candidates_up_to(cycle_id, std::slice::from_ref(&subject), store::FLAG_CANDIDATES_OF_ONE).await?;
     let mut flags = red_flags(&subject, &latest.figures, &others, &prices);
     if detail.summary.origin == domain::planning::Origin::Pokir {
-        flags.extend(pokir_flags(state, cycle_id, detail.summary.id, &latest.figures, &mut HashMap::new()).await?);
+        flags.extend(pokir_flags(store, cycle_id, detail.summary.id, &latest.figures, &mut HashMap::new()).await?);
     }
     Ok(flags)
 }
@@ -118,19 +114,18 @@ pub async fn flags_of(state: &AppState, detail: &ProposalDetail) -> AppResult<Ve
 /// What a pokir is flagged for beyond any proposal: its cost against its kamus item's typical
 /// cost, and its member's pokir taken together (read once per member into `members`).
 pub async fn pokir_flags(
-    state: &AppState,
+    store: &store::Store<impl store::Reads>,
     cycle_id: uuid::Uuid,
     proposal_id: uuid::Uuid,
     figures: &domain::planning::Figures,
     members: &mut HashMap<uuid::Uuid, Vec<RedFlag>>,
 ) -> AppResult<Vec<RedFlag>> {
-    let store = &state.store;
     let typical = store.typical_costs(cycle_id, &figures.kamus_code).await?;
     let mut flags: Vec<RedFlag> = domain::planning::pokir_cost_flag(figures.cost, &typical).into_iter().collect();
     if let Some(pokir) = store.pokir(proposal_id).await? {
         let member = pokir.member.user_id;
         if let std::collections::hash_map::Entry::Vacant(entry) = members.entry(member) {
-            entry.insert(member_pokir_flags(state, cycle_id, member).await?);
+            entry.insert(member_pokir_flags(store, cycle_id, member).await?);
         }
         flags.extend(members.get(&member).cloned().unwrap_or_default());
     }
@@ -138,8 +133,12 @@ pub async fn pokir_flags(
 }
 
 /// The flags of a member's pokir taken together (concentrated in one kelurahan, identical).
-pub async fn member_pokir_flags(state: &AppState, cycle_id: uuid::Uuid, member: uuid::Uuid) -> AppResult<Vec<RedFlag>> {
-    let pokir = state.store.pokir_of_member(cycle_id, member).await?;
+pub async fn member_pokir_flags(
+    store: &store::Store<impl store::Reads>,
+    cycle_id: uuid::Uuid,
+    member: uuid::Uuid,
+) -> AppResult<Vec<RedFlag>> {
+    let pokir = store.pokir_of_member(cycle_id, member).await?;
     let patterns: Vec<domain::planning::PokirPattern> = pokir
         .iter()
         .map(|p| domain::planning::PokirPattern {
@@ -234,7 +233,10 @@ pub fn forum_href(key: &ForumKey) -> String {
 }
 
 /// The cycle of a forum the address names, which must hold the forum's region.
-pub async fn forum_cycle(store: &store::Store, key: &ForumKey) -> AppResult<domain::cycle::CycleFacts> {
+pub async fn forum_cycle(
+    store: &store::Store<impl store::Reads>,
+    key: &ForumKey,
+) -> AppResult<domain::cycle::CycleFacts> {
     let cycle = store.cycle(key.cycle_id).await?.ok_or(AppError::NotFound)?;
     if !key.region.is_within(&cycle.pemda) {
         return Err(AppError::NotFound);

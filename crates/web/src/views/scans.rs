@@ -58,8 +58,13 @@ pub fn scan_row(tr: &Tr, scan: &StoredScan) -> ScanRow {
 
 /// A forum's scans, with `upload`, the upload form's address, for whoever may add one (the page
 /// has checked who may; the store checks again).
-pub async fn scan_list(state: &AppState, tr: &Tr, of: &ScanOf, upload: Option<String>) -> AppResult<ScanList> {
-    let rows = state.store.scans_of(of).await?.iter().map(|s| scan_row(tr, s)).collect();
+pub async fn scan_list(
+    store: &store::Store<impl store::Reads>,
+    tr: &Tr,
+    of: &ScanOf,
+    upload: Option<String>,
+) -> AppResult<ScanList> {
+    let rows = store.scans_of(of).await?.iter().map(|s| scan_row(tr, s)).collect();
     Ok(ScanList { rows, upload })
 }
 
