@@ -167,7 +167,7 @@ pub struct Store<R = DatabaseConnection> {
 /// A connection given back to the pool is pinged by sqlx (`PoolConnection::return_to_pool`): a
 /// round trip to PostgreSQL, or to SQLite's thread, for every statement read through the pool. A
 /// page that reads a dozen times reads in one session instead, for the cost of its `BEGIN`.
-pub trait Reads: ConnectionTrait + TransactionTrait + Send + Sync {
+pub trait Reads: ConnectionTrait + Send + Sync {
     /// Several reads on one connection: a transaction begun on the pool, ended when dropped; the
     /// session's own connection as it is.
     fn together(&self) -> impl std::future::Future<Output = Result<DatabaseExecutor<'_>>> + Send;

@@ -52,8 +52,7 @@ pub async fn slice(state: &AppState, cycle: &CycleFacts, after: Option<Uuid>) ->
         for ((summary, record), subject) in batch.into_iter().zip(&subjects) {
             let mut flags = red_flags(subject, &record.figures, &neighbours, &prices);
             if summary.origin == Origin::Pokir {
-                flags
-                    .extend(pokir_flags(&state.store, cycle.id, summary.id, &record.figures, &mut member_flags).await?);
+                flags.extend(pokir_flags(store, cycle.id, summary.id, &record.figures, &mut member_flags).await?);
             }
             if !flags.is_empty() {
                 result.flagged.push((summary, record, flags));
