@@ -141,10 +141,16 @@ impl Backend {
 pub struct Store<R = DatabaseConnection> {
     /// Reads: a pool of connections, or one connection of it (see [`Reads`]).
     read: R,
+    /// The pool a page's session ([`Store::reading`]) takes its connection from, apart from the
+    /// statements' pool: a session holds its connection for a whole page, and past the
+    /// machine's capacity pages in sessions would otherwise hold every connection that the
+    /// lists, the logins and the submissions' own reads wait for (seen in the city surge on
+    /// PostgreSQL: submissions waited 21 s at the median).
+    page_reads: DatabaseConnection,
     /// Writes: on SQLite a single connection, so writers queue in the pool instead of
     /// contending for SQLite's lock (measured here: multi-second worst-case waits when several
-    /// connections fought for it); on PostgreSQL the same pool as reads, serialised per pemda
-    /// by the lock on its chain head.
+    /// connections fought for it); on PostgreSQL a small pool of its own, so that no read waits
+    /// ahead of the writer for a connection, serialised per pemda by the lock on its chain head.
     write: DatabaseConnection,
     backend: Backend,
     /// Where photos and documents are kept; none until the binary or a test sets it.
@@ -187,14 +193,16 @@ impl Reads for DatabaseTransaction {
 
 impl Store {
     /// The store's reads on one connection, in one transaction, until the session is dropped: for
-    /// a page that reads many times. It holds its connection meanwhile, so every read of the
-    /// request must go through it (one taken from the pool besides could wait for a connection
-    /// that requests like it hold). It writes nothing, and ends by rolling back, which costs no
-    /// round trip of its own: sqlx sends the `ROLLBACK` with the ping that takes the connection
-    /// back.
+    /// a page that reads many times. The connection comes from a pool kept for pages
+    /// ([`PAGE_CONNECTIONS`]), so however many pages wait, the statements read one at a time and
+    /// the writes find connections of their own. Every read of the page goes through the session:
+    /// one read through the store's pool besides takes a second connection for it. It writes
+    /// nothing, and ends by rolling back, which costs no round trip of its own: sqlx sends the
+    /// `ROLLBACK` with the ping that takes the connection back.
     pub async fn reading(&self) -> Result<Store<DatabaseTransaction>> {
         Ok(Store {
-            read: self.read.begin().await?,
+            read: self.page_reads.begin().await?,
+            page_reads: self.page_reads.clone(),
             write: self.write.clone(),
             backend: self.backend,
             attachments: self.attachments.clone(),
@@ -209,28 +217,20 @@ impl Store {
 
     /// Connects and brings the schema up to date.
     pub async fn open(url: &str) -> Result<Store> {
-        let (read, write, backend) = if url.starts_with("sqlite:") {
-            let read = Database::connect(sqlite_options(url, 8)).await?;
+        let (read, page_reads, write, backend) = if url.starts_with("sqlite:") {
+            let read = Database::connect(sqlite_options(url, STATEMENT_CONNECTIONS)).await?;
+            let page_reads = Database::connect(sqlite_options(url, PAGE_CONNECTIONS)).await?;
             let mut write = sqlite_options(url, 1);
             // Only the writer's connection can be left inside a transaction by a refused commit;
             // the check costs a round trip to the connection's thread, so the readers skip it.
             write.map_sqlx_sqlite_before_acquire(|conn, _| Box::pin(outside_any_transaction(conn)));
             let write = Database::connect(write).await?;
-            (read, write, Backend::Sqlite)
+            (read, page_reads, write, Backend::Sqlite)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let mut options = ConnectOptions::new(url.to_string());
-            // While PostgreSQL is down, a request waits this long for a connection before it is
-            // told 503 (the pool keeps trying to connect meanwhile): a few seconds, not a timeout.
-            options.max_connections(16).acquire_timeout(Duration::from_secs(3)).sqlx_logging(statements_logged());
-            // sqlx pings a connection before handing it out and again when it is given back: two
-            // round trips to PostgreSQL for every statement. The ping on its return stays (sqlx
-            // has no switch for it), and drops a connection the server has closed. The one before
-            // is kept for connections idle long enough for the server to have restarted meanwhile;
-            // a busy connection found dead all the same fails its statement as unreachable (503,
-            // and the pool connects again).
-            options.test_before_acquire_if_idle_for(PING_IDLE_AFTER);
-            let pool = Database::connect(options).await?;
-            (pool.clone(), pool, Backend::Postgres)
+            let read = Database::connect(postgres_options(url, STATEMENT_CONNECTIONS)).await?;
+            let page_reads = Database::connect(postgres_options(url, PAGE_CONNECTIONS)).await?;
+            let write = Database::connect(postgres_options(url, POSTGRES_WRITE_CONNECTIONS)).await?;
+            (read, page_reads, write, Backend::Postgres)
         } else {
             return Err(StoreError::UnsupportedUrl);
         };
@@ -241,6 +241,7 @@ impl Store {
         tokio::spawn(commit::write_loop(write.clone(), queue, std::sync::Arc::clone(&groups), record_version.clone()));
         Ok(Store {
             read,
+            page_reads,
             write,
             backend,
             attachments: None,
@@ -292,6 +293,7 @@ impl Store {
     /// on their own threads: a file renamed meanwhile can be written by one of them still.
     pub async fn close(self) -> Result<()> {
         self.read.close_by_ref().await?;
+        self.page_reads.close_by_ref().await?;
         self.write.close_by_ref().await?;
         Ok(())
     }
@@ -320,6 +322,30 @@ impl Store {
 /// the logging costs time on every statement even when its level is filtered out.
 fn statements_logged() -> bool {
     std::env::var_os("RENCANA_LOG_SQL").is_some()
+}
+
+/// Connections for the statements read one at a time (lists, logins, the reads before a write).
+/// Two cores keep no more than a few statements running at once; the others wait in line.
+const STATEMENT_CONNECTIONS: u32 = 8;
+/// Connections for the pages that read in one session ([`Store::reading`]), each held for a page.
+const PAGE_CONNECTIONS: u32 = 8;
+/// Connections for the writes on PostgreSQL: the writer's group commits, one at a time, and the
+/// few writes beside it (a login's session, the security log, a checkpoint).
+const POSTGRES_WRITE_CONNECTIONS: u32 = 4;
+
+fn postgres_options(url: &str, connections: u32) -> ConnectOptions {
+    let mut options = ConnectOptions::new(url.to_string());
+    // While PostgreSQL is down, a request waits this long for a connection before it is told
+    // 503 (the pool keeps trying to connect meanwhile): a few seconds, not a timeout.
+    options.max_connections(connections).acquire_timeout(Duration::from_secs(3)).sqlx_logging(statements_logged());
+    // sqlx pings a connection before handing it out and again when it is given back: two round
+    // trips to PostgreSQL for every statement. The ping on its return stays (sqlx has no switch
+    // for it), and drops a connection the server has closed. The one before is kept for
+    // connections idle long enough for the server to have restarted meanwhile; a busy connection
+    // found dead all the same fails its statement as unreachable (503, and the pool connects
+    // again).
+    options.test_before_acquire_if_idle_for(PING_IDLE_AFTER);
+    options
 }
 
 /// How long a PostgreSQL connection may have lain idle in the pool before it is pinged on its way

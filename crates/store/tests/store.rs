@@ -93,9 +93,9 @@ async fn a_reading_session_reads_what_the_pool_reads_and_gives_its_connection_ba
     let kelurahan = code("12.71.01.1001");
     let from_pool = db.store.children(&kelurahan, None).await.unwrap();
     assert_eq!(from_pool.len(), 1);
-    // More sessions, one after another, than either pool holds connections (8 readers on SQLite,
-    // 16 on PostgreSQL): a session that kept its connection once dropped would leave the later
-    // ones waiting for a connection until the pool gives up.
+    // More sessions, one after another, than the pool kept for them holds connections (8): a
+    // session that kept its connection once dropped would leave the later ones waiting for a
+    // connection until the pool gives up.
     for n in 0..40 {
         let session = tokio::time::timeout(std::time::Duration::from_secs(10), db.store.reading())
             .await
@@ -104,6 +104,40 @@ async fn a_reading_session_reads_what_the_pool_reads_and_gives_its_connection_ba
         assert_eq!(session.children(&kelurahan, None).await.unwrap(), from_pool, "session {n}");
         assert_eq!(session.lingkungan_within(&kelurahan).await.unwrap(), from_pool, "session {n}");
     }
+}
+
+#[tokio::test]
+async fn reads_and_writes_go_on_while_pages_hold_every_connection_kept_for_them() {
+    let db = database().await.unwrap();
+    let now = OffsetDateTime::now_utc();
+    db.store.add_official_pemda("12.71", &system(), now).await.unwrap();
+    let kelurahan = code("12.71.01.1001");
+    // Pages past the machine's capacity: every connection kept for sessions is held, and the
+    // next page waits for one.
+    let mut held = Vec::new();
+    while let Ok(session) = tokio::time::timeout(std::time::Duration::from_millis(500), db.store.reading()).await {
+        held.push(session.unwrap());
+        assert!(held.len() < 64, "the sessions' pool never ran out");
+    }
+    assert!(!held.is_empty());
+    // A statement read and a submission's write do not wait behind those pages.
+    let patience = std::time::Duration::from_secs(10);
+    let added = tokio::time::timeout(
+        patience,
+        db.store.execute(&system(), &lingkungan("12.71.01.1001", "1", "Lingkungan I"), now),
+    )
+    .await
+    .expect("the write waited for a page's connection");
+    assert_eq!(added.unwrap().len(), 1);
+    let children = tokio::time::timeout(patience, db.store.children(&kelurahan, None))
+        .await
+        .expect("the read waited for a page's connection")
+        .unwrap();
+    assert_eq!(children.len(), 1);
+    // And a page is served again as soon as one of them ends.
+    held.pop();
+    let session = tokio::time::timeout(patience, db.store.reading()).await.expect("no connection came back").unwrap();
+    assert_eq!(session.children(&kelurahan, None).await.unwrap(), children);
 }
 
 #[tokio::test]

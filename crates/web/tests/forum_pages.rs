@@ -199,9 +199,9 @@ async fn a_big_forum_is_paged_but_ranked_whole() {
 }
 
 /// The forum page and the proposal page each read on one connection held for the request: many
-/// of them at once, more than the pool holds connections, as the operator and as the public,
-/// all answer (a page that took a second connection besides could wait for ever on those the
-/// others hold).
+/// of them at once, more than the pool kept for pages holds connections, as the operator and as
+/// the public, all answer (a page that kept its connection, or waited on one the others hold,
+/// would leave the later ones waiting).
 #[tokio::test]
 async fn many_forum_and_proposal_pages_at_once_all_answer() {
     use domain::{Actor, Command};
