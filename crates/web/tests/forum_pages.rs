@@ -32,6 +32,20 @@ fn submission(proposal_id: Uuid, cycle_id: Uuid, stage: Stage, title: &str, volu
     }))
 }
 
+/// `count` proposals of Pasar Baru I entered at `stage` in one batch, titled `{title} {n}`;
+/// their ids in order.
+async fn submit_many(t: &TestApp, cycle_id: Uuid, stage: Stage, count: usize, title: &str, volume: &str) -> Vec<Uuid> {
+    let ids: Vec<Uuid> = (0..count).map(|_| Uuid::now_v7()).collect();
+    let commands: Vec<domain::Command> = ids
+        .iter()
+        .enumerate()
+        .map(|(n, id)| submission(*id, cycle_id, stage, &format!("{title} {n:02}"), volume))
+        .collect();
+    let system = domain::Actor::System { label: "test".into() };
+    t.db.store.execute_batch(&system, &commands, time::OffsetDateTime::now_utc()).await.unwrap();
+    ids
+}
+
 #[tokio::test]
 async fn the_kepala_lingkungan_records_ranks_and_finalises_through_pages() {
     let t = TestApp::new().await;
@@ -177,14 +191,9 @@ async fn the_kepala_lingkungan_records_ranks_and_finalises_through_pages() {
 
 #[tokio::test]
 async fn a_big_forum_is_paged_but_ranked_whole() {
-    use domain::{Actor, Command};
     let t = TestApp::new().await;
     let cycle = open_cycle(&t).await;
-    let commands: Vec<Command> = (1..=55)
-        .map(|n| submission(Uuid::now_v7(), cycle, Stage::RembukWarga, &format!("Usulan nomor {n:02}"), "1"))
-        .collect();
-    let system = Actor::System { label: "test".into() };
-    t.db.store.execute_batch(&system, &commands, time::OffsetDateTime::now_utc()).await.unwrap();
+    submit_many(&t, cycle, Stage::RembukWarga, 55, "Usulan nomor", "1").await;
     let kepling = t.page_login("kepling.pasarbaru1").await;
     let forum = format!("/forums/{cycle}/rembuk_warga/12.71.01.1001.001");
     let first = t.page("GET", &forum, Some(&kepling), None).await;
@@ -204,19 +213,9 @@ async fn a_big_forum_is_paged_but_ranked_whole() {
 /// would leave the later ones waiting).
 #[tokio::test]
 async fn many_forum_and_proposal_pages_at_once_all_answer() {
-    use domain::{Actor, Command};
     let t = TestApp::new().await;
     let cycle = open_cycle(&t).await;
-    let ids: Vec<Uuid> = (0..4).map(|_| Uuid::now_v7()).collect();
-    let commands: Vec<Command> = ids
-        .iter()
-        .enumerate()
-        .map(|(n, id)| submission(*id, cycle, Stage::RembukWarga, &format!("Usulan serentak {n}"), "1"))
-        .collect();
-    t.db.store
-        .execute_batch(&Actor::System { label: "test".into() }, &commands, time::OffsetDateTime::now_utc())
-        .await
-        .unwrap();
+    let ids = submit_many(&t, cycle, Stage::RembukWarga, 4, "Usulan serentak", "1").await;
     let kepling = t.page_login("kepling.pasarbaru1").await;
     let forum = format!("/forums/{cycle}/rembuk_warga/12.71.01.1001.001");
     let pages: Vec<(String, Option<&str>)> = (0..48)
@@ -243,17 +242,9 @@ async fn many_forum_and_proposal_pages_at_once_all_answer() {
 #[tokio::test]
 async fn a_forum_day_page_decides_in_bulk_moves_ranks_and_explains_a_refusal_on_its_card() {
     use domain::planning::{ForumKey, Status};
-    use domain::{Actor, Command};
     let t = TestApp::new().await;
     let cycle = open_cycle(&t).await;
-    let ids: Vec<Uuid> = (0..3).map(|_| Uuid::now_v7()).collect();
-    let commands: Vec<Command> = ids
-        .iter()
-        .enumerate()
-        .map(|(n, id)| submission(*id, cycle, Stage::MusrenbangKelurahan, &format!("Usulan kelurahan {n}"), "2"))
-        .collect();
-    let system = Actor::System { label: "test".into() };
-    t.db.store.execute_batch(&system, &commands, time::OffsetDateTime::now_utc()).await.unwrap();
+    let ids = submit_many(&t, cycle, Stage::MusrenbangKelurahan, 3, "Usulan kelurahan", "2").await;
     let key = ForumKey {
         cycle_id: cycle,
         stage: Stage::MusrenbangKelurahan,
