@@ -372,7 +372,7 @@ impl Store {
     /// ([`write_loop`]).
     pub async fn execute(&self, actor: &Actor, command: &Command, now: OffsetDateTime) -> Result<Vec<Event>> {
         let _slot = self.admit_writer()?;
-        // Resolved from the read pool, outside the writer: which pemda a user, proposal, reses or
+        // Resolved on the statements' pool, outside the writer: which pemda a user, proposal, reses or
         // cycle belongs to never changes.
         let pemda = crate::facts::resolve_pemda(&self.read, &command.needs(), Some(&self.cycle_years)).await?;
         let receipt = Receipt::pending();
