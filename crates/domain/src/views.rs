@@ -50,7 +50,7 @@ impl ProposalDetail {
 }
 
 /// Which proposals a list shows. Every field narrows; `region` may be any level.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct ProposalFilter {
     pub pemda: Option<RegionCode>,
     pub cycle: Option<Uuid>,

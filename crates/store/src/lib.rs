@@ -164,6 +164,7 @@ pub struct Store<R = DatabaseConnection> {
     cycle_years: planning_queries::CycleYears,
     known_regions: queries::KnownRegions,
     record_version: queries::RecordVersion,
+    known_counts: planning_queries::KnownCounts,
 }
 
 /// What a store reads through: its pool, where each statement takes a connection and gives it
@@ -212,6 +213,7 @@ impl Store {
             cycle_years: self.cycle_years.clone(),
             known_regions: self.known_regions.clone(),
             record_version: self.record_version.clone(),
+            known_counts: self.known_counts.clone(),
         })
     }
 
@@ -251,6 +253,7 @@ impl Store {
             cycle_years: Default::default(),
             known_regions: Default::default(),
             record_version,
+            known_counts: Default::default(),
         })
     }
 

@@ -369,6 +369,56 @@ impl CycleYears {
     }
 }
 
+/// The explorer's totals as last counted, each under the version of the record it was counted
+/// after ([`Store::record_version`]). A total changes only with a journaled change, and every one
+/// moves the version, so a total kept under the version read now is the total now. Bounded: full,
+/// it starts again empty, so a crawler running through filters costs the counts it asks for and
+/// no memory.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct KnownCounts(std::sync::Arc<std::sync::Mutex<HashMap<CountAsked, KeptCount>>>);
+
+/// A filter and the most counted for it.
+type CountAsked = (ProposalFilter, u64);
+/// The record's version a total was counted after, and the total (`None`: more than the most).
+type KeptCount = (i64, Option<u64>);
+
+impl KnownCounts {
+    const MOST: usize = 4_096;
+
+    fn get(&self, key: &CountAsked, version: i64) -> Option<Option<u64>> {
+        let known = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        known.get(key).filter(|(at, _)| *at == version).map(|(_, count)| *count)
+    }
+
+    fn keep(&self, key: CountAsked, version: i64, count: Option<u64>) {
+        let mut known = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if known.len() >= Self::MOST && !known.contains_key(&key) {
+            known.clear();
+        }
+        known.insert(key, (version, count));
+    }
+}
+
+/// The reads of this module that keep what they read, on the pool's store only: in a page's
+/// session, SQLite reads one snapshot, which may be older than the version read beside it.
+impl Store {
+    /// The count up to `most` (`count_up_to`), kept until the record changes: the explorer shows a total on
+    /// every page, and counting up to 10,000 rows was most of a page's work for the database
+    /// (the city surge asks for 200 explorer pages a second while operators submit).
+    pub async fn proposal_count_up_to(&self, filter: &ProposalFilter, most: u64) -> Result<Option<u64>> {
+        // Read first: the count read after it is at least as new, never older, than what the
+        // version says, so it can be kept under it.
+        let (version, _) = self.record_version().await?;
+        let key = (filter.clone(), most);
+        if let Some(count) = self.known_counts.get(&key, version) {
+            return Ok(count);
+        }
+        let count = self.count_up_to(filter, most).await?;
+        self.known_counts.keep(key, version, count);
+        Ok(count)
+    }
+}
+
 /// A cycle's pemda and tahun anggaran, read from its row.
 pub(crate) async fn cycle_year(db: &impl sea_orm::ConnectionTrait, id: Uuid) -> Result<Option<(RegionCode, i32)>> {
     let Some(row) = cycle::Entity::find_by_id(id).one(db).await? else { return Ok(None) };
@@ -482,7 +532,7 @@ impl<R: crate::Reads> Store<R> {
     /// How many proposals match `filter` when they are at most `most`; `None` when there are
     /// more. A page that shows a total pays for at most `most` rows counted, not for the whole
     /// region (a kecamatan of 240,000 proposals took 93 ms to count).
-    pub async fn proposal_count_up_to(&self, filter: &ProposalFilter, most: u64) -> Result<Option<u64>> {
+    async fn count_up_to(&self, filter: &ProposalFilter, most: u64) -> Result<Option<u64>> {
         use sea_orm::QueryTrait;
         let Some(filter) = &self.scoped(filter).await? else { return Ok(Some(0)) };
         // In the list's order, which an index of every filter gives: the count then stops at

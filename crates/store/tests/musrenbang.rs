@@ -455,3 +455,30 @@ async fn a_batch_of_submissions_leaves_what_the_same_commands_leave_one_by_one()
     let third = ForumKey { cycle_id, stage: Stage::RembukWarga, region: code("12.71.01.1001.003") };
     assert!(store.forum(&third).await.unwrap().items.is_empty());
 }
+
+/// The explorer's total is kept until the record changes, and a submission changes it: counted
+/// again at once, in the same process, whatever was kept.
+#[tokio::test]
+async fn a_kept_total_follows_each_submission_at_once() {
+    let db = database().await.unwrap();
+    let store = &db.store;
+    let now = OffsetDateTime::now_utc();
+    let cycle_id = Uuid::now_v7();
+    open_cycle(store, now, cycle_id).await;
+    let kepling = actor(store, "kepling.pasarbaru1").await;
+    let filter = store::ProposalFilter { cycle: Some(cycle_id), ..Default::default() };
+    let words = store::ProposalFilter { words: vec!["dua".into()], ..filter.clone() };
+    assert_eq!(store.proposal_count_up_to(&filter, 2).await.unwrap(), Some(0));
+    for (n, title) in ["Satu", "Dua", "Tiga"].into_iter().enumerate() {
+        let input = proposal(cycle_id, Stage::RembukWarga, "12.71.01.1001.001", title, "100");
+        store.execute(&kepling, &Command::Musrenbang(MusrenbangCommand::SubmitProposal(input)), now).await.unwrap();
+        let counted = n as u64 + 1;
+        // Twice each: the second from what was kept, which must be the same.
+        for _ in 0..2 {
+            let expected = (counted <= 2).then_some(counted);
+            assert_eq!(store.proposal_count_up_to(&filter, 2).await.unwrap(), expected, "after {counted}");
+            assert_eq!(store.proposal_count_up_to(&filter, 10).await.unwrap(), Some(counted), "after {counted}");
+            assert_eq!(store.proposal_count_up_to(&words, 10).await.unwrap(), Some(u64::from(counted >= 2)));
+        }
+    }
+}
