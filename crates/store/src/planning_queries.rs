@@ -370,41 +370,43 @@ impl CycleYears {
 }
 
 /// The explorer's totals as last counted, each under the version of the record it was counted
-/// after ([`Store::record_version`]). A total changes only with a journaled change, and every one
-/// moves the version, so a total kept under the version read now is the total now. Bounded: full,
-/// it starts again empty, so a crawler running through filters costs the counts it asks for and
-/// no memory.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct KnownCounts(std::sync::Arc<std::sync::Mutex<HashMap<CountAsked, KeptCount>>>);
+/// after ([`Store::record_version`]), the most recently asked at most [`KnownCounts::MOST`]. A
+/// total changes only with a journaled change, and every one moves the version, so a total kept
+/// under the version read now is the total now. A crawler running through filters pushes out the
+/// totals asked least lately, and costs the counts it asks for.
+#[derive(Debug, Clone)]
+pub(crate) struct KnownCounts(std::sync::Arc<std::sync::Mutex<hashlink::LruCache<CountAsked, KeptCount>>>);
 
 /// A filter and the most counted for it.
 type CountAsked = (ProposalFilter, u64);
 /// The record's version a total was counted after, and the total (`None`: more than the most).
 type KeptCount = (i64, Option<u64>);
 
+impl Default for KnownCounts {
+    fn default() -> Self {
+        KnownCounts(std::sync::Arc::new(std::sync::Mutex::new(hashlink::LruCache::new(KnownCounts::MOST))))
+    }
+}
+
 impl KnownCounts {
     const MOST: usize = 4_096;
 
     fn get(&self, key: &CountAsked, version: i64) -> Option<Option<u64>> {
-        let known = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut known = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         known.get(key).filter(|(at, _)| *at == version).map(|(_, count)| *count)
     }
 
     fn keep(&self, key: CountAsked, version: i64, count: Option<u64>) {
-        let mut known = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if known.len() >= Self::MOST && !known.contains_key(&key) {
-            known.clear();
-        }
-        known.insert(key, (version, count));
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(key, (version, count));
     }
 }
 
 /// The reads of this module that keep what they read, on the pool's store only: in a page's
 /// session, SQLite reads one snapshot, which may be older than the version read beside it.
 impl Store {
-    /// The count up to `most` (`count_up_to`), kept until the record changes: the explorer shows a total on
-    /// every page, and counting up to 10,000 rows was most of a page's work for the database
-    /// (the city surge asks for 200 explorer pages a second while operators submit).
+    /// The count up to `most` (`count_up_to`), kept until the record changes: the explorer
+    /// shows a total on every page, and counting up to 10,000 rows was most of a page's work for
+    /// the database (the city surge asks for 200 explorer pages a second while operators submit).
     pub async fn proposal_count_up_to(&self, filter: &ProposalFilter, most: u64) -> Result<Option<u64>> {
         // Read first: the count read after it is at least as new, never older, than what the
         // version says, so it can be kept under it.
