@@ -53,13 +53,15 @@ resilience: npm
 	bash bench/pg-stop.sh
 
 # Figures, never pass/fail, on the Medan demo (release build): Rencana beside its floors (oha,
-# installed once under .bench-tools/), the city surge and the deciding scenario on both databases,
-# page times and sizes, Lighthouse scores in headless Chromium, the herd, the documents.
+# installed once under .bench-tools/), the city surge, a crowd past capacity and the deciding
+# scenario on both databases, page times and sizes, Lighthouse scores in headless Chromium, the herd, the documents.
 bench: npm
 	bash bench/floors.sh
 	DATABASE=postgres bash bench/floors.sh
 	bash bench/surge.sh
 	DATABASE=postgres bash bench/surge.sh
+	bash bench/overload.sh
+	DATABASE=postgres bash bench/overload.sh
 	bash bench/deciding.sh
 	DATABASE=postgres bash bench/deciding.sh
 	bash bench/listing-scale.sh

@@ -27,7 +27,7 @@ pub async fn check_chain(state: &AppState, actor: &Actor, pemda: &RegionCode, fu
             .map_err(domain::DomainError::from)?;
     }
     let _permit = match actor {
-        Actor::Public => semaphore.try_acquire().map_err(|_| AppError::Busy { retry_after: 1 })?,
+        Actor::Public => semaphore.try_acquire().map_err(|_| AppError::Crowded { retry_after: 1 })?,
         _ => semaphore.acquire().await.map_err(AppError::internal)?,
     };
     if full {
@@ -53,28 +53,11 @@ mod tests {
         let db = store::testing::database().await.unwrap();
         let now = time::OffsetDateTime::now_utc();
         db.store.add_official_pemda("12.71", &Actor::System { label: "test".into() }, now).await.unwrap();
-        let state = AppState {
-            store: db.store.clone(),
-            config: std::sync::Arc::new(crate::state::Config {
-                demo: false,
-                secure_cookies: false,
-                tile_url: String::new(),
-                exposed_without_secure_cookies: false,
-                log: std::sync::Arc::new(crate::TransparencyLog::new(
-                    domain::transparency::LogKey::from_seed("rencana.test", [1; 32]).unwrap(),
-                )),
-                printer: None,
-                public_url: "http://127.0.0.1".into(),
-            }),
-            chain_checks: Default::default(),
-            statistics: Default::default(),
-            prints: std::sync::Arc::new(tokio::sync::Semaphore::new(2)),
-            in_flight: Default::default(),
-        };
+        let state = AppState::for_tests(db.store.clone());
         let pemda = RegionCode::parse("12.71").unwrap();
         let held = state.chain_checks.incremental.acquire_many(2).await.unwrap();
         let refused = check_chain(&state, &Actor::Public, &pemda, false).await;
-        assert!(matches!(refused, Err(AppError::Busy { retry_after: 1 })));
+        assert!(matches!(refused, Err(AppError::Crowded { retry_after: 1 })));
         drop(held);
         assert!(check_chain(&state, &Actor::Public, &pemda, false).await.unwrap().report.valid);
         let full = check_chain(&state, &Actor::Public, &pemda, true).await;

@@ -43,6 +43,11 @@ pub enum AppError {
     Busy {
         retry_after: u64,
     },
+    /// Too many reads are running and waiting already: nothing was done; try again after this many
+    /// seconds.
+    Crowded {
+        retry_after: u64,
+    },
     /// The database cannot be reached now (down, restarting): nothing was done; try again after
     /// this many seconds.
     Unavailable {
@@ -66,7 +71,9 @@ impl AppError {
             | AppError::CannotClose(_)
             | AppError::Adopted
             | AppError::CarriedOut => StatusCode::CONFLICT,
-            AppError::Busy { .. } | AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Busy { .. } | AppError::Crowded { .. } | AppError::Unavailable { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -175,6 +182,7 @@ impl IntoResponse for AppError {
         let mut response = self.status().into_response();
         if let AppError::Throttled { retry_after }
         | AppError::Busy { retry_after }
+        | AppError::Crowded { retry_after }
         | AppError::Unavailable { retry_after } = &self
             && let Ok(value) = retry_after.to_string().parse()
         {

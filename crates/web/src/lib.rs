@@ -1,6 +1,7 @@
 //! Rencana's web shell: server-rendered pages (askama, htmx where it helps) and the JSON API
 //! under `/api/v1`, both calling the same store and the same domain rules.
 
+mod admission;
 pub mod api;
 mod assets;
 mod chain_check;
@@ -14,8 +15,6 @@ mod revalidate;
 mod state;
 pub mod transparency;
 mod views;
-
-use std::sync::Arc;
 
 pub use state::{AppState, Config, DEFAULT_TILE_URL, VERSION};
 use std::time::Duration;
@@ -55,17 +54,13 @@ async fn time_out_reads(request: axum::extract::Request, next: axum::middleware:
 
 /// The whole application.
 pub fn app(store: Store, config: Config) -> Router {
-    let csp = HeaderValue::from_str(&config.content_security_policy())
+    app_of(AppState::new(store, config))
+}
+
+fn app_of(state: AppState) -> Router {
+    let csp = HeaderValue::from_str(&state.config.content_security_policy())
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
-    let state = AppState {
-        store: store.clone(),
-        config: Arc::new(config),
-        chain_checks: Default::default(),
-        statistics: Default::default(),
-        prints: Arc::new(tokio::sync::Semaphore::new(2)),
-        in_flight: Default::default(),
-    };
-    let sessions = SessionManagerLayer::new(DbSessionStore::new(store))
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.store.clone()))
         .with_name(revalidate::SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
@@ -127,5 +122,54 @@ mod tests {
         };
         assert_eq!(status("GET").await, StatusCode::REQUEST_TIMEOUT);
         assert_eq!(status("POST").await, StatusCode::CREATED);
+    }
+
+    /// With every place for reads taken, a page and an API read are told to come back, each in
+    /// its own form and in the reader's language; the health check, the assets and writes are not
+    /// held back by the reads.
+    #[tokio::test]
+    async fn reads_past_capacity_are_told_to_come_back() {
+        use http_body_util::BodyExt;
+        let db = store::testing::database().await.unwrap();
+        let mut state = AppState::for_tests(db.store.clone());
+        state.reads = std::sync::Arc::new(admission::ReadAdmission::new(0, 0, Duration::ZERO));
+        let app = app_of(state);
+        let send = |request: Request<Body>| {
+            let app = app.clone();
+            async move {
+                let response = app.oneshot(request).await.unwrap();
+                let status = response.status();
+                let headers = response.headers().clone();
+                let body = response.into_body().collect().await.unwrap().to_bytes();
+                (status, headers, String::from_utf8_lossy(&body).to_string())
+            }
+        };
+        let (status, headers, page) = send(Request::get("/proposals").body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(headers[header::RETRY_AFTER], "2");
+        assert!(page.contains("Server sedang melayani sangat banyak permintaan sekaligus"), "{page}");
+        let (status, headers, problem) =
+            send(Request::get("/api/v1/proposals").header(header::ACCEPT_LANGUAGE, "en").body(Body::empty()).unwrap())
+                .await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(headers[header::RETRY_AFTER], "2");
+        assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
+        let problem: serde_json::Value = serde_json::from_str(&problem).unwrap();
+        assert_eq!(problem["type"], "/problems/busy");
+        assert_eq!(
+            problem["title"],
+            "The server is answering very many requests at once. Nothing was done; try again in a few seconds."
+        );
+        let (status, _, _) = send(Request::get(api::HEALTH_PATH).body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::OK);
+        let asset = "/static/app.css";
+        let (status, _, _) = send(Request::get(asset).body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::OK);
+        let login = Request::post("/api/v1/session")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(r#"{"username":"nobody","password":"wrong password"}"#))
+            .unwrap();
+        let (status, _, _) = send(login).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "a write is not a read");
     }
 }

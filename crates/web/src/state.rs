@@ -70,6 +70,40 @@ pub struct AppState {
     pub(crate) prints: Arc<Semaphore>,
     /// API writes sent with an `Idempotency-Key` and still running.
     pub(crate) in_flight: Arc<crate::idempotency::InFlight>,
+    /// The places for reads; past them a reader is told to come back.
+    pub(crate) reads: Arc<crate::admission::ReadAdmission>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: Config) -> Self {
+        AppState {
+            store,
+            config: Arc::new(config),
+            chain_checks: Default::default(),
+            statistics: Default::default(),
+            prints: Arc::new(Semaphore::new(2)),
+            in_flight: Default::default(),
+            reads: Default::default(),
+        }
+    }
+
+    /// A state for the crate's own tests: no printer, a test key.
+    #[cfg(test)]
+    pub(crate) fn for_tests(store: Store) -> Self {
+        let key = domain::transparency::LogKey::from_seed("rencana.test", [1; 32]).expect("a test key");
+        AppState::new(
+            store,
+            Config {
+                demo: false,
+                secure_cookies: false,
+                tile_url: String::new(),
+                exposed_without_secure_cookies: false,
+                log: Arc::new(crate::TransparencyLog::new(key)),
+                printer: None,
+                public_url: "http://127.0.0.1".into(),
+            },
+        )
+    }
 }
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -17,6 +17,7 @@ mod regions;
 mod renja;
 mod schema;
 mod session;
+pub(crate) use session::HEALTH_PATH;
 mod statistics;
 mod users;
 
@@ -96,6 +97,7 @@ pub fn router(state: AppState) -> Router {
         // its key looked up. Inside the problems' rendering, which gives refusals their words.
         .route_layer(middleware::from_fn(crate::guard::refuse_control_characters))
         .route_layer(middleware::from_fn_with_state(state.clone(), crate::idempotency::replay_or_run))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::admission::admit_reads))
         .layer(middleware::from_fn(render_problems))
         .with_state(state)
 }
@@ -171,6 +173,7 @@ fn problem(tr: &Tr, error: &AppError) -> Problem {
             ("cannot-close", tr.cannot_close_title(problem), Some(tr.close_problem(problem)), Vec::new())
         }
         AppError::Busy { .. } => ("busy", tr.t("error.busy"), None, Vec::new()),
+        AppError::Crowded { .. } => ("busy", tr.t("error.crowded"), None, Vec::new()),
         AppError::Unavailable { .. } => ("unavailable", tr.t("error.unavailable"), None, Vec::new()),
         AppError::Internal(_) => ("internal", tr.t("error.internal"), None, Vec::new()),
     };

@@ -65,7 +65,8 @@ const ANSWERS: [Answer; 8] = [
     Answer {
         status: 503,
         name: "Busy",
-        description: "The server is too busy to take the change, or cannot reach its database now: nothing was done; send it again later.",
+        description: "The server is too busy (the writer's queue is full, or too many reads are running and waiting \
+                      already), or cannot reach its database now: nothing was done; send it again later.",
         header: Some(("Retry-After", "Seconds to wait before sending it again.")),
     },
 ];
@@ -89,7 +90,8 @@ fn applies(status: u16, method: &str, operation: &Operation) -> bool {
         409 => needs_token && writes,
         // `guard::refuse_control_characters` sits in front of every route.
         422 => true,
-        // The writer's queue is full (writes), or the database cannot be reached (any).
+        // The writer's queue is full (writes), too many reads wait (reads, `admission`), or the
+        // database cannot be reached (any).
         503 => true,
         _ => false,
     }

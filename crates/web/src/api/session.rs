@@ -28,6 +28,10 @@ pub struct Health {
     warnings: Vec<&'static str>,
 }
 
+/// The health check's path (the annotation below must name it as a literal): it answers even
+/// while reads are turned away (`admission`), for a load balancer must see a crowded server up.
+pub(crate) const HEALTH_PATH: &str = "/api/v1/health";
+
 /// Whether the server and its database answer.
 #[utoipa::path(get, path = "/api/v1/health", tag = "operations",
     responses((status = 200, body = Health), (status = 503, body = Health)))]

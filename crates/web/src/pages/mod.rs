@@ -56,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .merge(red_flags::router())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn(crate::guard::refuse_control_characters))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::admission::admit_reads))
         .layer(middleware::from_fn_with_state(state.clone(), render_errors))
         .with_state(state)
 }
@@ -158,6 +159,7 @@ async fn render_errors(State(_state): State<AppState>, jar: CookieJar, request: 
         AppError::CarriedOut => tr.t("error.carried_out").to_string(),
         AppError::CannotClose(problem) => format!("{} {}", tr.cannot_close_title(problem), tr.close_problem(problem)),
         AppError::Busy { .. } => tr.t("error.busy").to_string(),
+        AppError::Crowded { .. } => tr.t("error.crowded").to_string(),
         AppError::Unavailable { .. } => tr.t("error.unavailable").to_string(),
         AppError::Internal(_) => tr.t("error.internal").to_string(),
     };

@@ -67,7 +67,7 @@ impl IntoResponse for Print {
 /// once: a crowd printing on deadline day is told to come back rather than starve the forms.
 pub async fn print(state: &AppState, actor: &Actor, document: Document, subject: Subject) -> AppResult<Print> {
     let printer = state.config.printer.clone().ok_or(AppError::NotFound)?;
-    let _slot = state.prints.clone().try_acquire_owned().map_err(|_| AppError::Busy { retry_after: 2 })?;
+    let _slot = state.prints.clone().try_acquire_owned().map_err(|_| AppError::Crowded { retry_after: 2 })?;
     let document = document.stamped(&state.config.public_url);
     let kind = document.kind.clone();
     // The record names the document fully: "Berita Acara — Rembuk warga Lingkungan I, Tahun …".
