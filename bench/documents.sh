@@ -31,7 +31,7 @@ measure() {
   worst="$(echo "$times" | tail -1 | awk '{printf "%.1f", $1*1000}')"
   printf '%-52s median %7s ms  worst %7s ms\n' "$name" "$median" "$worst"
 }
-CYCLE="$(curl -sf "$URL/api/v1/cycles?pemda=12.71" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')"
+CYCLE="$(demo_cycle)"
 echo "Kota Medan demo, $N requests each, release build, SQLite, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 measure "inclusion proof, first entry" "/api/v1/audit/proof/inclusion?pemda=12.71&seq=1"
 measure "inclusion proof, a middle entry" "/api/v1/audit/proof/inclusion?pemda=12.71&seq=$((EVENTS / 2))"

@@ -18,7 +18,7 @@ demo_server release
 COUNTED="$(counted_database)"
 EACH="${SECONDS_EACH:-10}"
 FIGURES="$DATA/figures.jsonl"
-CYCLE="$(curl -sf "$URL/api/v1/cycles?pemda=12.71" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')"
+CYCLE="$(demo_cycle)"
 FLOOR_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
 FLOOR_URL="http://127.0.0.1:$FLOOR_PORT"
 trap 'kill "${SERVER:-}" "${FLOOR:-}" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$DATA"' EXIT

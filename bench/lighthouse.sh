@@ -22,7 +22,7 @@ demo_server release
 echo "demo seeded in $SEED_SECONDS s"
 OUT="${LIGHTHOUSE_OUT:-$DATA/lighthouse}"
 mkdir -p "$OUT"
-CYCLE="$(curl -sf "$URL/api/v1/cycles?pemda=12.71" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')"
+CYCLE="$(demo_cycle)"
 PROPOSAL="$(curl -sf "$URL/api/v1/proposals?cycle=$CYCLE&limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')"
 
 # The operator's session, as curl keeps it: Chromium gets it as a Cookie header, since

@@ -21,7 +21,7 @@ SIZES="${LIST_SIZES:-0 1000000}"
 
 measure() { # URL DATABASE-to-count
   local url="$1" counted="$2" cycle proposals
-  cycle="$(curl -sf "$url/api/v1/cycles?pemda=12.71" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')"
+  cycle="$(demo_cycle "$url")"
   if [ "$DATABASE" = postgres ]; then
     proposals="$(psql "$counted" -tAc 'SELECT count(*) FROM proposal')"
   else

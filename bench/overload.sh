@@ -16,7 +16,7 @@ demo_server release
 RATE="${OVERLOAD_RATE:-3000}"
 CLIENTS="${OVERLOAD_CLIENTS:-2000}"
 SECONDS_ON="${OVERLOAD_SECONDS:-30}"
-CYCLE="$(curl -sf "$URL/api/v1/cycles?pemda=12.71" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')"
+CYCLE="$(demo_cycle)"
 PAGE="$URL/forums/$CYCLE/musrenbang_kelurahan/12.71.01.1001"
 echo "Kota Medan demo, release build, $DATABASE, $(nproc) cores (oha shares them)"
 echo "the kelurahan forum page at $RATE a second from $CLIENTS connections for $SECONDS_ON s"

@@ -9,7 +9,7 @@ N="${N:-21}"
 source scripts/demo-server.sh
 demo_server release
 echo "demo seeded in $SEED_SECONDS s"
-CYCLE="$(curl -sf "$URL/api/v1/cycles?pemda=12.71" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')"
+CYCLE="$(demo_cycle)"
 
 AS=()
 measure() {

@@ -8,6 +8,7 @@
 # it fails only when the server dies or answers a 5xx other than 503.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/demo-server.sh # for demo_cycle
 LIMIT="${LIMIT:-1G}"
 BIN="${RENCANA_BIN:-${CARGO_TARGET_DIR:-target}/release/rencana}"
 [ -x "$BIN" ] || cargo build --release -p rencana
@@ -57,7 +58,7 @@ for clients in 1 8 32; do
   client python3 bench/herd.py "$URL" "$DATA/rencana.db" 300 "$clients"
 done
 client python3 bench/herd.py "$URL" "$DATA/rencana.db" 400 200
-CYCLE="$(curl -sf "$URL/api/v1/cycles?pemda=12.71" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')"
+CYCLE="$(demo_cycle)"
 for path in "/forums/$CYCLE/musrenbang_kecamatan/12.71.01" "/proposals?cycle=$CYCLE" \
   "/api/v1/proposals?cycle=$CYCLE&limit=100" "/statistics?cycle=$CYCLE"; do
   times="$(for _ in $(seq 11); do client curl -s -o /dev/null -w '%{http_code} %{time_total}\n' "$URL$path"; done)"

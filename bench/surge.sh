@@ -19,7 +19,7 @@ demo_server release
 COUNTED="$(counted_database)"
 SURGE="${SURGE_SECONDS:-600}"
 FIGURES="$DATA/figures.jsonl"
-CYCLE="$(curl -sf "$URL/api/v1/cycles?pemda=12.71" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')"
+CYCLE="$(demo_cycle)"
 FIRST="$(curl -sf "$URL/api/v1/proposals?cycle=$CYCLE&limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')"
 stored() { python3 -c 'import sys; sys.path.insert(0, "bench"); from client import submitted; print(submitted(sys.argv[1]))' "$COUNTED"; }
 rss() { awk '/^VmRSS/ {print int($2 / 1024)}' "/proc/$SERVER/status"; }

@@ -3,7 +3,7 @@
 # exit. `demo_server PROFILE` (debug or release; RENCANA_BIN overrides) builds the binary when
 # missing and sets BIN, DATA, URL and SEED_SECONDS. With PROPOSALS set, the city is seeded at
 # that size with `rencana bench-data`; with SEEDED_DATA naming a data directory seeded before,
-# a copy of it is served instead of seeding anew.
+# a copy of it is served instead of seeding anew. `demo_cycle [URL]` answers the open cycle's id.
 demo_server() {
   local profile="$1"
   local target_dir="${CARGO_TARGET_DIR:-target}"
@@ -30,4 +30,9 @@ demo_server() {
   SERVER=$!
   URL="http://127.0.0.1:$port"
   for _ in $(seq 100); do curl -sf "$URL/api/v1/health" >/dev/null && break; sleep 0.2; done
+}
+
+# The id of the demo's open cycle (Kota Medan's first listed) on the server at URL, or at $1.
+demo_cycle() {
+  curl -sf "${1:-$URL}/api/v1/cycles?pemda=12.71" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])'
 }
